@@ -1,0 +1,41 @@
+/**
+ * Every failure a user can act on is a ForgeError: a stable code, a message that names the
+ * offending input, and a hint that says what to do. Executors print `message` and `hint` on one
+ * line each and exit non-zero; nothing else about the error is shown.
+ */
+export type ForgeErrorCode =
+  | 'SCHEMA_NOT_FOUND'
+  | 'SCHEMA_INVALID'
+  | 'PRISMA_CONFIG_INVALID'
+  | 'MIGRATIONS_UNREADABLE'
+  | 'MIGRATION_NAME_INVALID'
+  | 'LOCKFILE_PROVIDER_MISMATCH'
+  | 'DATABASE_UNREACHABLE'
+  | 'DATABASE_URL_INVALID'
+  | 'DATABASE_URL_MISSING'
+  | 'EXTENSION_UNAVAILABLE'
+  | 'MIGRATION_FAILED'
+  | 'ENGINE_ERROR';
+
+export class ForgeError extends Error {
+  override readonly name = 'ForgeError';
+
+  constructor(
+    readonly code: ForgeErrorCode,
+    message: string,
+    readonly hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isForgeError(error: unknown): error is ForgeError {
+  return error instanceof ForgeError;
+}
+
+/** One line with the cause, one with the hint: what an executor prints for a failure. */
+export function describeError(error: unknown): string {
+  if (isForgeError(error)) return `${error.message}\n  hint: ${error.hint}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,74 @@
+import { loadModule, parseSync, type Node, type ParseResult } from 'libpg-query';
+
+/**
+ * The one place SQL is parsed: PostgreSQL's own parser (libpg_query compiled to wasm).
+ * `loadSqlParser()` must have resolved before the synchronous functions are called.
+ */
+let loading: Promise<void> | undefined;
+let loaded = false;
+
+export async function loadSqlParser(): Promise<void> {
+  loading ??= loadModule().then(() => {
+    loaded = true;
+  });
+  await loading;
+}
+
+export class SqlSyntaxError extends Error {
+  override readonly name = 'SqlSyntaxError';
+  constructor(
+    message: string,
+    /** 0-based character offset into the parsed text, when the parser knows it. */
+    readonly offset: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface ParsedStatement {
+  /** The statement's text as written, without the trailing semicolon. */
+  text: string;
+  /** 0-based character offsets of the statement in the script. */
+  start: number;
+  end: number;
+  /** The statement's syntax tree, keyed by its node type (e.g. `{ CreateStmt: {...} }`). */
+  node: Node;
+}
+
+export function parseScript(sql: string): ParsedStatement[] {
+  if (!loaded) throw new Error('The SQL parser is not loaded: await loadSqlParser() first.');
+  let result: ParseResult;
+  try {
+    result = parseSync(sql);
+  } catch (error) {
+    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
+    const byteOffset = details?.cursorPosition;
+    throw new SqlSyntaxError(
+      (error as Error).message,
+      byteOffset === undefined ? undefined : charOffset(Buffer.from(sql, 'utf8'), byteOffset),
+    );
+  }
+  // libpg_query reports byte offsets into the UTF-8 text; JavaScript strings index characters.
+  const bytes = Buffer.from(sql, 'utf8');
+  return (result.stmts ?? []).map((raw) => {
+    const startByte = raw.stmt_location ?? 0;
+    const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.length;
+    const start = charOffset(bytes, startByte);
+    const end = charOffset(bytes, endByte);
+    return { text: sql.slice(start, end).trim(), start, end, node: raw.stmt as Node };
+  });
+}
+
+function charOffset(bytes: Buffer, byteOffset: number): number {
+  return bytes.subarray(0, byteOffset).toString('utf8').length;
+}
+
+/** The node type of a statement, e.g. `CreateStmt`, `IndexStmt`, `DoStmt`. */
+export function statementKind(statement: ParsedStatement): string {
+  return Object.keys(statement.node)[0] ?? 'Unknown';
+}
+
+/** The body of a statement node, typed loosely: callers read the fields they know. */
+export function statementBody(statement: ParsedStatement): Record<string, unknown> {
+  return (statement.node as unknown as Record<string, Record<string, unknown>>)[statementKind(statement)] ?? {};
+}

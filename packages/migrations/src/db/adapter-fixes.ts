@@ -1,0 +1,63 @@
+import { DriverAdapterError, type SqlDriverAdapter, type Transaction } from '@prisma/driver-adapter-utils';
+import { runScript, ScriptError, type ScriptFailure } from './script-runner';
+
+/**
+ * The upstream driver adapters' defects, wrapped in one place (each has a regression test in
+ * adapter-fixes.integration.spec.ts):
+ * - `@prisma/adapter-pg` splits scripts on every `;`, breaking `DO $$ ... $$` blocks, functions
+ *   and string literals;
+ * - `pglite-prisma-adapter` does not await its script, so a failing migration was recorded as
+ *   applied and its error escaped as an unhandled rejection;
+ * - `@prisma/adapter-pg` cannot read PostgreSQL's internal `"char"` type (OID 18), which the
+ *   engine's introspection selects, so drift checks failed on a real server.
+ */
+export function sendScriptsWhole(
+  adapter: SqlDriverAdapter,
+  send: (sql: string) => Promise<unknown>,
+  onFailure: (failure: ScriptFailure) => void = () => undefined,
+): SqlDriverAdapter {
+  adapter.executeScript = async (script: string) => {
+    try {
+      await runScript(script, send);
+    } catch (error) {
+      if (!(error instanceof ScriptError)) throw error;
+      onFailure(error.failure);
+      throw new DriverAdapterError({
+        kind: 'postgres',
+        code: error.failure.code ?? 'XX000',
+        severity: 'ERROR',
+        message: error.failure.message,
+        detail: error.failure.detail,
+        column: undefined,
+        hint: error.failure.hint,
+      });
+    }
+  };
+  return adapter;
+}
+
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+
+interface PerformsIO {
+  performIO(query: unknown): Promise<{ fields: Array<{ dataTypeID: number }> }>;
+}
+
+/** Make `@prisma/adapter-pg` read `"char"` columns as the text they are. */
+export function readCharColumnsAsText<T extends SqlDriverAdapter | Transaction>(queryable: T): T {
+  const target = queryable as unknown as PerformsIO;
+  if (typeof target.performIO !== 'function') {
+    throw new Error('@prisma/adapter-pg changed: performIO is gone; revisit readCharColumnsAsText.');
+  }
+  const performIO = target.performIO.bind(target);
+  target.performIO = async (query) => {
+    const result = await performIO(query);
+    for (const field of result.fields) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+    return result;
+  };
+  if ('startTransaction' in queryable) {
+    const startTransaction = queryable.startTransaction.bind(queryable);
+    queryable.startTransaction = async (...args) => readCharColumnsAsText(await startTransaction(...args));
+  }
+  return queryable;
+}

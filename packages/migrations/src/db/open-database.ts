@@ -1,0 +1,21 @@
+import type { Database } from './database';
+import { PgDatabase } from './pg-database';
+import { PgliteDatabase } from './pglite-database';
+
+export interface TestDatabaseOptions {
+  /** A server URL: a database is created on it for this run. Without one, PGlite in memory. */
+  url?: string;
+  /** The environment variable the URL came from, named in messages instead of the URL. */
+  urlSource: string;
+  /** Part of the throwaway database's name, to tell runs apart on a shared server. */
+  label: string;
+  extensions: readonly string[];
+  cacheDir: string;
+}
+
+export function openThrowawayDatabase(options: TestDatabaseOptions): Promise<Database> {
+  if (options.url) {
+    return PgDatabase.createThrowaway({ url: options.url, source: options.urlSource }, options.label);
+  }
+  return PgliteDatabase.open({ extensions: options.extensions, cacheDir: options.cacheDir });
+}

@@ -1,0 +1,160 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ForgeError } from '../core/errors';
+import { describeDatabaseUrl, redact } from '../core/redact';
+import { quoteIdentifier } from '../core/sql/quote';
+import { readCharColumnsAsText, sendScriptsWhole } from './adapter-fixes';
+import type { Database } from './database';
+import { runScript, type ScriptFailure } from './script-runner';
+
+export interface PgConnectOptions {
+  url: string;
+  /** The environment variable the URL came from: named in errors instead of the URL. */
+  source: string;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** A PostgreSQL server database, reached through `pg`. */
+export class PgDatabase implements Database {
+  readonly engine = 'postgresql' as const;
+  readonly label: string;
+  private failure: ScriptFailure | undefined;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+    private readonly onClose: () => Promise<void>,
+  ) {
+    this.label = `PostgreSQL ${describeDatabaseUrl(url)}`;
+  }
+
+  /** Connect to the database the URL names. */
+  static async connect({ url, source }: PgConnectOptions): Promise<PgDatabase> {
+    const pool = await openPool(url, source);
+    return new PgDatabase(pool, url, () => pool.end());
+  }
+
+  /**
+   * Create a uniquely named database on the server the URL points at, for one run. `close()`
+   * drops it (with FORCE, so leftover sessions cannot keep it alive).
+   */
+  static async createThrowaway({ url, source }: PgConnectOptions, label: string): Promise<PgDatabase> {
+    const admin = await openPool(url, source);
+    const name = throwawayDatabaseName(label);
+    try {
+      await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    } catch (error) {
+      await admin.end();
+      throw new ForgeError(
+        'DATABASE_UNREACHABLE',
+        `Cannot create a test database on ${describeDatabaseUrl(url)} (${source}): ${redact((error as Error).message, [url])}`,
+        'The user in the URL needs the CREATEDB privilege.',
+        { cause: error },
+      );
+    }
+    const databaseUrl = withDatabase(url, name);
+    const drop = async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`).finally(() => admin.end());
+    };
+    let pool: pg.Pool;
+    try {
+      pool = await openPool(databaseUrl, source);
+    } catch (error) {
+      await drop();
+      throw error;
+    }
+    return new PgDatabase(pool, databaseUrl, async () => {
+      await pool.end().catch(() => undefined);
+      await drop();
+    });
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, [...params])).rows as T[];
+  }
+
+  executeScript(sql: string): Promise<void> {
+    return runScript(sql, (batch) => this.pool.query(batch));
+  }
+
+  takeScriptFailure(): ScriptFailure | undefined {
+    const failure = this.failure;
+    this.failure = undefined;
+    return failure;
+  }
+
+  adapterFactory(): SqlMigrationAwareDriverAdapterFactory {
+    return {
+      provider: 'postgres',
+      adapterName: '@forge/migrations:pg',
+      connect: async () =>
+        sendScriptsWhole(
+          readCharColumnsAsText(await new PrismaPg(this.pool).connect()),
+          (batch) => this.pool.query(batch),
+          (failure) => (this.failure = failure),
+        ),
+      connectToShadowDb: async () => {
+        const shadow = await PgDatabase.createThrowaway({ url: this.url, source: 'shadow database' }, 'shadow');
+        const adapter = sendScriptsWhole(readCharColumnsAsText(await new PrismaPg(shadow.pool).connect()), (batch) =>
+          shadow.pool.query(batch),
+        );
+        adapter.dispose = () => shadow.close();
+        return adapter;
+      },
+    };
+  }
+
+  private closed = false;
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.onClose();
+  }
+}
+
+async function openPool(url: string, source: string): Promise<pg.Pool> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = new URL('invalid://');
+  }
+  if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
+    throw new ForgeError(
+      'DATABASE_URL_INVALID',
+      `${source} is not a PostgreSQL URL.`,
+      `Set ${source} to postgresql://user:password@host:port/database.`,
+    );
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('SELECT 1');
+    return pool;
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    const reason = (error as NodeJS.ErrnoException).code ?? '';
+    throw new ForgeError(
+      'DATABASE_UNREACHABLE',
+      `Cannot reach the PostgreSQL server at ${describeDatabaseUrl(url)} (${source}): ${redact((error as Error).message || reason, [url])}.`,
+      `Start the server or correct ${source}; unset it to use the embedded database.`,
+      { cause: error },
+    );
+  }
+}
+
+function throwawayDatabaseName(label: string): string {
+  const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 36);
+  return `forge_${slug}_${randomBytes(6).toString('hex')}`;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}

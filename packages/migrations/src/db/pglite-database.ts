@@ -1,0 +1,80 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { sendScriptsWhole } from './adapter-fixes';
+import type { Database } from './database';
+import { pgliteExtensions } from './pglite-extensions';
+import { baseSnapshot, discardSnapshot } from './pglite-snapshot';
+import { runScript, type ScriptFailure } from './script-runner';
+
+export interface PgliteOptions {
+  /** Extensions the migrations create (`CREATE EXTENSION`), loaded at start-up. */
+  extensions?: readonly string[];
+  /** Where the initdb snapshot is cached. */
+  cacheDir: string;
+}
+
+/** The embedded database: PGlite in memory, started from a cached initdb snapshot. */
+export class PgliteDatabase implements Database {
+  readonly engine = 'pglite' as const;
+  readonly label = 'embedded PGlite (in memory)';
+  private failure: ScriptFailure | undefined;
+
+  private constructor(
+    private readonly pglite: PGlite,
+    private readonly options: PgliteOptions,
+  ) {}
+
+  static async open(options: PgliteOptions): Promise<PgliteDatabase> {
+    const extensions = pgliteExtensions(options.extensions ?? []);
+    let pglite: PGlite;
+    try {
+      pglite = await PGlite.create({ loadDataDir: await baseSnapshot(options.cacheDir), extensions });
+    } catch {
+      // A corrupted cache file: make a new snapshot once.
+      await discardSnapshot(options.cacheDir);
+      pglite = await PGlite.create({ loadDataDir: await baseSnapshot(options.cacheDir), extensions });
+    }
+    return new PgliteDatabase(pglite, options);
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.pglite.query<T>(sql, [...params])).rows;
+  }
+
+  executeScript(sql: string): Promise<void> {
+    return runScript(sql, (batch) => this.pglite.exec(batch));
+  }
+
+  takeScriptFailure(): ScriptFailure | undefined {
+    const failure = this.failure;
+    this.failure = undefined;
+    return failure;
+  }
+
+  adapterFactory(): SqlMigrationAwareDriverAdapterFactory {
+    return {
+      provider: 'postgres',
+      adapterName: '@forge/migrations:pglite',
+      connect: async () =>
+        sendScriptsWhole(
+          await new PrismaPGlite(this.pglite).connect(),
+          (batch) => this.pglite.exec(batch),
+          (failure) => (this.failure = failure),
+        ),
+      // Upstream boots a new PGlite per shadow database and never closes it.
+      connectToShadowDb: async () => {
+        const shadow = await PgliteDatabase.open(this.options);
+        const adapter = sendScriptsWhole(await new PrismaPGlite(shadow.pglite).connect(), (batch) =>
+          shadow.pglite.exec(batch),
+        );
+        adapter.dispose = () => shadow.close();
+        return adapter;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.pglite.closed) await this.pglite.close();
+  }
+}

@@ -1,0 +1,56 @@
+import { ForgeError } from '../core/errors';
+
+export interface PrismaConfigPaths {
+  configFile: string;
+  /** Absolute, as resolved by Prisma's loader. */
+  schema?: string;
+  migrationsPath?: string;
+}
+
+const ENV_ERROR = /Cannot resolve environment variable: ([A-Za-z_][A-Za-z0-9_]*)/;
+const MAX_PLACEHOLDERS = 20;
+
+/**
+ * Read `prisma.config.ts` (or .js/.mjs/...) with Prisma's own loader. Only the schema and
+ * migrations paths are used here, so a config that reads a connection URL with `env()` is still
+ * loaded when that variable is unset: the variable gets a placeholder for the duration of the
+ * load, and is removed again.
+ */
+export async function readPrismaConfig(projectRoot: string): Promise<PrismaConfigPaths | undefined> {
+  const { findPrismaConfigFile, loadConfigFromFile } = await import('@prisma/config');
+  const configFile = findPrismaConfigFile(projectRoot);
+  if (!configFile) return undefined;
+
+  const placeholders: string[] = [];
+  try {
+    for (;;) {
+      const result = await loadConfigFromFile({ configFile });
+      if (!result.error) {
+        return {
+          configFile,
+          schema: result.config.schema,
+          migrationsPath: result.config.migrations?.path,
+        };
+      }
+      const reason = 'error' in result.error ? result.error.error.message : result.error._tag;
+      const missingVariable = ENV_ERROR.exec(reason)?.[1];
+      if (!missingVariable || placeholders.length >= MAX_PLACEHOLDERS || placeholders.includes(missingVariable)) {
+        throw new ForgeError(
+          'PRISMA_CONFIG_INVALID',
+          `Cannot load ${configFile}: ${firstLine(reason)}`,
+          /Cannot find module 'prisma\/config'/.test(reason)
+            ? 'Install the `prisma` package in the workspace (the config imports it), or import defineConfig from "@prisma/config".'
+            : 'Fix the config file so that `prisma validate` can load it.',
+        );
+      }
+      placeholders.push(missingVariable);
+      process.env[missingVariable] = 'postgresql://placeholder@localhost/placeholder';
+    }
+  } finally {
+    for (const name of placeholders) delete process.env[name];
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
+}
