@@ -10,6 +10,8 @@ const SCHEMA = {
 };
 
 const INIT = `CREATE TABLE "Note" ("id" INTEGER NOT NULL, "body" TEXT NOT NULL, "kind" CHAR(1) NOT NULL, CONSTRAINT "Note_pkey" PRIMARY KEY ("id"));
+-- Prisma does not model CHECK constraints, but introspection reads their "char" contype.
+ALTER TABLE "Note" ADD CONSTRAINT "Note_body_check" CHECK (length("body") > 0);
 -- A DO block and a function whose bodies hold semicolons, and a literal with one.
 DO $$ BEGIN PERFORM 1; RAISE NOTICE 'a;b'; END $$;
 CREATE FUNCTION note_count() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM "Note"); END; $$;
@@ -80,7 +82,7 @@ describe.each(DATABASE_ENGINES)('driver adapter defects, wrapped (%s)', (engineN
     expect(unhandled).toEqual([]);
   });
 
-  it('introspects the live database, "char" columns included, for drift checks', async () => {
+  it('introspects the live database ("char" columns such as pg_constraint.contype), for drift checks', async () => {
     const drift = await engine.diff({ kind: 'database', files: [SCHEMA], configDir: '/virtual' }, { kind: 'schema', files: [SCHEMA] });
     expect(drift).toBe('');
     const changed = { ...SCHEMA, content: SCHEMA.content.replace('  kind  String @db.Char(1)\n', '  kind  String @db.Char(1)\n  title String?\n') };

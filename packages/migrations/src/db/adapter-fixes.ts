@@ -1,4 +1,4 @@
-import { DriverAdapterError, type SqlDriverAdapter, type Transaction } from '@prisma/driver-adapter-utils';
+import { ColumnTypeEnum, DriverAdapterError, type SqlDriverAdapter, type Transaction } from '@prisma/driver-adapter-utils';
 import { runScript, ScriptError, type ScriptFailure } from './script-runner';
 
 /**
@@ -40,24 +40,38 @@ const CHAR_OID = 18;
 const TEXT_OID = 25;
 
 interface PerformsIO {
-  performIO(query: unknown): Promise<{ fields: Array<{ dataTypeID: number }> }>;
+  performIO(query: unknown): Promise<{ fields: Array<{ dataTypeID: number }>; rows: unknown[] }>;
 }
 
-/** Make `@prisma/adapter-pg` read `"char"` columns as the text they are. */
-export function readCharColumnsAsText<T extends SqlDriverAdapter | Transaction>(queryable: T): T {
+/**
+ * Make `@prisma/adapter-pg` read `"char"` columns (pg_constraint.contype and the like) as the
+ * engine expects them: the value as text, the column typed Character. The adapter throws on the
+ * type before anything else happens, so the field is presented to it as text, and the column
+ * type corrected on the way out.
+ */
+export function readCharColumns<T extends SqlDriverAdapter | Transaction>(queryable: T): T {
   const target = queryable as unknown as PerformsIO;
   if (typeof target.performIO !== 'function') {
-    throw new Error('@prisma/adapter-pg changed: performIO is gone; revisit readCharColumnsAsText.');
+    throw new Error('@prisma/adapter-pg changed: performIO is gone; revisit readCharColumns.');
   }
+  const charColumns = new WeakMap<unknown[], number[]>();
   const performIO = target.performIO.bind(target);
   target.performIO = async (query) => {
     const result = await performIO(query);
-    for (const field of result.fields) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+    const indexes = result.fields.flatMap((field, index) => (field.dataTypeID === CHAR_OID ? [index] : []));
+    for (const index of indexes) result.fields[index].dataTypeID = TEXT_OID;
+    if (indexes.length) charColumns.set(result.rows, indexes);
     return result;
+  };
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => {
+    const resultSet = await queryRaw(query);
+    for (const index of charColumns.get(resultSet.rows) ?? []) resultSet.columnTypes[index] = ColumnTypeEnum.Character;
+    return resultSet;
   };
   if ('startTransaction' in queryable) {
     const startTransaction = queryable.startTransaction.bind(queryable);
-    queryable.startTransaction = async (...args) => readCharColumnsAsText(await startTransaction(...args));
+    queryable.startTransaction = async (...args) => readCharColumns(await startTransaction(...args));
   }
   return queryable;
 }

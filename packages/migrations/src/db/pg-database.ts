@@ -5,7 +5,7 @@ import pg from 'pg';
 import { ForgeError } from '../core/errors';
 import { describeDatabaseUrl, redact } from '../core/redact';
 import { quoteIdentifier } from '../core/sql/quote';
-import { readCharColumnsAsText, sendScriptsWhole } from './adapter-fixes';
+import { readCharColumns, sendScriptsWhole } from './adapter-fixes';
 import type { Database } from './database';
 import { runScript, type ScriptFailure } from './script-runner';
 
@@ -92,13 +92,13 @@ export class PgDatabase implements Database {
       adapterName: '@forge/migrations:pg',
       connect: async () =>
         sendScriptsWhole(
-          readCharColumnsAsText(await new PrismaPg(this.pool).connect()),
+          readCharColumns(await new PrismaPg(this.pool).connect()),
           (batch) => this.pool.query(batch),
           (failure) => (this.failure = failure),
         ),
       connectToShadowDb: async () => {
         const shadow = await PgDatabase.createThrowaway({ url: this.url, source: 'shadow database' }, 'shadow');
-        const adapter = sendScriptsWhole(readCharColumnsAsText(await new PrismaPg(shadow.pool).connect()), (batch) =>
+        const adapter = sendScriptsWhole(readCharColumns(await new PrismaPg(shadow.pool).connect()), (batch) =>
           shadow.pool.query(batch),
         );
         adapter.dispose = () => shadow.close();

@@ -9,7 +9,7 @@ import { ForgeError } from '../core/errors';
 import type { SchemaFile } from '../core/schema-compat';
 import type { Database } from '../db/database';
 import type { ScriptFailure } from '../db/script-runner';
-import { loadSchemaEngine } from './wasm-loader';
+import { loadSchemaEngine, onEnginePanic } from './wasm-loader';
 
 export type SchemaSource =
   | { kind: 'empty' }
@@ -53,12 +53,17 @@ export class MigrationEngine {
   async applyMigrations(list: MigrationList): Promise<string[]> {
     this.database.takeScriptFailure();
     try {
-      const { appliedMigrationNames } = await this.engine.applyMigrations({ migrationsList: list, filters: NO_FILTER });
+      const { appliedMigrationNames } = await guardAgainstPanic(() =>
+        this.engine.applyMigrations({ migrationsList: list, filters: NO_FILTER }),
+      );
       return appliedMigrationNames;
     } catch (error) {
-      const message = engineMessage(error);
+      if (error instanceof ForgeError) throw error;
+      const failure = this.database.takeScriptFailure();
       const migrationName = /migration_name="([^"]+)"/.exec(String((error as Error).message))?.[1];
-      throw new MigrationApplyError(migrationName, message, this.database.takeScriptFailure());
+      // PostgreSQL's own words when there are any: the engine rewords some errors ("Unique constraint failed").
+      const message = failure ? postgresMessage(failure) : engineMessage(error);
+      throw new MigrationApplyError(migrationName, message, failure);
     }
   }
 
@@ -83,8 +88,9 @@ export class MigrationEngine {
 
   private async call<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation();
+      return await guardAgainstPanic(operation);
     } catch (error) {
+      if (error instanceof ForgeError) throw error;
       const message = engineMessage(error);
       const code = (error as { code?: string }).code;
       if (code === 'P1012') {
@@ -97,6 +103,25 @@ export class MigrationEngine {
       });
     }
   }
+}
+
+/** Fail the operation with the panic's message instead of waiting forever for it. */
+function guardAgainstPanic<T>(operation: () => Promise<T>): Promise<T> {
+  let unsubscribe: () => void = () => undefined;
+  const panicked = new Promise<never>((_, reject) => {
+    unsubscribe = onEnginePanic((message) =>
+      reject(
+        new ForgeError('ENGINE_ERROR', `Prisma's schema engine panicked: ${message}`, 'This is a defect of the engine: report it with the migration or schema that triggered it.'),
+      ),
+    );
+  });
+  return Promise.race([operation(), panicked]).finally(unsubscribe);
+}
+
+function postgresMessage(failure: ScriptFailure): string {
+  return [`ERROR: ${failure.message}`, failure.detail && `DETAIL: ${failure.detail}`, failure.hint && `HINT: ${failure.hint}`]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function diffTarget(source: SchemaSource): DiffTarget {

@@ -29,7 +29,31 @@ export function loadSchemaEngine(): Promise<SchemaEngineBindings> {
   return loading;
 }
 
+type PanicListener = (message: string) => void;
+const panicListeners = new Set<PanicListener>();
+
+/** Be told when the engine panics: the operation under way will never settle. */
+export function onEnginePanic(listener: PanicListener): () => void {
+  panicListeners.add(listener);
+  return () => panicListeners.delete(listener);
+}
+
+/**
+ * The engine reports a Rust panic here, then aborts with a wasm trap thrown from inside a promise
+ * callback, where nothing can catch it. That one trap is swallowed, so that the operation can be
+ * failed with the panic's message and the throwaway database still be removed.
+ */
+const panicRegistry = {
+  set_message(message: string) {
+    process.prependOnceListener('uncaughtException', (error) => {
+      if ((error as Error)?.constructor?.name !== 'RuntimeError') throw error;
+    });
+    panicListeners.forEach((listener) => listener(message));
+  },
+};
+
 async function instantiate(): Promise<SchemaEngineBindings> {
+  (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: typeof panicRegistry }).PRISMA_WASM_PANIC_REGISTRY = panicRegistry;
   const bindings = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   const bindingsFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
   const wasm = await readFile(path.join(path.dirname(bindingsFile), 'schema_engine_bg.wasm'));

@@ -69,6 +69,6 @@ export function statementKind(statement: ParsedStatement): string {
 }
 
 /** The body of a statement node, typed loosely: callers read the fields they know. */
-export function statementBody(statement: ParsedStatement): Record<string, unknown> {
-  return (statement.node as unknown as Record<string, Record<string, unknown>>)[statementKind(statement)] ?? {};
+export function statementBody<T = Record<string, unknown>>(statement: ParsedStatement): T {
+  return ((statement.node as unknown as Record<string, unknown>)[statementKind(statement)] ?? {}) as T;
 }

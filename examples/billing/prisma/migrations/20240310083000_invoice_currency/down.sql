@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Invoice" DROP COLUMN "currency";

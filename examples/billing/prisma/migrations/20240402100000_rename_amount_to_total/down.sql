@@ -1,0 +1,2 @@
+-- RenameColumn
+ALTER TABLE "Invoice" RENAME COLUMN "totalCents" TO "amountCents";

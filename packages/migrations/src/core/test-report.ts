@@ -1,0 +1,60 @@
+import type { DatabaseEngine } from '../db/database';
+
+/** What `migrate-test` found, written as JSON with `--reportFile`. */
+export type DownStatus = 'verified' | 'missing' | 'irreversible' | 'failed' | 'not-run';
+
+export interface UnfilledTable {
+  table: string;
+  reason: string;
+}
+
+export interface MigrationTestResult {
+  name: string;
+  applied: boolean;
+  /** Time to apply the migration, in milliseconds. */
+  ms: number;
+  down: DownStatus;
+  /** For `failed`: the error, or the objects that differ. For `irreversible`: the reason. */
+  downDetails: string[];
+  integrity: {
+    /** Tables holding representative rows when the migration ran. */
+    tablesWithRows: string[];
+    /** Rows present before the migration, each checked after it. */
+    rowsChecked: number;
+    unfilledTables: UnfilledTable[];
+    violations: string[];
+    notCompared: string[];
+  };
+}
+
+export interface TestError {
+  migration?: string;
+  message: string;
+  /** The statement that failed, with where it is in migration.sql. */
+  statement?: string;
+}
+
+export interface TestReport {
+  ok: boolean;
+  project: string;
+  engine: DatabaseEngine;
+  startedAt: string;
+  durationMs: number;
+  migrations: MigrationTestResult[];
+  idempotent: boolean;
+  drift: { clean: boolean; allowed: boolean; sql: string };
+  errors: TestError[];
+  warnings: string[];
+}
+
+/** The verdict: every migration applied, proven and intact, nothing left to apply, no drift. */
+export function isSuccessful(report: Omit<TestReport, 'ok'>): boolean {
+  return (
+    report.errors.length === 0 &&
+    report.idempotent &&
+    (report.drift.clean || report.drift.allowed) &&
+    report.migrations.every(
+      (migration) => migration.applied && migration.down !== 'failed' && migration.integrity.violations.length === 0,
+    )
+  );
+}

@@ -1,0 +1,55 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '@nx/devkit';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describeError } from '../../core/errors';
+import { toJUnitXml } from '../../core/junit';
+import { redact } from '../../core/redact';
+import { migrationLine, summaryLines } from '../../core/test-summary';
+import { testProject } from '../../runner/test-project';
+import type { TestExecutorOptions } from './schema';
+
+export default async function migrateTestExecutor(
+  options: TestExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const project = context.projectName ?? '';
+  const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
+  const urlEnv = options.urlEnv ?? 'TEST_DATABASE_URL';
+  const url = process.env[urlEnv] || undefined;
+  const secrets = url ? [url] : [];
+  const print = (text: string) => logger.info(redact(text, secrets));
+  try {
+    const report = await testProject({
+      project,
+      projectRoot: path.resolve(context.root, projectRoot),
+      workspaceRoot: context.root,
+      url,
+      urlSource: urlEnv,
+      allowDrift: options.allowDrift ?? false,
+      onWarning: (warning) => logger.warn(redact(`warning: ${warning}`, secrets)),
+      onDatabase: (label) => print(`migrate-test ${project}: throwaway database on ${label}`),
+      onMigration: (result) => print(migrationLine(result)),
+    });
+    summaryLines(report).forEach(print);
+    const resolve = (file: string) => path.resolve(context.root, interpolate(file, projectRoot, project));
+    if (options.reportFile) writeReport(resolve(options.reportFile), redact(JSON.stringify(report, null, 2), secrets) + '\n');
+    if (options.junitFile) writeReport(resolve(options.junitFile), redact(toJUnitXml(report), secrets));
+    return { success: report.ok };
+  } catch (error) {
+    logger.error(redact(`migrate-test ${project}: ${describeError(error)}`, secrets));
+    return { success: false };
+  }
+}
+
+function interpolate(file: string, projectRoot: string, projectName: string): string {
+  return file
+    .replace(/\{workspaceRoot\}\/?/g, '')
+    .replace(/\{projectRoot\}/g, projectRoot)
+    .replace(/\{projectName\}/g, projectName);
+}
+
+function writeReport(file: string, content: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+}

@@ -1,0 +1,6 @@
+export interface TestExecutorOptions {
+  urlEnv?: string;
+  allowDrift?: boolean;
+  reportFile?: string;
+  junitFile?: string;
+}

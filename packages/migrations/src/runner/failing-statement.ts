@@ -1,0 +1,73 @@
+import { parseScript, type ParsedStatement, SqlSyntaxError } from '../core/sql/parser';
+import type { Database } from '../db/database';
+import type { ScriptFailure } from '../db/script-runner';
+
+/**
+ * Name the statement of a failed script: by the position PostgreSQL reported when it has one
+ * (syntax and name-resolution errors), otherwise by replaying growing prefixes of the batch inside
+ * a transaction that is always rolled back (errors found while executing, such as a constraint
+ * violation). Only ever called on a throwaway database.
+ */
+export async function describeFailingStatement(
+  database: Database,
+  migrationSql: string,
+  failure: ScriptFailure,
+): Promise<string | undefined> {
+  let statements: ParsedStatement[];
+  try {
+    statements = parseScript(failure.batch);
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) {
+      const offset = batchOffset(migrationSql, failure.batch) + (error.offset ?? failure.position ?? 0);
+      return `at line ${lineAt(migrationSql, offset)}: ${excerpt(migrationSql.slice(offset))}`;
+    }
+    throw error;
+  }
+  const failing =
+    failure.position !== undefined
+      ? statements.find((statement) => failure.position! >= statement.start && failure.position! < statement.end)
+      : await replayToFailure(database, statements);
+  if (!failing) return undefined;
+  const offset = batchOffset(migrationSql, failure.batch) + failing.start;
+  return `statement ${statements.indexOf(failing) + 1}, line ${lineAt(migrationSql, offset)}: ${excerpt(failing.text)}`;
+}
+
+const SENTINEL_MESSAGE = 'forge-migrations: replay sentinel';
+const REPLAY_SENTINEL = `DO $$ BEGIN RAISE EXCEPTION '${SENTINEL_MESSAGE}'; END $$;`;
+
+async function replayToFailure(database: Database, statements: ParsedStatement[]): Promise<ParsedStatement | undefined> {
+  // The sentinel fails every replay, so that the implicit transaction of the script always rolls
+  // back; a replay "fails" when an earlier statement raised something else.
+  const fails = async (count: number) => {
+    const prefix = statements.slice(0, count).map((statement) => statement.text).join(';\n');
+    try {
+      await database.executeScript(`${prefix};\n${REPLAY_SENTINEL}`);
+    } catch (error) {
+      return !String((error as Error).message).includes(SENTINEL_MESSAGE);
+    }
+    return false;
+  };
+  let low = 1;
+  let high = statements.length;
+  if (high === 0 || !(await fails(high))) return undefined;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (await fails(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return statements[low - 1];
+}
+
+function batchOffset(script: string, batch: string): number {
+  const index = script.indexOf(batch.trim());
+  return index < 0 ? 0 : index;
+}
+
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+function excerpt(sql: string): string {
+  const compact = sql.trim().replace(/\s+/g, ' ');
+  return compact.length > 200 ? `${compact.slice(0, 197)}...` : compact;
+}

@@ -1,0 +1,242 @@
+import { compareFingerprints, describeDifference, isSameSchema, type SchemaFingerprint } from '../core/fingerprint';
+import { emptyIntent, type MigrationIntent, readMigrationIntent } from '../core/migration-intent';
+import { checkRowIntegrity, describeViolation, type CascadeMap } from '../core/row-integrity';
+import type { SchemaFile } from '../core/schema-compat';
+import { loadSqlParser, SqlSyntaxError } from '../core/sql/parser';
+import { MARK_ROLLED_BACK } from '../core/sql/prisma-migrations-table';
+import { isSuccessful, type MigrationTestResult, type TestError, type TestReport } from '../core/test-report';
+import type { Database } from '../db/database';
+import { MigrationApplyError, MigrationEngine } from '../engine/migration-engine';
+import { toEngineMigrationList } from '../engine/migration-list';
+import type { MigrationFolder, MigrationHistory } from '../store/migration-store';
+import { fingerprintSchema } from './catalog-fingerprint';
+import { SeedCounter, seedRepresentativeRows } from './data-seeder';
+import { describeFailingStatement } from './failing-statement';
+import { snapshotRows } from './row-snapshot';
+import { readTables, type TableModel } from './table-catalog';
+
+export interface MigrationTestInput {
+  project: string;
+  database: Database;
+  history: MigrationHistory;
+  /** The schema as the engine should read it (see makeSchemaCompatible). */
+  schemaFiles: SchemaFile[];
+  configDir: string;
+  allowDrift: boolean;
+  warnings?: string[];
+  onMigration?: (result: MigrationTestResult) => void;
+}
+
+/**
+ * Test a migration history on an empty throwaway database: apply each migration in order with
+ * representative rows in every table, check those rows survived, prove its down script (down
+ * restores the schema before it, up again the schema after it), then check that a second apply
+ * does nothing and that the result is what schema.prisma describes.
+ */
+export async function runMigrationTest(input: MigrationTestInput): Promise<TestReport> {
+  const started = Date.now();
+  await loadSqlParser();
+  const { database, history } = input;
+  const engine = await MigrationEngine.start(database);
+  const errors: TestError[] = [];
+  const results: MigrationTestResult[] = [];
+  try {
+    const counter = new SeedCounter();
+    const castTargets = laterTypeChanges(history.migrations);
+    let tables = await readTables(database);
+
+    for (const [index, migration] of history.migrations.entries()) {
+      const list = toEngineMigrationList(history, history.migrations.slice(0, index + 1));
+      const intent = intentOf(migration);
+      const seeded = await seedRepresentativeRows(database, tables, counter, castTargets);
+      const rowsBefore = await snapshotRows(database, tables);
+      const schemaBefore = await fingerprintSchema(database);
+
+      const applyStarted = Date.now();
+      const result: MigrationTestResult = {
+        name: migration.name,
+        applied: false,
+        ms: 0,
+        down: migration.down ? 'not-run' : 'missing',
+        downDetails: migration.down?.kind === 'irreversible' ? [migration.down.reason] : [],
+        integrity: {
+          tablesWithRows: seeded.filled,
+          rowsChecked: [...rowsBefore.values()].reduce((sum, table) => sum + table.rows.length, 0),
+          unfilledTables: seeded.unfilled,
+          violations: [],
+          notCompared: [],
+        },
+      };
+      try {
+        await engine.applyMigrations(list);
+      } catch (error) {
+        if (!(error instanceof MigrationApplyError)) throw error;
+        result.ms = Date.now() - applyStarted;
+        errors.push(await applyError(database, migration, error, seeded.filled.length > 0));
+        results.push(result);
+        input.onMigration?.(result);
+        break;
+      }
+      result.ms = Date.now() - applyStarted;
+      result.applied = true;
+
+      const tablesAfter = await readTables(database);
+      const integrity = checkRowIntegrity(rowsBefore, await snapshotRows(database, tablesAfter), intent, cascadesOf(tables));
+      result.integrity.violations = integrity.violations.map(describeViolation);
+      result.integrity.notCompared = integrity.notCompared;
+
+      const schemaAfter = await fingerprintSchema(database);
+      await proveDown(engine, database, list, migration, result, schemaBefore, schemaAfter);
+      if (migration.seedSql !== undefined) {
+        await database.executeScript(migration.seedSql).catch((error: Error) =>
+          errors.push({ migration: migration.name, message: `seed.sql failed: ${error.message}` }),
+        );
+      }
+      tables = tablesAfter;
+      results.push(result);
+      input.onMigration?.(result);
+      if (result.down === 'failed' && !isSameSchema(compareFingerprints(schemaAfter, await fingerprintSchema(database)))) {
+        errors.push({ migration: migration.name, message: 'The schema could not be restored after its down script failed; later migrations were not tested.' });
+        break;
+      }
+    }
+
+    const completed = results.length === history.migrations.length && results.every((r) => r.applied);
+    const idempotent = completed && (await isIdempotent(engine, history));
+    const driftSql = completed
+      ? await engine.diff({ kind: 'database', files: input.schemaFiles, configDir: input.configDir }, { kind: 'schema', files: input.schemaFiles })
+      : '';
+    const report: Omit<TestReport, 'ok'> = {
+      project: input.project,
+      engine: database.engine,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      migrations: [
+        ...results,
+        ...history.migrations.slice(results.length).map((migration) => notAttempted(migration)),
+      ],
+      idempotent,
+      drift: { clean: completed && driftSql === '', allowed: input.allowDrift, sql: driftSql },
+      errors,
+      warnings: input.warnings ?? [],
+    };
+    return { ok: isSuccessful(report), ...report };
+  } finally {
+    engine.dispose();
+  }
+}
+
+function intentOf(migration: MigrationFolder): MigrationIntent {
+  try {
+    return readMigrationIntent(migration.sql);
+  } catch (error) {
+    // The apply fails on the same syntax error, with PostgreSQL's message.
+    if (error instanceof SqlSyntaxError) return emptyIntent();
+    throw error;
+  }
+}
+
+async function applyError(database: Database, migration: MigrationFolder, error: MigrationApplyError, withRows: boolean): Promise<TestError> {
+  const statement = error.failure ? await describeFailingStatement(database, migration.sql, error.failure) : undefined;
+  const context = withRows ? ' (its tables held representative rows)' : '';
+  return { migration: error.migrationName ?? migration.name, message: `${error.message}${context}`, statement };
+}
+
+/** Down, then the schema must equal the one before; up again, and it must equal the one after. */
+async function proveDown(
+  engine: MigrationEngine,
+  database: Database,
+  list: ReturnType<typeof toEngineMigrationList>,
+  migration: MigrationFolder,
+  result: MigrationTestResult,
+  before: SchemaFingerprint,
+  after: SchemaFingerprint,
+): Promise<void> {
+  if (migration.down?.kind !== 'script') {
+    result.down = migration.down ? 'irreversible' : 'missing';
+    return;
+  }
+  try {
+    await database.executeScript(migration.down.sql);
+  } catch (error) {
+    result.down = 'failed';
+    result.downDetails = [`down.sql failed: ${(error as Error).message}`];
+    return;
+  }
+  const afterDown = compareFingerprints(before, await fingerprintSchema(database));
+  await database.query(MARK_ROLLED_BACK, [migration.name]);
+  try {
+    await engine.applyMigrations(list);
+  } catch (error) {
+    result.down = 'failed';
+    result.downDetails = [
+      ...describeDifference(afterDown).map((line) => `after down.sql: ${line}`),
+      `re-applying the migration after down.sql failed: ${(error as Error).message}`,
+    ];
+    return;
+  }
+  const afterUp = compareFingerprints(after, await fingerprintSchema(database));
+  if (isSameSchema(afterDown) && isSameSchema(afterUp)) {
+    result.down = 'verified';
+    return;
+  }
+  result.down = 'failed';
+  result.downDetails = [
+    ...describeDifference(afterDown).map((line) => `after down.sql: ${line}`),
+    ...describeDifference(afterUp).map((line) => `after re-applying: ${line}`),
+  ];
+}
+
+async function isIdempotent(engine: MigrationEngine, history: MigrationHistory): Promise<boolean> {
+  const list = toEngineMigrationList(history, history.migrations);
+  const appliedAgain = await engine.applyMigrations(list);
+  const diagnosis = await engine.diagnose(list);
+  return (
+    appliedAgain.length === 0 &&
+    diagnosis.history === null &&
+    diagnosis.failedMigrationNames.length === 0 &&
+    diagnosis.editedMigrationNames.length === 0
+  );
+}
+
+/**
+ * Every column some migration of the history converts to another type: rows seeded at any point
+ * before must survive that conversion, as real data that reached it did.
+ */
+function laterTypeChanges(migrations: MigrationFolder[]): Map<string, Map<string, string>> {
+  const targets = new Map<string, Map<string, string>>();
+  for (const migration of migrations) {
+    for (const [table, columns] of intentOf(migration).retypedColumns) {
+      const merged = targets.get(table) ?? new Map<string, string>();
+      columns.forEach((type, column) => merged.set(column, type));
+      targets.set(table, merged);
+    }
+  }
+  return targets;
+}
+
+function cascadesOf(tables: Map<string, TableModel>): CascadeMap {
+  const cascades: CascadeMap = new Map();
+  for (const table of tables.values()) {
+    const parents = table.foreignKeys
+      .filter((foreignKey) => foreignKey.onDelete === 'c' || foreignKey.onDelete === 'n')
+      .map((foreignKey) => ({
+        parent: foreignKey.refTable,
+        columns: foreignKey.columns,
+        action: foreignKey.onDelete === 'c' ? ('cascade' as const) : ('set-null' as const),
+      }));
+    if (parents.length) cascades.set(table.key, parents);
+  }
+  return cascades;
+}
+
+function notAttempted(migration: MigrationFolder): MigrationTestResult {
+  return {
+    name: migration.name,
+    applied: false,
+    ms: 0,
+    down: migration.down ? 'not-run' : 'missing',
+    downDetails: [],
+    integrity: { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], notCompared: [] },
+  };
+}

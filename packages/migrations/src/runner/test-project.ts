@@ -1,0 +1,72 @@
+import { makeSchemaCompatible } from '../core/schema-compat';
+import { createdExtensions } from '../core/sql/extensions';
+import { loadSqlParser } from '../core/sql/parser';
+import type { MigrationTestResult, TestReport } from '../core/test-report';
+import type { Database } from '../db/database';
+import { openThrowawayDatabase } from '../db/open-database';
+import { defaultSnapshotCacheDir } from '../db/pglite-snapshot';
+import { knownPreviewFeatures } from '../engine/preview-features';
+import { readMigrationHistory } from '../store/migration-store';
+import { resolvePrismaLayout } from '../store/project-layout';
+import { runMigrationTest } from './migrate-test';
+
+export interface TestProjectOptions {
+  project: string;
+  /** Absolute. */
+  projectRoot: string;
+  workspaceRoot: string;
+  /** A PostgreSQL server URL; without one the embedded database is used. */
+  url?: string;
+  /** The environment variable the URL came from. */
+  urlSource: string;
+  allowDrift: boolean;
+  onWarning?: (warning: string) => void;
+  onMigration?: (result: MigrationTestResult) => void;
+  onDatabase?: (label: string) => void;
+}
+
+/** Find a project's schema and migrations, and test them on a throwaway database that is always removed. */
+export async function testProject(options: TestProjectOptions): Promise<TestReport> {
+  const layout = await resolvePrismaLayout(options.projectRoot);
+  const history = readMigrationHistory(layout.migrationsDir);
+  const schema = makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures());
+  schema.warnings.forEach((warning) => options.onWarning?.(warning));
+  await loadSqlParser();
+
+  const database = await openThrowawayDatabase({
+    url: options.url,
+    urlSource: options.urlSource,
+    label: options.project,
+    extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
+    cacheDir: defaultSnapshotCacheDir(options.workspaceRoot),
+  });
+  options.onDatabase?.(database.label);
+  return withCleanupOnSignal(database, () =>
+    runMigrationTest({
+      project: options.project,
+      database,
+      history,
+      schemaFiles: schema.files,
+      configDir: options.projectRoot,
+      allowDrift: options.allowDrift,
+      warnings: schema.warnings,
+      onMigration: options.onMigration,
+    }),
+  );
+}
+
+/** Remove the throwaway database however the run ends: normally, by an error, or interrupted. */
+async function withCleanupOnSignal<T>(database: Database, run: () => Promise<T>): Promise<T> {
+  const onSignal = (signal: NodeJS.Signals) => {
+    void database.close().finally(() => process.kill(process.pid, signal));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await run();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await database.close();
+  }
+}

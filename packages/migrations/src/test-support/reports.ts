@@ -1,0 +1,29 @@
+import type { MigrationTestResult, TestReport } from '../core/test-report';
+
+export function migrationResult(overrides: Partial<MigrationTestResult> = {}): MigrationTestResult {
+  return {
+    name: '20240101000000_init',
+    applied: true,
+    ms: 12,
+    down: 'verified',
+    downDetails: [],
+    integrity: { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], notCompared: [] },
+    ...overrides,
+  };
+}
+
+export function testReport(overrides: Partial<TestReport> = {}): TestReport {
+  return {
+    ok: true,
+    project: 'billing',
+    engine: 'pglite',
+    startedAt: '2024-01-01T00:00:00.000Z',
+    durationMs: 1500,
+    migrations: [migrationResult()],
+    idempotent: true,
+    drift: { clean: true, allowed: false, sql: '' },
+    errors: [],
+    warnings: [],
+    ...overrides,
+  };
+}
