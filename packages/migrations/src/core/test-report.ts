@@ -58,3 +58,19 @@ export function isSuccessful(report: Omit<TestReport, 'ok'>): boolean {
     )
   );
 }
+
+/** The report of a run that could not start (no schema, unreachable database, ...). */
+export function setupFailureReport(project: string, engine: DatabaseEngine, message: string, allowDrift: boolean): TestReport {
+  return {
+    ok: false,
+    project,
+    engine,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    migrations: [],
+    idempotent: false,
+    drift: { clean: false, allowed: allowDrift, sql: '' },
+    errors: [{ message }],
+    warnings: [],
+  };
+}

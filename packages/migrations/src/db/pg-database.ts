@@ -127,7 +127,7 @@ async function openPool(url: string, source: string): Promise<pg.Pool> {
     throw new ForgeError(
       'DATABASE_URL_INVALID',
       `${source} is not a PostgreSQL URL.`,
-      `Set ${source} to postgresql://user:password@host:port/database.`,
+      `Set ${source} to a PostgreSQL connection URL (scheme postgresql:// or postgres://).`,
     );
   }
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });

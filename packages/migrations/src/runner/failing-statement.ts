@@ -19,7 +19,7 @@ export async function describeFailingStatement(
   } catch (error) {
     if (error instanceof SqlSyntaxError) {
       const offset = batchOffset(migrationSql, failure.batch) + (error.offset ?? failure.position ?? 0);
-      return `at line ${lineAt(migrationSql, offset)}: ${excerpt(migrationSql.slice(offset))}`;
+      return `at line ${lineAt(migrationSql, offset)}: ${excerpt(lineText(migrationSql, offset))}`;
     }
     throw error;
   }
@@ -65,6 +65,12 @@ function batchOffset(script: string, batch: string): number {
 
 function lineAt(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length;
+}
+
+function lineText(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const end = text.indexOf('\n', offset);
+  return text.slice(start, end < 0 ? undefined : end);
 }
 
 function excerpt(sql: string): string {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ForgeError } from '../core/errors';
 
 export interface PrismaConfigPaths {
@@ -8,6 +9,7 @@ export interface PrismaConfigPaths {
 }
 
 const ENV_ERROR = /Cannot resolve environment variable: ([A-Za-z_][A-Za-z0-9_]*)/;
+const ENV_CALL = /\benv\(\s*['"`]([A-Za-z_][A-Za-z0-9_]*)['"`]/g;
 const MAX_PLACEHOLDERS = 20;
 
 /**
@@ -21,7 +23,12 @@ export async function readPrismaConfig(projectRoot: string): Promise<PrismaConfi
   const configFile = findPrismaConfigFile(projectRoot);
   if (!configFile) return undefined;
 
-  const placeholders: string[] = [];
+  // Variables read with env("NAME") are given their placeholder up front (a module loader may
+  // cache the first, failing evaluation); others are found from the error, one load at a time.
+  const placeholders = [...readFileSync(configFile, 'utf8').matchAll(ENV_CALL)]
+    .map((match) => match[1])
+    .filter((name, index, names) => process.env[name] === undefined && names.indexOf(name) === index);
+  placeholders.forEach(setPlaceholder);
   try {
     for (;;) {
       const result = await loadConfigFromFile({ configFile });
@@ -44,11 +51,15 @@ export async function readPrismaConfig(projectRoot: string): Promise<PrismaConfi
         );
       }
       placeholders.push(missingVariable);
-      process.env[missingVariable] = 'postgresql://placeholder@localhost/placeholder';
+      setPlaceholder(missingVariable);
     }
   } finally {
     for (const name of placeholders) delete process.env[name];
   }
+}
+
+function setPlaceholder(name: string): void {
+  process.env[name] = 'postgresql://placeholder@localhost/placeholder';
 }
 
 function firstLine(text: string): string {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describeError } from '../../core/errors';
 import { toJUnitXml } from '../../core/junit';
 import { redact } from '../../core/redact';
+import { setupFailureReport, type TestReport } from '../../core/test-report';
 import { migrationLine, summaryLines } from '../../core/test-summary';
 import { testProject } from '../../runner/test-project';
 import type { TestExecutorOptions } from './schema';
@@ -19,6 +20,11 @@ export default async function migrateTestExecutor(
   const url = process.env[urlEnv] || undefined;
   const secrets = url ? [url] : [];
   const print = (text: string) => logger.info(redact(text, secrets));
+  const resolve = (file: string) => path.resolve(context.root, interpolate(file, projectRoot, project));
+  const writeReports = (report: TestReport) => {
+    if (options.reportFile) writeReport(resolve(options.reportFile), redact(JSON.stringify(report, null, 2), secrets) + '\n');
+    if (options.junitFile) writeReport(resolve(options.junitFile), redact(toJUnitXml(report), secrets));
+  };
   try {
     const report = await testProject({
       project,
@@ -32,12 +38,12 @@ export default async function migrateTestExecutor(
       onMigration: (result) => print(migrationLine(result)),
     });
     summaryLines(report).forEach(print);
-    const resolve = (file: string) => path.resolve(context.root, interpolate(file, projectRoot, project));
-    if (options.reportFile) writeReport(resolve(options.reportFile), redact(JSON.stringify(report, null, 2), secrets) + '\n');
-    if (options.junitFile) writeReport(resolve(options.junitFile), redact(toJUnitXml(report), secrets));
+    writeReports(report);
     return { success: report.ok };
   } catch (error) {
-    logger.error(redact(`migrate-test ${project}: ${describeError(error)}`, secrets));
+    const message = redact(describeError(error), secrets);
+    logger.error(`migrate-test ${project}: ${message}`);
+    writeReports(setupFailureReport(project, url ? 'postgresql' : 'pglite', message, options.allowDrift ?? false));
     return { success: false };
   }
 }

@@ -1,0 +1,3 @@
+export { createNodes } from './plugins/plugin';
+export type { MigrationsPluginOptions } from './plugins/project-targets';
+export type { TestReport } from './core/test-report';

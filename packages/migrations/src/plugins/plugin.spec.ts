@@ -1,0 +1,84 @@
+import type { CreateNodesContext } from '@nx/devkit';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporaryDir, type TemporaryProject } from '../test-support/fixtures';
+import { createNodes, PRISMA_FILES_GLOB } from './plugin';
+
+const SCHEMA = 'datasource db {\n  provider = "postgresql"\n}\n';
+
+describe('createNodes', () => {
+  let workspace: TemporaryProject;
+  const write = (file: string, content = '') => {
+    mkdirSync(path.dirname(path.join(workspace.dir, file)), { recursive: true });
+    writeFileSync(path.join(workspace.dir, file), content);
+  };
+  const context = (): CreateNodesContext => ({ nxJsonConfiguration: {}, workspaceRoot: workspace.dir });
+  const run = (files: string[], options = {}) => createNodes[1](files, options, context());
+
+  beforeEach(() => {
+    workspace = temporaryDir('forge-plugin-');
+  });
+  afterEach(() => workspace.remove());
+
+  it('matches schema files and Prisma config files', () => {
+    expect(PRISMA_FILES_GLOB).toBe('**/{*.prisma,prisma.config.{ts,mts,cts,js,mjs,cjs}}');
+  });
+
+  it('gives a project with prisma/schema.prisma a cacheable migrate-test target with exact inputs and outputs', async () => {
+    write('apps/billing/project.json', '{"name":"billing"}');
+    write('apps/billing/prisma/schema.prisma', SCHEMA);
+    const results = await run(['apps/billing/prisma/schema.prisma']);
+    expect(results).toHaveLength(1);
+    const [source, result] = results[0];
+    expect(source).toBe('apps/billing');
+    const target = result.projects!['apps/billing'].targets!['migrate-test'];
+    expect(target).toMatchObject({
+      executor: '@forge/migrations:test',
+      cache: true,
+      inputs: [
+        '{projectRoot}/prisma/schema.prisma',
+        '{projectRoot}/prisma/migrations/**/*',
+        { externalDependencies: ['@forge/migrations'] },
+        { env: 'TEST_DATABASE_URL' },
+      ],
+      outputs: ['{workspaceRoot}/reports/migrate-test/{projectRoot}'],
+      options: {
+        reportFile: 'reports/migrate-test/{projectRoot}/report.json',
+        junitFile: 'reports/migrate-test/{projectRoot}/junit.xml',
+      },
+    });
+    expect(target.metadata?.description).toMatch(/throwaway database/);
+  });
+
+  it('follows prisma.config.ts to the schema and migrations it names', async () => {
+    write('services/orders/package.json', '{"name":"orders"}');
+    write('services/orders/prisma.config.ts', "export default { schema: 'db/schema.prisma', migrations: { path: 'db/history' } };\n");
+    write('services/orders/db/schema.prisma', SCHEMA);
+    const [[, result]] = await run(['services/orders/prisma.config.ts', 'services/orders/db/schema.prisma']);
+    expect(result.projects!['services/orders'].targets!['migrate-test'].inputs!.slice(0, 3)).toEqual([
+      '{projectRoot}/db/schema.prisma',
+      '{projectRoot}/db/history/**/*',
+      '{projectRoot}/prisma.config.ts',
+    ]);
+  });
+
+  it('takes a folder of schema files, and the target name and reports folder from options', async () => {
+    write('services/catalog/project.json', '{"name":"catalog"}');
+    write('services/catalog/prisma/schema/base.prisma', SCHEMA);
+    write('services/catalog/prisma/schema/product.prisma', 'model Product {\n  id Int @id\n}\n');
+    const [[, result]] = await run(['services/catalog/prisma/schema/base.prisma', 'services/catalog/prisma/schema/product.prisma'], {
+      testTargetName: 'db-test',
+      reportsDirectory: 'out/db',
+    });
+    const target = result.projects!['services/catalog'].targets!['db-test'];
+    expect(target.inputs!.slice(0, 2)).toEqual(['{projectRoot}/prisma/schema/**/*.prisma', '{projectRoot}/prisma/schema/migrations/**/*']);
+    expect(target.outputs).toEqual(['{workspaceRoot}/out/db/{projectRoot}']);
+  });
+
+  it('ignores .prisma files outside any project or any schema location', async () => {
+    write('docs/snippets/example.prisma', SCHEMA);
+    write('libs/tools/project.json', '{"name":"tools"}');
+    write('libs/tools/templates/template.prisma', SCHEMA);
+    expect(await run(['docs/snippets/example.prisma', 'libs/tools/templates/template.prisma'])).toEqual([]);
+  });
+});
