@@ -1,0 +1,11 @@
+/** End-to-end tests: the packed plugin installed into a real Nx workspace in a temporary folder. */
+module.exports = {
+  displayName: 'migrations-e2e',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  testTimeout: 600_000,
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+};

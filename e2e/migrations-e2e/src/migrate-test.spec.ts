@@ -1,0 +1,78 @@
+import { E2eWorkspace } from './workspace';
+
+/**
+ * The plugin as a team meets it: installed from its package into an Nx 23 workspace with two
+ * ventures, registered once in nx.json, every target inferred.
+ */
+describe('@forge/migrations in a real Nx workspace', () => {
+  let workspace: E2eWorkspace;
+  const serverUrl = process.env['TEST_DATABASE_URL'];
+
+  beforeAll(() => {
+    if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run the e2e tests with `npm test`, which starts PostgreSQL.');
+    workspace = E2eWorkspace.create();
+    workspace.addVenture('v1');
+    workspace.addVenture('v2');
+    workspace.git('add', '-A');
+    workspace.git('commit', '-qm', 'two ventures');
+  });
+  afterAll(() => workspace?.dispose());
+
+  it('infers migrate-test for every venture with a Prisma schema', () => {
+    const { code, output } = workspace.nx(['show', 'project', 'v1', '--json']);
+    expect(code).toBe(0);
+    const target = JSON.parse(output).targets['migrate-test'];
+    expect(target).toMatchObject({ executor: '@forge/migrations:test', cache: true });
+    expect(target.inputs).toContainEqual({ externalDependencies: ['@forge/migrations'] });
+  });
+
+  it('passes v1 on the embedded database, then answers from the cache', () => {
+    const first = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static'], { TEST_DATABASE_URL: undefined });
+    expect(first.output).toContain('throwaway database on embedded PGlite');
+    expect(first.output).toContain('PASS v1');
+    expect(first.code).toBe(0);
+    const second = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static'], { TEST_DATABASE_URL: undefined });
+    expect(second.code).toBe(0);
+    expect(second.output).toMatch(/local cache|existing outputs match the cache/);
+  });
+
+  it('passes v1 on PostgreSQL without printing the connection string', () => {
+    const { code, output } = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static', '--skip-nx-cache'], { TEST_DATABASE_URL: serverUrl });
+    expect(output).toMatch(/throwaway database on PostgreSQL 127\.0\.0\.1:\d+\/forge_v1_[0-9a-f]{12}/);
+    expect(output).toContain('PASS v1');
+    expect(code).toBe(0);
+    expect(output).not.toContain(new URL(serverUrl!).password);
+  });
+
+  it('fails a broken migration on both databases, naming its statement', () => {
+    workspace.write('ventures/v1/prisma/migrations/20240501000000_broken/migration.sql', '-- AlterTable\nALTER TABLE "Invoice" ADD COLUMN "paidAt" TIMESTAMPP(3);\n');
+    try {
+      for (const url of [undefined, serverUrl]) {
+        const { code, output } = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static'], { TEST_DATABASE_URL: url });
+        expect(code).not.toBe(0);
+        expect(output).toContain('✗ 20240501000000_broken: ERROR: type "timestampp" does not exist');
+        expect(output).toContain('failing statement 1, line 2: ALTER TABLE "Invoice" ADD COLUMN "paidAt" TIMESTAMPP(3)');
+      }
+    } finally {
+      workspace.remove('ventures/v1/prisma/migrations/20240501000000_broken');
+    }
+  });
+
+  it('runs only v2 after a commit that touches only v2\'s migrations', () => {
+    workspace.write('ventures/v2/prisma/migrations/20240501000000_customer_phone/migration.sql', '-- AlterTable\nALTER TABLE "Customer" ADD COLUMN "phone" TEXT;\n');
+    workspace.write('ventures/v2/prisma/migrations/20240501000000_customer_phone/down.sql', 'ALTER TABLE "Customer" DROP COLUMN "phone";\n');
+    workspace.git('add', '-A');
+    workspace.git('commit', '-qm', 'v2: customer phone');
+
+    const affected = workspace.nx(['show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--json']);
+    expect(JSON.parse(affected.output)).toEqual(['v2']);
+
+    const { code, output } = workspace.nx(['affected', '-t', 'migrate-test', '--base=HEAD~1', '--head=HEAD', '--outputStyle=static', '--allowDrift'], {
+      TEST_DATABASE_URL: serverUrl,
+    });
+    expect(code).toBe(0);
+    expect(output).toContain('nx run v2:migrate-test');
+    expect(output).not.toContain('nx run v1:migrate-test');
+    expect(output).toContain('! drift (allowed)');
+  });
+});

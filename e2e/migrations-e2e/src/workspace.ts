@@ -1,0 +1,85 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+const NX_VERSION = '23.2.1';
+
+export interface CommandResult {
+  code: number;
+  output: string;
+}
+
+/** A real Nx workspace in a temporary folder, with the packed plugin installed from its tarball. */
+export class E2eWorkspace {
+  private constructor(readonly root: string) {}
+
+  static create(): E2eWorkspace {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'forge-e2e-'));
+    const tarball = packPlugin(root);
+    writeJson(path.join(root, 'package.json'), {
+      name: 'e2e-workspace',
+      private: true,
+      devDependencies: {
+        nx: NX_VERSION,
+        '@nx/devkit': NX_VERSION,
+        '@forge/migrations': `file:${tarball}`,
+      },
+    });
+    writeJson(path.join(root, 'nx.json'), { neverConnectToCloud: true, defaultBase: 'main', plugins: ['@forge/migrations'] });
+    writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\nreports\n');
+    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'pipe' });
+    const workspace = new E2eWorkspace(root);
+    workspace.git('init', '-q', '-b', 'main');
+    workspace.git('config', 'user.email', 'e2e@example.com');
+    workspace.git('config', 'user.name', 'e2e');
+    return workspace;
+  }
+
+  /** A venture: the repo's billing example under another name. */
+  addVenture(name: string): void {
+    const dir = path.join(this.root, 'ventures', name);
+    cpSync(path.join(REPO_ROOT, 'examples', 'billing', 'prisma'), path.join(dir, 'prisma'), { recursive: true });
+    writeJson(path.join(dir, 'project.json'), { name, projectType: 'application' });
+  }
+
+  write(file: string, content: string): void {
+    mkdirSync(path.dirname(path.join(this.root, file)), { recursive: true });
+    writeFileSync(path.join(this.root, file), content);
+  }
+
+  remove(file: string): void {
+    rmSync(path.join(this.root, file), { recursive: true, force: true });
+  }
+
+  nx(args: string[], env: Record<string, string | undefined> = {}): CommandResult {
+    const result = spawnSync(path.join(this.root, 'node_modules', '.bin', 'nx'), args, {
+      cwd: this.root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', ...env },
+    });
+    return { code: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+  }
+
+  git(...args: string[]): string {
+    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8' });
+  }
+
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+function packPlugin(into: string): string {
+  const dist = path.join(REPO_ROOT, 'dist', 'packages', 'migrations');
+  execFileSync('npm', ['pack', '--pack-destination', into, '--loglevel=error'], { cwd: dist, stdio: 'pipe' });
+  const tarball = readdirSync(into).find((file) => file.endsWith('.tgz'));
+  if (!tarball) throw new Error(`npm pack wrote no tarball for ${dist}: run the build first`);
+  return path.join(into, tarball);
+}
+
+function writeJson(file: string, value: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+}
