@@ -15,6 +15,7 @@ export type ForgeErrorCode =
   | 'DATABASE_URL_MISSING'
   | 'EXTENSION_UNAVAILABLE'
   | 'MIGRATION_FAILED'
+  | 'FAILED_MIGRATIONS_FOUND'
   | 'ENGINE_ERROR';
 
 export class ForgeError extends Error {

@@ -1,5 +1,6 @@
 import type { Database } from './database';
-import { MigrationApplyError, MigrationEngine } from '../engine/migration-engine';
+import { MigrationEngine } from '../engine/migration-engine';
+import { MigrationApplyError } from './script-runner';
 import { toEngineMigrationList } from '../engine/migration-list';
 import { lockfileContent, migrationChecksum } from '../core/migration-folders';
 import { DATABASE_ENGINES, openTestDatabase } from '../test-support/databases';

@@ -6,7 +6,7 @@ import { ForgeError } from '../core/errors';
 import { describeDatabaseUrl, redact } from '../core/redact';
 import { quoteIdentifier } from '../core/sql/quote';
 import { readCharColumns, sendScriptsWhole } from './adapter-fixes';
-import type { Database } from './database';
+import type { Database, SqlRunner } from './database';
 import { runScript, type ScriptFailure } from './script-runner';
 
 export interface PgConnectOptions {
@@ -78,6 +78,18 @@ export class PgDatabase implements Database {
 
   executeScript(sql: string): Promise<void> {
     return runScript(sql, (batch) => this.pool.query(batch));
+  }
+
+  async withSession<T>(work: (session: SqlRunner) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work({
+        query: async <R>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, [...params])).rows as R[],
+        executeScript: (sql: string) => runScript(sql, (batch) => client.query(batch)),
+      });
+    } finally {
+      client.release();
+    }
   }
 
   takeScriptFailure(): ScriptFailure | undefined {

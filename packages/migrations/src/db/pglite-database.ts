@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { sendScriptsWhole } from './adapter-fixes';
-import type { Database } from './database';
+import type { Database, SqlRunner } from './database';
 import { pgliteExtensions } from './pglite-extensions';
 import { baseSnapshot, discardSnapshot } from './pglite-snapshot';
 import { runScript, type ScriptFailure } from './script-runner';
@@ -27,13 +27,15 @@ export class PgliteDatabase implements Database {
 
   static async open(options: PgliteOptions): Promise<PgliteDatabase> {
     const extensions = pgliteExtensions(options.extensions ?? []);
+    // In memory and thrown away: no query needs to wait for the file system.
+    const start = async () => PGlite.create({ loadDataDir: await baseSnapshot(options.cacheDir), extensions, relaxedDurability: true });
     let pglite: PGlite;
     try {
-      pglite = await PGlite.create({ loadDataDir: await baseSnapshot(options.cacheDir), extensions });
+      pglite = await start();
     } catch {
       // A corrupted cache file: make a new snapshot once.
       await discardSnapshot(options.cacheDir);
-      pglite = await PGlite.create({ loadDataDir: await baseSnapshot(options.cacheDir), extensions });
+      pglite = await start();
     }
     return new PgliteDatabase(pglite, options);
   }
@@ -44,6 +46,11 @@ export class PgliteDatabase implements Database {
 
   executeScript(sql: string): Promise<void> {
     return runScript(sql, (batch) => this.pglite.exec(batch));
+  }
+
+  /** PGlite has one connection: the database is its own session. */
+  withSession<T>(work: (session: SqlRunner) => Promise<T>): Promise<T> {
+    return work(this);
   }
 
   takeScriptFailure(): ScriptFailure | undefined {

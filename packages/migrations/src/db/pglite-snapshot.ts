@@ -27,7 +27,7 @@ export function defaultSnapshotCacheDir(workspaceRoot?: string): string {
 }
 
 export function baseSnapshot(cacheDir: string): Promise<Blob> {
-  const file = path.join(cacheDir, `pglite-${PGLITE_VERSION}.tar.gz`);
+  const file = path.join(cacheDir, `pglite-${PGLITE_VERSION}.tar`);
   let snapshot = inMemory.get(file);
   if (!snapshot) {
     snapshot = readOrCreate(file).catch((error) => {
@@ -46,7 +46,8 @@ async function readOrCreate(file: string): Promise<Blob> {
     // create() waits for initdb; dumpDataDir() on a PGlite still starting never resolves.
     const fresh = await PGlite.create();
     try {
-      const dump = await fresh.dumpDataDir('gzip');
+      // Uncompressed: a few MB more on disk, a sixth less start-up time.
+      const dump = await fresh.dumpDataDir('none');
       await writeAtomically(file, Buffer.from(await dump.arrayBuffer()));
       return dump;
     } finally {
@@ -69,7 +70,7 @@ async function writeAtomically(file: string, content: Buffer): Promise<void> {
 
 /** Forget a snapshot that could not be loaded (e.g. a corrupted cache file). */
 export async function discardSnapshot(cacheDir: string): Promise<void> {
-  const file = path.join(cacheDir, `pglite-${PGLITE_VERSION}.tar.gz`);
+  const file = path.join(cacheDir, `pglite-${PGLITE_VERSION}.tar`);
   inMemory.delete(file);
   await rm(file, { force: true });
 }

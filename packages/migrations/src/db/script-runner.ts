@@ -6,6 +6,8 @@ export interface ScriptFailure {
   script: string;
   /** The batch of the script that was being sent (the whole script unless it had to be split). */
   batch: string;
+  /** Where the batch starts in the script (characters). */
+  batchOffset: number;
   message: string;
   /** SQLSTATE, e.g. 42601 for a syntax error. */
   code?: string;
@@ -50,6 +52,7 @@ export async function runScript(script: string, send: (sql: string) => Promise<u
         {
           script,
           batch: batch.sql,
+          batchOffset: batch.offset,
           message: fields.message ?? String(error),
           code: fields.code,
           position: Number.isFinite(position) ? position : undefined,
@@ -59,5 +62,24 @@ export async function runScript(script: string, send: (sql: string) => Promise<u
         error,
       );
     }
+  }
+}
+
+/** PostgreSQL's own words for a failure: the error, its detail and hint. */
+export function postgresErrorText(failure: ScriptFailure): string {
+  return [`ERROR: ${failure.message}`, failure.detail && `DETAIL: ${failure.detail}`, failure.hint && `HINT: ${failure.hint}`]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** A migration that could not be applied: its name, and PostgreSQL's error on its script. */
+export class MigrationApplyError extends Error {
+  override readonly name = 'MigrationApplyError';
+  constructor(
+    readonly migrationName: string | undefined,
+    message: string,
+    readonly failure: ScriptFailure | undefined,
+  ) {
+    super(message);
   }
 }

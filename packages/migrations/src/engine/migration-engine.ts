@@ -8,7 +8,7 @@ import type {
 import { ForgeError } from '../core/errors';
 import type { SchemaFile } from '../core/schema-compat';
 import type { Database } from '../db/database';
-import type { ScriptFailure } from '../db/script-runner';
+import { MigrationApplyError, postgresErrorText } from '../db/script-runner';
 import { loadSchemaEngine, onEnginePanic } from './wasm-loader';
 
 export type SchemaSource =
@@ -17,18 +17,6 @@ export type SchemaSource =
   | { kind: 'schema'; files: SchemaFile[] }
   /** The connected database, as it is now. */
   | { kind: 'database'; files: SchemaFile[]; configDir: string };
-
-/** A migration the engine could not apply: its name, and PostgreSQL's error on its script. */
-export class MigrationApplyError extends Error {
-  override readonly name = 'MigrationApplyError';
-  constructor(
-    readonly migrationName: string | undefined,
-    message: string,
-    readonly failure: ScriptFailure | undefined,
-  ) {
-    super(message);
-  }
-}
 
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
@@ -62,7 +50,7 @@ export class MigrationEngine {
       const failure = this.database.takeScriptFailure();
       const migrationName = /migration_name="([^"]+)"/.exec(String((error as Error).message))?.[1];
       // PostgreSQL's own words when there are any: the engine rewords some errors ("Unique constraint failed").
-      const message = failure ? postgresMessage(failure) : engineMessage(error);
+      const message = failure ? postgresErrorText(failure) : engineMessage(error);
       throw new MigrationApplyError(migrationName, message, failure);
     }
   }
@@ -116,12 +104,6 @@ function guardAgainstPanic<T>(operation: () => Promise<T>): Promise<T> {
     );
   });
   return Promise.race([operation(), panicked]).finally(unsubscribe);
-}
-
-function postgresMessage(failure: ScriptFailure): string {
-  return [`ERROR: ${failure.message}`, failure.detail && `DETAIL: ${failure.detail}`, failure.hint && `HINT: ${failure.hint}`]
-    .filter(Boolean)
-    .join('\n');
 }
 
 function diffTarget(source: SchemaSource): DiffTarget {

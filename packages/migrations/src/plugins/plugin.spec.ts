@@ -21,7 +21,7 @@ describe('createNodes', () => {
   afterEach(() => workspace.remove());
 
   it('matches schema files and Prisma config files', () => {
-    expect(PRISMA_FILES_GLOB).toBe('**/{*.prisma,prisma.config.{ts,mts,cts,js,mjs,cjs}}');
+    expect(PRISMA_FILES_GLOB).toBe('**/{*.prisma,prisma.config.{ts,mts,cts,js,mjs,cjs},prisma7.config.{ts,mts,cts,js,mjs,cjs}}');
   });
 
   it('gives a project with prisma/schema.prisma a cacheable migrate-test target with exact inputs and outputs', async () => {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PluginCache, workspaceDataDirectory } from 'nx/src/devkit-internals';
 import { isForgeError } from '../core/errors';
+import { PRISMA_CONFIG_CANDIDATES } from '../store/prisma-config';
 import { resolvePrismaLayout } from '../store/project-layout';
 import {
   migrateTestTarget,
@@ -13,9 +14,9 @@ import {
 } from './project-targets';
 
 /** Files that make a folder a Prisma project: schema files and Prisma's config file. */
-export const PRISMA_FILES_GLOB = '**/{*.prisma,prisma.config.{ts,mts,cts,js,mjs,cjs}}';
+export const PRISMA_FILES_GLOB = '**/{*.prisma,prisma.config.{ts,mts,cts,js,mjs,cjs},prisma7.config.{ts,mts,cts,js,mjs,cjs}}';
 
-const CONFIG_FILES = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs', 'package.json'];
+const CONFIG_FILES = [...PRISMA_CONFIG_CANDIDATES, 'package.json'];
 const PLUGIN_PACKAGE = '@forge/migrations';
 const PLUGIN_VERSION: string = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 

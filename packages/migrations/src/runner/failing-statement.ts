@@ -18,7 +18,7 @@ export async function describeFailingStatement(
     statements = parseScript(failure.batch);
   } catch (error) {
     if (error instanceof SqlSyntaxError) {
-      const offset = batchOffset(migrationSql, failure.batch) + (error.offset ?? failure.position ?? 0);
+      const offset = failure.batchOffset + (error.offset ?? failure.position ?? 0);
       return `at line ${lineAt(migrationSql, offset)}: ${excerpt(lineText(migrationSql, offset))}`;
     }
     throw error;
@@ -28,7 +28,7 @@ export async function describeFailingStatement(
       ? statements.find((statement) => failure.position! >= statement.start && failure.position! < statement.end)
       : await replayToFailure(database, statements);
   if (!failing) return undefined;
-  const offset = batchOffset(migrationSql, failure.batch) + failing.start;
+  const offset = failure.batchOffset + failing.start;
   return `statement ${statements.indexOf(failing) + 1}, line ${lineAt(migrationSql, offset)}: ${excerpt(failing.text)}`;
 }
 
@@ -56,11 +56,6 @@ async function replayToFailure(database: Database, statements: ParsedStatement[]
     else low = middle + 1;
   }
   return statements[low - 1];
-}
-
-function batchOffset(script: string, batch: string): number {
-  const index = script.indexOf(batch.trim());
-  return index < 0 ? 0 : index;
 }
 
 function lineAt(text: string, offset: number): number {

@@ -6,9 +6,11 @@ import { loadSqlParser, SqlSyntaxError } from '../core/sql/parser';
 import { MARK_ROLLED_BACK } from '../core/sql/prisma-migrations-table';
 import { isSuccessful, type MigrationTestResult, type TestError, type TestReport } from '../core/test-report';
 import type { Database } from '../db/database';
-import { MigrationApplyError, MigrationEngine } from '../engine/migration-engine';
+import { MigrationApplyError } from '../db/script-runner';
+import { MigrationEngine } from '../engine/migration-engine';
 import { toEngineMigrationList } from '../engine/migration-list';
 import type { MigrationFolder, MigrationHistory } from '../store/migration-store';
+import { applyPendingMigrations } from './apply-migrations';
 import { fingerprintSchema } from './catalog-fingerprint';
 import { SeedCounter, seedRepresentativeRows } from './data-seeder';
 import { describeFailingStatement } from './failing-statement';
@@ -38,69 +40,14 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
   await loadSqlParser();
   const { database, history } = input;
   const engine = await MigrationEngine.start(database);
-  const errors: TestError[] = [];
-  const results: MigrationTestResult[] = [];
   try {
-    const counter = new SeedCounter();
-    const castTargets = laterTypeChanges(history.migrations);
-    let tables = await readTables(database);
-
-    for (const [index, migration] of history.migrations.entries()) {
-      const list = toEngineMigrationList(history, history.migrations.slice(0, index + 1));
-      const intent = intentOf(migration);
-      const seeded = await seedRepresentativeRows(database, tables, counter, castTargets);
-      const rowsBefore = await snapshotRows(database, tables);
-      const schemaBefore = await fingerprintSchema(database);
-
-      const applyStarted = Date.now();
-      const result: MigrationTestResult = {
-        name: migration.name,
-        applied: false,
-        ms: 0,
-        down: migration.down ? 'not-run' : 'missing',
-        downDetails: migration.down?.kind === 'irreversible' ? [migration.down.reason] : [],
-        integrity: {
-          tablesWithRows: seeded.filled,
-          rowsChecked: [...rowsBefore.values()].reduce((sum, table) => sum + table.rows.length, 0),
-          unfilledTables: seeded.unfilled,
-          violations: [],
-          notCompared: [],
-        },
-      };
-      try {
-        await engine.applyMigrations(list);
-      } catch (error) {
-        if (!(error instanceof MigrationApplyError)) throw error;
-        result.ms = Date.now() - applyStarted;
-        errors.push(await applyError(database, migration, error, seeded.filled.length > 0));
-        results.push(result);
-        input.onMigration?.(result);
-        break;
-      }
-      result.ms = Date.now() - applyStarted;
-      result.applied = true;
-
-      const tablesAfter = await readTables(database);
-      const integrity = checkRowIntegrity(rowsBefore, await snapshotRows(database, tablesAfter), intent, cascadesOf(tables));
-      result.integrity.violations = integrity.violations.map(describeViolation);
-      result.integrity.notCompared = integrity.notCompared;
-
-      const schemaAfter = await fingerprintSchema(database);
-      await proveDown(engine, database, list, migration, result, schemaBefore, schemaAfter);
-      if (migration.seedSql !== undefined) {
-        await database.executeScript(migration.seedSql).catch((error: Error) =>
-          errors.push({ migration: migration.name, message: `seed.sql failed: ${error.message}` }),
-        );
-      }
-      tables = tablesAfter;
-      results.push(result);
+    const run = new HistoryRun(database, history, await readTables(database), await fingerprintSchema(database));
+    for (const migration of history.migrations) {
+      const result = await run.test(migration);
       input.onMigration?.(result);
-      if (result.down === 'failed' && !isSameSchema(compareFingerprints(schemaAfter, await fingerprintSchema(database)))) {
-        errors.push({ migration: migration.name, message: 'The schema could not be restored after its down script failed; later migrations were not tested.' });
-        break;
-      }
+      if (run.stopped) break;
     }
-
+    const results = run.results;
     const completed = results.length === history.migrations.length && results.every((r) => r.applied);
     const idempotent = completed && (await isIdempotent(engine, history));
     const driftSql = completed
@@ -111,18 +58,83 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
       engine: database.engine,
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
-      migrations: [
-        ...results,
-        ...history.migrations.slice(results.length).map((migration) => notAttempted(migration)),
-      ],
+      migrations: [...results, ...history.migrations.slice(results.length).map(notAttempted)],
       idempotent,
       drift: { clean: completed && driftSql === '', allowed: input.allowDrift, sql: driftSql },
-      errors,
+      errors: run.errors,
       warnings: input.warnings ?? [],
     };
     return { ok: isSuccessful(report), ...report };
   } finally {
     engine.dispose();
+  }
+}
+
+/** The state carried from one migration to the next: the tables, the schema, the seeded rows. */
+class HistoryRun {
+  readonly results: MigrationTestResult[] = [];
+  readonly errors: TestError[] = [];
+  stopped = false;
+  private readonly counter = new SeedCounter();
+  private readonly castTargets: Map<string, Map<string, string>>;
+
+  constructor(
+    private readonly database: Database,
+    private readonly history: MigrationHistory,
+    private tables: Map<string, TableModel>,
+    private schema: SchemaFingerprint,
+  ) {
+    this.castTargets = laterTypeChanges(history.migrations);
+  }
+
+  async test(migration: MigrationFolder): Promise<MigrationTestResult> {
+    const { database } = this;
+    const upToThis = this.history.migrations.slice(0, this.results.length + 1);
+    const intent = intentOf(migration);
+    const seeded = await seedRepresentativeRows(database, this.tables, this.counter, this.castTargets);
+    const rowsBefore = await snapshotRows(database, this.tables);
+    const schemaBefore = this.schema;
+    const result = pendingResult(migration, {
+      tablesWithRows: seeded.filled,
+      rowsChecked: [...rowsBefore.values()].reduce((sum, table) => sum + table.rows.length, 0),
+      unfilledTables: seeded.unfilled,
+      violations: [],
+      notCompared: [],
+    });
+    this.results.push(result);
+
+    const applyStarted = Date.now();
+    try {
+      await applyPendingMigrations(database, upToThis);
+    } catch (error) {
+      if (!(error instanceof MigrationApplyError)) throw error;
+      result.ms = Date.now() - applyStarted;
+      this.errors.push(await applyError(database, migration, error, seeded.filled.length > 0));
+      this.stopped = true;
+      return result;
+    }
+    result.ms = Date.now() - applyStarted;
+    result.applied = true;
+
+    const tablesAfter = await readTables(database);
+    const integrity = checkRowIntegrity(rowsBefore, await snapshotRows(database, tablesAfter), intent, cascadesOf(this.tables));
+    result.integrity.violations = integrity.violations.map(describeViolation);
+    result.integrity.notCompared = integrity.notCompared;
+
+    const schemaAfter = await fingerprintSchema(database);
+    this.schema = await proveDown(database, upToThis, migration, result, schemaBefore, schemaAfter);
+    this.tables = tablesAfter;
+    if (migration.seedSql !== undefined) {
+      await database.executeScript(migration.seedSql).catch((error: Error) =>
+        this.errors.push({ migration: migration.name, message: `seed.sql failed: ${error.message}` }),
+      );
+      this.schema = await fingerprintSchema(database);
+    }
+    if (result.down === 'failed' && !isSameSchema(compareFingerprints(schemaAfter, this.schema))) {
+      this.errors.push({ migration: migration.name, message: 'The schema could not be restored after its down script failed; later migrations were not tested.' });
+      this.stopped = true;
+    }
+    return result;
   }
 }
 
@@ -144,49 +156,52 @@ async function applyError(database: Database, migration: MigrationFolder, error:
 
 /** Down, then the schema must equal the one before; up again, and it must equal the one after. */
 async function proveDown(
-  engine: MigrationEngine,
   database: Database,
-  list: ReturnType<typeof toEngineMigrationList>,
+  upToThis: MigrationFolder[],
   migration: MigrationFolder,
   result: MigrationTestResult,
   before: SchemaFingerprint,
   after: SchemaFingerprint,
-): Promise<void> {
+): Promise<SchemaFingerprint> {
   if (migration.down?.kind !== 'script') {
     result.down = migration.down ? 'irreversible' : 'missing';
-    return;
+    return after;
   }
   try {
     await database.executeScript(migration.down.sql);
   } catch (error) {
+    // The down script ran in one transaction: nothing of it stayed.
     result.down = 'failed';
     result.downDetails = [`down.sql failed: ${(error as Error).message}`];
-    return;
+    return after;
   }
   const afterDown = compareFingerprints(before, await fingerprintSchema(database));
   await database.query(MARK_ROLLED_BACK, [migration.name]);
   try {
-    await engine.applyMigrations(list);
+    await applyPendingMigrations(database, upToThis);
   } catch (error) {
     result.down = 'failed';
     result.downDetails = [
       ...describeDifference(afterDown).map((line) => `after down.sql: ${line}`),
       `re-applying the migration after down.sql failed: ${(error as Error).message}`,
     ];
-    return;
+    return fingerprintSchema(database);
   }
-  const afterUp = compareFingerprints(after, await fingerprintSchema(database));
+  const current = await fingerprintSchema(database);
+  const afterUp = compareFingerprints(after, current);
   if (isSameSchema(afterDown) && isSameSchema(afterUp)) {
     result.down = 'verified';
-    return;
+    return current;
   }
   result.down = 'failed';
   result.downDetails = [
     ...describeDifference(afterDown).map((line) => `after down.sql: ${line}`),
     ...describeDifference(afterUp).map((line) => `after re-applying: ${line}`),
   ];
+  return current;
 }
 
+/** Prisma's own engine must find nothing to apply and nothing wrong: our rows are its rows. */
 async function isIdempotent(engine: MigrationEngine, history: MigrationHistory): Promise<boolean> {
   const list = toEngineMigrationList(history, history.migrations);
   const appliedAgain = await engine.applyMigrations(list);
@@ -230,13 +245,17 @@ function cascadesOf(tables: Map<string, TableModel>): CascadeMap {
   return cascades;
 }
 
-function notAttempted(migration: MigrationFolder): MigrationTestResult {
+function pendingResult(migration: MigrationFolder, integrity: MigrationTestResult['integrity']): MigrationTestResult {
   return {
     name: migration.name,
     applied: false,
     ms: 0,
     down: migration.down ? 'not-run' : 'missing',
-    downDetails: [],
-    integrity: { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], notCompared: [] },
+    downDetails: migration.down?.kind === 'irreversible' ? [migration.down.reason] : [],
+    integrity,
   };
+}
+
+function notAttempted(migration: MigrationFolder): MigrationTestResult {
+  return pendingResult(migration, { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], notCompared: [] });
 }

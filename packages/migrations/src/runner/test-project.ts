@@ -6,6 +6,7 @@ import type { Database } from '../db/database';
 import { openThrowawayDatabase } from '../db/open-database';
 import { defaultSnapshotCacheDir } from '../db/pglite-snapshot';
 import { knownPreviewFeatures } from '../engine/preview-features';
+import { loadSchemaEngine } from '../engine/wasm-loader';
 import { readMigrationHistory } from '../store/migration-store';
 import { resolvePrismaLayout } from '../store/project-layout';
 import { runMigrationTest } from './migrate-test';
@@ -33,13 +34,17 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
   schema.warnings.forEach((warning) => options.onWarning?.(warning));
   await loadSqlParser();
 
-  const database = await openThrowawayDatabase({
-    url: options.url,
-    urlSource: options.urlSource,
-    label: options.project,
-    extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
-    cacheDir: defaultSnapshotCacheDir(options.workspaceRoot),
-  });
+  // The schema engine's wasm compiles while the database starts.
+  const [database] = await Promise.all([
+    openThrowawayDatabase({
+      url: options.url,
+      urlSource: options.urlSource,
+      label: options.project,
+      extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
+      cacheDir: defaultSnapshotCacheDir(options.workspaceRoot),
+    }),
+    loadSchemaEngine(),
+  ]);
   options.onDatabase?.(database.label);
   return withCleanupOnSignal(database, () =>
     runMigrationTest({

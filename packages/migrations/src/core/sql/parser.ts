@@ -28,7 +28,7 @@ export class SqlSyntaxError extends Error {
 export interface ParsedStatement {
   /** The statement's text as written, without the trailing semicolon. */
   text: string;
-  /** 0-based character offsets of the statement in the script. */
+  /** 0-based character offsets of the statement in the script, from its first token. */
   start: number;
   end: number;
   /** The statement's syntax tree, keyed by its node type (e.g. `{ CreateStmt: {...} }`). */
@@ -53,10 +53,27 @@ export function parseScript(sql: string): ParsedStatement[] {
   return (result.stmts ?? []).map((raw) => {
     const startByte = raw.stmt_location ?? 0;
     const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.length;
-    const start = charOffset(bytes, startByte);
     const end = charOffset(bytes, endByte);
+    const start = skipCommentsAndSpace(sql, charOffset(bytes, startByte), end);
     return { text: sql.slice(start, end).trim(), start, end, node: raw.stmt as Node };
   });
+}
+
+/** The offset of a statement's first token: the parser's location includes what precedes it. */
+function skipCommentsAndSpace(sql: string, from: number, to: number): number {
+  let index = from;
+  while (index < to) {
+    if (/\s/.test(sql[index])) index++;
+    else if (sql.startsWith('--', index)) index = lineEnd(sql, index);
+    else if (sql.startsWith('/*', index)) index = sql.indexOf('*/', index) < 0 ? to : sql.indexOf('*/', index) + 2;
+    else break;
+  }
+  return Math.min(index, to);
+}
+
+function lineEnd(sql: string, from: number): number {
+  const newline = sql.indexOf('\n', from);
+  return newline < 0 ? sql.length : newline + 1;
 }
 
 function charOffset(bytes: Buffer, byteOffset: number): number {

@@ -34,8 +34,13 @@ function hasOption(body: Record<string, unknown>, name: string): boolean {
   return params.some((param) => param.DefElem?.defname === name);
 }
 
+const MAY_REFUSE_TRANSACTION = /\b(concurrently|vacuum|database|tablespace|system)\b/i;
+
 export interface ScriptBatch {
+  /** A verbatim slice of the script, so that error positions map back to it. */
   sql: string;
+  /** Where the slice starts in the script (characters). */
+  offset: number;
   /** False for a statement that must run outside any transaction block. */
   transactional: boolean;
 }
@@ -46,27 +51,36 @@ export interface ScriptBatch {
  * too, so that PostgreSQL reports the syntax error itself.
  */
 export function planScriptBatches(sql: string): ScriptBatch[] {
+  // Parsing costs more than the round trip of a small migration: skip it when no keyword of a
+  // statement that refuses a transaction block appears anywhere in the text.
+  const whole = [{ sql, offset: 0, transactional: true }];
+  if (!MAY_REFUSE_TRANSACTION.test(sql)) return whole;
   let statements: ParsedStatement[];
   try {
     statements = parseScript(sql);
   } catch (error) {
-    if (error instanceof SqlSyntaxError) return [{ sql, transactional: true }];
+    if (error instanceof SqlSyntaxError) return whole;
     throw error;
   }
-  if (!statements.some(cannotRunInTransaction)) return [{ sql, transactional: true }];
+  if (!statements.some(cannotRunInTransaction)) return whole;
 
   const batches: ScriptBatch[] = [];
-  let pending: string[] = [];
+  let pending: ParsedStatement[] = [];
+  const slice = (group: ParsedStatement[], transactional: boolean): ScriptBatch => ({
+    sql: sql.slice(group[0].start, group[group.length - 1].end).trimEnd(),
+    offset: group[0].start,
+    transactional,
+  });
   const flush = () => {
-    if (pending.length) batches.push({ sql: pending.join(';\n') + ';', transactional: true });
+    if (pending.length) batches.push(slice(pending, true));
     pending = [];
   };
   for (const statement of statements) {
     if (cannotRunInTransaction(statement)) {
       flush();
-      batches.push({ sql: statement.text, transactional: false });
+      batches.push(slice([statement], false));
     } else {
-      pending.push(statement.text);
+      pending.push(statement);
     }
   }
   flush();

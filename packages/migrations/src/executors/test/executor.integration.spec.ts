@@ -19,7 +19,7 @@ describe('migrate-test executor', () => {
     cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'venture'), { recursive: true });
     output = [];
     for (const level of ['info', 'warn', 'error'] as const) {
-      jest.spyOn(logger, level).mockImplementation((message: unknown) => void output.push(String(message)));
+      jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
     }
   });
   afterEach(() => {

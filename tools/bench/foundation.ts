@@ -1,0 +1,189 @@
+/**
+ * Benchmarks of the foundation, each measured side by side with its peer in the same run:
+ *  - applying a long generated history through the plugin vs `psql -f` of the same SQL;
+ *  - the embedded database's cold start from the cached snapshot vs a fresh PGlite (initdb);
+ *  - the example's embedded `migrate-test` through Nx vs Nx answering the same target from cache.
+ * Run with `npm run bench` (it starts a throwaway PostgreSQL); writes docs/benchmarks.md.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { PgDatabase } from '../../packages/migrations/src/db/pg-database';
+import { PgliteDatabase } from '../../packages/migrations/src/db/pglite-database';
+import { applyPendingMigrations } from '../../packages/migrations/src/runner/apply-migrations';
+import { readMigrationHistory } from '../../packages/migrations/src/store/migration-store';
+import { generateHistory } from './generate-history';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const HISTORY_LENGTH = 250;
+const ROUNDS = 5;
+
+interface Row {
+  name: string;
+  ours: number;
+  peer: number;
+  peerName: string;
+  unit: 'ms';
+  /** Met when `ours` is within the target. */
+  target: string;
+  met: boolean;
+}
+
+async function main() {
+  const url = process.env['TEST_DATABASE_URL'];
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run `npm run bench`, which starts PostgreSQL.');
+  const rows: Row[] = [];
+
+  const apply = await benchApply(url);
+  rows.push({ name: `apply ${HISTORY_LENGTH} migrations to an empty database`, ours: apply.ours, peer: apply.peer, peerName: 'psql -f (same SQL)', unit: 'ms', target: '≤ 1.3× psql', met: apply.ours <= 1.3 * apply.peer });
+
+  const coldStart = await benchColdStart();
+  rows.push({ name: 'embedded database cold start', ours: coldStart.ours, peer: coldStart.peer, peerName: 'fresh PGlite (initdb)', unit: 'ms', target: '< peer', met: coldStart.ours < coldStart.peer });
+
+  const nx = benchNxMigrateTest();
+  rows.push({ name: 'example migrate-test (embedded) via Nx', ours: nx.ours, peer: nx.peer, peerName: 'a no-op Nx task', unit: 'ms', target: '≤ peer + 2000 ms', met: nx.ours - nx.peer <= 2000 });
+
+  const report = renderReport(rows);
+  writeFileSync(path.join(REPO_ROOT, 'docs', 'benchmarks.md'), report);
+  console.log(report);
+}
+
+async function benchApply(url: string): Promise<{ ours: number; peer: number }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'forge-bench-history-'));
+  try {
+    const scripts = generateHistory(dir, HISTORY_LENGTH);
+    const sqlFile = path.join(dir, 'all.sql');
+    writeFileSync(sqlFile, scripts.join('\n'));
+    const psql = psqlBinary();
+    const ours: number[] = [];
+    const peer: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      peer.push(
+        await withEmptyDatabase(url, async (databaseUrl) => {
+          const started = performance.now();
+          execFileSync(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl, '-f', sqlFile], { stdio: 'pipe' });
+          return performance.now() - started;
+        }),
+      );
+      ours.push(
+        await withEmptyDatabase(url, async (databaseUrl) => {
+          const database = await PgDatabase.connect({ url: databaseUrl, source: 'bench' });
+          try {
+            const started = performance.now();
+            const history = readMigrationHistory(dir);
+            const applied = await applyPendingMigrations(database, history.migrations);
+            const elapsed = performance.now() - started;
+            if (applied.length !== HISTORY_LENGTH) throw new Error(`applied ${applied.length} of ${HISTORY_LENGTH}`);
+            return elapsed;
+          } finally {
+            await database.close();
+          }
+        }),
+      );
+    }
+    return { ours: median(ours), peer: median(peer) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function withEmptyDatabase<T>(url: string, run: (databaseUrl: string) => Promise<T>): Promise<T> {
+  const admin = new pg.Client(url);
+  await admin.connect();
+  const name = `forge_bench_${process.pid}_${Date.now()}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const databaseUrl = new URL(url);
+    databaseUrl.pathname = `/${name}`;
+    return await run(databaseUrl.toString());
+  } finally {
+    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function benchColdStart(): Promise<{ ours: number; peer: number }> {
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'forge-bench-cache-'));
+  try {
+    await (await PgliteDatabase.open({ cacheDir })).close(); // makes the snapshot, as the first run of a workspace does
+    const ours: number[] = [];
+    const peer: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      let started = performance.now();
+      const fresh = await PGlite.create();
+      await fresh.query('SELECT 1');
+      peer.push(performance.now() - started);
+      await fresh.close();
+      started = performance.now();
+      const embedded = await PgliteDatabase.open({ cacheDir });
+      await embedded.query('SELECT 1');
+      ours.push(performance.now() - started);
+      await embedded.close();
+    }
+    return { ours: median(ours), peer: median(peer) };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+function benchNxMigrateTest(): { ours: number; peer: number } {
+  const nx = (...args: string[]) => {
+    const started = performance.now();
+    const result = spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'nx'), args, {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, TEST_DATABASE_URL: '', NX_DAEMON: 'false', NX_TUI: 'false' },
+    });
+    if (result.status !== 0) throw new Error(`nx ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+    return performance.now() - started;
+  };
+  nx('run', 'billing:migrate-test', '--outputStyle=static', '--skip-nx-cache'); // the snapshot exists, as after a first run
+  const ours: number[] = [];
+  const peer: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    peer.push(nx('run', 'bench:nx-startup', '--outputStyle=static', '--skip-nx-cache'));
+    ours.push(nx('run', 'billing:migrate-test', '--outputStyle=static', '--skip-nx-cache'));
+  }
+  return { ours: median(ours), peer: median(peer) };
+}
+
+function psqlBinary(): string {
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
+  const candidate = versions.map((version) => path.join(base, version, 'bin', 'psql')).find((file) => existsSync(file));
+  return candidate ?? 'psql';
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function renderReport(rows: Row[]): string {
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Measured by `npm run bench` (tools/bench/): each figure side by side with its peer, in the same run, on the same machine;',
+    `the median of ${ROUNDS} alternating rounds. Rerun it to reproduce; figures vary with the machine, ratios much less.`,
+    '',
+    `Machine: ${machine}.`,
+    '',
+    '| measure | ours | peer | ratio | target | |',
+    '|---|---:|---:|---:|---|---|',
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${Math.round(row.ours)} ms | ${Math.round(row.peer)} ms (${row.peerName}) | ${(row.ours / row.peer).toFixed(2)}× (+${Math.round(row.ours - row.peer)} ms) | ${row.target} | ${row.met ? 'met' : 'missed'} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
