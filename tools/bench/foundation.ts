@@ -192,7 +192,7 @@ function renderReport(rows: Row[]): string {
     '|---|---:|---:|---:|---|---|',
     ...rows.map(
       (row) =>
-        `| ${row.name} | ${Math.round(row.ours)} ms | ${Math.round(row.peer)} ms (${row.peerName}) | ${(row.ours / row.peer).toFixed(2)}× (+${Math.round(row.ours - row.peer)} ms) | ${row.target} | ${row.met ? 'met' : 'missed'} |`,
+        `| ${row.name} | ${Math.round(row.ours)} ms | ${Math.round(row.peer)} ms (${row.peerName}) | ${(row.ours / row.peer).toFixed(2)}× (${row.ours >= row.peer ? '+' : '−'}${Math.abs(Math.round(row.ours - row.peer))} ms) | ${row.target} | ${row.met ? 'met' : 'missed'} |`,
     ),
     '',
   ];
