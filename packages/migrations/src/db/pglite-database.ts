@@ -1,4 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { sendScriptsWhole } from './adapter-fixes';
@@ -12,23 +14,36 @@ export interface PgliteOptions {
   extensions?: readonly string[];
   /** Where the initdb snapshot is cached. */
   cacheDir: string;
+  /** A folder to keep the database in (created from the snapshot when empty); in memory without one. */
+  dataDir?: string;
 }
 
 /** The embedded database: PGlite in memory, started from a cached initdb snapshot. */
 export class PgliteDatabase implements Database {
   readonly engine = 'pglite' as const;
-  readonly label = 'embedded PGlite (in memory)';
+  readonly label: string;
   private failure: ScriptFailure | undefined;
 
   private constructor(
     private readonly pglite: PGlite,
     private readonly options: PgliteOptions,
-  ) {}
+  ) {
+    this.label = options.dataDir ? `embedded PGlite (data folder ${options.dataDir})` : 'embedded PGlite (in memory)';
+  }
 
   static async open(options: PgliteOptions): Promise<PgliteDatabase> {
     const extensions = pgliteExtensions(options.extensions ?? []);
-    // In memory and thrown away: no query needs to wait for the file system.
-    const start = async () => PGlite.create({ loadDataDir: await baseSnapshot(options.cacheDir), extensions, relaxedDurability: true });
+    const { dataDir } = options;
+    const start = async () =>
+      dataDir && existsSync(path.join(dataDir, 'PG_VERSION'))
+        ? PGlite.create({ dataDir, extensions })
+        : PGlite.create({
+            dataDir,
+            loadDataDir: await baseSnapshot(options.cacheDir),
+            extensions,
+            // In memory and thrown away, no query needs to wait for the file system.
+            relaxedDurability: !dataDir,
+          });
     let pglite: PGlite;
     try {
       pglite = await start();
@@ -71,7 +86,7 @@ export class PgliteDatabase implements Database {
         ),
       // Upstream boots a new PGlite per shadow database and never closes it.
       connectToShadowDb: async () => {
-        const shadow = await PgliteDatabase.open(this.options);
+        const shadow = await PgliteDatabase.open({ ...this.options, dataDir: undefined });
         const adapter = sendScriptsWhole(await new PrismaPGlite(shadow.pglite).connect(), (batch) =>
           shadow.pglite.exec(batch),
         );

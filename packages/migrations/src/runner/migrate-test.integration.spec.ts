@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseEngine } from '../db/database';
 import { copyFixture, REPO_ROOT, type TemporaryProject } from '../test-support/fixtures';
@@ -133,6 +133,24 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
     expect(report.errors).toEqual([]);
     expect(report.drift.clean).toBe(false);
     expect(report.ok).toBe(true);
+  });
+
+  it('tolerates a Prisma 6 schema (URLs in the datasource, retired preview features) with warnings, and folder names with spaces', async () => {
+    const schemaFile = path.join(project.dir, 'prisma/schema.prisma');
+    const schema = readFileSync(schemaFile, 'utf8')
+      .replace('  provider = "prisma-client"', '  provider        = "prisma-client-js"\n  previewFeatures = ["fullTextSearch", "interactiveTransactions"]')
+      .replace('datasource db {\n  provider = "postgresql"\n}', 'datasource db {\n  provider  = "postgresql"\n  url       = env("DATABASE_URL")\n  directUrl = env("DIRECT_URL")\n}');
+    writeFileSync(schemaFile, schema);
+    const migrations = path.join(project.dir, MIGRATIONS);
+    renameSync(path.join(migrations, '20240215120000_add_customer_preferences'), path.join(migrations, '20240215120000_add customer preferences'));
+    const report = await run(engine, project);
+    expect(report.ok).toBe(true);
+    expect(report.migrations[1]).toMatchObject({ name: '20240215120000_add customer preferences', applied: true, down: 'verified' });
+    expect(report.warnings).toEqual([
+      expect.stringMatching(/^prisma\/schema\.prisma:3: preview features "fullTextSearch", "interactiveTransactions" are not known to Prisma 7 and ignored\.$/),
+      expect.stringMatching(/^prisma\/schema\.prisma:9: datasource property `url` is ignored/),
+      expect.stringMatching(/^prisma\/schema\.prisma:10: datasource property `directUrl` is ignored/),
+    ]);
   });
 
   it('tests the umami history: 19 migrations apply, drift is exactly the missing index', async () => {

@@ -1,11 +1,13 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../core/errors';
 import {
   DOWN_SCRIPT,
   DownScript,
   LOCKFILE,
+  lockfileContent,
   lockfileProvider,
+  MAX_MIGRATION_NAME_LENGTH,
   migrationChecksum,
   MIGRATION_SCRIPT,
   parseDownScript,
@@ -48,7 +50,7 @@ export function readMigrationHistory(dir: string): MigrationHistory {
     );
   }
   const migrations = entries
-    .filter((entry) => entry.isDirectory())
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
     .map((entry) => entry.name)
     .sort()
     .map((name) => readMigrationFolder(path.join(dir, name)));
@@ -102,4 +104,47 @@ function unreadable(target: string, error: unknown, folder = target): ForgeError
     `Check that "${folder}" exists and is readable by this user.`,
     { cause: error },
   );
+}
+
+export interface NewMigrationFolder {
+  /** The folder name: `<UTC timestamp>_<name>` (see migrationFolderName). */
+  name: string;
+  sql: string;
+  down?: string;
+  /** Other files of the folder (README.md, ...): Prisma ignores them. */
+  extraFiles?: Record<string, string>;
+}
+
+/**
+ * Write a migration folder as `prisma migrate dev` does, with the lockfile when the history has
+ * none. The folder appears whole or not at all: it is written under a temporary name first.
+ */
+export function writeMigrationFolder(migrationsDir: string, migration: NewMigrationFolder): string {
+  if (!/^[^/\\]+$/.test(migration.name) || migration.name.startsWith('.') || migration.name.length > MAX_MIGRATION_NAME_LENGTH) {
+    throw new ForgeError(
+      'MIGRATION_NAME_INVALID',
+      `"${migration.name}" cannot name a migration folder.`,
+      `Use at most ${MAX_MIGRATION_NAME_LENGTH} characters, no path separators, not starting with a dot.`,
+    );
+  }
+  const target = path.join(migrationsDir, migration.name);
+  if (existsSync(target)) {
+    throw new ForgeError('MIGRATION_EXISTS', `The migration folder ${target} already exists.`, 'Choose another name, or remove the folder first.');
+  }
+  mkdirSync(migrationsDir, { recursive: true });
+  const lockfile = path.join(migrationsDir, LOCKFILE);
+  if (!existsSync(lockfile)) writeFileSync(lockfile, lockfileContent('postgresql'));
+
+  const staging = path.join(migrationsDir, `.${migration.name}.${process.pid}.tmp`);
+  try {
+    mkdirSync(staging);
+    writeFileSync(path.join(staging, MIGRATION_SCRIPT), migration.sql);
+    if (migration.down !== undefined) writeFileSync(path.join(staging, DOWN_SCRIPT), migration.down);
+    for (const [file, content] of Object.entries(migration.extraFiles ?? {})) writeFileSync(path.join(staging, file), content);
+    renameSync(staging, target);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  return target;
 }
