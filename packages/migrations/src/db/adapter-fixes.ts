@@ -1,4 +1,10 @@
-import { ColumnTypeEnum, DriverAdapterError, type SqlDriverAdapter, type Transaction } from '@prisma/driver-adapter-utils';
+import {
+  ColumnTypeEnum,
+  DriverAdapterError,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+  type Transaction,
+} from '@prisma/driver-adapter-utils';
 import { runScript, ScriptError, type ScriptFailure } from './script-runner';
 
 /**
@@ -34,6 +40,39 @@ export function sendScriptsWhole(
     }
   };
   return adapter;
+}
+
+/** An upstream adapter and the way to send a script on the same database. */
+export interface EngineConnection {
+  adapter: SqlDriverAdapter;
+  send: (sql: string) => Promise<unknown>;
+}
+
+/**
+ * The factory the schema engine connects through: scripts sent whole on every connection, the
+ * main connection's script failures reported, and each shadow database closed when the engine
+ * disposes of it.
+ */
+export function engineAdapterFactory(
+  adapterName: string,
+  connect: () => Promise<EngineConnection>,
+  onFailure: (failure: ScriptFailure) => void,
+  openShadow: () => Promise<EngineConnection & { close: () => Promise<void> }>,
+): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: 'postgres',
+    adapterName,
+    connect: async () => {
+      const { adapter, send } = await connect();
+      return sendScriptsWhole(adapter, send, onFailure);
+    },
+    connectToShadowDb: async () => {
+      const { adapter, send, close } = await openShadow();
+      const fixed = sendScriptsWhole(adapter, send);
+      fixed.dispose = close;
+      return fixed;
+    },
+  };
 }
 
 const CHAR_OID = 18;

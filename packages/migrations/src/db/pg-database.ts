@@ -5,7 +5,7 @@ import pg from 'pg';
 import { ForgeError } from '../core/errors';
 import { describeDatabaseUrl, redact } from '../core/redact';
 import { quoteIdentifier } from '../core/sql/quote';
-import { readCharColumns, sendScriptsWhole } from './adapter-fixes';
+import { engineAdapterFactory, readCharColumns } from './adapter-fixes';
 import type { Database, SqlRunner } from './database';
 import { runScript, type ScriptFailure } from './script-runner';
 
@@ -99,24 +99,19 @@ export class PgDatabase implements Database {
   }
 
   adapterFactory(): SqlMigrationAwareDriverAdapterFactory {
-    return {
-      provider: 'postgres',
-      adapterName: '@forge/migrations:pg',
-      connect: async () =>
-        sendScriptsWhole(
-          readCharColumns(await new PrismaPg(this.pool).connect()),
-          (batch) => this.pool.query(batch),
-          (failure) => (this.failure = failure),
-        ),
-      connectToShadowDb: async () => {
+    const connect = async (database: PgDatabase) => ({
+      adapter: readCharColumns(await new PrismaPg(database.pool).connect()),
+      send: (batch: string) => database.pool.query(batch),
+    });
+    return engineAdapterFactory(
+      '@forge/migrations:pg',
+      () => connect(this),
+      (failure) => (this.failure = failure),
+      async () => {
         const shadow = await PgDatabase.createThrowaway({ url: this.url, source: 'shadow database' }, 'shadow');
-        const adapter = sendScriptsWhole(readCharColumns(await new PrismaPg(shadow.pool).connect()), (batch) =>
-          shadow.pool.query(batch),
-        );
-        adapter.dispose = () => shadow.close();
-        return adapter;
+        return { ...(await connect(shadow)), close: () => shadow.close() };
       },
-    };
+    );
   }
 
   private closed = false;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { sendScriptsWhole } from './adapter-fixes';
+import { engineAdapterFactory } from './adapter-fixes';
 import type { Database, SqlRunner } from './database';
 import { pgliteExtensions } from './pglite-extensions';
 import { baseSnapshot, discardSnapshot } from './pglite-snapshot';
@@ -75,25 +75,20 @@ export class PgliteDatabase implements Database {
   }
 
   adapterFactory(): SqlMigrationAwareDriverAdapterFactory {
-    return {
-      provider: 'postgres',
-      adapterName: '@forge/migrations:pglite',
-      connect: async () =>
-        sendScriptsWhole(
-          await new PrismaPGlite(this.pglite).connect(),
-          (batch) => this.pglite.exec(batch),
-          (failure) => (this.failure = failure),
-        ),
+    const connect = async (database: PgliteDatabase) => ({
+      adapter: await new PrismaPGlite(database.pglite).connect(),
+      send: (batch: string) => database.pglite.exec(batch),
+    });
+    return engineAdapterFactory(
+      '@forge/migrations:pglite',
+      () => connect(this),
+      (failure) => (this.failure = failure),
       // Upstream boots a new PGlite per shadow database and never closes it.
-      connectToShadowDb: async () => {
+      async () => {
         const shadow = await PgliteDatabase.open({ ...this.options, dataDir: undefined });
-        const adapter = sendScriptsWhole(await new PrismaPGlite(shadow.pglite).connect(), (batch) =>
-          shadow.pglite.exec(batch),
-        );
-        adapter.dispose = () => shadow.close();
-        return adapter;
+        return { ...(await connect(shadow)), close: () => shadow.close() };
       },
-    };
+    );
   }
 
   async close(): Promise<void> {
