@@ -1,9 +1,8 @@
-import { compareFingerprints, describeDifference, isSameSchema, type SchemaFingerprint } from '../core/fingerprint';
+import { compareFingerprints, isSameSchema, type SchemaFingerprint } from '../core/fingerprint';
 import { emptyIntent, type MigrationIntent, readMigrationIntent } from '../core/migration-intent';
 import { checkRowIntegrity, describeViolation, type CascadeMap } from '../core/row-integrity';
 import type { SchemaFile } from '../core/schema-compat';
 import { loadSqlParser, SqlSyntaxError } from '../core/sql/parser';
-import { MARK_ROLLED_BACK } from '../core/sql/prisma-migrations-table';
 import { isSuccessful, type MigrationTestResult, type TestError, type TestReport } from '../core/test-report';
 import type { Database } from '../db/database';
 import { MigrationApplyError } from '../db/script-runner';
@@ -14,6 +13,7 @@ import { applyPendingMigrations } from './apply-migrations';
 import { fingerprintSchema } from './catalog-fingerprint';
 import { SeedCounter, seedRepresentativeRows } from './data-seeder';
 import { describeFailingStatement } from './failing-statement';
+import { proveDown } from './prove-down';
 import { snapshotRows } from './row-snapshot';
 import { readTables, type TableModel } from './table-catalog';
 
@@ -152,53 +152,6 @@ async function applyError(database: Database, migration: MigrationFolder, error:
   const statement = error.failure ? await describeFailingStatement(database, migration.sql, error.failure) : undefined;
   const context = withRows ? ' (its tables held representative rows)' : '';
   return { migration: error.migrationName ?? migration.name, message: `${error.message}${context}`, statement };
-}
-
-/** Down, then the schema must equal the one before; up again, and it must equal the one after. */
-async function proveDown(
-  database: Database,
-  upToThis: MigrationFolder[],
-  migration: MigrationFolder,
-  result: MigrationTestResult,
-  before: SchemaFingerprint,
-  after: SchemaFingerprint,
-): Promise<SchemaFingerprint> {
-  if (migration.down?.kind !== 'script') {
-    result.down = migration.down ? 'irreversible' : 'missing';
-    return after;
-  }
-  try {
-    await database.executeScript(migration.down.sql);
-  } catch (error) {
-    // The down script ran in one transaction: nothing of it stayed.
-    result.down = 'failed';
-    result.downDetails = [`down.sql failed: ${(error as Error).message}`];
-    return after;
-  }
-  const afterDown = compareFingerprints(before, await fingerprintSchema(database));
-  await database.query(MARK_ROLLED_BACK, [migration.name]);
-  try {
-    await applyPendingMigrations(database, upToThis);
-  } catch (error) {
-    result.down = 'failed';
-    result.downDetails = [
-      ...describeDifference(afterDown).map((line) => `after down.sql: ${line}`),
-      `re-applying the migration after down.sql failed: ${(error as Error).message}`,
-    ];
-    return fingerprintSchema(database);
-  }
-  const current = await fingerprintSchema(database);
-  const afterUp = compareFingerprints(after, current);
-  if (isSameSchema(afterDown) && isSameSchema(afterUp)) {
-    result.down = 'verified';
-    return current;
-  }
-  result.down = 'failed';
-  result.downDetails = [
-    ...describeDifference(afterDown).map((line) => `after down.sql: ${line}`),
-    ...describeDifference(afterUp).map((line) => `after re-applying: ${line}`),
-  ];
-  return current;
 }
 
 /** Prisma's own engine must find nothing to apply and nothing wrong: our rows are its rows. */
