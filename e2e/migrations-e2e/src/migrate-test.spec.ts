@@ -13,6 +13,7 @@ describe('@forge/migrations in a real Nx workspace', () => {
     workspace = E2eWorkspace.create();
     workspace.addVenture('v1');
     workspace.addVenture('v2');
+    workspace.addVenture('v3', { configured: true });
     workspace.git('add', '-A');
     workspace.git('commit', '-qm', 'two ventures');
   });
@@ -34,6 +35,14 @@ describe('@forge/migrations in a real Nx workspace', () => {
     const second = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static'], { TEST_DATABASE_URL: undefined });
     expect(second.code).toBe(0);
     expect(second.output).toMatch(/local cache|existing outputs match the cache/);
+  });
+
+  it('follows a venture\'s prisma.config.ts to its schema and migrations', () => {
+    const target = JSON.parse(workspace.nx(['show', 'project', 'v3', '--json']).output).targets['migrate-test'];
+    expect(target.inputs.slice(0, 3)).toEqual(['{projectRoot}/db/schema.prisma', '{projectRoot}/db/migrations/**/*', '{projectRoot}/prisma.config.ts']);
+    const { code, output } = workspace.nx(['run', 'v3:migrate-test', '--outputStyle=static'], { TEST_DATABASE_URL: undefined });
+    expect(output).toContain('PASS v3');
+    expect(code).toBe(0);
   });
 
   it('passes v1 on PostgreSQL without printing the connection string', () => {

@@ -37,10 +37,17 @@ export class E2eWorkspace {
     return workspace;
   }
 
-  /** A venture: the repo's billing example under another name. */
-  addVenture(name: string): void {
+  /**
+   * A venture: the repo's billing example under another name; with `configured`, its schema and
+   * migrations live in `db/` and a prisma.config.ts says so.
+   */
+  addVenture(name: string, options: { configured?: boolean } = {}): void {
     const dir = path.join(this.root, 'ventures', name);
-    cpSync(path.join(REPO_ROOT, 'examples', 'billing', 'prisma'), path.join(dir, 'prisma'), { recursive: true });
+    const prismaDir = path.join(dir, options.configured ? 'db' : 'prisma');
+    cpSync(path.join(REPO_ROOT, 'examples', 'billing', 'prisma'), prismaDir, { recursive: true });
+    if (options.configured) {
+      writeFileSync(path.join(dir, 'prisma.config.ts'), "export default { schema: 'db/schema.prisma', migrations: { path: 'db/migrations' } };\n");
+    }
     writeJson(path.join(dir, 'project.json'), { name, projectType: 'application' });
   }
 
