@@ -1,4 +1,11 @@
 /** Unit and integration tests of the plugin. Real databases: PGlite in-process, PostgreSQL from TEST_DATABASE_URL. */
+const path = require('node:path');
+
+// prisma-ast's parser (chevrotain) and its helpers are ES modules; the helpers export no
+// `require` entry, which Jest's resolver needs: point it at their entry files.
+const chevrotain = require.resolve('chevrotain', { paths: [path.dirname(require.resolve('@mrleebo/prisma-ast'))] });
+const chevrotainScope = path.join(chevrotain.slice(0, chevrotain.lastIndexOf(`${path.sep}chevrotain${path.sep}`)), '@chevrotain');
+
 module.exports = {
   displayName: 'migrations',
   testEnvironment: 'node',
@@ -14,8 +21,9 @@ module.exports = {
       },
     ],
   },
-  // The schema engine's wasm bindings ship as ES modules only: let them be transformed too.
-  transformIgnorePatterns: ['/node_modules/(?!@prisma/schema-engine-wasm/)'],
+  // ES-module-only packages (the schema engine's wasm bindings, prisma-ast's parser): transformed too.
+  transformIgnorePatterns: ['/node_modules/(?!(@prisma/schema-engine-wasm|chevrotain|@chevrotain|lodash-es)/)'],
+  moduleNameMapper: { '^@chevrotain/(.*)$': `${chevrotainScope}/$1/lib/src/api.js` },
   moduleFileExtensions: ['ts', 'js', 'json'],
   coverageDirectory: '../../coverage/packages/migrations',
 };

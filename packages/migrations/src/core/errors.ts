@@ -17,7 +17,12 @@ export type ForgeErrorCode =
   | 'EXTENSION_UNAVAILABLE'
   | 'MIGRATION_FAILED'
   | 'FAILED_MIGRATIONS_FOUND'
-  | 'ENGINE_ERROR';
+  | 'ENGINE_ERROR'
+  | 'DESCRIPTOR_INVALID'
+  | 'CHANGE_INVALID'
+  | 'NO_CHANGES'
+  | 'SCHEMA_AHEAD_OF_MIGRATIONS'
+  | 'PROOF_FAILED';
 
 export class ForgeError extends Error {
   override readonly name = 'ForgeError';

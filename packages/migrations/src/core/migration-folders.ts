@@ -29,14 +29,18 @@ export function migrationTimestamp(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-/** A folder name as `prisma migrate dev --name` makes it: timestamp, underscore, snake_case name. */
-export function migrationFolderName(date: Date, name: string): string {
-  const slug = name
-    .trim()
+/** `addUserPreferences`, `add-user preferences` -> `add_user_preferences`. */
+export function snakeCase(text: string): string {
+  return text
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/[^A-Za-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .toLowerCase();
+}
+
+/** A folder name as `prisma migrate dev --name` makes it: timestamp, underscore, snake_case name. */
+export function migrationFolderName(date: Date, name: string): string {
+  const slug = snakeCase(name);
   const folder = slug ? `${migrationTimestamp(date)}_${slug}` : migrationTimestamp(date);
   return folder.slice(0, MAX_MIGRATION_NAME_LENGTH);
 }
