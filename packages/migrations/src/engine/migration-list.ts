@@ -1,5 +1,5 @@
 import type { MigrationList } from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
-import { MIGRATION_SCRIPT } from '../core/migration-folders';
+import { lockfileContent, MIGRATION_SCRIPT } from '../core/migration-folders';
 import type { MigrationFolder, MigrationHistory } from '../store/migration-store';
 
 /** The engine's view of a migration history, already read from disk. */
@@ -9,7 +9,8 @@ export function toEngineMigrationList(
 ): MigrationList {
   return {
     baseDir: history.dir,
-    lockfile: history.lockfile,
+    // A history Prisma has not written a lockfile for yet is PostgreSQL's: the only provider here.
+    lockfile: { path: history.lockfile.path, content: history.lockfile.content ?? lockfileContent('postgresql') },
     shadowDbInitScript: '',
     migrationDirectories: migrations.map((migration) => ({
       path: migration.name,

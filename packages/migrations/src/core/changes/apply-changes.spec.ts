@@ -83,7 +83,9 @@ describe('applyChanges', () => {
   it('modifies a column: type, optionality, default, and records the type change', () => {
     const { files, plan } = apply({ changeType: 'modify_column', targetTable: 'Post', changes: { column: 'title', type: 'Int', using: 'length("title")', default: 0 } });
     expect(block(files[0].content, 'Post')).toMatch(/title\s+Int\s+@default\(0\)/);
-    expect(plan.typeChanges).toEqual([{ model: 'Post', table: 'Post', field: 'title', column: 'title', from: 'String', to: 'Int', using: 'length("title")' }]);
+    expect(plan.typeChanges).toEqual([
+      { model: 'Post', table: 'Post', field: 'title', column: 'title', from: 'String', to: 'Int', fromSql: 'TEXT', toSql: 'INTEGER', using: 'length("title")' },
+    ]);
     const optional = apply({ changeType: 'modify_column', targetTable: 'User', changes: { column: 'role', optional: true, default: null } });
     expect(block(optional.files[0].content, 'User')).toMatch(/role\s+Role\?\n/);
   });

@@ -47,6 +47,8 @@ export type Change =
       optional?: boolean;
       /** `null` removes the default. */
       default?: DefaultValue | null;
+      /** A native type attribute for the new type, without `@db.`. */
+      nativeType?: string;
       using?: string;
     }
   | { kind: 'add_index'; target: string; columns: string[]; unique: boolean; name?: string; concurrently: boolean }

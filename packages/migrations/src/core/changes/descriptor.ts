@@ -52,8 +52,9 @@ function readDescriptor(descriptor: Reader): Change {
       if (changes.has('optional')) change.optional = changes.boolean('optional');
       if (changes.has('default')) change.default = changes.isNull('default') ? null : changes.defaultValue('default');
       if (changes.has('using')) change.using = changes.string('using');
-      if (change.type === undefined && change.optional === undefined && change.default === undefined && change.using === undefined) {
-        throw changes.problem('', 'changes nothing: give type, optional, default or using');
+      if (changes.has('nativeType')) change.nativeType = changes.nativeType('nativeType');
+      if ([change.type, change.optional, change.default, change.using, change.nativeType].every((value) => value === undefined)) {
+        throw changes.problem('', 'changes nothing: give type, nativeType, optional, default or using');
       }
       return change;
     }

@@ -27,8 +27,12 @@ export interface TypeChange {
   table: string;
   field: string;
   column: string;
+  /** Prisma types, for the docs. */
   from: string;
   to: string;
+  /** SQL types, for the statements. */
+  fromSql: string;
+  toSql: string;
   /** The cast expression, over the old column. */
   using?: string;
 }

@@ -1,6 +1,7 @@
 import type { Field, Model } from '@mrleebo/prisma-ast';
 import { columnName, type DmmfModel, findField, tableName } from '../../schema/datamodel';
 import { renameColumn } from '../../sql/ddl';
+import { sqlType } from '../../sql/prisma-types';
 import type { Change, ColumnSpec } from '../change';
 import type { ChangeContext } from '../context';
 import { prismaNameProblem } from '../identifiers';
@@ -92,31 +93,37 @@ export function modifyColumn(change: Of<'modify_column'>, ctx: ChangeContext): v
   const model = ctx.model(change.target);
   const field = ctx.field(model, change.column);
   if (field.kind === 'object') ctx.fail(`"${change.column}" is a relation field, not a column`);
-  const type = change.type ?? `${field.type}${field.isList ? '[]' : ''}`;
+  const oldType = `${field.type}${field.isList ? '[]' : ''}`;
+  const type = change.type ?? oldType;
   if (change.type) ctx.assertType(change.type, 'type');
   const optional = change.optional ?? !field.isRequired;
-  const typeChanged = change.type !== undefined && change.type !== `${field.type}${field.isList ? '[]' : ''}`;
+  const enums = ctx.datamodel.enums.map((e) => e.name);
+  const native = change.nativeType ? nativeTypeAttribute(change.nativeType) : undefined;
+  const fromSql = sqlType(oldType, field.nativeType, enums);
+  const toSql = sqlType(type, native ? [native.name.replace(/^db\./, ''), native.args] : change.type ? null : field.nativeType, enums);
+  const typeChanged = fromSql !== toSql;
   ctx.editField(model, field, (node: Field) => {
     node.fieldType = type.replace(/\[\]$/, '');
     node.array = type.endsWith('[]');
     node.optional = optional && !node.array;
     node.attributes = (node.attributes ?? []).filter((attribute) => {
-      if (typeChanged && attribute.group === 'db') return false;
+      if ((change.type !== undefined || native) && attribute.group === 'db') return false;
       if (change.default !== undefined && attribute.name === 'default') return false;
       return true;
     });
   });
   const builder = ctx.doc.editModel(ctx.fileOf(model), model.name).field(field.name);
   if (change.default !== undefined && change.default !== null) builder.attribute('default', [defaultArg(change.default, type, ctx.datamodel)]);
+  if (native) builder.attribute(native.name, native.args);
 
   const what = [
-    typeChanged && `type ${field.type}${field.isList ? '[]' : ''} -> ${type}${change.using ? ` (USING ${change.using})` : ''}`,
+    typeChanged && `type ${fromSql} -> ${toSql}${change.using ? ` (USING ${change.using})` : ''}`,
     change.optional !== undefined && (change.optional ? 'optional' : 'required'),
     change.default !== undefined && (change.default === null ? 'no default' : `default ${String(change.default)}`),
   ].filter(Boolean);
   ctx.plan.summary.push(`Modify column ${model.name}.${field.name}: ${what.join(', ')}`);
   if (typeChanged) {
-    ctx.plan.typeChanges.push({ model: model.name, table: tableName(model), field: field.name, column: columnName(field), from: field.type, to: type, using: change.using });
+    ctx.plan.typeChanges.push({ model: model.name, table: tableName(model), field: field.name, column: columnName(field), from: oldType, to: type, fromSql, toSql, using: change.using });
     ctx.plan.breaking.push(`${model.name}.${field.name} is now ${type}: update the code that reads or writes it, and regenerate the Prisma client.`);
   }
   if (change.optional === false && !field.isRequired) {

@@ -1,0 +1,163 @@
+import type { ChangePlan } from '../core/changes/plan';
+import { ForgeError } from '../core/errors';
+import { compareFingerprints, describeDifference, isSameSchema } from '../core/fingerprint';
+import type { SchemaFile } from '../core/schema-compat';
+import { irreversibleDown, makeIndexesConcurrent } from '../core/sql/ddl';
+import { createdExtensions } from '../core/sql/extensions';
+import { loadSqlParser } from '../core/sql/parser';
+import { alterColumnType } from '../core/sql/type-change';
+import type { Database } from '../db/database';
+import { PgliteDatabase } from '../db/pglite-database';
+import { MigrationApplyError } from '../db/script-runner';
+import { MigrationEngine, type SchemaSource } from '../engine/migration-engine';
+import { toEngineMigrationList } from '../engine/migration-list';
+import type { MigrationHistory } from '../store/migration-store';
+import { applyPendingMigrations } from './apply-migrations';
+import { fingerprintSchema } from './catalog-fingerprint';
+
+export interface GenerationInput {
+  history: MigrationHistory;
+  /** The schema before the change, as the engine reads it; absent in schema mode (the history is "before"). */
+  schemaBefore?: SchemaFile[];
+  /** The schema after the change, as the engine reads it. */
+  schemaAfter: SchemaFile[];
+  /** What the changes mean beyond the schema; absent in schema mode. */
+  plan?: ChangePlan;
+  configDir: string;
+  cacheDir: string;
+}
+
+export interface GeneratedSql {
+  up: string;
+  down: string;
+  /** Reasons the down script refuses to run, when it does. */
+  irreversible: string[];
+}
+
+/**
+ * The SQL of a new migration, proven before anything is written: on a scratch embedded database
+ * holding the existing history, the up script is built (Prisma's engine diff, with the intent
+ * fix-ups around it) and applied; the down script is built the same way in reverse and applied,
+ * and the schema fingerprint must then equal the one before; the up script, as it will be
+ * written, is applied again and must give the same schema as the first time.
+ */
+export async function generateMigrationSql(input: GenerationInput): Promise<GeneratedSql> {
+  await loadSqlParser();
+  const plan = input.plan;
+  const extensions = [...input.history.migrations.map((m) => m.sql), ...(plan?.upAppendix ?? [])].flatMap(createdExtensions);
+  const scratch = await PgliteDatabase.open({ extensions, cacheDir: input.cacheDir });
+  let engine: MigrationEngine | undefined;
+  try {
+    await applyHistory(scratch, input.history);
+    engine = await MigrationEngine.start(scratch);
+    const database: SchemaSource = { kind: 'database', files: input.schemaAfter, configDir: input.configDir };
+    const before: SchemaSource = input.schemaBefore
+      ? { kind: 'schema', files: input.schemaBefore }
+      : input.history.migrations.length
+        ? { kind: 'migrations', list: toEngineMigrationList(input.history, input.history.migrations) }
+        : { kind: 'empty' };
+
+    if (input.schemaBefore) {
+      const pending = await engine.diff(database, before);
+      if (pending) {
+        throw new ForgeError(
+          'SCHEMA_AHEAD_OF_MIGRATIONS',
+          `schema.prisma holds changes that no migration makes yet:\n${indent(pending)}`,
+          'Generate a migration for them first (run the generator without a change), or undo them.',
+        );
+      }
+    }
+    const schemaBefore = await fingerprintSchema(scratch);
+
+    // Up: the fix-ups before the engine's diff, the diff, what the schema cannot express.
+    const upPrelude = [...(plan?.upPrelude ?? []), ...(plan?.typeChanges ?? []).map((change) => alterColumnType(change, 'up'))];
+    await run(scratch, upPrelude.join('\n'), 'the up fix-ups');
+    const upBody = makeIndexesConcurrent(await engine.diff(database, { kind: 'schema', files: input.schemaAfter }), plan?.concurrentIndexes ?? []);
+    await run(scratch, upBody, "the engine's up script");
+    await run(scratch, (plan?.upAppendix ?? []).join('\n'), 'the raw SQL');
+    const up = composeScript([
+      ['Intent fix-ups: renames and type changes Prisma would write as drop + add', upPrelude],
+      ['', [upBody.trim()]],
+      ['What the Prisma schema cannot express', plan?.upAppendix ?? []],
+    ]);
+    if (!up.trim()) {
+      throw new ForgeError('NO_CHANGES', 'There is nothing to migrate: the schema already matches the migration history.', 'Edit schema.prisma, or pass a change (--changeType, --descriptor).');
+    }
+    const schemaAfter = await fingerprintSchema(scratch);
+    const leftOver = await engine.diff(database, { kind: 'schema', files: input.schemaAfter });
+    if (leftOver) throw proofFailed(`after the up script, the database still differs from the new schema:\n${indent(leftOver)}`);
+
+    const irreversible = plan?.irreversible ?? [];
+    if (irreversible.length > 0) return { up, down: irreversibleDown(irreversible), irreversible };
+
+    // Down: undo the raw SQL, reverse the fix-ups, then the engine's diff back to the old schema.
+    const downPrelude = [...(plan?.typeChanges ?? []).map((change) => alterColumnType(change, 'down')), ...(plan?.downPrelude ?? [])];
+    await run(scratch, (plan?.downAppendix ?? []).join('\n'), 'the raw down SQL');
+    await run(scratch, downPrelude.join('\n'), 'the down fix-ups');
+    const downBody = makeIndexesConcurrent(await engine.diff(database, before), plan?.concurrentIndexes ?? []);
+    await run(scratch, downBody, "the engine's down script");
+    const down = composeScript([
+      ['Undo what the Prisma schema cannot express', plan?.downAppendix ?? []],
+      ['Reverse the intent fix-ups', downPrelude],
+      ['', [downBody.trim()]],
+    ]);
+    const restored = compareFingerprints(schemaBefore, await fingerprintSchema(scratch));
+    if (!isSameSchema(restored)) throw proofFailed(`the down script does not restore the schema:\n${indent(describeDifference(restored).join('\n'))}`);
+
+    await run(scratch, up, 'the up script, again');
+    const again = compareFingerprints(schemaAfter, await fingerprintSchema(scratch));
+    if (!isSameSchema(again)) throw proofFailed(`the up script gives another schema the second time:\n${indent(describeDifference(again).join('\n'))}`);
+    return { up, down, irreversible: [] };
+  } finally {
+    engine?.dispose();
+    await scratch.close();
+  }
+}
+
+async function applyHistory(database: Database, history: MigrationHistory): Promise<void> {
+  try {
+    await applyPendingMigrations(database, history.migrations);
+  } catch (error) {
+    if (error instanceof MigrationApplyError) {
+      throw new ForgeError(
+        'MIGRATION_FAILED',
+        `The existing migration ${error.migrationName} does not apply on a fresh database: ${error.message}`,
+        'Fix the history first: `nx run <project>:migrate-test` shows the failing statement.',
+      );
+    }
+    throw error;
+  }
+}
+
+async function run(database: Database, sql: string, what: string): Promise<void> {
+  if (!sql.trim()) return;
+  try {
+    await database.executeScript(sql);
+  } catch (error) {
+    throw proofFailed(`${what} fails on a database holding the migration history: ${(error as Error).message}`);
+  }
+}
+
+function proofFailed(message: string): ForgeError {
+  return new ForgeError('PROOF_FAILED', `The generated migration was not proven, so nothing was written: ${message}`, 'Adjust the change (see the SQL above); nothing was written.');
+}
+
+/** Sections of SQL, each under a comment, empty ones left out. */
+function composeScript(sections: Array<[string, string[]]>): string {
+  return sections
+    .map(([title, statements]) => {
+      const body = statements.map((statement) => statement.trim()).filter(Boolean).join('\n');
+      if (!body) return '';
+      return title ? `-- ${title}\n${body}\n` : `${body}\n`;
+    })
+    .filter(Boolean)
+    .join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
