@@ -12,6 +12,7 @@ module.exports = {
   testTimeout: 60_000,
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  setupFiles: ['<rootDir>/src/test-support/setup-env.ts'],
   transform: {
     '^.+\\.(ts|js)$': [
       '@swc/jest',

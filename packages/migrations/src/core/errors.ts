@@ -22,7 +22,8 @@ export type ForgeErrorCode =
   | 'CHANGE_INVALID'
   | 'NO_CHANGES'
   | 'SCHEMA_AHEAD_OF_MIGRATIONS'
-  | 'PROOF_FAILED';
+  | 'PROOF_FAILED'
+  | 'PROJECT_NOT_FOUND';
 
 export class ForgeError extends Error {
   override readonly name = 'ForgeError';

@@ -4,6 +4,7 @@ import {
   lockfileProvider,
   migrationChecksum,
   migrationFolderName,
+  nextMigrationFolderName,
   parseDownScript,
 } from './migration-folders';
 
@@ -27,6 +28,13 @@ describe('migration folder conventions', () => {
     expect(migrationFolderName(date, 'addUserPreferences')).toBe('20240131093005_add_user_preferences');
     expect(migrationFolderName(date, '')).toBe('20240131093005');
     expect(migrationFolderName(date, 'x'.repeat(300))).toHaveLength(200);
+  });
+
+  it('sorts a new folder after every existing one, even within the same second', () => {
+    const now = new Date(Date.UTC(2024, 0, 31, 9, 30, 5));
+    expect(nextMigrationFolderName(now, 'next', ['20240131093004_a'])).toBe('20240131093005_next');
+    expect(nextMigrationFolderName(now, 'next', ['20240131093005_z'])).toBe('20240131093006_next');
+    expect(nextMigrationFolderName(now, 'next', ['20250101000000_future', '01_init'])).toBe('20250101000001_next');
   });
 
   it('writes and reads the lockfile provider', () => {

@@ -20,7 +20,10 @@ function pgliteVersion(): string {
 
 const inMemory = new Map<string, Promise<Blob>>();
 
+/** `FORGE_MIGRATIONS_CACHE_DIR`, else the workspace's node_modules/.cache, else the system's temporary folder. */
 export function defaultSnapshotCacheDir(workspaceRoot?: string): string {
+  const configured = process.env['FORGE_MIGRATIONS_CACHE_DIR'];
+  if (configured) return configured;
   return workspaceRoot
     ? path.join(workspaceRoot, 'node_modules', '.cache', 'forge-migrations')
     : path.join(os.tmpdir(), 'forge-migrations-cache');

@@ -70,6 +70,17 @@ export class MigrationEngine {
     return /^\s*(-- This is an empty migration\.)?\s*$/.test(script) ? '' : script;
   }
 
+  /**
+   * The connected database as a Prisma schema. Given the project's schema, names it already uses
+   * for the same tables (models, @map) are kept, as `prisma db pull` keeps them.
+   */
+  async introspect(schema: SchemaFile[], baseDirectory: string): Promise<SchemaFile[]> {
+    const result = await this.call(() =>
+      this.engine.introspect({ schema: { files: schema }, baseDirectoryPath: baseDirectory, force: false, compositeTypeDepth: -1, namespaces: null }),
+    );
+    return result.schema.files;
+  }
+
   dispose(): void {
     this.engine.free();
   }

@@ -5,6 +5,7 @@ import type { SchemaFile } from '../core/schema-compat';
 import { irreversibleDown, makeIndexesConcurrent } from '../core/sql/ddl';
 import { createdExtensions } from '../core/sql/extensions';
 import { loadSqlParser } from '../core/sql/parser';
+import { planScriptBatches } from '../core/sql/transactions';
 import { alterColumnType } from '../core/sql/type-change';
 import type { Database } from '../db/database';
 import { PgliteDatabase } from '../db/pglite-database';
@@ -32,6 +33,10 @@ export interface GeneratedSql {
   down: string;
   /** Reasons the down script refuses to run, when it does. */
   irreversible: string[];
+  /** Statements that must run outside a transaction block (the plan shows it). */
+  nonTransactional: boolean;
+  /** Schema mode: the schema the history makes, read back from the scratch database (for the docs); none for an empty history. */
+  historySchema?: SchemaFile[];
 }
 
 /**
@@ -68,6 +73,8 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
       }
     }
     const schemaBefore = await fingerprintSchema(scratch);
+    const historySchema =
+      input.schemaBefore || input.history.migrations.length === 0 ? undefined : await engine.introspect(input.schemaAfter, input.configDir);
 
     // Up: the fix-ups before the engine's diff, the diff, what the schema cannot express.
     const upPrelude = [...(plan?.upPrelude ?? []), ...(plan?.typeChanges ?? []).map((change) => alterColumnType(change, 'up'))];
@@ -87,8 +94,9 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
     const leftOver = await engine.diff(database, { kind: 'schema', files: input.schemaAfter });
     if (leftOver) throw proofFailed(`after the up script, the database still differs from the new schema:\n${indent(leftOver)}`);
 
+    const nonTransactional = planScriptBatches(up).some((batch) => !batch.transactional);
     const irreversible = plan?.irreversible ?? [];
-    if (irreversible.length > 0) return { up, down: irreversibleDown(irreversible), irreversible };
+    if (irreversible.length > 0) return { up, down: irreversibleDown(irreversible), irreversible, nonTransactional, historySchema };
 
     // Down: undo the raw SQL, reverse the fix-ups, then the engine's diff back to the old schema.
     const downPrelude = [...(plan?.typeChanges ?? []).map((change) => alterColumnType(change, 'down')), ...(plan?.downPrelude ?? [])];
@@ -107,7 +115,7 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
     await run(scratch, up, 'the up script, again');
     const again = compareFingerprints(schemaAfter, await fingerprintSchema(scratch));
     if (!isSameSchema(again)) throw proofFailed(`the up script gives another schema the second time:\n${indent(describeDifference(again).join('\n'))}`);
-    return { up, down, irreversible: [] };
+    return { up, down, irreversible: [], nonTransactional, historySchema };
   } finally {
     engine?.dispose();
     await scratch.close();

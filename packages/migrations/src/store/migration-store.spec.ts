@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lockfileContent, migrationChecksum } from '../core/migration-folders';
 import { temporaryDir, type TemporaryProject } from '../test-support/fixtures';
-import { readMigrationHistory, writeMigrationFolder } from './migration-store';
+import { readMigrationHistory } from './migration-store';
 
 describe('readMigrationHistory', () => {
   let dir: TemporaryProject;
@@ -55,31 +55,5 @@ describe('readMigrationHistory', () => {
   it('refuses a history locked to another provider', () => {
     write('migration_lock.toml', lockfileContent('mysql'));
     expect(() => readMigrationHistory(dir.dir)).toThrow(/says provider "mysql"; this plugin migrates PostgreSQL only/);
-  });
-
-  it('writes a migration folder and the lockfile, and reads it back as Prisma would', () => {
-    const folder = writeMigrationFolder(dir.dir, { name: '20240301120000_add user prefs', sql: 'ALTER TABLE "User" ADD COLUMN "p" JSONB;\n', down: 'ALTER TABLE "User" DROP COLUMN "p";\n', extraFiles: { 'README.md': '# doc' } });
-    expect(folder).toBe(path.join(dir.dir, '20240301120000_add user prefs'));
-    const history = readMigrationHistory(dir.dir);
-    expect(history.lockfile.content).toBe(lockfileContent('postgresql'));
-    expect(history.migrations).toEqual([
-      expect.objectContaining({ name: '20240301120000_add user prefs', down: { kind: 'script', sql: 'ALTER TABLE "User" DROP COLUMN "p";\n' } }),
-    ]);
-  });
-
-  it('refuses to overwrite a folder or to write outside the history', () => {
-    writeMigrationFolder(dir.dir, { name: '20240301120000_x', sql: 'SELECT 1;' });
-    expect(() => writeMigrationFolder(dir.dir, { name: '20240301120000_x', sql: 'SELECT 2;' })).toThrow(/already exists/);
-    expect(() => writeMigrationFolder(dir.dir, { name: '../escape', sql: 'SELECT 1;' })).toThrow(/cannot name a migration folder/);
-    const tooLong = (() => {
-      try {
-        writeMigrationFolder(dir.dir, { name: 'x'.repeat(201), sql: 'SELECT 1;' });
-      } catch (error) {
-        return error;
-      }
-      return undefined;
-    })();
-    expect(tooLong).toMatchObject({ code: 'MIGRATION_NAME_INVALID', hint: expect.stringMatching(/at most 200 characters/) });
-    expect(readMigrationHistory(dir.dir).migrations.map((m) => m.sql)).toEqual(['SELECT 1;']);
   });
 });

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+
 import path from 'node:path';
 import { ForgeError } from '../core/errors';
+import { diskFiles, type ProjectFiles } from './project-files';
 import {
   DOWN_SCRIPT,
   DownScript,
   LOCKFILE,
-  lockfileContent,
   lockfileProvider,
-  MAX_MIGRATION_NAME_LENGTH,
   migrationChecksum,
   MIGRATION_SCRIPT,
   parseDownScript,
@@ -34,13 +33,13 @@ export interface MigrationHistory {
 }
 
 /** Read a migrations folder the way Prisma does: every sub-folder is a migration, in name order. */
-export function readMigrationHistory(dir: string): MigrationHistory {
-  if (!existsSync(dir)) {
+export function readMigrationHistory(dir: string, files: ProjectFiles = diskFiles): MigrationHistory {
+  if (!files.exists(dir)) {
     return { dir, migrations: [], lockfile: { path: LOCKFILE, content: null } };
   }
-  const entries = readEntries(dir);
+  const entries = readEntries(dir, files);
   const lockfilePath = path.join(dir, LOCKFILE);
-  const lockfile = existsSync(lockfilePath) ? readText(lockfilePath, dir) : null;
+  const lockfile = files.exists(lockfilePath) ? readText(lockfilePath, dir, files) : null;
   const provider = lockfile === null ? undefined : lockfileProvider(lockfile);
   if (provider !== undefined && provider !== 'postgresql') {
     throw new ForgeError(
@@ -50,23 +49,23 @@ export function readMigrationHistory(dir: string): MigrationHistory {
     );
   }
   const migrations = entries
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .filter((entry) => entry.isDirectory && !entry.name.startsWith('.'))
     .map((entry) => entry.name)
     .sort()
-    .map((name) => readMigrationFolder(path.join(dir, name)));
+    .map((name) => readMigrationFolder(path.join(dir, name), files));
   return { dir, migrations, lockfile: { path: LOCKFILE, content: lockfile } };
 }
 
-function readMigrationFolder(dir: string): MigrationFolder {
+function readMigrationFolder(dir: string, files: ProjectFiles): MigrationFolder {
   const scriptPath = path.join(dir, MIGRATION_SCRIPT);
-  if (!existsSync(scriptPath)) {
+  if (!files.exists(scriptPath)) {
     throw new ForgeError(
       'MIGRATIONS_UNREADABLE',
       `Migration folder "${dir}" has no ${MIGRATION_SCRIPT}.`,
       `Prisma treats every folder under the migrations directory as a migration: add its ${MIGRATION_SCRIPT} or move the folder out.`,
     );
   }
-  const sql = readText(scriptPath, dir);
+  const sql = readText(scriptPath, dir, files);
   const downPath = path.join(dir, DOWN_SCRIPT);
   const seedPath = path.join(dir, SEED_SCRIPT);
   return {
@@ -74,23 +73,23 @@ function readMigrationFolder(dir: string): MigrationFolder {
     dir,
     sql,
     checksum: migrationChecksum(sql),
-    down: existsSync(downPath) ? parseDownScript(readText(downPath, dir)) : undefined,
-    seedSql: existsSync(seedPath) ? readText(seedPath, dir) : undefined,
+    down: files.exists(downPath) ? parseDownScript(readText(downPath, dir, files)) : undefined,
+    seedSql: files.exists(seedPath) ? readText(seedPath, dir, files) : undefined,
   };
 }
 
-function readEntries(dir: string) {
+function readEntries(dir: string, files: ProjectFiles) {
   try {
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    return readdirSync(dir, { withFileTypes: true });
+    if (!files.isDirectory(dir)) throw new Error('not a directory');
+    return files.list(dir);
   } catch (error) {
     throw unreadable(dir, error);
   }
 }
 
-function readText(file: string, folder: string): string {
+function readText(file: string, folder: string, files: ProjectFiles): string {
   try {
-    return readFileSync(file, 'utf8');
+    return files.read(file);
   } catch (error) {
     throw unreadable(file, error, folder);
   }
@@ -104,47 +103,4 @@ function unreadable(target: string, error: unknown, folder = target): ForgeError
     `Check that "${folder}" exists and is readable by this user.`,
     { cause: error },
   );
-}
-
-export interface NewMigrationFolder {
-  /** The folder name: `<UTC timestamp>_<name>` (see migrationFolderName). */
-  name: string;
-  sql: string;
-  down?: string;
-  /** Other files of the folder (README.md, ...): Prisma ignores them. */
-  extraFiles?: Record<string, string>;
-}
-
-/**
- * Write a migration folder as `prisma migrate dev` does, with the lockfile when the history has
- * none. The folder appears whole or not at all: it is written under a temporary name first.
- */
-export function writeMigrationFolder(migrationsDir: string, migration: NewMigrationFolder): string {
-  if (!/^[^/\\]+$/.test(migration.name) || migration.name.startsWith('.') || migration.name.length > MAX_MIGRATION_NAME_LENGTH) {
-    throw new ForgeError(
-      'MIGRATION_NAME_INVALID',
-      `"${migration.name}" cannot name a migration folder.`,
-      `Use at most ${MAX_MIGRATION_NAME_LENGTH} characters, no path separators, not starting with a dot.`,
-    );
-  }
-  const target = path.join(migrationsDir, migration.name);
-  if (existsSync(target)) {
-    throw new ForgeError('MIGRATION_EXISTS', `The migration folder ${target} already exists.`, 'Choose another name, or remove the folder first.');
-  }
-  mkdirSync(migrationsDir, { recursive: true });
-  const lockfile = path.join(migrationsDir, LOCKFILE);
-  if (!existsSync(lockfile)) writeFileSync(lockfile, lockfileContent('postgresql'));
-
-  const staging = path.join(migrationsDir, `.${migration.name}.${process.pid}.tmp`);
-  try {
-    mkdirSync(staging);
-    writeFileSync(path.join(staging, MIGRATION_SCRIPT), migration.sql);
-    if (migration.down !== undefined) writeFileSync(path.join(staging, DOWN_SCRIPT), migration.down);
-    for (const [file, content] of Object.entries(migration.extraFiles ?? {})) writeFileSync(path.join(staging, file), content);
-    renameSync(staging, target);
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
-  return target;
 }

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../core/errors';
+import type { ProjectFiles } from './project-files';
 
 export interface PrismaConfigPaths {
   configFile: string;
@@ -28,16 +28,16 @@ const MAX_PLACEHOLDERS = 20;
  * loaded when that variable is unset: the variable gets a placeholder for the duration of the
  * load, and is removed again.
  */
-export async function readPrismaConfig(projectRoot: string): Promise<PrismaConfigPaths | undefined> {
+export async function readPrismaConfig(projectRoot: string, files: ProjectFiles): Promise<PrismaConfigPaths | undefined> {
   // Prisma's loader takes a fifth of a second to import: only when there is a config to load.
-  if (!PRISMA_CONFIG_CANDIDATES.some((file) => existsSync(path.join(projectRoot, file)))) return undefined;
+  if (!PRISMA_CONFIG_CANDIDATES.some((file) => files.exists(path.join(projectRoot, file)))) return undefined;
   const { findPrismaConfigFile, loadConfigFromFile } = await import('@prisma/config');
   const configFile = findPrismaConfigFile(projectRoot);
   if (!configFile) return undefined;
 
   // Variables read with env("NAME") are given their placeholder up front (a module loader may
   // cache the first, failing evaluation); others are found from the error, one load at a time.
-  const placeholders = [...readFileSync(configFile, 'utf8').matchAll(ENV_CALL)]
+  const placeholders = [...files.read(configFile).matchAll(ENV_CALL)]
     .map((match) => match[1])
     .filter((name, index, names) => process.env[name] === undefined && names.indexOf(name) === index);
   placeholders.forEach(setPlaceholder);

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../core/errors';
 import type { SchemaFile } from '../core/schema-compat';
 import { readPrismaConfig } from './prisma-config';
+import { diskFiles, type ProjectFiles } from './project-files';
 
 export interface PrismaLayout {
   projectRoot: string;
@@ -24,10 +24,10 @@ const DEFAULT_SCHEMA_LOCATIONS = ['prisma/schema.prisma', 'schema.prisma', 'pris
  * folder is the config's `migrations.path`, else `migrations` beside the schema file (or inside
  * the schema folder).
  */
-export async function resolvePrismaLayout(projectRoot: string): Promise<PrismaLayout> {
+export async function resolvePrismaLayout(projectRoot: string, files: ProjectFiles = diskFiles): Promise<PrismaLayout> {
   const root = path.resolve(projectRoot);
-  const config = await readPrismaConfig(root);
-  const configured = config?.schema ?? packageJsonSchema(root);
+  const config = await readPrismaConfig(root, files);
+  const configured = config?.schema ?? packageJsonSchema(root, files);
   const source = config?.schema
     ? path.relative(root, config.configFile)
     : configured
@@ -36,8 +36,8 @@ export async function resolvePrismaLayout(projectRoot: string): Promise<PrismaLa
 
   const schemaPath = configured
     ? path.resolve(root, configured)
-    : DEFAULT_SCHEMA_LOCATIONS.map((location) => path.join(root, location)).find((candidate) => existsSync(candidate));
-  if (!schemaPath || !existsSync(schemaPath)) {
+    : DEFAULT_SCHEMA_LOCATIONS.map((location) => path.join(root, location)).find((candidate) => files.exists(candidate));
+  if (!schemaPath || !files.exists(schemaPath)) {
     throw new ForgeError(
       'SCHEMA_NOT_FOUND',
       configured
@@ -47,13 +47,13 @@ export async function resolvePrismaLayout(projectRoot: string): Promise<PrismaLa
     );
   }
 
-  const isFolder = statSync(schemaPath).isDirectory();
+  const isFolder = files.isDirectory(schemaPath);
   const migrationsDir = config?.migrationsPath
     ? path.resolve(root, config.migrationsPath)
     : path.join(isFolder ? schemaPath : path.dirname(schemaPath), 'migrations');
-  const schemaFiles = (isFolder ? listPrismaFiles(schemaPath) : [schemaPath]).map((file) => ({
+  const schemaFiles = (isFolder ? listPrismaFiles(schemaPath, files) : [schemaPath]).map((file) => ({
     path: path.relative(root, file),
-    content: readFileSync(file, 'utf8'),
+    content: files.read(file),
   }));
   if (schemaFiles.length === 0) {
     throw new ForgeError(
@@ -65,20 +65,24 @@ export async function resolvePrismaLayout(projectRoot: string): Promise<PrismaLa
   return { projectRoot: root, schemaPath, schemaFiles, migrationsDir, source };
 }
 
-function packageJsonSchema(root: string): string | undefined {
+function packageJsonSchema(root: string, files: ProjectFiles): string | undefined {
   const file = path.join(root, 'package.json');
-  if (!existsSync(file)) return undefined;
+  if (!files.exists(file)) return undefined;
   try {
-    const schema = JSON.parse(readFileSync(file, 'utf8'))?.prisma?.schema;
+    const schema = JSON.parse(files.read(file))?.prisma?.schema;
     return typeof schema === 'string' ? schema : undefined;
   } catch {
     return undefined;
   }
 }
 
-function listPrismaFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.prisma'))
-    .map((entry) => path.join(entry.parentPath, entry.name))
+function listPrismaFiles(dir: string, files: ProjectFiles): string[] {
+  return files
+    .list(dir)
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory) return listPrismaFiles(full, files);
+      return entry.name.endsWith('.prisma') ? [full] : [];
+    })
     .sort();
 }

@@ -1,0 +1,120 @@
+import type { ChangePlan } from '../changes/plan';
+import type { Datamodel } from '../schema/datamodel';
+import { attributeChanges, erDiagram } from './er-diagram';
+
+/** Everything a migration's README.md says, computed before the template renders it. */
+export interface MigrationDocs {
+  folder: string;
+  title: string;
+  createdAt: string;
+  mode: 'descriptor' | 'schema';
+  /** The descriptor as given, pretty-printed (descriptor mode). */
+  descriptor?: string;
+  summary: string[];
+  beforeDiagram: string;
+  afterDiagram: string;
+  up: string;
+  down: string;
+  irreversible: string[];
+  breaking: string[];
+  /** Runs outside a transaction (CREATE INDEX CONCURRENTLY and the like). */
+  nonTransactional: boolean;
+  risk: MigrationRisk;
+  rollback: string[];
+  runbook: Array<{ title: string; commands: string[] }>;
+  /** A JSON line for tools (the MIGRATIONS.md index). */
+  meta: string;
+}
+
+export type MigrationRisk = 'data loss' | 'breaking' | 'low';
+
+export interface DocsInput {
+  folder: string;
+  project: string;
+  migrationsPath: string;
+  createdAt: Date;
+  descriptor?: unknown;
+  plan?: ChangePlan;
+  before: Datamodel;
+  after: Datamodel;
+  up: string;
+  down: string;
+  irreversible: string[];
+  nonTransactional: boolean;
+}
+
+export function migrationDocs(input: DocsInput): MigrationDocs {
+  const marks = attributeChanges(input.before, input.after);
+  const focus = input.plan?.affectedModels.length ? input.plan.affectedModels : changedModels(marks.after, marks.before);
+  const breaking = input.plan?.breaking ?? schemaModeBreaking(marks.before);
+  const risk: MigrationRisk = input.irreversible.length ? 'data loss' : breaking.length ? 'breaking' : 'low';
+  const summary = input.plan?.summary ?? schemaModeSummary(marks.after, marks.before);
+  const dir = `${input.migrationsPath}/${input.folder}`;
+  return {
+    folder: input.folder,
+    title: input.folder.replace(/^\d{14}_/, '').replace(/_/g, ' '),
+    createdAt: input.createdAt.toISOString(),
+    mode: input.descriptor ? 'descriptor' : 'schema',
+    descriptor: input.descriptor ? JSON.stringify(input.descriptor, null, 2) : undefined,
+    summary,
+    beforeDiagram: erDiagram(input.before, focus.filter((name) => input.before.models.some((m) => m.name === name)), marks.before),
+    afterDiagram: erDiagram(input.after, focus, marks.after),
+    up: input.up.trim(),
+    down: input.down.trim(),
+    irreversible: input.irreversible,
+    breaking,
+    nonTransactional: input.nonTransactional,
+    risk,
+    rollback: rollbackSteps(input, dir),
+    runbook: runbook(input, dir),
+    meta: JSON.stringify({ change: summary.join('; '), reversible: input.irreversible.length === 0, risk }),
+  };
+}
+
+function rollbackSteps(input: DocsInput, dir: string): string[] {
+  if (input.irreversible.length) {
+    return [
+      `This migration cannot be undone by a script: ${input.irreversible.join('; ')}.`,
+      'Restore the backup taken before the deploy (see the runbook), then mark the migration rolled back.',
+    ];
+  }
+  return [
+    `Run \`${dir}/down.sql\`, then mark the migration rolled back in \`_prisma_migrations\` (see the runbook), so that a later deploy applies it again.`,
+    'Deploy the application version that matches the schema before this migration.',
+  ];
+}
+
+function runbook(input: DocsInput, dir: string): Array<{ title: string; commands: string[] }> {
+  const backup = `backup-before-${input.folder}.dump`;
+  const psql = `psql "$DATABASE_URL" -v ON_ERROR_STOP=1${input.nonTransactional ? '' : ' --single-transaction'}`;
+  // Prisma's `migrate resolve --rolled-back` only takes failed migrations: mark a finished one as Prisma would read it.
+  const markRolledBack = `psql "$DATABASE_URL" -c "UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = '${input.folder}' AND rolled_back_at IS NULL"`;
+  return [
+    { title: 'Back up, and check that the backup can be read', commands: [`pg_dump --format=custom --file=${backup} "$DATABASE_URL"`, `pg_restore --list ${backup} > /dev/null && echo "backup readable"`] },
+    {
+      title: `Apply${input.nonTransactional ? ' (it holds statements that cannot run in a transaction: do not add --single-transaction)' : ''}`,
+      commands: [`npx prisma migrate deploy`, `# or by hand, then record it as Prisma would:`, `${psql} -f ${dir}/migration.sql`, `npx prisma migrate resolve --applied ${input.folder}`],
+    },
+    { title: 'Verify', commands: [`npx prisma migrate status`, `npx prisma migrate diff --from-config-datasource --to-schema prisma/schema.prisma --exit-code`] },
+    {
+      title: 'Roll back',
+      commands: input.irreversible.length
+        ? [`pg_restore --clean --if-exists --single-transaction --dbname "$DATABASE_URL" ${backup}`]
+        : [`${psql} -f ${dir}/down.sql`, markRolledBack],
+    },
+  ];
+}
+
+function changedModels(...maps: Array<Map<string, unknown>>): string[] {
+  return [...new Set(maps.flatMap((map) => [...map.keys()].map((key) => key.split('.')[0])))];
+}
+
+function schemaModeSummary(added: Map<string, string>, removed: Map<string, string>): string[] {
+  const lines = [...added].map(([field, mark]) => `${mark === 'added' ? 'Add' : 'Change'} ${field}`);
+  for (const [field, mark] of removed) if (mark === 'removed') lines.push(`Remove ${field}`);
+  return lines.length ? lines : ['Changes made to schema.prisma by hand'];
+}
+
+function schemaModeBreaking(before: Map<string, string>): string[] {
+  return [...before].filter(([, mark]) => mark !== 'added').map(([field, mark]) => `${field} is ${mark}: update the code that uses it and regenerate the Prisma client.`);
+}

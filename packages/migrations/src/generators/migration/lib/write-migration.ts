@@ -1,0 +1,37 @@
+import { generateFiles, type Tree } from '@nx/devkit';
+import path from 'node:path';
+import { migrationMetaLine, migrationsIndex } from '../../../core/docs/migrations-index';
+import { LOCKFILE, lockfileContent } from '../../../core/migration-folders';
+import { readMigrationHistory } from '../../../store/migration-store';
+import { treeFiles } from './tree-files';
+import type { PreparedMigration } from './prepare-migration';
+
+/** Write a prepared migration into the tree: the schema, the folder, the lockfile, and the index. */
+export function writeMigration(tree: Tree, migration: PreparedMigration): string {
+  const relative = (file: string) => path.relative(tree.root, file).split(path.sep).join('/');
+  for (const file of migration.schemaFiles) {
+    const target = relative(path.join(migration.layout.projectRoot, file.path));
+    if (tree.read(target, 'utf-8') !== file.content) tree.write(target, file.content);
+  }
+  const migrationsDir = relative(migration.layout.migrationsDir);
+  const folder = `${migrationsDir}/${migration.folder}`;
+  generateFiles(tree, path.join(__dirname, '..', 'files'), folder, {
+    ...migration.docs,
+    metaLine: migrationMetaLine(migration.docs.meta),
+    tmpl: '',
+  });
+  if (!tree.exists(`${migrationsDir}/${LOCKFILE}`)) tree.write(`${migrationsDir}/${LOCKFILE}`, lockfileContent('postgresql'));
+  writeIndex(tree, migration.project, migration.layout.migrationsDir);
+  return folder;
+}
+
+/** Regenerate the project's MIGRATIONS.md from every migration folder, the new one included. */
+function writeIndex(tree: Tree, project: string, migrationsDir: string): void {
+  const relative = path.relative(tree.root, migrationsDir).split(path.sep).join('/');
+  const history = readMigrationHistory(migrationsDir, treeFiles(tree));
+  const migrations = history.migrations.map((migration) => ({
+    ...migration,
+    readme: tree.read(`${relative}/${migration.name}/README.md`, 'utf-8') ?? undefined,
+  }));
+  tree.write(`${relative}/MIGRATIONS.md`, migrationsIndex(project, migrations));
+}

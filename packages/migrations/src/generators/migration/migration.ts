@@ -1,0 +1,24 @@
+import { formatFiles, logger, type Tree } from '@nx/devkit';
+import { describeError, isForgeError } from '../../core/errors';
+import { prepareMigration } from './lib/prepare-migration';
+import { writeMigration } from './lib/write-migration';
+import type { MigrationGeneratorSchema } from './schema';
+
+/**
+ * `nx g @forge/migrations:migration`: a migration from a change descriptor, or from the changes
+ * made to schema.prisma by hand. Everything is generated and proven on a scratch database first;
+ * on any error nothing is written.
+ */
+export default async function migrationGenerator(tree: Tree, options: MigrationGeneratorSchema): Promise<void> {
+  try {
+    const migration = await prepareMigration(tree, options);
+    const folder = writeMigration(tree, migration);
+    if (!options.skipFormat) await formatFiles(tree);
+    logger.info(`${folder}: ${migration.docs.summary.join('; ')}`);
+    logger.info(`down.sql: ${migration.sql.irreversible.length ? `irreversible (${migration.sql.irreversible.join('; ')})` : 'proven (down restores the schema, up again re-creates it)'}`);
+    for (const line of migration.docs.breaking) logger.warn(`breaking: ${line}`);
+  } catch (error) {
+    // Nx prints the message of what a generator throws: give it the cause and the hint.
+    throw isForgeError(error) ? new Error(describeError(error)) : error;
+  }
+}

@@ -1,0 +1,9 @@
+export interface MigrationGeneratorSchema {
+  project: string;
+  changeType?: string;
+  targetTable?: string;
+  changes?: string | Record<string, unknown>;
+  descriptor?: string;
+  migrationName?: string;
+  skipFormat?: boolean;
+}
