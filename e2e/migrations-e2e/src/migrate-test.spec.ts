@@ -84,4 +84,29 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(output).not.toContain('nx run v1:migrate-test');
     expect(output).toContain('! drift (allowed)');
   });
+
+  it('generates an add_column and a rename with the generator, and migrate-test proves both downs', () => {
+    const generate = (...args: string[]) => workspace.nx(['g', '@forge/migrations:migration', '--project=v1', ...args]);
+    const added = generate('--changeType=add_column', '--targetTable=Customer', `--changes=${JSON.stringify({ columns: [{ name: 'vip', type: 'Boolean', default: false }] })}`);
+    expect(added.output).toMatch(/_add_column_customer_vip: Add column Customer\.vip \(Boolean\)/);
+    expect(added.code).toBe(0);
+    workspace.write('rename.json', JSON.stringify({ changeType: 'rename', targetTable: 'Customer', changes: { column: 'name', to: 'fullName' } }));
+    const renamed = generate('--descriptor=rename.json');
+    expect(renamed.code).toBe(0);
+    expect(workspace.read('ventures/v1/prisma/schema.prisma')).toMatch(/fullName +String/);
+
+    const { code, output } = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static', '--skip-nx-cache'], { TEST_DATABASE_URL: serverUrl });
+    expect(output).toMatch(/✓ \d{14}_add_column_customer_vip +\(.*down verified/);
+    expect(output).toMatch(/✓ \d{14}_rename_customer_name_to_full_name +\(.*down verified/);
+    expect(output).toContain('no drift');
+    expect(code).toBe(0);
+  });
+
+  it('refuses a bad descriptor with the field named, and leaves the workspace untouched', () => {
+    const before = workspace.git('status', '--porcelain');
+    const { code, output } = workspace.nx(['g', '@forge/migrations:migration', '--project=v1', '--changeType=add_column', '--targetTable=Customer', '--changes={"columns":[{"name":"x;y","type":"Int"}]}']);
+    expect(code).not.toBe(0);
+    expect(output).toContain('changes.columns[0].name: "x;y" contains a quote, backslash or semicolon');
+    expect(workspace.git('status', '--porcelain')).toBe(before);
+  });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -27,10 +27,13 @@ export class E2eWorkspace {
         '@forge/migrations': `file:${tarball}`,
       },
     });
-    writeJson(path.join(root, 'nx.json'), { neverConnectToCloud: true, defaultBase: 'main', plugins: ['@forge/migrations'] });
+    writeJson(path.join(root, 'nx.json'), { neverConnectToCloud: true, defaultBase: 'main' });
     writeFileSync(path.join(root, '.gitignore'), 'node_modules\n.nx\nreports\n');
     execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'pipe' });
     const workspace = new E2eWorkspace(root);
+    // Registered as a team would: `nx add` runs the plugin's init generator.
+    const init = workspace.nx(['g', '@forge/migrations:init', '--skipPackageJson']);
+    if (init.code !== 0) throw new Error(`nx g @forge/migrations:init failed:\n${init.output}`);
     workspace.git('init', '-q', '-b', 'main');
     workspace.git('config', 'user.email', 'e2e@example.com');
     workspace.git('config', 'user.name', 'e2e');
@@ -54,6 +57,10 @@ export class E2eWorkspace {
   write(file: string, content: string): void {
     mkdirSync(path.dirname(path.join(this.root, file)), { recursive: true });
     writeFileSync(path.join(this.root, file), content);
+  }
+
+  read(file: string): string {
+    return readFileSync(path.join(this.root, file), 'utf8');
   }
 
   remove(file: string): void {

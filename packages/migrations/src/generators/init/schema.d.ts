@@ -1,0 +1,5 @@
+export interface InitGeneratorSchema {
+  skipPackageJson?: boolean;
+  keepExistingVersions?: boolean;
+  skipFormat?: boolean;
+}
