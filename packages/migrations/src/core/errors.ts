@@ -23,7 +23,8 @@ export type ForgeErrorCode =
   | 'NO_CHANGES'
   | 'SCHEMA_AHEAD_OF_MIGRATIONS'
   | 'PROOF_FAILED'
-  | 'PROJECT_NOT_FOUND';
+  | 'PROJECT_NOT_FOUND'
+  | 'DATA_STEP_UNLOADABLE';
 
 export class ForgeError extends Error {
   override readonly name = 'ForgeError';

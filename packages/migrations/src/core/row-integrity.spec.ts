@@ -85,6 +85,16 @@ describe('checkRowIntegrity', () => {
     expect(violations).toEqual([{ kind: 'column-recreated', table: 'public.User', column: 'age', valuesLost: 2 }]);
   });
 
+  it('follows a column swap: the old column dropped, its converted copy renamed into its place', () => {
+    const before = { columns: ['id', 'age', 'age__forge_new'], primaryKey: ['id'], rows: [{ id: 1, age: '30', age__forge_new: 30 }] };
+    const after = { columns: ['id', 'age'], primaryKey: ['id'], rows: [{ id: 1, age: 30 }] };
+    const meant = intent((i) => {
+      i.droppedColumns.set('public.User', new Set(['age']));
+      i.renamedColumns.set('public.User', new Map([['age__forge_new', 'age']]));
+    });
+    expect(checkRowIntegrity(snapshot({ 'public.User': before }), snapshot({ 'public.User': after }), meant).violations).toEqual([]);
+  });
+
   it('does not compare values when a statement is opaque, and says so', () => {
     const after = { ...users, rows: users.rows.map((row) => ({ ...row, age: 0 })) };
     const meant = intent((i) => i.opaque.push('DO $$ ... $$'));

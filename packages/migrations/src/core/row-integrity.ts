@@ -55,8 +55,10 @@ export function checkRowIntegrity(
     for (const column of rows.columns) {
       if (dropped.has(column)) {
         // Dropped and added again under the same name (how Prisma changes a type it cannot cast):
-        // the migration meant to change the column, but its values are gone.
-        if (afterRows.columns.includes(column) && intent.opaque.length === 0) {
+        // the migration meant to change the column, but its values are gone. A column renamed
+        // into its place is a swap (expand/contract), checked through the rename instead.
+        const swappedIn = [...renamed.values()].includes(column);
+        if (afterRows.columns.includes(column) && !swappedIn && intent.opaque.length === 0) {
           const lost = countLostValues(rows, afterRows, column);
           if (lost > 0) violations.push({ kind: 'column-recreated', table, column, valuesLost: lost });
         }

@@ -12,6 +12,7 @@ import type { MigrationFolder, MigrationHistory } from '../store/migration-store
 import { applyPendingMigrations } from './apply-migrations';
 import { fingerprintSchema } from './catalog-fingerprint';
 import { SeedCounter, seedRepresentativeRows } from './data-seeder';
+import { runDataStep } from './data-step';
 import { describeFailingStatement } from './failing-statement';
 import { proveDown } from './prove-down';
 import { snapshotRows } from './row-snapshot';
@@ -25,6 +26,8 @@ export interface MigrationTestInput {
   schemaFiles: SchemaFile[];
   configDir: string;
   allowDrift: boolean;
+  /** Where a data step's TypeScript compiler is found. */
+  workspaceRoot: string;
   warnings?: string[];
   onMigration?: (result: MigrationTestResult) => void;
 }
@@ -41,7 +44,7 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
   const { database, history } = input;
   const engine = await MigrationEngine.start(database);
   try {
-    const run = new HistoryRun(database, history, await readTables(database), await fingerprintSchema(database));
+    const run = new HistoryRun(database, history, input.workspaceRoot, await readTables(database), await fingerprintSchema(database));
     for (const migration of history.migrations) {
       const result = await run.test(migration);
       input.onMigration?.(result);
@@ -81,6 +84,7 @@ class HistoryRun {
   constructor(
     private readonly database: Database,
     private readonly history: MigrationHistory,
+    private readonly workspaceRoot: string,
     private tables: Map<string, TableModel>,
     private schema: SchemaFingerprint,
   ) {
@@ -115,6 +119,7 @@ class HistoryRun {
     }
     result.ms = Date.now() - applyStarted;
     result.applied = true;
+    if (!(await this.runDataStep(migration))) return result;
 
     const tablesAfter = await readTables(database);
     const integrity = checkRowIntegrity(rowsBefore, await snapshotRows(database, tablesAfter), intent, cascadesOf(this.tables));
@@ -124,6 +129,8 @@ class HistoryRun {
     const schemaAfter = await fingerprintSchema(database);
     this.schema = await proveDown(database, upToThis, migration, result, schemaBefore, schemaAfter);
     this.tables = tablesAfter;
+    // Re-applied after its down, the migration needs its data moved again.
+    if (migration.down?.kind === 'script' && !(await this.runDataStep(migration))) return result;
     if (migration.seedSql !== undefined) {
       await database.executeScript(migration.seedSql).catch((error: Error) =>
         this.errors.push({ migration: migration.name, message: `seed.sql failed: ${error.message}` }),
@@ -135,6 +142,19 @@ class HistoryRun {
       this.stopped = true;
     }
     return result;
+  }
+
+  /** Run the migration's data step, if it has one; false (and the run stopped) when it fails. */
+  private async runDataStep(migration: MigrationFolder): Promise<boolean> {
+    if (!migration.dataStep) return true;
+    try {
+      await runDataStep(this.database, migration.dataStep.file, migration.dataStep.source, { workspaceRoot: this.workspaceRoot, log: () => undefined });
+      return true;
+    } catch (error) {
+      this.errors.push({ migration: migration.name, message: `data step failed: ${(error as Error).message}` });
+      this.stopped = true;
+      return false;
+    }
   }
 }
 

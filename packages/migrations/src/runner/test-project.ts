@@ -54,6 +54,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
       schemaFiles: schema.files,
       configDir: options.projectRoot,
       allowDrift: options.allowDrift,
+      workspaceRoot: options.workspaceRoot,
       warnings: schema.warnings,
       onMigration: options.onMigration,
     }),

@@ -1,5 +1,6 @@
 
 import path from 'node:path';
+import { DATA_STEP_FILE } from '../core/data-step';
 import { ForgeError } from '../core/errors';
 import { diskFiles, type ProjectFiles } from './project-files';
 import {
@@ -23,6 +24,8 @@ export interface MigrationFolder {
   down?: DownScript;
   /** A venture's own rows for what generated rows cannot express, run after this migration. */
   seedSql?: string;
+  /** The data step (`data-migration.ts`), run after this migration's SQL: its path and source. */
+  dataStep?: { file: string; source: string };
 }
 
 export interface MigrationHistory {
@@ -68,6 +71,7 @@ function readMigrationFolder(dir: string, files: ProjectFiles): MigrationFolder 
   const sql = readText(scriptPath, dir, files);
   const downPath = path.join(dir, DOWN_SCRIPT);
   const seedPath = path.join(dir, SEED_SCRIPT);
+  const dataStepPath = path.join(dir, DATA_STEP_FILE);
   return {
     name: path.basename(dir),
     dir,
@@ -75,6 +79,7 @@ function readMigrationFolder(dir: string, files: ProjectFiles): MigrationFolder 
     checksum: migrationChecksum(sql),
     down: files.exists(downPath) ? parseDownScript(readText(downPath, dir, files)) : undefined,
     seedSql: files.exists(seedPath) ? readText(seedPath, dir, files) : undefined,
+    dataStep: files.exists(dataStepPath) ? { file: dataStepPath, source: readText(dataStepPath, dir, files) } : undefined,
   };
 }
 

@@ -19,6 +19,8 @@ export interface MigrationDocs {
   breaking: string[];
   /** Runs outside a transaction (CREATE INDEX CONCURRENTLY and the like). */
   nonTransactional: boolean;
+  /** Has a data step (data-migration.ts) to run after its SQL. */
+  dataStep: boolean;
   risk: MigrationRisk;
   rollback: string[];
   runbook: Array<{ title: string; commands: string[] }>;
@@ -41,6 +43,7 @@ export interface DocsInput {
   down: string;
   irreversible: string[];
   nonTransactional: boolean;
+  dataStep: boolean;
 }
 
 export function migrationDocs(input: DocsInput): MigrationDocs {
@@ -64,6 +67,7 @@ export function migrationDocs(input: DocsInput): MigrationDocs {
     irreversible: input.irreversible,
     breaking,
     nonTransactional: input.nonTransactional,
+    dataStep: input.dataStep,
     risk,
     rollback: rollbackSteps(input, dir),
     runbook: runbook(input, dir),
@@ -93,7 +97,13 @@ function runbook(input: DocsInput, dir: string): Array<{ title: string; commands
     { title: 'Back up, and check that the backup can be read', commands: [`pg_dump --format=custom --file=${backup} "$DATABASE_URL"`, `pg_restore --list ${backup} > /dev/null && echo "backup readable"`] },
     {
       title: `Apply${input.nonTransactional ? ' (it holds statements that cannot run in a transaction: do not add --single-transaction)' : ''}`,
-      commands: [`npx prisma migrate deploy`, `# or by hand, then record it as Prisma would:`, `${psql} -f ${dir}/migration.sql`, `npx prisma migrate resolve --applied ${input.folder}`],
+      commands: [
+        `npx prisma migrate deploy`,
+        `# or by hand, then record it as Prisma would:`,
+        `${psql} -f ${dir}/migration.sql`,
+        `npx prisma migrate resolve --applied ${input.folder}`,
+        ...(input.dataStep ? [`# then its data step (resumable: run it again after a crash):`, `nx run ${input.project}:migrate-deploy`] : []),
+      ],
     },
     { title: 'Verify', commands: [`npx prisma migrate status`, `npx prisma migrate diff --from-config-datasource --to-schema prisma/schema.prisma --exit-code`] },
     {

@@ -97,6 +97,26 @@ describe('migration generator', () => {
     expect(readme).toContain('Risk: **data loss**');
   });
 
+  it('does a type change that may fail expand/contract: new column, data step, then the swap', async () => {
+    await migrationGenerator(tree, { project: 'shop', changeType: 'modify_column', targetTable: 'Post', changes: '{"column":"title","type":"Int","using":"length(\\"title\\")"}', skipFormat: true });
+    const [, expand, contract] = migrationFolders(tree);
+    expect(expand).toMatch(/_modify_column_post_title_expand$/);
+    expect(contract).toMatch(/_modify_column_post_title_contract$/);
+    const first = files(tree, expand);
+    expect(first.up).toContain('ALTER TABLE "Post" ADD COLUMN     "title__forge_new" INTEGER;');
+    expect(first.up).toContain('CREATE TRIGGER "Post_title_forge_sync"');
+    expect(first.down.indexOf('DROP TRIGGER')).toBeLessThan(first.down.indexOf('DROP COLUMN'));
+    const step = tree.read(`${ROOT}/prisma/migrations/${expand}/data-migration.ts`, 'utf-8')!;
+    expect(step).toContain(`await sql("UPDATE \\"Post\\" SET \\"title__forge_new\\" = (length(\\"title\\"))`);
+    expect(step).not.toMatch(/&#39;|&gt;|&lt;|&quot;|&amp;/);
+    const second = files(tree, contract);
+    expect(second.up).toMatch(/RAISE EXCEPTION 'Post\.title: rows are not copied/);
+    expect(second.up).toContain('ALTER TABLE "Post" RENAME COLUMN "title__forge_new" TO "title";');
+    expect(second.down).toMatch(/^-- forge:irreversible: the TEXT values of Post\.title are dropped/);
+    expect(tree.read(`${ROOT}/prisma/schema.prisma`, 'utf-8')).toMatch(/title +Int\n/);
+    expect(tree.read(`${ROOT}/prisma/schema.prisma`, 'utf-8')).not.toContain('__forge_new');
+  });
+
   describe('bad input leaves the workspace untouched', () => {
     const snapshot = (t: Tree) => t.listChanges().map((change) => `${change.type} ${change.path}`).sort();
 

@@ -1,6 +1,6 @@
 import { formatFiles, logger, type Tree } from '@nx/devkit';
 import { describeError, isForgeError } from '../../core/errors';
-import { prepareMigration } from './lib/prepare-migration';
+import { prepareMigrations } from './lib/prepare-migration';
 import { writeMigration } from './lib/write-migration';
 import type { MigrationGeneratorSchema } from './schema';
 
@@ -11,12 +11,15 @@ import type { MigrationGeneratorSchema } from './schema';
  */
 export default async function migrationGenerator(tree: Tree, options: MigrationGeneratorSchema): Promise<void> {
   try {
-    const migration = await prepareMigration(tree, options);
-    const folder = writeMigration(tree, migration);
+    const migrations = await prepareMigrations(tree, options);
+    for (const migration of migrations) {
+      const folder = writeMigration(tree, migration);
+      logger.info(`${folder}: ${migration.docs.summary.join('; ')}`);
+      logger.info(`  down.sql: ${migration.sql.irreversible.length ? `irreversible (${migration.sql.irreversible.join('; ')})` : 'proven (down restores the schema, up again re-creates it)'}`);
+      if (migration.swaps.length) logger.info('  data-migration.ts: copies the data in batches after migration.sql; the next migration swaps the columns');
+    }
     if (!options.skipFormat) await formatFiles(tree);
-    logger.info(`${folder}: ${migration.docs.summary.join('; ')}`);
-    logger.info(`down.sql: ${migration.sql.irreversible.length ? `irreversible (${migration.sql.irreversible.join('; ')})` : 'proven (down restores the schema, up again re-creates it)'}`);
-    for (const line of migration.docs.breaking) logger.warn(`breaking: ${line}`);
+    for (const line of migrations[migrations.length - 1].docs.breaking) logger.warn(`breaking: ${line}`);
   } catch (error) {
     // Nx prints the message of what a generator throws: give it the cause and the hint.
     throw isForgeError(error) ? new Error(describeError(error)) : error;

@@ -1,13 +1,15 @@
 import { readProjectConfiguration, type Tree } from '@nx/devkit';
 import path from 'node:path';
 import { applyChanges } from '../../../core/changes/apply-changes';
-import type { ChangePlan } from '../../../core/changes/plan';
+import { type ColumnSwap, splitUnsafeTypeChanges } from '../../../core/changes/expand-contract';
 import { deriveMigrationName } from '../../../core/changes/migration-name';
+import { type ChangePlan, emptyPlan } from '../../../core/changes/plan';
 import { migrationDocs, type MigrationDocs } from '../../../core/docs/migration-docs';
 import { ForgeError } from '../../../core/errors';
-import { MAX_MIGRATION_NAME_LENGTH, nextMigrationFolderName } from '../../../core/migration-folders';
+import { MAX_MIGRATION_NAME_LENGTH, migrationChecksum, nextMigrationFolderName } from '../../../core/migration-folders';
 import { makeSchemaCompatible, type SchemaFile } from '../../../core/schema-compat';
-import { readDatamodel } from '../../../core/schema/datamodel';
+import { type Datamodel, readDatamodel } from '../../../core/schema/datamodel';
+import { dropSyncTrigger, swapColumns, syncTrigger } from '../../../core/sql/expand-contract';
 import { defaultSnapshotCacheDir } from '../../../db/pglite-snapshot';
 import { knownPreviewFeatures } from '../../../engine/preview-features';
 import { generateMigrationSql, type GeneratedSql } from '../../../runner/generate-migration';
@@ -21,65 +23,119 @@ import { treeFiles } from './tree-files';
 export interface PreparedMigration {
   project: string;
   layout: PrismaLayout;
-  history: MigrationHistory;
   /** Folder name: `<UTC timestamp>_<name>`. */
   folder: string;
-  /** The schema files as they are to be written (unchanged in schema mode). */
-  schemaFiles: SchemaFile[];
+  /** The schema files to write; none for the expand half of an expand/contract pair. */
+  schemaFiles?: SchemaFile[];
   plan?: ChangePlan;
   sql: GeneratedSql;
   docs: MigrationDocs;
+  /** Columns whose data the migration's data step copies (expand half of a type change). */
+  swaps: ColumnSwap[];
 }
 
-export async function prepareMigration(tree: Tree, options: MigrationGeneratorSchema, now = new Date()): Promise<PreparedMigration> {
+interface Context {
+  tree: Tree;
+  project: string;
+  layout: PrismaLayout;
+  now: Date;
+  descriptor?: unknown;
+  compatible: (schema: SchemaFile[]) => SchemaFile[];
+}
+
+/**
+ * The migrations a request makes: one, or for a type change that is not a safe cast, an expand
+ * migration (new column, sync trigger, data step) and a contract migration (the swap).
+ */
+export async function prepareMigrations(tree: Tree, options: MigrationGeneratorSchema, now = new Date()): Promise<PreparedMigration[]> {
   const projectRoot = projectRootOf(tree, options.project);
   const files = treeFiles(tree);
   const layout = await resolvePrismaLayout(path.join(tree.root, projectRoot), files);
   const history = readMigrationHistory(layout.migrationsDir, files);
   const requested = readChangeRequest(tree, options);
   const previewFeatures = knownPreviewFeatures();
-  const compatible = (schema: SchemaFile[]) => makeSchemaCompatible(schema, previewFeatures).files;
+  const context: Context = {
+    tree,
+    project: options.project,
+    layout,
+    now,
+    descriptor: requested?.descriptor,
+    compatible: (schema) => makeSchemaCompatible(schema, previewFeatures).files,
+  };
+  if (!requested) return [await prepareOne(context, history, options.migrationName ?? 'schema_changes', layout.schemaFiles, undefined, layout.schemaFiles)];
 
-  const applied = requested ? applyChanges(layout.schemaFiles, requested.request.changes, previewFeatures) : undefined;
-  const schemaFiles = applied?.files ?? layout.schemaFiles;
+  const changes = requested.request.changes;
+  const name = options.migrationName ?? requested.request.migrationName ?? deriveMigrationName(changes);
+  const final = applyChanges(layout.schemaFiles, changes, previewFeatures);
+  const { expand, swaps } = splitUnsafeTypeChanges(readDatamodel(context.compatible(layout.schemaFiles)), changes);
+  if (swaps.length === 0) return [await prepareOne(context, history, name, layout.schemaFiles, final.plan, final.files)];
+
+  const expanded = applyChanges(layout.schemaFiles, expand, previewFeatures);
+  expanded.plan.upAppendix.push(...swaps.flatMap(syncTrigger));
+  expanded.plan.downAppendix.unshift(...swaps.flatMap(dropSyncTrigger));
+  const first = await prepareOne(context, history, `${name}_expand`, layout.schemaFiles, expanded.plan, expanded.files, swaps);
+  const withFirst: MigrationHistory = {
+    ...history,
+    migrations: [...history.migrations, { name: first.folder, dir: path.join(layout.migrationsDir, first.folder), sql: first.sql.up, checksum: migrationChecksum(first.sql.up) }],
+  };
+  const second = await prepareOne(context, withFirst, `${name}_contract`, expanded.files, contractPlan(final.plan, swaps, first.folder), final.files);
+  return [{ ...first, schemaFiles: undefined }, second];
+}
+
+async function prepareOne(
+  context: Context,
+  history: MigrationHistory,
+  name: string,
+  before: SchemaFile[],
+  plan: ChangePlan | undefined,
+  after: SchemaFile[],
+  swaps: ColumnSwap[] = [],
+): Promise<PreparedMigration> {
+  const { tree, layout, compatible } = context;
   const sql = await generateMigrationSql({
     history,
-    schemaBefore: applied ? compatible(layout.schemaFiles) : undefined,
-    schemaAfter: compatible(schemaFiles),
-    plan: applied?.plan,
+    schemaBefore: plan ? compatible(before) : undefined,
+    schemaAfter: compatible(after),
+    plan,
     configDir: layout.projectRoot,
     cacheDir: defaultSnapshotCacheDir(tree.root),
   });
-
-  const name = options.migrationName ?? requested?.request.migrationName ?? (requested ? deriveMigrationName(requested.request.changes) : 'schema_changes');
-  const folder = nextMigrationFolderName(now, name, history.migrations.map((migration) => migration.name));
-  if (files.exists(path.join(layout.migrationsDir, folder))) {
-    throw new ForgeError('MIGRATION_EXISTS', `The migration folder ${folder} already exists.`, 'Choose another --migrationName, or wait a second.');
-  }
+  const folder = nextMigrationFolderName(context.now, name, history.migrations.map((migration) => migration.name));
   if (folder.length >= MAX_MIGRATION_NAME_LENGTH) {
-    throw new ForgeError('MIGRATION_NAME_INVALID', `The migration name "${name}" is too long for a folder name.`, `Give a --migrationName of at most ${MAX_MIGRATION_NAME_LENGTH - 15} characters.`);
+    throw new ForgeError('MIGRATION_NAME_INVALID', `The migration name "${name}" is too long for a folder name.`, `Give a --migrationName of at most ${MAX_MIGRATION_NAME_LENGTH - 30} characters.`);
   }
-  const after = applied?.datamodel ?? readDatamodel(compatible(schemaFiles));
-  const before = applied
-    ? readDatamodel(compatible(layout.schemaFiles))
+  const beforeModel: Datamodel = plan
+    ? readDatamodel(compatible(before))
     : sql.historySchema
       ? readDatamodel(compatible(sql.historySchema))
       : { models: [], enums: [], indexes: [] };
   const docs = migrationDocs({
     folder,
-    project: options.project,
+    project: context.project,
     migrationsPath: path.relative(tree.root, layout.migrationsDir).split(path.sep).join('/'),
-    createdAt: now,
-    descriptor: requested?.descriptor,
-    plan: applied?.plan,
-    before,
-    after,
+    createdAt: context.now,
+    descriptor: context.descriptor,
+    plan,
+    before: beforeModel,
+    after: readDatamodel(compatible(after)),
     up: sql.up,
     down: sql.down,
     irreversible: sql.irreversible,
     nonTransactional: sql.nonTransactional,
+    dataStep: swaps.length > 0,
   });
-  return { project: options.project, layout, history, folder, schemaFiles, plan: applied?.plan, sql, docs };
+  return { project: context.project, layout, folder, schemaFiles: after, plan, sql, docs, swaps };
+}
+
+/** The contract half: swap the columns, then whatever else the final schema wants of them. */
+function contractPlan(finalPlan: ChangePlan, swaps: ColumnSwap[], expandFolder: string): ChangePlan {
+  const plan = emptyPlan();
+  plan.upPrelude.push(...swaps.flatMap(swapColumns));
+  plan.summary.push(...swaps.map((swap) => `Swap ${swap.table}.${swap.column} (${swap.fromSql}) for its ${swap.toSql} copy made by ${expandFolder}`));
+  plan.irreversible.push(...swaps.map((swap) => `the ${swap.fromSql} values of ${swap.table}.${swap.column} are dropped for their ${swap.toSql} copies`));
+  plan.breaking.push(...finalPlan.breaking);
+  plan.affectedModels.push(...swaps.map((swap) => swap.model));
+  return plan;
 }
 
 function projectRootOf(tree: Tree, project: string): string {
@@ -89,3 +145,4 @@ function projectRootOf(tree: Tree, project: string): string {
     throw new ForgeError('PROJECT_NOT_FOUND', `There is no project "${project}" in this workspace.`, 'Run `nx show projects` to list them.');
   }
 }
+

@@ -2,6 +2,7 @@ import { generateFiles, type Tree } from '@nx/devkit';
 import path from 'node:path';
 import { migrationMetaLine, migrationsIndex } from '../../../core/docs/migrations-index';
 import { LOCKFILE, lockfileContent } from '../../../core/migration-folders';
+import { copyBatch, rowsLeft } from '../../../core/sql/expand-contract';
 import { readMigrationHistory } from '../../../store/migration-store';
 import { treeFiles } from './tree-files';
 import type { PreparedMigration } from './prepare-migration';
@@ -9,7 +10,7 @@ import type { PreparedMigration } from './prepare-migration';
 /** Write a prepared migration into the tree: the schema, the folder, the lockfile, and the index. */
 export function writeMigration(tree: Tree, migration: PreparedMigration): string {
   const relative = (file: string) => path.relative(tree.root, file).split(path.sep).join('/');
-  for (const file of migration.schemaFiles) {
+  for (const file of migration.schemaFiles ?? []) {
     const target = relative(path.join(migration.layout.projectRoot, file.path));
     if (tree.read(target, 'utf-8') !== file.content) tree.write(target, file.content);
   }
@@ -20,6 +21,17 @@ export function writeMigration(tree: Tree, migration: PreparedMigration): string
     metaLine: migrationMetaLine(migration.docs.meta),
     tmpl: '',
   });
+  if (migration.swaps.length) {
+    generateFiles(tree, path.join(__dirname, '..', 'files-data-step'), folder, {
+      folder: migration.folder,
+      swaps: migration.swaps.map((swap) => ({
+        ...swap,
+        copySql: JSON.stringify(`${copyBatch(swap)} RETURNING 1`),
+        leftSql: JSON.stringify(rowsLeft(swap)),
+      })),
+      tmpl: '',
+    });
+  }
   if (!tree.exists(`${migrationsDir}/${LOCKFILE}`)) tree.write(`${migrationsDir}/${LOCKFILE}`, lockfileContent('postgresql'));
   writeIndex(tree, migration.project, migration.layout.migrationsDir);
   return folder;
