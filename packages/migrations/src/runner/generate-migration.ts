@@ -49,8 +49,7 @@ export interface GeneratedSql {
 export async function generateMigrationSql(input: GenerationInput): Promise<GeneratedSql> {
   await loadSqlParser();
   const plan = input.plan;
-  const extensions = [...input.history.migrations.map((m) => m.sql), ...(plan?.upAppendix ?? [])].flatMap(createdExtensions);
-  const scratch = await PgliteDatabase.open({ extensions, cacheDir: input.cacheDir });
+  const scratch = await openScratch(input.history, plan?.upAppendix ?? [], input.cacheDir);
   let engine: MigrationEngine | undefined;
   try {
     await applyHistory(scratch, input.history);
@@ -76,10 +75,15 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
     const historySchema =
       input.schemaBefore || input.history.migrations.length === 0 ? undefined : await engine.introspect(input.schemaAfter, input.configDir);
 
-    // Up: the fix-ups before the engine's diff, the diff, what the schema cannot express.
+    // Up: the fix-ups before the engine's diff, the diff, what the schema cannot express. Without
+    // fix-ups the database is exactly the old schema, so the diff can be taken between the two
+    // schema files (no introspection).
     const upPrelude = [...(plan?.upPrelude ?? []), ...(plan?.typeChanges ?? []).map((change) => alterColumnType(change, 'up'))];
+    const after: SchemaSource = { kind: 'schema', files: input.schemaAfter };
+    const fixedUp = upPrelude.length > 0;
     await run(scratch, upPrelude.join('\n'), 'the up fix-ups');
-    const upBody = makeIndexesConcurrent(await engine.diff(database, { kind: 'schema', files: input.schemaAfter }), plan?.concurrentIndexes ?? []);
+    const upFrom = fixedUp || !input.schemaBefore ? database : before;
+    const upBody = makeIndexesConcurrent(await engine.diff(upFrom, after), plan?.concurrentIndexes ?? []);
     await run(scratch, upBody, "the engine's up script");
     await run(scratch, (plan?.upAppendix ?? []).join('\n'), 'the raw SQL');
     const up = composeScript([
@@ -91,8 +95,10 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
       throw new ForgeError('NO_CHANGES', 'There is nothing to migrate: the schema already matches the migration history.', 'Edit schema.prisma, or pass a change (--changeType, --descriptor).');
     }
     const schemaAfter = await fingerprintSchema(scratch);
-    const leftOver = await engine.diff(database, { kind: 'schema', files: input.schemaAfter });
-    if (leftOver) throw proofFailed(`after the up script, the database still differs from the new schema:\n${indent(leftOver)}`);
+    if (fixedUp) {
+      const leftOver = await engine.diff(database, after);
+      if (leftOver) throw proofFailed(`after the up script, the database still differs from the new schema:\n${indent(leftOver)}`);
+    }
 
     const nonTransactional = planScriptBatches(up).some((batch) => !batch.transactional);
     const irreversible = plan?.irreversible ?? [];
@@ -102,7 +108,9 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
     const downPrelude = [...(plan?.typeChanges ?? []).map((change) => alterColumnType(change, 'down')), ...(plan?.downPrelude ?? [])];
     await run(scratch, (plan?.downAppendix ?? []).join('\n'), 'the raw down SQL');
     await run(scratch, downPrelude.join('\n'), 'the down fix-ups');
-    const downBody = makeIndexesConcurrent(await engine.diff(database, before), plan?.concurrentIndexes ?? []);
+    const fixedDown = downPrelude.length > 0 || (plan?.downAppendix.length ?? 0) > 0;
+    const downFrom = fixedDown || !input.schemaBefore ? database : after;
+    const downBody = makeIndexesConcurrent(await engine.diff(downFrom, before), plan?.concurrentIndexes ?? []);
     await run(scratch, downBody, "the engine's down script");
     const down = composeScript([
       ['Undo what the Prisma schema cannot express', plan?.downAppendix ?? []],
@@ -120,6 +128,13 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
     engine?.dispose();
     await scratch.close();
   }
+}
+
+/** An empty embedded database with the extensions the history and the new SQL create. */
+async function openScratch(history: MigrationHistory, extraSql: string[], cacheDir: string): Promise<Database> {
+  await loadSqlParser();
+  const extensions = [...history.migrations.map((m) => m.sql), ...extraSql].flatMap(createdExtensions);
+  return PgliteDatabase.open({ extensions, cacheDir });
 }
 
 async function applyHistory(database: Database, history: MigrationHistory): Promise<void> {

@@ -50,8 +50,20 @@ export interface Datamodel {
 
 export const PRISMA_SCALARS = ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes'];
 
+const recent = new Map<string, Datamodel>();
+
 /** Read a schema as Prisma does; an invalid schema is refused with Prisma's own messages. */
 export function readDatamodel(files: SchemaFile[]): Datamodel {
+  const key = JSON.stringify(files);
+  const known = recent.get(key);
+  if (known) return known;
+  const datamodel = readDatamodelUncached(files);
+  if (recent.size > 16) recent.delete(recent.keys().next().value!);
+  recent.set(key, datamodel);
+  return datamodel;
+}
+
+function readDatamodelUncached(files: SchemaFile[]): Datamodel {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { get_dmmf } = require('@prisma/prisma-schema-wasm') as { get_dmmf(params: string): string };
   try {
