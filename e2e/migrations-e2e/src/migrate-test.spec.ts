@@ -102,11 +102,23 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(code).toBe(0);
   });
 
-  it('refuses a bad descriptor with the field named, and leaves the workspace untouched', () => {
+  it('refuses a bad descriptor with the field named, and leaves the workspace untouched, with or without --dry-run', () => {
     const before = workspace.git('status', '--porcelain');
-    const { code, output } = workspace.nx(['g', '@forge/migrations:migration', '--project=v1', '--changeType=add_column', '--targetTable=Customer', '--changes={"columns":[{"name":"x;y","type":"Int"}]}']);
-    expect(code).not.toBe(0);
-    expect(output).toContain('changes.columns[0].name: "x;y" contains a quote, backslash or semicolon');
+    for (const dryRun of [[], ['--dry-run']]) {
+      const { code, output } = workspace.nx(['g', '@forge/migrations:migration', '--project=v1', '--changeType=add_column', '--targetTable=Customer', '--changes={"columns":[{"name":"x;y","type":"Int"}]}', ...dryRun]);
+      expect(code).not.toBe(0);
+      expect(output).toContain('changes.columns[0].name: "x;y" contains a quote, backslash or semicolon');
+      expect(workspace.git('status', '--porcelain')).toBe(before);
+    }
+  });
+
+  it('shows with --dry-run what it would write, and writes nothing', () => {
+    const before = workspace.git('status', '--porcelain');
+    const { code, output } = workspace.nx(['g', '@forge/migrations:migration', '--project=v1', '--changeType=add_index', '--targetTable=Invoice', '--changes={"columns":["status"],"concurrently":true}', '--dry-run']);
+    expect(code).toBe(0);
+    expect(output).toMatch(/CREATE ventures\/v1\/prisma\/migrations\/\d{14}_add_index_invoice_status\/migration\.sql/);
+    expect(output).toContain('UPDATE ventures/v1/prisma/schema.prisma');
+    expect(output).toMatch(/NOTE: The "dryRun" flag means no changes were made/);
     expect(workspace.git('status', '--porcelain')).toBe(before);
   });
 });

@@ -166,6 +166,12 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
     await prove(sql, async (db) => expect(await db.query('SELECT post_count()::int AS n')).toEqual([{ n: 3 }]));
   });
 
+  it('quotes reserved words instead of refusing them', async () => {
+    const sql = await generate({ changeType: 'add_column', targetTable: 'Post', changes: { columns: [{ name: 'order', type: 'Int', default: 1 }, { name: 'select', type: 'String', optional: true }] } });
+    expect(sql.up).toContain('ADD COLUMN     "order" INTEGER NOT NULL DEFAULT 1');
+    await prove(sql, async (db) => expect(await db.query('SELECT "order", "select" FROM "Post" ORDER BY "id" LIMIT 1')).toEqual([{ order: 1, select: null }]));
+  });
+
   it('refuses to generate when schema.prisma is ahead of the migrations', async () => {
     const ahead = SHOP_FILES.map((file) => ({ ...file, content: file.content.replace('  name      String?\n', '  name      String?\n  nickname  String?\n') }));
     const applied = applyChanges(ahead, parseChangeRequest({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'age', type: 'Int', optional: true }] } }, 'spec').changes);

@@ -66,8 +66,8 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
       if (pending) {
         throw new ForgeError(
           'SCHEMA_AHEAD_OF_MIGRATIONS',
-          `schema.prisma holds changes that no migration makes yet:\n${indent(pending)}`,
-          'Generate a migration for them first (run the generator without a change), or undo them.',
+          `schema.prisma and the migration history differ: the history would need this SQL to match schema.prisma:\n${indent(pending)}`,
+          'Generate a migration for the edits made by hand first (the generator without a change), or bring schema.prisma in line with the migrations.',
         );
       }
     }

@@ -58,10 +58,18 @@ $$;`,
   ];
 }
 
-/** The data step's statements: one batch of the copy, and the count of rows left to copy. */
+/**
+ * The data step's statements: one batch of the copy, and the count of rows left to copy. A row
+ * whose value converts to NULL is not picked again (the loop would never end); validate reports it.
+ */
 export function copyBatch(swap: ColumnSwap): string {
   const n = names(swap);
-  return `UPDATE ${n.table} SET ${n.temp} = (${swap.using}) WHERE ctid IN (SELECT ctid FROM ${n.table} WHERE ${n.column} IS NOT NULL AND ${n.temp} IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED)`;
+  return `UPDATE ${n.table} SET ${n.temp} = (${swap.using}) WHERE ctid IN (SELECT ctid FROM ${n.table} WHERE ${n.column} IS NOT NULL AND ${n.temp} IS NULL AND (${swap.using}) IS NOT NULL LIMIT $1 FOR UPDATE SKIP LOCKED)`;
+}
+
+export function clearBatch(swap: ColumnSwap): string {
+  const n = names(swap);
+  return `UPDATE ${n.table} SET ${n.temp} = NULL WHERE ctid IN (SELECT ctid FROM ${n.table} WHERE ${n.temp} IS NOT NULL LIMIT $1 FOR UPDATE SKIP LOCKED)`;
 }
 
 export function rowsLeft(swap: ColumnSwap): string {

@@ -2,7 +2,7 @@ import { generateFiles, type Tree } from '@nx/devkit';
 import path from 'node:path';
 import { migrationMetaLine, migrationsIndex } from '../../../core/docs/migrations-index';
 import { LOCKFILE, lockfileContent } from '../../../core/migration-folders';
-import { copyBatch, rowsLeft } from '../../../core/sql/expand-contract';
+import { clearBatch, copyBatch, rowsLeft } from '../../../core/sql/expand-contract';
 import { readMigrationHistory } from '../../../store/migration-store';
 import { treeFiles } from './tree-files';
 import type { PreparedMigration } from './prepare-migration';
@@ -28,6 +28,7 @@ export function writeMigration(tree: Tree, migration: PreparedMigration): string
         ...swap,
         copySql: JSON.stringify(`${copyBatch(swap)} RETURNING 1`),
         leftSql: JSON.stringify(rowsLeft(swap)),
+        clearSql: JSON.stringify(`${clearBatch(swap)} RETURNING 1`),
       })),
       tmpl: '',
     });
