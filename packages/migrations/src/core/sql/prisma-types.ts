@@ -90,3 +90,51 @@ export function isSafeCast(from: string, to: string): boolean {
   const target = length(to);
   return Boolean(source && target && source[1] === 'VARCHAR' && target[1] === 'VARCHAR' && Number(target[2]) >= Number(source[2]));
 }
+
+/** PostgreSQL's spellings of a type (`int4`, `integer`, `character varying(20)`) -> the one this module uses. */
+const CANONICAL: Record<string, string> = {
+  int2: 'SMALLINT',
+  smallint: 'SMALLINT',
+  int4: 'INTEGER',
+  int: 'INTEGER',
+  integer: 'INTEGER',
+  int8: 'BIGINT',
+  bigint: 'BIGINT',
+  float4: 'REAL',
+  real: 'REAL',
+  float8: 'DOUBLE PRECISION',
+  'double precision': 'DOUBLE PRECISION',
+  bool: 'BOOLEAN',
+  boolean: 'BOOLEAN',
+  text: 'TEXT',
+  varchar: 'VARCHAR',
+  'character varying': 'VARCHAR',
+  bpchar: 'CHAR',
+  character: 'CHAR',
+  char: 'CHAR',
+  numeric: 'DECIMAL',
+  decimal: 'DECIMAL',
+  timestamp: 'TIMESTAMP',
+  'timestamp without time zone': 'TIMESTAMP',
+  timestamptz: 'TIMESTAMPTZ',
+  'timestamp with time zone': 'TIMESTAMPTZ',
+  date: 'DATE',
+  time: 'TIME',
+  'time without time zone': 'TIME',
+  timetz: 'TIMETZ',
+  jsonb: 'JSONB',
+  json: 'JSON',
+  uuid: 'UUID',
+  bytea: 'BYTEA',
+  citext: 'CITEXT',
+};
+
+export function canonicalSqlType(type: string): string {
+  const match = /^\s*([a-z_ ]+?|"[^"]+"|[A-Za-z_][A-Za-z0-9_]*)\s*(\([^)]*\))?\s*(with(?:out)? time zone)?\s*(\[\])?\s*$/i.exec(type);
+  if (!match) return type.toUpperCase();
+  const [, name, modifiers = '', zone = '', array = ''] = match;
+  const key = `${name.toLowerCase().trim()}${zone ? ` ${zone.toLowerCase()}` : ''}`;
+  const base = CANONICAL[key] ?? CANONICAL[name.toLowerCase().trim()] ?? (name.startsWith('"') ? name : name.toUpperCase());
+  const zoned = zone && base === 'TIMESTAMP' && /with time/i.test(zone) ? 'TIMESTAMPTZ' : base;
+  return `${zoned}${modifiers.replace(/\s+/g, '')}${array}`;
+}

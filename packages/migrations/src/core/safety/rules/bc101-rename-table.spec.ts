@@ -1,0 +1,10 @@
+import { describeRule } from '../../../test-support/rules';
+import { loadSqlParser } from '../../sql/parser';
+import { renameTable } from './bc101-rename-table';
+
+beforeAll(loadSqlParser);
+
+describeRule(renameTable, {
+  ok: ['ALTER TABLE "T" RENAME COLUMN "a" TO "b";'],
+  err: [['ALTER TABLE "users" RENAME TO "members";', /renames table users to members/]],
+});

@@ -1,0 +1,10 @@
+import { describeRule } from '../../../test-support/rules';
+import { loadSqlParser } from '../../sql/parser';
+import { dropTable } from './ds101-drop-table';
+
+beforeAll(loadSqlParser);
+
+describeRule(dropTable, {
+  ok: ['CREATE TABLE "T" (id int); DROP TABLE "T";', 'DROP INDEX "T_idx";'],
+  err: [['DROP TABLE "Audit";', /drops table Audit/], ['DROP TABLE IF EXISTS "public"."Audit" CASCADE;', /drops table Audit/]],
+});

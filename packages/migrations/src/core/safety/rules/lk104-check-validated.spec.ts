@@ -1,0 +1,10 @@
+import { describeRule } from '../../../test-support/rules';
+import { loadSqlParser } from '../../sql/parser';
+import { checkValidated } from './lk104-check-validated';
+
+beforeAll(loadSqlParser);
+
+describeRule(checkValidated, {
+  ok: ['ALTER TABLE "User" ADD CONSTRAINT "c" CHECK ("age" > 0) NOT VALID;'],
+  err: [['ALTER TABLE "User" ADD CONSTRAINT "age_positive" CHECK ("age" > 0);', /adds check constraint age_positive on User/]],
+});

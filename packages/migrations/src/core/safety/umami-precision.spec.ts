@@ -1,0 +1,40 @@
+import { readMigrationHistory } from '../../store/migration-store';
+import { FIXTURES_DIR } from '../../test-support/fixtures';
+import { loadSqlParser } from '../sql/parser';
+import { analyzeMigration } from './analyze';
+import path from 'node:path';
+
+beforeAll(loadSqlParser);
+
+/**
+ * Precision and recall on a real history: every DROP TABLE, DROP COLUMN and column type change is
+ * found (counted here with plain text searches, independent of the parser), and nothing is flagged
+ * on a table the same migration created.
+ */
+describe('analysis of the umami history', () => {
+  const history = readMigrationHistory(path.join(FIXTURES_DIR, 'umami/prisma/migrations'));
+
+  it.each(history.migrations.map((m) => [m.name, m]))('%s', (_name, migration) => {
+    const findings = analyzeMigration({ migration: migration.name, sql: migration.sql });
+    const withoutComments = migration.sql.replace(/--.*$/gm, '');
+    const count = (pattern: RegExp) => (withoutComments.match(pattern) ?? []).length;
+    const created = new Set([...withoutComments.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?([\w]+)"?/gi)].map((m) => m[1]));
+
+    expect(findings.filter((f) => f.code === 'DS101')).toHaveLength(count(/\bDROP TABLE\b/gi));
+    expect(findings.filter((f) => f.code === 'DS102')).toHaveLength(count(/\bDROP COLUMN\b/gi));
+    expect(findings.filter((f) => f.code === 'BC104')).toHaveLength(count(/\bALTER COLUMN\s+"?\w+"?\s+(?:SET DATA )?TYPE\b/gi));
+    for (const finding of findings) {
+      // A table created in this migration is flagged only if it existed before too (never, here).
+      if (finding.table && created.has(finding.table)) {
+        const createdAt = withoutComments.search(new RegExp(`CREATE TABLE (?:IF NOT EXISTS )?"?${finding.table}"?`, 'i'));
+        const lines = withoutComments.slice(0, createdAt).split('\n').length;
+        expect({ finding: `${finding.code} ${finding.message}`, beforeCreate: finding.line < lines }).toEqual({ finding: `${finding.code} ${finding.message}`, beforeCreate: true });
+      }
+    }
+  });
+
+  it('finds the destructive changes of the history', () => {
+    const destructive = history.migrations.flatMap((m) => analyzeMigration({ migration: m.name, sql: m.sql })).filter((f) => f.family === 'destructive');
+    expect(destructive.map((f) => `${f.migration} ${f.code} ${f.message}`)).toMatchSnapshot();
+  });
+});
