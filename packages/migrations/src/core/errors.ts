@@ -24,7 +24,8 @@ export type ForgeErrorCode =
   | 'SCHEMA_AHEAD_OF_MIGRATIONS'
   | 'PROOF_FAILED'
   | 'PROJECT_NOT_FOUND'
-  | 'DATA_STEP_UNLOADABLE';
+  | 'DATA_STEP_UNLOADABLE'
+  | 'DATA_LOSS_NOT_APPROVED';
 
 export class ForgeError extends Error {
   override readonly name = 'ForgeError';

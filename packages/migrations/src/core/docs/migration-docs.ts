@@ -1,5 +1,6 @@
 import type { ChangePlan } from '../changes/plan';
 import type { Datamodel } from '../schema/datamodel';
+import { type AssessedFinding, describeImpact } from '../safety/impact';
 import { attributeChanges, erDiagram } from './er-diagram';
 
 /** Everything a migration's README.md says, computed before the template renders it. */
@@ -24,11 +25,14 @@ export interface MigrationDocs {
   risk: MigrationRisk;
   rollback: string[];
   runbook: Array<{ title: string; commands: string[] }>;
+  findings: Array<{ code: string; severity: string; line: number; message: string; impact: string; waived?: string }>;
+  /** Who approved the data loss, when one was approved. */
+  approval?: string;
   /** A JSON line for tools (the MIGRATIONS.md index). */
   meta: string;
 }
 
-export type MigrationRisk = 'data loss' | 'breaking' | 'low';
+export type MigrationRisk = 'data loss' | 'breaking' | 'locks' | 'low';
 
 export interface DocsInput {
   folder: string;
@@ -44,13 +48,14 @@ export interface DocsInput {
   irreversible: string[];
   nonTransactional: boolean;
   dataStep: boolean;
+  findings: AssessedFinding[];
 }
 
 export function migrationDocs(input: DocsInput): MigrationDocs {
   const marks = attributeChanges(input.before, input.after);
   const focus = input.plan?.affectedModels.length ? input.plan.affectedModels : changedModels(marks.after, marks.before);
   const breaking = input.plan?.breaking ?? schemaModeBreaking(marks.before);
-  const risk: MigrationRisk = input.irreversible.length ? 'data loss' : breaking.length ? 'breaking' : 'low';
+  const risk = riskOf(input, breaking);
   const summary = input.plan?.summary ?? schemaModeSummary(marks.after, marks.before);
   const dir = `${input.migrationsPath}/${input.folder}`;
   return {
@@ -69,10 +74,32 @@ export function migrationDocs(input: DocsInput): MigrationDocs {
     nonTransactional: input.nonTransactional,
     dataStep: input.dataStep,
     risk,
+    findings: input.findings.map((finding) => ({
+      code: finding.code,
+      severity: finding.severity,
+      line: finding.line,
+      message: finding.message,
+      impact: describeImpact(finding.impact),
+      waived: finding.waived,
+    })),
+    approval: undefined,
     rollback: rollbackSteps(input, dir),
     runbook: runbook(input, dir),
-    meta: JSON.stringify({ change: summary.join('; '), reversible: input.irreversible.length === 0, risk }),
+    meta: JSON.stringify({
+      change: summary.join('; '),
+      reversible: input.irreversible.length === 0,
+      risk,
+      codes: [...new Set(input.findings.filter((finding) => !finding.waived).map((finding) => finding.code))],
+    }),
   };
+}
+
+function riskOf(input: DocsInput, breaking: string[]): MigrationRisk {
+  const active = input.findings.filter((finding) => !finding.waived);
+  if (input.irreversible.length || active.some((finding) => finding.family === 'destructive')) return 'data loss';
+  if (breaking.length || active.some((finding) => finding.family === 'backward-incompatible')) return 'breaking';
+  if (active.some((finding) => finding.family === 'locking' && finding.severity !== 'info')) return 'locks';
+  return 'low';
 }
 
 function rollbackSteps(input: DocsInput, dir: string): string[] {

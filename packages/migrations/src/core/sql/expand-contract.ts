@@ -53,7 +53,9 @@ BEGIN
 END
 $$;`,
     ...dropSyncTrigger(swap),
+    `-- forge-ignore DS102: its values live on, converted, in ${swap.tempColumn} (copied by the expand migration's data step, checked above)`,
     `ALTER TABLE ${n.table} DROP COLUMN ${n.column};`,
+    `-- forge-ignore BC102: the converted copy takes the column's own name; code keeps using ${swap.column}`,
     `ALTER TABLE ${n.table} RENAME COLUMN ${n.temp} TO ${n.column};`,
   ];
 }

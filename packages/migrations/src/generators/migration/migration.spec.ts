@@ -1,6 +1,7 @@
 import { addProjectConfiguration, logger, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { readMigrationMeta } from '../../core/docs/migrations-index';
+import { migrationChecksum } from '../../core/migration-folders';
 import { SHOP_SCHEMA } from '../../test-support/shop-schema';
 import { mermaidErrors } from '../../test-support/mermaid';
 import migrationGenerator from './migration';
@@ -53,8 +54,19 @@ describe('migration generator', () => {
     expect(up.trim()).toBe('-- AlterTable\nALTER TABLE "users" ADD COLUMN     "preferences" JSONB;');
     expect(down.trim()).toBe('-- AlterTable\nALTER TABLE "users" DROP COLUMN "preferences";');
     expect(tree.read(`${ROOT}/prisma/schema.prisma`, 'utf-8')).toMatch(/posts +Post\[\]\n +preferences +Json\?\n/);
-    expect(readmeSections(readme)).toEqual(['What changes', 'Schema before', 'Schema after', 'Up: `migration.sql`', 'Down: `down.sql`', 'Breaking changes', 'Rollback', 'Runbook']);
-    expect(readMigrationMeta(readme)).toEqual({ change: 'Add column User.preferences (Json?)', reversible: true, risk: 'low' });
+    expect(readmeSections(readme)).toEqual([
+      'What changes',
+      'Schema before',
+      'Schema after',
+      'Up: `migration.sql`',
+      'Down: `down.sql`',
+      'Safety findings',
+      'Breaking changes',
+      'Rollback',
+      'Runbook',
+    ]);
+    expect(readMigrationMeta(readme)).toEqual({ change: 'Add column User.preferences (Json?)', reversible: true, risk: 'low', codes: ['LK106'] });
+    expect(readme).toContain('| LK106 (info) | 2 | takes a lock on users with no lock_timeout set | size unknown (DATABASE_URL is not set) |');
     const diagrams = [...readme.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((match) => match[1]);
     expect(diagrams).toHaveLength(2);
     expect(diagrams[1]).toContain('Json preferences "added, nullable"');
@@ -90,11 +102,19 @@ describe('migration generator', () => {
     expect(readme).toContain('- Add User.nickname');
   });
 
-  it('writes an irreversible down for a removal, and says so', async () => {
-    await migrationGenerator(tree, { project: 'shop', changeType: 'remove_column', targetTable: 'users', changes: '{"columns":["name"]}', skipFormat: true });
-    const { down, readme } = files(tree, migrationFolders(tree)[1]);
+  it('refuses a data loss unless approved, and records the approval with the SQL it approves', async () => {
+    const options = { project: 'shop', changeType: 'remove_column', targetTable: 'users', changes: '{"columns":["name"]}', skipFormat: true };
+    await expect(migrationGenerator(tree, options)).rejects.toThrow(/The migration would lose data, so nothing was written:\n {2}DS102 \d{14}_remove_column_users_name line 2: drops column users\.name/);
+    expect(migrationFolders(tree)).toHaveLength(1);
+
+    await migrationGenerator(tree, { ...options, allowDataLoss: true });
+    const folder = migrationFolders(tree)[1];
+    const { up, down, readme } = files(tree, folder);
     expect(down).toMatch(/^-- forge:irreversible: dropping column users\.name deletes its values/);
     expect(readme).toContain('Risk: **data loss**');
+    expect(readme).toMatch(/Data loss approved by .+ on \d{4}-\d\d-\d\dT.+ \(DS102\)/);
+    const approval = JSON.parse(tree.read(`${ROOT}/prisma/migrations/${folder}/approval.json`, 'utf-8')!);
+    expect(approval).toMatchObject({ migrationSha256: migrationChecksum(up), codes: ['DS102'], findings: ['DS102 line 2: drops column users.name and its values'] });
   });
 
   it('does a type change that may fail expand/contract: new column, data step, then the swap', async () => {

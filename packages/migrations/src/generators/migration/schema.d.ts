@@ -5,5 +5,7 @@ export interface MigrationGeneratorSchema {
   changes?: string | Record<string, unknown>;
   descriptor?: string;
   migrationName?: string;
+  allowDataLoss?: boolean;
+  urlEnv?: string;
   skipFormat?: boolean;
 }

@@ -8,7 +8,13 @@ import { migrationDocs, type MigrationDocs } from '../../../core/docs/migration-
 import { ForgeError } from '../../../core/errors';
 import { MAX_MIGRATION_NAME_LENGTH, migrationChecksum, nextMigrationFolderName } from '../../../core/migration-folders';
 import { makeSchemaCompatible, type SchemaFile } from '../../../core/schema-compat';
-import { type Datamodel, readDatamodel } from '../../../core/schema/datamodel';
+import { blockingFindings, analyzeMigration } from '../../../core/safety/analyze';
+import { type ApprovalRecord, approvalRecord } from '../../../core/safety/approval';
+import { type AssessedFinding, describeImpact } from '../../../core/safety/impact';
+import { columnName, type Datamodel, readDatamodel, tableName } from '../../../core/schema/datamodel';
+import { sqlType } from '../../../core/sql/prisma-types';
+import { assessFindings, type ImpactSource } from '../../../runner/assess-findings';
+import { approver } from './approver';
 import { dropSyncTrigger, swapColumns, syncTrigger } from '../../../core/sql/expand-contract';
 import { defaultSnapshotCacheDir } from '../../../db/pglite-snapshot';
 import { knownPreviewFeatures } from '../../../engine/preview-features';
@@ -29,12 +35,17 @@ export interface PreparedMigration {
   schemaFiles?: SchemaFile[];
   plan?: ChangePlan;
   sql: GeneratedSql;
+  /** The safety analysis of migration.sql, with the live size of each table when a database is configured. */
+  findings: AssessedFinding[];
+  /** The approval of its data loss, when --allowDataLoss approved one. */
+  approval?: ApprovalRecord;
   docs: MigrationDocs;
   /** Columns whose data the migration's data step copies (expand half of a type change). */
   swaps: ColumnSwap[];
 }
 
 interface Context {
+  impactSource: ImpactSource;
   tree: Tree;
   project: string;
   layout: PrismaLayout;
@@ -54,7 +65,9 @@ export async function prepareMigrations(tree: Tree, options: MigrationGeneratorS
   const history = readMigrationHistory(layout.migrationsDir, files);
   const requested = readChangeRequest(tree, options);
   const previewFeatures = knownPreviewFeatures();
+  const urlEnv = options.urlEnv ?? 'DATABASE_URL';
   const context: Context = {
+    impactSource: { url: process.env[urlEnv] || undefined, source: urlEnv },
     tree,
     project: options.project,
     layout,
@@ -62,13 +75,13 @@ export async function prepareMigrations(tree: Tree, options: MigrationGeneratorS
     descriptor: requested?.descriptor,
     compatible: (schema) => makeSchemaCompatible(schema, previewFeatures).files,
   };
-  if (!requested) return [await prepareOne(context, history, options.migrationName ?? 'schema_changes', layout.schemaFiles, undefined, layout.schemaFiles)];
+  if (!requested) return approve(tree, options, [await prepareOne(context, history, options.migrationName ?? 'schema_changes', layout.schemaFiles, undefined, layout.schemaFiles)]);
 
   const changes = requested.request.changes;
   const name = options.migrationName ?? requested.request.migrationName ?? deriveMigrationName(changes);
   const final = applyChanges(layout.schemaFiles, changes, previewFeatures);
   const { expand, swaps } = splitUnsafeTypeChanges(readDatamodel(context.compatible(layout.schemaFiles)), changes);
-  if (swaps.length === 0) return [await prepareOne(context, history, name, layout.schemaFiles, final.plan, final.files)];
+  if (swaps.length === 0) return approve(tree, options, [await prepareOne(context, history, name, layout.schemaFiles, final.plan, final.files)]);
 
   const expanded = applyChanges(layout.schemaFiles, expand, previewFeatures);
   expanded.plan.upAppendix.push(...swaps.flatMap(syncTrigger));
@@ -79,7 +92,33 @@ export async function prepareMigrations(tree: Tree, options: MigrationGeneratorS
     migrations: [...history.migrations, { name: first.folder, dir: path.join(layout.migrationsDir, first.folder), sql: first.sql.up, checksum: migrationChecksum(first.sql.up) }],
   };
   const second = await prepareOne(context, withFirst, `${name}_contract`, expanded.files, contractPlan(final.plan, swaps, first.folder), final.files);
-  return [{ ...first, schemaFiles: undefined }, second];
+  return approve(tree, options, [{ ...first, schemaFiles: undefined }, second]);
+}
+
+/**
+ * The safety gate: a destructive finding (not waived in the SQL) stops the generator unless
+ * --allowDataLoss approves it, which records the approval beside the migration.
+ */
+function approve(tree: Tree, options: MigrationGeneratorSchema, migrations: PreparedMigration[]): PreparedMigration[] {
+  const blocking = migrations.flatMap((migration) => blockingFindings(migration.findings).map((finding) => ({ migration, finding: finding as AssessedFinding })));
+  if (blocking.length === 0) return migrations;
+  if (!options.allowDataLoss) {
+    throw new ForgeError(
+      'DATA_LOSS_NOT_APPROVED',
+      `The migration would lose data, so nothing was written:\n${blocking
+        .map(({ finding }) => `  ${finding.code} ${finding.migration} line ${finding.line}: ${finding.message} (${describeImpact(finding.impact)})`)
+        .join('\n')}`,
+      'If the loss is intended, run again with --allowDataLoss: the approval (who, when, which codes) is recorded with the migration.',
+    );
+  }
+  const who = approver(tree.root);
+  const now = new Date();
+  return migrations.map((migration) => {
+    const findings = blockingFindings(migration.findings);
+    if (findings.length === 0) return migration;
+    const approval = approvalRecord(migration.sql.up, findings, who, now);
+    return { ...migration, approval, docs: { ...migration.docs, approval: `Data loss approved by ${who} on ${approval.approvedAt} (${approval.codes.join(', ')}), recorded in approval.json for this exact migration.sql.` } };
+  });
 }
 
 async function prepareOne(
@@ -109,7 +148,12 @@ async function prepareOne(
     : sql.historySchema
       ? readDatamodel(compatible(sql.historySchema))
       : { models: [], enums: [], indexes: [] };
+  const findings = await assessFindings(
+    analyzeMigration({ migration: folder, sql: sql.up, columnType: columnTypeIn(beforeModel), enumValues: enumValuesIn(beforeModel) }),
+    context.impactSource,
+  );
   const docs = migrationDocs({
+    findings,
     folder,
     project: context.project,
     migrationsPath: path.relative(tree.root, layout.migrationsDir).split(path.sep).join('/'),
@@ -124,7 +168,7 @@ async function prepareOne(
     nonTransactional: sql.nonTransactional,
     dataStep: swaps.length > 0,
   });
-  return { project: context.project, layout, folder, schemaFiles: after, plan, sql, docs, swaps };
+  return { project: context.project, layout, folder, schemaFiles: after, plan, sql, findings, docs, swaps };
 }
 
 /** The contract half: swap the columns, then whatever else the final schema wants of them. */
@@ -136,6 +180,20 @@ function contractPlan(finalPlan: ChangePlan, swaps: ColumnSwap[], expandFolder: 
   plan.breaking.push(...finalPlan.breaking);
   plan.affectedModels.push(...swaps.map((swap) => swap.model));
   return plan;
+}
+
+/** The SQL type of a column (by table and column name) in a datamodel. */
+function columnTypeIn(datamodel: Datamodel): (table: string, column: string) => string | undefined {
+  const enums = datamodel.enums.map((e) => e.name);
+  return (table, column) => {
+    const model = datamodel.models.find((m) => tableName(m) === table);
+    const field = model?.fields.find((f) => columnName(f) === column && f.kind !== 'object');
+    return field ? sqlType(`${field.type}${field.isList ? '[]' : ''}`, field.nativeType, enums) : undefined;
+  };
+}
+
+function enumValuesIn(datamodel: Datamodel): (type: string) => string[] | undefined {
+  return (type) => datamodel.enums.find((e) => e.name === type)?.values.map((v) => v.dbName ?? v.name);
 }
 
 function projectRootOf(tree: Tree, project: string): string {

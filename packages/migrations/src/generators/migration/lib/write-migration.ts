@@ -2,6 +2,7 @@ import { generateFiles, type Tree } from '@nx/devkit';
 import path from 'node:path';
 import { migrationMetaLine, migrationsIndex } from '../../../core/docs/migrations-index';
 import { LOCKFILE, lockfileContent } from '../../../core/migration-folders';
+import { APPROVAL_FILE } from '../../../core/safety/approval';
 import { clearBatch, copyBatch, rowsLeft } from '../../../core/sql/expand-contract';
 import { readMigrationHistory } from '../../../store/migration-store';
 import { treeFiles } from './tree-files';
@@ -21,6 +22,7 @@ export function writeMigration(tree: Tree, migration: PreparedMigration): string
     metaLine: migrationMetaLine(migration.docs.meta),
     tmpl: '',
   });
+  if (migration.approval) tree.write(`${folder}/${APPROVAL_FILE}`, `${JSON.stringify(migration.approval, null, 2)}\n`);
   if (migration.swaps.length) {
     generateFiles(tree, path.join(__dirname, '..', 'files-data-step'), folder, {
       folder: migration.folder,
