@@ -83,3 +83,19 @@ function refuseFailedMigrations(rows: MigrationRow[]): void {
     `Undo what the failed migration changed, then mark it: npx prisma migrate resolve --rolled-back "${names[0]}" (or --applied if you completed it by hand).`,
   );
 }
+
+/** Apply a history that must apply (a scratch database's): a failure names the migration and says to fix it first. */
+export async function applyExistingHistory(database: Database, migrations: readonly MigrationFolder[]): Promise<void> {
+  try {
+    await applyPendingMigrations(database, migrations);
+  } catch (error) {
+    if (error instanceof MigrationApplyError) {
+      throw new ForgeError(
+        'MIGRATION_FAILED',
+        `The existing migration ${error.migrationName} does not apply on a fresh database: ${error.message}`,
+        'Fix the history first: `nx run <project>:migrate-test` shows the failing statement.',
+      );
+    }
+    throw error;
+  }
+}

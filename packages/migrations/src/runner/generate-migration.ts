@@ -9,11 +9,10 @@ import { planScriptBatches } from '../core/sql/transactions';
 import { alterColumnType } from '../core/sql/type-change';
 import type { Database } from '../db/database';
 import { PgliteDatabase } from '../db/pglite-database';
-import { MigrationApplyError } from '../db/script-runner';
 import { MigrationEngine, type SchemaSource } from '../engine/migration-engine';
 import { toEngineMigrationList } from '../engine/migration-list';
 import type { MigrationHistory } from '../store/migration-store';
-import { applyPendingMigrations } from './apply-migrations';
+import { applyExistingHistory } from './apply-migrations';
 import { fingerprintSchema } from './catalog-fingerprint';
 
 export interface GenerationInput {
@@ -52,7 +51,7 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
   const scratch = await openScratch(input.history, plan?.upAppendix ?? [], input.cacheDir);
   let engine: MigrationEngine | undefined;
   try {
-    await applyHistory(scratch, input.history);
+    await applyExistingHistory(scratch, input.history.migrations);
     engine = await MigrationEngine.start(scratch);
     const database: SchemaSource = { kind: 'database', files: input.schemaAfter, configDir: input.configDir };
     const before: SchemaSource = input.schemaBefore
@@ -135,21 +134,6 @@ async function openScratch(history: MigrationHistory, extraSql: string[], cacheD
   await loadSqlParser();
   const extensions = [...history.migrations.map((m) => m.sql), ...extraSql].flatMap(createdExtensions);
   return PgliteDatabase.open({ extensions, cacheDir });
-}
-
-async function applyHistory(database: Database, history: MigrationHistory): Promise<void> {
-  try {
-    await applyPendingMigrations(database, history.migrations);
-  } catch (error) {
-    if (error instanceof MigrationApplyError) {
-      throw new ForgeError(
-        'MIGRATION_FAILED',
-        `The existing migration ${error.migrationName} does not apply on a fresh database: ${error.message}`,
-        'Fix the history first: `nx run <project>:migrate-test` shows the failing statement.',
-      );
-    }
-    throw error;
-  }
 }
 
 async function run(database: Database, sql: string, what: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { parseScript, SqlSyntaxError } from '../sql/parser';
 import { RULES } from './catalogue';
+import { KnownSchema } from './known-schema';
 import { readOperations, type Located } from './operations';
 import type { Family, Rule, RuleContext, Severity } from './rule';
 
@@ -26,6 +27,13 @@ export interface AnalysisInput {
   columnType?: (table: string, column: string) => string | undefined;
   enumValues?: (type: string) => string[] | undefined;
   rules?: readonly Rule[];
+  /** The schema the history built so far: read for column types and enum values, then updated with this migration. */
+  known?: KnownSchema;
+}
+
+export interface AnalyzedMigration {
+  name: string;
+  sql: string;
 }
 
 const WAIVER = /--\s*forge-ignore\s+([A-Z]{2}\d{3})\s*:?\s*(.*)$/gm;
@@ -39,6 +47,7 @@ export function analyzeMigration(input: AnalysisInput): Finding[] {
     if (error instanceof SqlSyntaxError) return [];
     throw error;
   }
+  const known = input.known;
   const waivers = readWaivers(input.sql);
   const createdTables = new Set<string>();
   let lockTimeoutSet = false;
@@ -50,8 +59,8 @@ export function analyzeMigration(input: AnalysisInput): Finding[] {
       index,
       createdTables,
       lockTimeoutSet,
-      columnType: input.columnType ?? (() => undefined),
-      enumValues: input.enumValues ?? (() => undefined),
+      columnType: input.columnType ?? known?.columnType ?? (() => undefined),
+      enumValues: input.enumValues ?? known?.enumValues ?? (() => undefined),
     };
     for (const rule of input.rules ?? RULES) {
       if (rule.oncePerMigration && reported.has(rule.code)) continue;
@@ -75,7 +84,14 @@ export function analyzeMigration(input: AnalysisInput): Finding[] {
     if (located.operation.kind === 'create_table') createdTables.add(located.operation.table);
     if (located.operation.kind === 'set_lock_timeout') lockTimeoutSet = true;
   });
+  known?.apply(operations);
   return findings;
+}
+
+/** Analyze a history in order, each migration knowing the column types and enums the ones before it made. */
+export function analyzeHistory(migrations: readonly AnalyzedMigration[], rules?: readonly Rule[]): Finding[][] {
+  const known = new KnownSchema();
+  return migrations.map((migration) => analyzeMigration({ migration: migration.name, sql: migration.sql, rules, known }));
 }
 
 /** `-- forge-ignore CODE: reason` waives that code for the statement that follows the comment. */

@@ -6,9 +6,9 @@ import { canonicalSqlType } from '../sql/prisma-types';
  * tree. The safety rules read these, never SQL text.
  */
 export type Operation =
-  | { kind: 'create_table'; table: string }
+  | { kind: 'create_table'; table: string; columns: Array<{ column: string; type: string }> }
   | { kind: 'drop_table'; table: string }
-  | { kind: 'add_column'; table: string; column: string; notNull: boolean; hasDefault: boolean; volatileDefault: boolean }
+  | { kind: 'add_column'; table: string; column: string; type: string; notNull: boolean; hasDefault: boolean; volatileDefault: boolean }
   | { kind: 'drop_column'; table: string; column: string }
   | { kind: 'alter_column_type'; table: string; column: string; type: string; using?: string }
   | { kind: 'set_not_null'; table: string; column: string }
@@ -17,6 +17,7 @@ export type Operation =
   | { kind: 'rename_table'; table: string; to: string }
   | { kind: 'rename_column'; table: string; column: string; to: string }
   | { kind: 'create_enum'; type: string; values: string[] }
+  | { kind: 'add_enum_value'; type: string; value: string }
   | { kind: 'drop_type'; type: string }
   | { kind: 'rename_type'; type: string; to: string }
   | { kind: 'truncate'; table: string }
@@ -56,7 +57,7 @@ function operationsOf(statement: ParsedStatement): Operation[] {
   const body = statementBody<any>(statement); // eslint-disable-line @typescript-eslint/no-explicit-any
   switch (statementKind(statement)) {
     case 'CreateStmt':
-      return [{ kind: 'create_table', table: tableOf(body.relation) }];
+      return [{ kind: 'create_table', table: tableOf(body.relation), columns: columnsOf(body.tableElts ?? []) }];
     case 'DropStmt':
       return dropOperations(body);
     case 'AlterTableStmt':
@@ -70,6 +71,8 @@ function operationsOf(statement: ParsedStatement): Operation[] {
       return [];
     case 'CreateEnumStmt':
       return [{ kind: 'create_enum', type: lastName(body.typeName), values: (body.vals ?? []).map((v: { String: { sval: string } }) => v.String.sval) }];
+    case 'AlterEnumStmt':
+      return body.newVal && !body.oldVal ? [{ kind: 'add_enum_value', type: lastName(body.typeName), value: body.newVal }] : [];
     case 'TruncateStmt':
       return (body.relations ?? []).map((r: { RangeVar: RangeVar }) => ({ kind: 'truncate', table: tableOf(r.RangeVar) }));
     case 'DeleteStmt':
@@ -106,6 +109,7 @@ function alterTableOperations(table: string, cmds: Array<{ AlterTableCmd?: any }
           kind: 'add_column',
           table,
           column: column?.colname,
+          type: typeText(column?.typeName),
           notNull: constraints.some((c) => c.Constraint.contype === 'CONSTR_NOTNULL' || c.Constraint.contype === 'CONSTR_PRIMARY'),
           hasDefault: defaultExpr !== undefined || SERIAL_TYPES.has(typeName),
           volatileDefault: SERIAL_TYPES.has(typeName) || callsVolatile(defaultExpr),
@@ -140,6 +144,10 @@ function alterTableOperations(table: string, cmds: Array<{ AlterTableCmd?: any }
     }
   }
   return operations;
+}
+
+function columnsOf(elements: Array<{ ColumnDef?: { colname: string; typeName?: Parameters<typeof typeText>[0] } }>): Array<{ column: string; type: string }> {
+  return elements.flatMap(({ ColumnDef: column }) => (column ? [{ column: column.colname, type: typeText(column.typeName) }] : []));
 }
 
 function constraintKind(contype: string): Extract<Operation, { kind: 'add_constraint' }>['constraint'] | undefined {

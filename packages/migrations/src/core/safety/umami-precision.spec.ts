@@ -1,7 +1,7 @@
 import { readMigrationHistory } from '../../store/migration-store';
 import { FIXTURES_DIR } from '../../test-support/fixtures';
 import { loadSqlParser } from '../sql/parser';
-import { analyzeMigration } from './analyze';
+import { analyzeHistory } from './analyze';
 import path from 'node:path';
 
 beforeAll(loadSqlParser);
@@ -13,9 +13,10 @@ beforeAll(loadSqlParser);
  */
 describe('analysis of the umami history', () => {
   const history = readMigrationHistory(path.join(FIXTURES_DIR, 'umami/prisma/migrations'));
+  const analyzed = () => analyzeHistory(history.migrations);
 
-  it.each(history.migrations.map((m) => [m.name, m]))('%s', (_name, migration) => {
-    const findings = analyzeMigration({ migration: migration.name, sql: migration.sql });
+  it.each(history.migrations.map((m, index) => [m.name, m, index] as const))('%s', (_name, migration, index) => {
+    const findings = analyzed()[index];
     const withoutComments = migration.sql.replace(/--.*$/gm, '');
     const count = (pattern: RegExp) => (withoutComments.match(pattern) ?? []).length;
     const created = new Set([...withoutComments.matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?([\w]+)"?/gi)].map((m) => m[1]));
@@ -34,7 +35,7 @@ describe('analysis of the umami history', () => {
   });
 
   it('finds the destructive changes of the history', () => {
-    const destructive = history.migrations.flatMap((m) => analyzeMigration({ migration: m.name, sql: m.sql })).filter((f) => f.family === 'destructive');
+    const destructive = analyzed().flat().filter((f) => f.family === 'destructive');
     expect(destructive.map((f) => `${f.migration} ${f.code} ${f.message}`)).toMatchSnapshot();
   });
 });

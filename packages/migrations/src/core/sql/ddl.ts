@@ -48,11 +48,11 @@ export function makeIndexesConcurrent(sql: string, indexNames: readonly string[]
 }
 
 /** A down script that refuses to run, for a change that cannot be undone without loss. */
-export function irreversibleDown(reasons: readonly string[]): string {
+export function irreversibleDown(reasons: readonly string[], instead = 'Restore the backup taken before the deploy instead (see README.md of this migration).'): string {
   const reason = reasons.join('; ');
   return [
     `-- forge:irreversible: ${reason.replace(/\n/g, ' ')}`,
-    '-- Restore the backup taken before the deploy instead (see README.md of this migration).',
+    `-- ${instead}`,
     `DO $$ BEGIN RAISE EXCEPTION ${quoteLiteral(`irreversible migration: ${reason}`)}; END $$;`,
     '',
   ].join('\n');

@@ -1,5 +1,5 @@
 import { formatFiles, logger, type Tree } from '@nx/devkit';
-import { describeError, isForgeError } from '../../core/errors';
+import { withForgeErrors } from '../shared/forge-errors';
 import { prepareMigrations } from './lib/prepare-migration';
 import { writeMigration } from './lib/write-migration';
 import type { MigrationGeneratorSchema } from './schema';
@@ -10,7 +10,7 @@ import type { MigrationGeneratorSchema } from './schema';
  * on any error nothing is written.
  */
 export default async function migrationGenerator(tree: Tree, options: MigrationGeneratorSchema): Promise<void> {
-  try {
+  await withForgeErrors(async () => {
     const migrations = await prepareMigrations(tree, options);
     for (const migration of migrations) {
       const folder = writeMigration(tree, migration);
@@ -20,8 +20,5 @@ export default async function migrationGenerator(tree: Tree, options: MigrationG
     }
     if (!options.skipFormat) await formatFiles(tree);
     for (const line of migrations[migrations.length - 1].docs.breaking) logger.warn(`breaking: ${line}`);
-  } catch (error) {
-    // Nx prints the message of what a generator throws: give it the cause and the hint.
-    throw isForgeError(error) ? new Error(describeError(error)) : error;
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { readProjectConfiguration, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
 import path from 'node:path';
 import { applyChanges } from '../../../core/changes/apply-changes';
 import { type ColumnSwap, splitUnsafeTypeChanges } from '../../../core/changes/expand-contract';
@@ -23,7 +23,7 @@ import { type MigrationHistory, readMigrationHistory } from '../../../store/migr
 import { type PrismaLayout, resolvePrismaLayout } from '../../../store/project-layout';
 import type { MigrationGeneratorSchema } from '../schema';
 import { readChangeRequest } from './read-change-request';
-import { treeFiles } from './tree-files';
+import { projectRootOf, treeFiles } from '../../shared/tree-files';
 
 /** A migration, generated and proven, not yet written. The safety analysis reads it here, before writing. */
 export interface PreparedMigration {
@@ -194,13 +194,5 @@ function columnTypeIn(datamodel: Datamodel): (table: string, column: string) => 
 
 function enumValuesIn(datamodel: Datamodel): (type: string) => string[] | undefined {
   return (type) => datamodel.enums.find((e) => e.name === type)?.values.map((v) => v.dbName ?? v.name);
-}
-
-function projectRootOf(tree: Tree, project: string): string {
-  try {
-    return readProjectConfiguration(tree, project).root;
-  } catch {
-    throw new ForgeError('PROJECT_NOT_FOUND', `There is no project "${project}" in this workspace.`, 'Run `nx show projects` to list them.');
-  }
 }
 

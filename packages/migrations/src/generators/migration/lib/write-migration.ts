@@ -1,11 +1,10 @@
 import { generateFiles, type Tree } from '@nx/devkit';
 import path from 'node:path';
-import { migrationMetaLine, migrationsIndex } from '../../../core/docs/migrations-index';
+import { migrationMetaLine } from '../../../core/docs/migrations-index';
 import { LOCKFILE, lockfileContent } from '../../../core/migration-folders';
 import { APPROVAL_FILE } from '../../../core/safety/approval';
 import { clearBatch, copyBatch, rowsLeft } from '../../../core/sql/expand-contract';
-import { readMigrationHistory } from '../../../store/migration-store';
-import { treeFiles } from './tree-files';
+import { writeMigrationsIndex } from '../../shared/migrations-index-file';
 import type { PreparedMigration } from './prepare-migration';
 
 /** Write a prepared migration into the tree: the schema, the folder, the lockfile, and the index. */
@@ -36,17 +35,6 @@ export function writeMigration(tree: Tree, migration: PreparedMigration): string
     });
   }
   if (!tree.exists(`${migrationsDir}/${LOCKFILE}`)) tree.write(`${migrationsDir}/${LOCKFILE}`, lockfileContent('postgresql'));
-  writeIndex(tree, migration.project, migration.layout.migrationsDir);
+  writeMigrationsIndex(tree, migration.project, migration.layout.migrationsDir);
   return folder;
-}
-
-/** Regenerate the project's MIGRATIONS.md from every migration folder, the new one included. */
-function writeIndex(tree: Tree, project: string, migrationsDir: string): void {
-  const relative = path.relative(tree.root, migrationsDir).split(path.sep).join('/');
-  const history = readMigrationHistory(migrationsDir, treeFiles(tree));
-  const migrations = history.migrations.map((migration) => ({
-    ...migration,
-    readme: tree.read(`${relative}/${migration.name}/README.md`, 'utf-8') ?? undefined,
-  }));
-  tree.write(`${relative}/MIGRATIONS.md`, migrationsIndex(project, migrations));
 }

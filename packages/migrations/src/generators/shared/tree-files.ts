@@ -1,6 +1,7 @@
-import type { Tree } from '@nx/devkit';
+import { readProjectConfiguration, type Tree } from '@nx/devkit';
 import path from 'node:path';
-import type { ProjectFiles } from '../../../store/project-files';
+import { ForgeError } from '../../core/errors';
+import type { ProjectFiles } from '../../store/project-files';
 
 /** The store reads Nx's virtual file tree, so that a generator sees its own pending writes and --dry-run works. */
 export function treeFiles(tree: Tree): ProjectFiles {
@@ -15,4 +16,13 @@ export function treeFiles(tree: Tree): ProjectFiles {
     },
     list: (dir) => tree.children(relative(dir)).map((name) => ({ name, isDirectory: !tree.isFile(`${relative(dir)}/${name}`) })),
   };
+}
+
+/** The root of a workspace project, or an error naming it. */
+export function projectRootOf(tree: Tree, project: string): string {
+  try {
+    return readProjectConfiguration(tree, project).root;
+  } catch {
+    throw new ForgeError('PROJECT_NOT_FOUND', `There is no project "${project}" in this workspace.`, 'Run `nx show projects` to list them.');
+  }
 }

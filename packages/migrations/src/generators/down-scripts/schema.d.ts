@@ -1,0 +1,3 @@
+export interface DownScriptsGeneratorSchema {
+  project: string;
+}

@@ -1,0 +1,102 @@
+import { compareFingerprints, describeDifference, isSameSchema, type SchemaFingerprint } from '../core/fingerprint';
+import type { SchemaFile } from '../core/schema-compat';
+import { configBlocks } from '../core/schema/config-blocks';
+import { analyzeHistory } from '../core/safety/analyze';
+import { irreversibleReasons } from '../core/safety/irreversibility';
+import { catalogInverse } from '../core/sql/catalog-inverse';
+import { createdExtensions } from '../core/sql/extensions';
+import { loadSqlParser } from '../core/sql/parser';
+import type { Database } from '../db/database';
+import { PgliteDatabase } from '../db/pglite-database';
+import { MigrationEngine, type SchemaSource } from '../engine/migration-engine';
+import type { MigrationFolder, MigrationHistory } from '../store/migration-store';
+import { applyExistingHistory } from './apply-migrations';
+import { fingerprintSchema } from './catalog-fingerprint';
+
+export interface DownScriptInput {
+  history: MigrationHistory;
+  /** The project's schema as the engine reads it (its datasource and generator blocks are used). */
+  schema: SchemaFile[];
+  configDir: string;
+  cacheDir: string;
+}
+
+export type DerivedDown =
+  | { migration: string; kind: 'script'; sql: string }
+  | { migration: string; kind: 'irreversible'; reasons: string[] };
+
+/**
+ * A down script for every migration of the history that has none. On a scratch embedded
+ * database the history is applied one migration at a time; before each, the database is read
+ * back as a Prisma schema (introspection) and its catalog fingerprinted; after it, the down is
+ * Prisma's diff from the database back to that schema, wrapped in what the engine does not model
+ * (functions, triggers, policies, views, CHECK constraints). The down is then run inside a
+ * transaction that is rolled back: it must give back the fingerprint from before the migration,
+ * else it is not written as a script. A migration that changes data is irreversible with its reasons.
+ */
+export async function deriveDownScripts(input: DownScriptInput): Promise<DerivedDown[]> {
+  await loadSqlParser();
+  const { migrations } = input.history;
+  const findings = analyzeHistory(migrations);
+  const scratch = await PgliteDatabase.open({ extensions: migrations.flatMap((migration) => createdExtensions(migration.sql)), cacheDir: input.cacheDir });
+  const config = configBlocks(input.schema);
+  const database: SchemaSource = { kind: 'database', files: config, configDir: input.configDir };
+  const derived: DerivedDown[] = [];
+  let engine: MigrationEngine | undefined;
+  try {
+    engine = await MigrationEngine.start(scratch);
+    for (const [index, migration] of migrations.entries()) {
+      const upToThis = migrations.slice(0, index + 1);
+      if (migration.down) {
+        await applyExistingHistory(scratch, upToThis);
+        continue;
+      }
+      const reasons = irreversibleReasons(migration.sql, findings[index]);
+      if (reasons.length > 0) {
+        await applyExistingHistory(scratch, upToThis);
+        derived.push({ migration: migration.name, kind: 'irreversible', reasons });
+        continue;
+      }
+      const before = await fingerprintSchema(scratch);
+      const schemaBefore: SchemaSource = index === 0 ? { kind: 'empty' } : { kind: 'schema', files: await engine.introspect(config, input.configDir) };
+      await applyExistingHistory(scratch, upToThis);
+      const inverse = catalogInverse(before, await fingerprintSchema(scratch));
+      const sql = composeDown(migration, [...inverse.beforeDiff, await engine.diff(database, schemaBefore), ...inverse.afterDiff]);
+      const failure = await tryDown(scratch, sql, before);
+      derived.push(
+        failure
+          ? { migration: migration.name, kind: 'irreversible', reasons: [`no down script could be derived from the schema (${failure}): write down.sql by hand`] }
+          : { migration: migration.name, kind: 'script', sql },
+      );
+    }
+    return derived;
+  } finally {
+    engine?.dispose();
+    await scratch.close();
+  }
+}
+
+function composeDown(migration: MigrationFolder, statements: string[]): string {
+  const body = statements.map((statement) => statement.trim()).filter(Boolean).join('\n');
+  return [
+    `-- Down script of ${migration.name}: Prisma's schema diff from the database after the migration back to the`,
+    '-- one before it, with the functions, triggers, policies, views and CHECK constraints the diff does not model.',
+    '-- Derived and verified (the schema before the migration, exactly) by nx g @forge/migrations:down-scripts.',
+    body || '-- The migration changed nothing in the schema: there is nothing to undo.',
+    '',
+  ].join('\n');
+}
+
+/** Run the down in a transaction that is rolled back; the reason it does not restore `before`, if it does not. */
+async function tryDown(database: Database, sql: string, before: SchemaFingerprint): Promise<string | undefined> {
+  await database.query('BEGIN');
+  try {
+    await database.executeScript(sql);
+    const difference = compareFingerprints(before, await fingerprintSchema(database));
+    return isSameSchema(difference) ? undefined : `the derived script leaves ${describeDifference(difference).join('; ')}`;
+  } catch (error) {
+    return `the derived script fails: ${(error as Error).message}`;
+  } finally {
+    await database.query('ROLLBACK');
+  }
+}
