@@ -121,4 +121,35 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(output).toMatch(/NOTE: The "dryRun" flag means no changes were made/);
     expect(workspace.git('status', '--porcelain')).toBe(before);
   });
+
+  it('lints the migrations main does not have as SARIF, blocking a drop until it is approved', () => {
+    const folder = 'ventures/v2/prisma/migrations/20990101000000_drop_preferences';
+    workspace.write(`${folder}/migration.sql`, 'ALTER TABLE "Customer" DROP COLUMN "preferences";\n');
+    const lint = () =>
+      workspace.nx(['run', 'v2:migrate-lint', '--onlyNew', '--format=sarif', '--outputFile=reports/{projectRoot}/lint.sarif', '--outputStyle=static', '--skip-nx-cache']);
+    const blocked = lint();
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.output).toContain('migrate-lint v2: 1 migration analysed (not on main), 2 findings: 1 blocking');
+    expect(blocked.output).toContain('see node_modules/@forge/migrations/docs/rules/DS102.md');
+    const sarif = JSON.parse(workspace.read('reports/ventures/v2/lint.sarif'));
+    expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'DS102', level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: `${folder}/migration.sql` } } }] });
+
+    const approve = workspace.nx(['g', '@forge/migrations:approve', '--project=v2', '--migration=20990101000000_drop_preferences']);
+    expect(approve.code).toBe(0);
+    expect(JSON.parse(workspace.read(`${folder}/approval.json`))).toMatchObject({ approvedBy: 'e2e <e2e@example.com>', codes: ['DS102'] });
+    expect(lint().code).toBe(0);
+    workspace.remove(folder);
+  });
+
+  it('writes down scripts for a history without them, and migrate-test verifies every one', () => {
+    const migrations = 'ventures/v3/db/migrations';
+    for (const name of workspace.git('ls-files', migrations).split('\n').filter((file) => file.endsWith('/down.sql'))) workspace.remove(name);
+    const generated = workspace.nx(['g', '@forge/migrations:down-scripts', '--project=v3']);
+    expect(generated.output).toContain('v3: 5 down scripts written, 0 marked irreversible');
+    expect(generated.code).toBe(0);
+    expect(workspace.read(`${migrations}/20240415090000_invoice_audit_trigger/down.sql`)).toMatch(/DROP TRIGGER IF EXISTS/);
+    const { code, output } = workspace.nx(['run', 'v3:migrate-test', '--outputStyle=static', '--skip-nx-cache'], { TEST_DATABASE_URL: undefined });
+    expect(output.match(/down verified/g)).toHaveLength(5);
+    expect(code).toBe(0);
+  });
 });

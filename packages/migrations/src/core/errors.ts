@@ -25,7 +25,9 @@ export type ForgeErrorCode =
   | 'PROOF_FAILED'
   | 'PROJECT_NOT_FOUND'
   | 'DATA_STEP_UNLOADABLE'
-  | 'DATA_LOSS_NOT_APPROVED';
+  | 'DATA_LOSS_NOT_APPROVED'
+  | 'NOTHING_TO_APPROVE'
+  | 'GIT_REF_NOT_FOUND';
 
 export class ForgeError extends Error {
   override readonly name = 'ForgeError';

@@ -48,6 +48,19 @@ describe('createNodes', () => {
       },
     });
     expect(target.metadata?.description).toMatch(/throwaway database/);
+    expect(result.projects!['apps/billing'].targets!['migrate-lint']).toMatchObject({
+      executor: '@forge/migrations:lint',
+      cache: true,
+      inputs: ['{projectRoot}/prisma/migrations/**/*', { externalDependencies: ['@forge/migrations'] }, { runtime: 'git rev-parse --verify --quiet main || echo none' }],
+      outputs: ['{options.outputFile}'],
+    });
+  });
+
+  it('keys migrate-lint on the default branch nx.json names, and takes its name from options', async () => {
+    write('apps/billing/project.json', '{"name":"billing"}');
+    write('apps/billing/prisma/schema.prisma', SCHEMA);
+    const [[, result]] = await createNodes[1](['apps/billing/prisma/schema.prisma'], { lintTargetName: 'db-lint' }, { nxJsonConfiguration: { defaultBase: 'origin/trunk' }, workspaceRoot: workspace.dir });
+    expect(result.projects!['apps/billing'].targets!['db-lint'].inputs).toContainEqual({ runtime: 'git rev-parse --verify --quiet origin/trunk || echo none' });
   });
 
   it('follows prisma.config.ts to the schema and migrations it names', async () => {

@@ -3,9 +3,11 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PluginCache, workspaceDataDirectory } from 'nx/src/devkit-internals';
 import { isForgeError } from '../core/errors';
+import { PLUGIN_PACKAGE, PLUGIN_VERSION } from '../package-info';
 import { PRISMA_CONFIG_CANDIDATES } from '../store/prisma-config';
 import { resolvePrismaLayout } from '../store/project-layout';
 import {
+  migrateLintTarget,
   migrateTestTarget,
   type MigrationsPluginOptions,
   normalizeOptions,
@@ -17,11 +19,9 @@ import {
 export const PRISMA_FILES_GLOB = '**/{*.prisma,prisma.config.{ts,mts,cts,js,mjs,cjs},prisma7.config.{ts,mts,cts,js,mjs,cjs}}';
 
 const CONFIG_FILES = [...PRISMA_CONFIG_CANDIDATES, 'package.json'];
-const PLUGIN_PACKAGE = '@forge/migrations';
-const PLUGIN_VERSION: string = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 
 /**
- * Inferred tasks: every project that holds a Prisma schema gets `migrate-test`. Finding a
+ * Inferred tasks: every project that holds a Prisma schema gets `migrate-test` and `migrate-lint`. Finding a
  * project's schema can mean loading its prisma.config.ts, so the result is cached per project,
  * keyed by the content of the files that decide it.
  */
@@ -42,7 +42,16 @@ export const createNodes: CreateNodes<MigrationsPluginOptions> = [
       if (!inputs) continue;
       results.push([
         projectRoot,
-        { projects: { [projectRoot]: { targets: { [options.testTargetName]: migrateTestTarget(inputs, versionInput, options) } } } },
+        {
+          projects: {
+            [projectRoot]: {
+              targets: {
+                [options.testTargetName]: migrateTestTarget(inputs, versionInput, options),
+                [options.lintTargetName]: migrateLintTarget(inputs, versionInput, context.nxJsonConfiguration.defaultBase ?? 'main'),
+              },
+            },
+          },
+        },
       ]);
     }
     cache.writeToDisk();

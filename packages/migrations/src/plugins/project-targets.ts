@@ -5,18 +5,22 @@ import type { PrismaLayout } from '../store/project-layout';
 export interface MigrationsPluginOptions {
   /** Name of the inferred test target. */
   testTargetName?: string;
+  /** Name of the inferred lint target. */
+  lintTargetName?: string;
   /** Where reports go, under the workspace root; one folder per project root. */
   reportsDirectory?: string;
 }
 
 export interface NormalizedOptions {
   testTargetName: string;
+  lintTargetName: string;
   reportsDirectory: string;
 }
 
 export function normalizeOptions(options: MigrationsPluginOptions | undefined): NormalizedOptions {
   return {
     testTargetName: options?.testTargetName ?? 'migrate-test',
+    lintTargetName: options?.lintTargetName ?? 'migrate-lint',
     reportsDirectory: options?.reportsDirectory ?? 'reports/migrate-test',
   };
 }
@@ -70,6 +74,32 @@ export function migrateTestTarget(
       help: {
         command: 'npx nx run <project>:migrate-test --help',
         example: { options: { allowDrift: true } },
+      },
+    },
+  };
+}
+
+/**
+ * The `migrate-lint` target: cacheable on the migrations, the Prisma config and the plugin's
+ * version, plus the commit of the default branch (what `--onlyNew` leaves out depends on it).
+ */
+export function migrateLintTarget(
+  inputs: PrismaInputs,
+  pluginVersionInput: string | { externalDependencies: string[] },
+  defaultBase: string,
+): TargetConfiguration {
+  const baseCommit = /^[\w./-]+$/.test(defaultBase) ? [{ runtime: `git rev-parse --verify --quiet ${defaultBase} || echo none` }] : [];
+  return {
+    executor: '@forge/migrations:lint',
+    cache: true,
+    inputs: [`{projectRoot}/${inputs.migrations}`, ...inputs.config.map((file) => `{projectRoot}/${file}`), pluginVersionInput, ...baseCommit],
+    outputs: ['{options.outputFile}'],
+    metadata: {
+      technologies: ['prisma', 'postgresql'],
+      description: 'The safety findings of the migrations (data loss, breaking changes, locks, data-dependent steps); fails on data loss that is not approved.',
+      help: {
+        command: 'npx nx run <project>:migrate-lint --help',
+        example: { options: { format: 'sarif', outputFile: 'reports/migrate-lint/{projectRoot}/findings.sarif', onlyNew: true } },
       },
     },
   };

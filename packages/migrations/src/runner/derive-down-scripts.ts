@@ -6,6 +6,7 @@ import { irreversibleReasons } from '../core/safety/irreversibility';
 import { catalogInverse } from '../core/sql/catalog-inverse';
 import { createdExtensions } from '../core/sql/extensions';
 import { loadSqlParser } from '../core/sql/parser';
+import { inverseRenames } from '../core/sql/rename-inverse';
 import type { Database } from '../db/database';
 import { PgliteDatabase } from '../db/pglite-database';
 import { MigrationEngine, type SchemaSource } from '../engine/migration-engine';
@@ -29,8 +30,9 @@ export type DerivedDown =
  * A down script for every migration of the history that has none. On a scratch embedded
  * database the history is applied one migration at a time; before each, the database is read
  * back as a Prisma schema (introspection) and its catalog fingerprinted; after it, the down is
- * Prisma's diff from the database back to that schema, wrapped in what the engine does not model
- * (functions, triggers, policies, views, CHECK constraints). The down is then run inside a
+ * the migration's renames undone by name, then Prisma's diff from the database back to that
+ * schema, wrapped in what the engine does not model (functions, triggers, policies, views, CHECK
+ * constraints). The down is then run inside a
  * transaction that is rolled back: it must give back the fingerprint from before the migration,
  * else it is not written as a script. A migration that changes data is irreversible with its reasons.
  */
@@ -61,12 +63,13 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
       const schemaBefore: SchemaSource = index === 0 ? { kind: 'empty' } : { kind: 'schema', files: await engine.introspect(config, input.configDir) };
       await applyExistingHistory(scratch, upToThis);
       const inverse = catalogInverse(before, await fingerprintSchema(scratch));
-      const sql = composeDown(migration, [...inverse.beforeDiff, await engine.diff(database, schemaBefore), ...inverse.afterDiff]);
-      const failure = await tryDown(scratch, sql, before);
+      const prelude = [...inverse.beforeDiff, ...inverseRenames(migration.sql)];
+      const diffBack = () => engine!.diff(database, schemaBefore);
+      const attempt = await tryDown(scratch, prelude, diffBack, inverse.afterDiff, before);
       derived.push(
-        failure
-          ? { migration: migration.name, kind: 'irreversible', reasons: [`no down script could be derived from the schema (${failure}): write down.sql by hand`] }
-          : { migration: migration.name, kind: 'script', sql },
+        attempt.failure
+          ? { migration: migration.name, kind: 'irreversible', reasons: [`no down script could be derived from the schema (${attempt.failure}): write down.sql by hand`] }
+          : { migration: migration.name, kind: 'script', sql: composeDown(migration, attempt.statements) },
       );
     }
     return derived;
@@ -79,23 +82,37 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
 function composeDown(migration: MigrationFolder, statements: string[]): string {
   const body = statements.map((statement) => statement.trim()).filter(Boolean).join('\n');
   return [
-    `-- Down script of ${migration.name}: Prisma's schema diff from the database after the migration back to the`,
-    '-- one before it, with the functions, triggers, policies, views and CHECK constraints the diff does not model.',
+    `-- Down script of ${migration.name}: its renames undone, then Prisma's schema diff back to the state before it,`,
+    '-- with the functions, triggers, policies, views and CHECK constraints the diff does not model.',
     '-- Derived and verified (the schema before the migration, exactly) by nx g @forge/migrations:down-scripts.',
     body || '-- The migration changed nothing in the schema: there is nothing to undo.',
     '',
   ].join('\n');
 }
 
-/** Run the down in a transaction that is rolled back; the reason it does not restore `before`, if it does not. */
-async function tryDown(database: Database, sql: string, before: SchemaFingerprint): Promise<string | undefined> {
+/**
+ * Build and run the down in a transaction that is rolled back: the prelude (drops, inverse
+ * renames), then the engine's diff from the database as the prelude leaves it, then the
+ * re-creations. The statements, or why they do not restore `before`.
+ */
+async function tryDown(
+  database: Database,
+  prelude: string[],
+  diffBack: () => Promise<string>,
+  recreate: string[],
+  before: SchemaFingerprint,
+): Promise<{ statements: string[]; failure?: string }> {
+  const statements = [...prelude];
   await database.query('BEGIN');
   try {
-    await database.executeScript(sql);
+    await database.executeScript(prelude.join('\n'));
+    const diff = await diffBack();
+    statements.push(diff, ...recreate);
+    await database.executeScript([diff, ...recreate].join('\n'));
     const difference = compareFingerprints(before, await fingerprintSchema(database));
-    return isSameSchema(difference) ? undefined : `the derived script leaves ${describeDifference(difference).join('; ')}`;
+    return isSameSchema(difference) ? { statements } : { statements, failure: `the derived script leaves ${describeDifference(difference).join('; ')}` };
   } catch (error) {
-    return `the derived script fails: ${(error as Error).message}`;
+    return { statements, failure: `the derived script fails: ${(error as Error).message}` };
   } finally {
     await database.query('ROLLBACK');
   }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { DATA_STEP_FILE } from '../core/data-step';
 import { ForgeError } from '../core/errors';
+import { APPROVAL_FILE } from '../core/safety/approval';
 import { diskFiles, type ProjectFiles } from './project-files';
 import {
   DOWN_SCRIPT,
@@ -26,6 +27,8 @@ export interface MigrationFolder {
   seedSql?: string;
   /** The data step (`data-migration.ts`), run after this migration's SQL: its path and source. */
   dataStep?: { file: string; source: string };
+  /** The text of `approval.json`: the approval of this migration's data loss, when there is one. */
+  approval?: string;
 }
 
 export interface MigrationHistory {
@@ -72,6 +75,7 @@ function readMigrationFolder(dir: string, files: ProjectFiles): MigrationFolder 
   const downPath = path.join(dir, DOWN_SCRIPT);
   const seedPath = path.join(dir, SEED_SCRIPT);
   const dataStepPath = path.join(dir, DATA_STEP_FILE);
+  const approvalPath = path.join(dir, APPROVAL_FILE);
   return {
     name: path.basename(dir),
     dir,
@@ -80,6 +84,7 @@ function readMigrationFolder(dir: string, files: ProjectFiles): MigrationFolder 
     down: files.exists(downPath) ? parseDownScript(readText(downPath, dir, files)) : undefined,
     seedSql: files.exists(seedPath) ? readText(seedPath, dir, files) : undefined,
     dataStep: files.exists(dataStepPath) ? { file: dataStepPath, source: readText(dataStepPath, dir, files) } : undefined,
+    approval: files.exists(approvalPath) ? readText(approvalPath, dir, files) : undefined,
   };
 }
 

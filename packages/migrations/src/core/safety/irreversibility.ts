@@ -57,8 +57,6 @@ export function irreversibleReasons(sql: string, findings: readonly Finding[]): 
       reasons.push(`${line} runs code whose effect cannot be read from the script (${kind === 'DoStmt' ? 'a DO block' : 'CALL'})`);
     } else if (kind === 'SelectStmt' && JSON.stringify(body).includes('"FuncCall"')) {
       reasons.push(`${line} calls a function, which may change data: ${statement.text.split('\n')[0].slice(0, 80)}`);
-    } else if (kind === 'AlterEnumStmt' && (body as { oldVal?: string }).oldVal) {
-      reasons.push(`${line} renames an enum value, which a schema diff cannot rename back`);
     }
   });
   return reasons;

@@ -1,6 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeError } from '../../core/errors';
 import { toJUnitXml } from '../../core/junit';
@@ -8,6 +7,7 @@ import { redact } from '../../core/redact';
 import { setupFailureReport, type TestReport } from '../../core/test-report';
 import { migrationLine, summaryLines } from '../../core/test-summary';
 import { testProject } from '../../runner/test-project';
+import { reportPath, writeReport } from '../shared/report-files';
 import type { TestExecutorOptions } from './schema';
 
 export default async function migrateTestExecutor(
@@ -20,7 +20,7 @@ export default async function migrateTestExecutor(
   const url = process.env[urlEnv] || undefined;
   const secrets = url ? [url] : [];
   const print = (text: string) => logger.info(redact(text, secrets));
-  const resolve = (file: string) => path.resolve(context.root, interpolate(file, projectRoot, project));
+  const resolve = (file: string) => reportPath(context.root, file, projectRoot, project);
   const writeReports = (report: TestReport) => {
     if (options.reportFile) writeReport(resolve(options.reportFile), redact(JSON.stringify(report, null, 2), secrets) + '\n');
     if (options.junitFile) writeReport(resolve(options.junitFile), redact(toJUnitXml(report), secrets));
@@ -46,16 +46,4 @@ export default async function migrateTestExecutor(
     writeReports(setupFailureReport(project, url ? 'postgresql' : 'pglite', message, options.allowDrift ?? false));
     return { success: false };
   }
-}
-
-function interpolate(file: string, projectRoot: string, projectName: string): string {
-  return file
-    .replace(/\{workspaceRoot\}\/?/g, '')
-    .replace(/\{projectRoot\}/g, projectRoot)
-    .replace(/\{projectName\}/g, projectName);
-}
-
-function writeReport(file: string, content: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, content);
 }

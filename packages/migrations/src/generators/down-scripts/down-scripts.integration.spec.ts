@@ -97,6 +97,7 @@ describe('down-scripts under migrate-test', () => {
     );
     addMigration('3_backfill', 'UPDATE "Account" SET "balance" = 1 WHERE "balance" = 0;');
     addMigration('4_drop_rules', 'DROP VIEW "RichAccount";\nDROP TRIGGER "Account_touch" ON "Account";\nDROP FUNCTION touch();\nALTER TABLE "Account" DROP CONSTRAINT "balance_positive";');
+    addMigration('4b_rename', 'ALTER TABLE "Account" RENAME COLUMN "email" TO "mail";\nALTER TABLE "Account" RENAME TO "Member";\nALTER INDEX "Account_email_key" RENAME TO "Member_mail_key";');
     addMigration('5_kept', 'CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY);');
     writeFileSync(path.join(migrationsDir(), '5_kept/down.sql'), '-- written by hand\nDROP TABLE "Note";\n');
 
@@ -107,6 +108,7 @@ describe('down-scripts under migrate-test', () => {
     expect(downOf('2_rules')).toMatch(/DROP TRIGGER IF EXISTS "Account_touch"/);
     expect(downOf('3_backfill')).toMatch(/^-- forge:irreversible: statement 1 updates rows of the existing table Account/);
     expect(downOf('4_drop_rules')).toMatch(/CREATE VIEW public."RichAccount"/);
+    expect(downOf('4b_rename')).toContain('ALTER TABLE "Member" RENAME TO "Account";\nALTER TABLE "Account" RENAME COLUMN "mail" TO "email";');
     expect(downOf('5_kept')).toBe('-- written by hand\nDROP TABLE "Note";\n');
     for (const engine of DATABASE_ENGINES) {
       const report = await test(engine);
@@ -115,6 +117,7 @@ describe('down-scripts under migrate-test', () => {
         ['2_rules', 'verified', []],
         ['3_backfill', 'irreversible', ['statement 1 updates rows of the existing table Account']],
         ['4_drop_rules', 'verified', []],
+        ['4b_rename', 'verified', []],
         ['5_kept', 'verified', []],
       ]);
     }

@@ -14,7 +14,7 @@ import { type AssessedFinding, describeImpact } from '../../../core/safety/impac
 import { columnName, type Datamodel, readDatamodel, tableName } from '../../../core/schema/datamodel';
 import { sqlType } from '../../../core/sql/prisma-types';
 import { assessFindings, type ImpactSource } from '../../../runner/assess-findings';
-import { approver } from './approver';
+import { approver } from '../../shared/approver';
 import { dropSyncTrigger, swapColumns, syncTrigger } from '../../../core/sql/expand-contract';
 import { defaultSnapshotCacheDir } from '../../../db/pglite-snapshot';
 import { knownPreviewFeatures } from '../../../engine/preview-features';

@@ -1,0 +1,32 @@
+import { loadSqlParser } from './parser';
+import { inverseRenames } from './rename-inverse';
+
+beforeAll(loadSqlParser);
+
+describe('inverseRenames', () => {
+  it('undoes every kind of rename, last first, under the names in force at that point', () => {
+    const sql = [
+      'ALTER TABLE "Invoice" RENAME COLUMN "amountCents" TO "totalCents";',
+      'ALTER TABLE "Invoice" RENAME TO "Bill";',
+      'ALTER TABLE "Bill" RENAME CONSTRAINT "Invoice_pkey" TO "Bill_pkey";',
+      'ALTER INDEX "Invoice_status_idx" RENAME TO "Bill_status_idx";',
+      'ALTER SEQUENCE billing."Invoice_id_seq" RENAME TO "Bill_id_seq";',
+      'ALTER TYPE "Status" RENAME TO "BillStatus";',
+      `ALTER TYPE "BillStatus" RENAME VALUE 'OPEN' TO 'DUE';`,
+      'ALTER TABLE "Bill" ADD COLUMN "note" TEXT;',
+    ].join('\n');
+    expect(inverseRenames(sql)).toEqual([
+      `ALTER TYPE "BillStatus" RENAME VALUE 'DUE' TO 'OPEN';`,
+      'ALTER TYPE "BillStatus" RENAME TO "Status";',
+      'ALTER SEQUENCE "billing"."Bill_id_seq" RENAME TO "Invoice_id_seq";',
+      'ALTER INDEX "Bill_status_idx" RENAME TO "Invoice_status_idx";',
+      'ALTER TABLE "Bill" RENAME CONSTRAINT "Bill_pkey" TO "Invoice_pkey";',
+      'ALTER TABLE "Bill" RENAME TO "Invoice";',
+      'ALTER TABLE "Invoice" RENAME COLUMN "totalCents" TO "amountCents";',
+    ]);
+  });
+
+  it('has nothing to undo in a migration without renames', () => {
+    expect(inverseRenames('CREATE TABLE "A" ("id" INTEGER); ALTER TABLE "A" ADD COLUMN "b" TEXT;')).toEqual([]);
+  });
+});

@@ -1,0 +1,55 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '@nx/devkit';
+import path from 'node:path';
+import { describeError } from '../../core/errors';
+import { lintHistory } from '../../core/lint/lint-report';
+import { lintSarif } from '../../core/lint/lint-sarif';
+import { lintText } from '../../core/lint/lint-text';
+import { RULES } from '../../core/safety/catalogue';
+import { loadSqlParser } from '../../core/sql/parser';
+import { PLUGIN_VERSION, RULE_DOCS_DIR } from '../../package-info';
+import { migrationsOnRef } from '../../store/git-refs';
+import { readMigrationHistory } from '../../store/migration-store';
+import { resolvePrismaLayout } from '../../store/project-layout';
+import { reportPath, writeReport } from '../shared/report-files';
+import type { LintExecutorOptions } from './schema';
+
+/** `migrate-lint`: the safety findings of a venture's migrations; fails on unapproved data loss. */
+export default async function migrateLintExecutor(options: LintExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const project = context.projectName ?? '';
+  const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
+  const workspacePath = (file: string) => path.relative(context.root, file).split(path.sep).join('/');
+  try {
+    await loadSqlParser();
+    const layout = await resolvePrismaLayout(path.resolve(context.root, projectRoot));
+    const history = readMigrationHistory(layout.migrationsDir);
+    const base = options.base ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
+    const onBase = options.onlyNew ? migrationsOnRef(context.root, layout.migrationsDir, base) : new Set<string>();
+    const report = lintHistory({
+      project,
+      migrations: history.migrations,
+      include: (name) => !onBase.has(name),
+      fileOf: (name) => workspacePath(path.join(layout.migrationsDir, name, 'migration.sql')),
+      docOf: (code) => workspacePath(path.join(RULE_DOCS_DIR, `${code}.md`)),
+      scope: options.onlyNew ? `not on ${base}` : 'all',
+    });
+    const format = options.format ?? 'text';
+    const text = lintText(report);
+    const output =
+      format === 'json' ? JSON.stringify(report, null, 2) : format === 'sarif' ? JSON.stringify(lintSarif(report, RULES, PLUGIN_VERSION), null, 2) : text.join('\n');
+    if (options.outputFile) {
+      const file = reportPath(context.root, options.outputFile, projectRoot, project);
+      writeReport(file, `${output}\n`);
+      text.forEach((line) => logger.info(line));
+      logger.info(`migrate-lint ${project}: ${format} report written to ${path.relative(context.root, file)}`);
+    } else if (format === 'text') {
+      text.forEach((line) => logger.info(line));
+    } else {
+      process.stdout.write(`${output}\n`);
+    }
+    return { success: report.ok };
+  } catch (error) {
+    logger.error(`migrate-lint ${project}: ${describeError(error)}`);
+    return { success: false };
+  }
+}

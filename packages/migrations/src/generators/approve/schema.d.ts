@@ -1,0 +1,4 @@
+export interface ApproveGeneratorSchema {
+  project: string;
+  migration?: string;
+}
