@@ -1,4 +1,6 @@
 import type { DatabaseEngine } from '../db/database';
+import type { ObservedLock } from './lock-modes';
+import type { EvidencedFinding } from './safety/lock-evidence';
 
 /** What `migrate-test` found, written as JSON with `--reportFile`. */
 export type DownStatus = 'verified' | 'missing' | 'irreversible' | 'failed' | 'not-run';
@@ -25,6 +27,10 @@ export interface MigrationTestResult {
     violations: string[];
     notCompared: string[];
   };
+  /** The safety analysis of migration.sql; on PostgreSQL, locking findings carry the lock observed. */
+  findings: EvidencedFinding[];
+  /** PostgreSQL only: the strongest lock the migration took on each table that existed before it. */
+  locks?: ObservedLock[];
 }
 
 export interface TestError {

@@ -1,3 +1,4 @@
+import { describeLock } from './lock-modes';
 import type { MigrationTestResult, TestReport } from './test-report';
 
 /** The progress line printed as each migration finishes. */
@@ -13,6 +14,11 @@ export function migrationLine(result: MigrationTestResult): string {
   for (const violation of result.integrity.violations) lines.push(`      data: ${violation}`);
   for (const unfilled of result.integrity.unfilledTables) lines.push(`      not filled: ${unfilled.table}: ${unfilled.reason}`);
   for (const note of result.integrity.notCompared) lines.push(`      not compared: ${note}`);
+  for (const finding of result.findings.filter((f) => f.severity !== 'info' || f.evidence)) {
+    lines.push(`      ${finding.code} line ${finding.line}: ${finding.message}${finding.waived ? ` (waived: ${finding.waived})` : ''}`);
+    if (finding.evidence) lines.push(`        ${finding.evidence}`);
+  }
+  for (const lock of result.locks ?? []) lines.push(`      lock: ${describeLock(lock)}`);
   return lines.join('\n');
 }
 

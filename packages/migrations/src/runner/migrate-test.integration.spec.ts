@@ -78,6 +78,22 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
     expect(report.migrations[2]).toMatchObject({ down: 'irreversible', downDetails: ['the currencies set by the data step cannot be told apart'] });
   });
 
+  it('reports the findings of each migration; on PostgreSQL with the lock it was seen to take', async () => {
+    write(project, `${MIGRATIONS}/20240501000000_status_index/migration.sql`, 'CREATE INDEX "Invoice_status_idx" ON "Invoice"("status");\nSELECT pg_sleep(0.15);\n');
+    write(project, `${MIGRATIONS}/20240501000000_status_index/down.sql`, 'DROP INDEX "Invoice_status_idx";\n');
+    const report = await run(engine, project, { allowDrift: true });
+    const migration = report.migrations[report.migrations.length - 1];
+    const lk101 = migration.findings.find((finding) => finding.code === 'LK101');
+    expect(lk101).toMatchObject({ table: 'Invoice', line: 1 });
+    if (engine === 'postgresql') {
+      expect(lk101?.evidence).toMatch(/^observed: ShareLock on public."Invoice" for ~\d+ ms \(blocks writes, not reads\)$/);
+      expect(migration.locks).toEqual([expect.objectContaining({ table: 'public."Invoice"', mode: 'ShareLock' })]);
+    } else {
+      expect(lk101?.evidence).toBeUndefined();
+      expect(migration.locks).toBeUndefined();
+    }
+  });
+
   it('catches the data Prisma\'s drop-and-add "rename" would lose', async () => {
     write(
       project,

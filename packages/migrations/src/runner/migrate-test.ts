@@ -2,6 +2,8 @@ import { compareFingerprints, isSameSchema, type SchemaFingerprint } from '../co
 import { emptyIntent, type MigrationIntent, readMigrationIntent } from '../core/migration-intent';
 import { checkRowIntegrity, describeViolation, type CascadeMap } from '../core/row-integrity';
 import type { SchemaFile } from '../core/schema-compat';
+import { analyzeHistory, type Finding } from '../core/safety/analyze';
+import { withLockEvidence } from '../core/safety/lock-evidence';
 import { loadSqlParser, SqlSyntaxError } from '../core/sql/parser';
 import { isSuccessful, type MigrationTestResult, type TestError, type TestReport } from '../core/test-report';
 import type { Database } from '../db/database';
@@ -14,6 +16,7 @@ import { fingerprintSchema } from './catalog-fingerprint';
 import { SeedCounter, seedRepresentativeRows } from './data-seeder';
 import { runDataStep } from './data-step';
 import { describeFailingStatement } from './failing-statement';
+import { observeLocks } from './lock-sampler';
 import { proveDown } from './prove-down';
 import { snapshotRows } from './row-snapshot';
 import { readTables, type TableModel } from './table-catalog';
@@ -80,6 +83,7 @@ class HistoryRun {
   stopped = false;
   private readonly counter = new SeedCounter();
   private readonly castTargets: Map<string, Map<string, string>>;
+  private readonly findings: Finding[][];
 
   constructor(
     private readonly database: Database,
@@ -89,6 +93,7 @@ class HistoryRun {
     private schema: SchemaFingerprint,
   ) {
     this.castTargets = laterTypeChanges(history.migrations);
+    this.findings = analyzeHistory(history.migrations);
   }
 
   async test(migration: MigrationFolder): Promise<MigrationTestResult> {
@@ -108,8 +113,16 @@ class HistoryRun {
     this.results.push(result);
 
     const applyStarted = Date.now();
+    const findings = this.findings[this.results.length - 1];
+    result.findings = findings;
     try {
-      await applyPendingMigrations(database, upToThis);
+      if (database.engine === 'postgresql') {
+        const { observation } = await observeLocks(database, () => applyPendingMigrations(database, upToThis));
+        result.locks = observation.locks;
+        result.findings = withLockEvidence(findings, observation);
+      } else {
+        await applyPendingMigrations(database, upToThis);
+      }
     } catch (error) {
       if (!(error instanceof MigrationApplyError)) throw error;
       result.ms = Date.now() - applyStarted;
@@ -226,6 +239,7 @@ function pendingResult(migration: MigrationFolder, integrity: MigrationTestResul
     down: migration.down ? 'not-run' : 'missing',
     downDetails: migration.down?.kind === 'irreversible' ? [migration.down.reason] : [],
     integrity,
+    findings: [],
   };
 }
 

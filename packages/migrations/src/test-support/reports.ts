@@ -8,6 +8,7 @@ export function migrationResult(overrides: Partial<MigrationTestResult> = {}): M
     down: 'verified',
     downDetails: [],
     integrity: { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], notCompared: [] },
+    findings: [],
     ...overrides,
   };
 }

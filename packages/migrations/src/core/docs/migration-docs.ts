@@ -25,7 +25,9 @@ export interface MigrationDocs {
   risk: MigrationRisk;
   rollback: string[];
   runbook: Array<{ title: string; commands: string[] }>;
-  findings: Array<{ code: string; severity: string; line: number; message: string; impact: string; waived?: string }>;
+  findings: Array<{ code: string; severity: string; line: number; message: string; impact: string; waived?: string; evidence?: string }>;
+  /** Where the lock evidence of the findings comes from, or why there is none. */
+  lockEvidence: string;
   /** Who approved the data loss, when one was approved. */
   approval?: string;
   /** A JSON line for tools (the MIGRATIONS.md index). */
@@ -48,7 +50,8 @@ export interface DocsInput {
   irreversible: string[];
   nonTransactional: boolean;
   dataStep: boolean;
-  findings: AssessedFinding[];
+  findings: Array<AssessedFinding & { evidence?: string }>;
+  lockEvidence: string;
 }
 
 export function migrationDocs(input: DocsInput): MigrationDocs {
@@ -81,7 +84,9 @@ export function migrationDocs(input: DocsInput): MigrationDocs {
       message: finding.message,
       impact: describeImpact(finding.impact),
       waived: finding.waived,
+      evidence: finding.evidence,
     })),
+    lockEvidence: input.lockEvidence,
     approval: undefined,
     rollback: rollbackSteps(input, dir),
     runbook: runbook(input, dir),

@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import type { DatabaseEngine } from '../../db/database';
@@ -43,6 +43,15 @@ describe('generated migrations under migrate-test', () => {
   afterEach(() => {
     jest.restoreAllMocks();
     workspace.remove();
+  });
+
+  it('shows next to the findings the locks the migration takes on PostgreSQL (TEST_DATABASE_URL)', async () => {
+    const up = 'CREATE INDEX "Post_title_idx" ON "Post"("title");\nSELECT pg_sleep(0.2);';
+    await generate({ changeType: 'sql', migrationName: 'slow_index', changes: JSON.stringify({ up, down: 'DROP INDEX "Post_title_idx";' }) });
+    const folder = readdirSync(path.join(project(), 'prisma/migrations')).find((name) => name.endsWith('_slow_index'))!;
+    const readme = readFileSync(path.join(project(), 'prisma/migrations', folder, 'README.md'), 'utf8');
+    expect(readme).toMatch(/\| LK101 \(warning\) \| \d+ \| [^|]*<br>observed: ShareLock on public."Post" for ~\d+ ms \(blocks writes, not reads\) \|/);
+    expect(readme).toContain('Locks observed on PostgreSQL (a throwaway database holding the history and a representative row in every table): ShareLock on public."Post"');
   });
 
   it.each(DATABASE_ENGINES)('proves a rename and an expand/contract type change, running the data step (%s)', async (engine) => {

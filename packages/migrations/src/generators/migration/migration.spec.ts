@@ -19,6 +19,12 @@ function files(tree: Tree, folder: string) {
 
 describe('migration generator', () => {
   let tree: Tree;
+  // Lock measurement on a PostgreSQL server has its own integration test; here, none is configured.
+  const testServer = process.env['TEST_DATABASE_URL'];
+  beforeAll(() => delete process.env['TEST_DATABASE_URL']);
+  afterAll(() => {
+    if (testServer !== undefined) process.env['TEST_DATABASE_URL'] = testServer;
+  });
   afterEach(() => jest.restoreAllMocks());
 
   beforeEach(async () => {

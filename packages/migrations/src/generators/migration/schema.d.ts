@@ -7,5 +7,6 @@ export interface MigrationGeneratorSchema {
   migrationName?: string;
   allowDataLoss?: boolean;
   urlEnv?: string;
+  testUrlEnv?: string;
   skipFormat?: boolean;
 }

@@ -1,4 +1,4 @@
-import type { Tree } from '@nx/devkit';
+import { logger, type Tree } from '@nx/devkit';
 import path from 'node:path';
 import { applyChanges } from '../../../core/changes/apply-changes';
 import { type ColumnSwap, splitUnsafeTypeChanges } from '../../../core/changes/expand-contract';
@@ -15,6 +15,9 @@ import { columnName, type Datamodel, readDatamodel, tableName } from '../../../c
 import { sqlType } from '../../../core/sql/prisma-types';
 import { assessFindings, type ImpactSource } from '../../../runner/assess-findings';
 import { approver } from '../../shared/approver';
+import { describeLock } from '../../../core/lock-modes';
+import { withLockEvidence } from '../../../core/safety/lock-evidence';
+import { measureLocks } from '../../../runner/measure-locks';
 import { dropSyncTrigger, swapColumns, syncTrigger } from '../../../core/sql/expand-contract';
 import { defaultSnapshotCacheDir } from '../../../db/pglite-snapshot';
 import { knownPreviewFeatures } from '../../../engine/preview-features';
@@ -46,6 +49,8 @@ export interface PreparedMigration {
 
 interface Context {
   impactSource: ImpactSource;
+  /** A PostgreSQL server to measure the new migration's locks on, or why they are not measured. */
+  locks: { server: { url: string; source: string } } | { unmeasured: string };
   tree: Tree;
   project: string;
   layout: PrismaLayout;
@@ -68,6 +73,7 @@ export async function prepareMigrations(tree: Tree, options: MigrationGeneratorS
   const urlEnv = options.urlEnv ?? 'DATABASE_URL';
   const context: Context = {
     impactSource: { url: process.env[urlEnv] || undefined, source: urlEnv },
+    locks: lockServerOf(options.testUrlEnv ?? 'TEST_DATABASE_URL'),
     tree,
     project: options.project,
     layout,
@@ -83,6 +89,8 @@ export async function prepareMigrations(tree: Tree, options: MigrationGeneratorS
   const { expand, swaps } = splitUnsafeTypeChanges(readDatamodel(context.compatible(layout.schemaFiles)), changes);
   if (swaps.length === 0) return approve(tree, options, [await prepareOne(context, history, name, layout.schemaFiles, final.plan, final.files)]);
 
+  // The data step runs between the two halves: migrate-test on PostgreSQL measures their locks.
+  context.locks = { unmeasured: 'Locks were not measured for this expand/contract pair: `migrate-test` on PostgreSQL measures them, with the data step run between.' };
   const expanded = applyChanges(layout.schemaFiles, expand, previewFeatures);
   expanded.plan.upAppendix.push(...swaps.flatMap(syncTrigger));
   expanded.plan.downAppendix.unshift(...swaps.flatMap(dropSyncTrigger));
@@ -148,12 +156,14 @@ async function prepareOne(
     : sql.historySchema
       ? readDatamodel(compatible(sql.historySchema))
       : { models: [], enums: [], indexes: [] };
-  const findings = await assessFindings(
+  const assessed = await assessFindings(
     analyzeMigration({ migration: folder, sql: sql.up, columnType: columnTypeIn(beforeModel), enumValues: enumValuesIn(beforeModel) }),
     context.impactSource,
   );
+  const { findings, lockEvidence } = await withMeasuredLocks(context, history, { name: folder, sql: sql.up }, assessed);
   const docs = migrationDocs({
     findings,
+    lockEvidence,
     folder,
     project: context.project,
     migrationsPath: path.relative(tree.root, layout.migrationsDir).split(path.sep).join('/'),
@@ -196,3 +206,28 @@ function enumValuesIn(datamodel: Datamodel): (type: string) => string[] | undefi
   return (type) => datamodel.enums.find((e) => e.name === type)?.values.map((v) => v.dbName ?? v.name);
 }
 
+
+function lockServerOf(variable: string): Context['locks'] {
+  const url = process.env[variable];
+  return url ? { server: { url, source: variable } } : { unmeasured: `Locks were not measured: set ${variable} to a PostgreSQL server to see the locks this migration takes.` };
+}
+
+/** The locks the new migration takes, next to its findings: measured on a throwaway database of the test server when there is one. */
+async function withMeasuredLocks(
+  context: Context,
+  history: MigrationHistory,
+  migration: { name: string; sql: string },
+  findings: AssessedFinding[],
+): Promise<{ findings: Array<AssessedFinding & { evidence?: string }>; lockEvidence: string }> {
+  if ('unmeasured' in context.locks) return { findings, lockEvidence: context.locks.unmeasured };
+  const measured = await measureLocks(context.locks.server, history, migration);
+  if ('failure' in measured) {
+    logger.warn(`${migration.name}: on PostgreSQL, over a representative row in every table, the migration fails: ${measured.failure}`);
+    return { findings, lockEvidence: `On PostgreSQL, over a representative row in every table, this migration fails: ${measured.failure}` };
+  }
+  const strongest = measured.locks.map(describeLock);
+  return {
+    findings: withLockEvidence(findings, measured),
+    lockEvidence: `Locks observed on PostgreSQL (a throwaway database holding the history and a representative row in every table): ${strongest.length ? strongest.join('; ') : 'none on existing tables'}.`,
+  };
+}
