@@ -18,10 +18,10 @@ import { applyPendingMigrations } from '../../packages/migrations/src/runner/app
 import { readMigrationHistory } from '../../packages/migrations/src/store/migration-store';
 import { E2eWorkspace } from '../../e2e/migrations-e2e/src/workspace';
 import { generateHistory } from './generate-history';
+import { machine, median, ROUNDS, sideBySide } from './timing';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const HISTORY_LENGTH = 250;
-const ROUNDS = 5;
 
 interface Row {
   name: string;
@@ -150,18 +150,6 @@ function nxTimer(workspaceRoot: string) {
   };
 }
 
-/** Alternate rounds of two measurements; the medians. */
-function sideBySide(ours: () => number, peer: () => number): { ours: number; peer: number } {
-  ours(); // warm caches (the snapshot, the plugin's layout cache), as after a first run
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    b.push(peer());
-    a.push(ours());
-  }
-  return { ours: median(a), peer: median(b) };
-}
-
 /** `nx run <project>:migrate-test` against `nx run <noop>`, both skipping the cache. */
 function benchNxMigrateTest(workspaceRoot: string, project: string, noopTarget: string): { ours: number; peer: number } {
   const nx = nxTimer(workspaceRoot);
@@ -200,20 +188,14 @@ function psqlBinary(): string {
   return candidate ?? 'psql';
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 function renderReport(rows: Row[]): string {
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
   const lines = [
     '# Benchmarks',
     '',
     'Measured by `npm run bench` (tools/bench/): each figure side by side with its peer, in the same run, on the same machine;',
     `the median of ${ROUNDS} alternating rounds. Rerun it to reproduce; figures vary with the machine, ratios much less.`,
     '',
-    `Machine: ${machine}.`,
+    `Machine: ${machine()}.`,
     '',
     '| measure | ours | peer | ratio | target | |',
     '|---|---:|---:|---:|---|---|',

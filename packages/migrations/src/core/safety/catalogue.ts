@@ -15,6 +15,7 @@ import { checkValidated } from './rules/lk104-check-validated';
 import { foreignKeyValidated } from './rules/lk103-foreign-key-validated';
 import { indexNotConcurrent } from './rules/lk101-index-not-concurrent';
 import { noLockTimeout } from './rules/lk106-no-lock-timeout';
+import { dropIndexNotConcurrent } from './rules/lk107-drop-index-not-concurrent';
 import { typeChangeRewrite } from './rules/lk105-type-change-rewrite';
 import { volatileDefault } from './rules/lk102-volatile-default';
 
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   checkValidated,
   typeChangeRewrite,
   noLockTimeout,
+  dropIndexNotConcurrent,
   uniqueOverRows,
   notNullOverRows,
   castCanFail,

@@ -14,6 +14,9 @@ export type Operation =
   | { kind: 'set_not_null'; table: string; column: string }
   | { kind: 'add_constraint'; table: string; constraint: 'foreign_key' | 'check' | 'unique' | 'primary_key' | 'exclusion'; name?: string; notValid: boolean; usingIndex: boolean }
   | { kind: 'create_index'; table: string; name?: string; unique: boolean; concurrent: boolean }
+  | { kind: 'drop_index'; name: string; concurrent: boolean }
+  | { kind: 'create_trigger'; table: string; name: string }
+  | { kind: 'drop_trigger'; table: string; name: string }
   | { kind: 'rename_table'; table: string; to: string }
   | { kind: 'rename_column'; table: string; column: string; to: string }
   | { kind: 'create_enum'; type: string; values: string[] }
@@ -64,6 +67,8 @@ function operationsOf(statement: ParsedStatement): Operation[] {
       return alterTableOperations(tableOf(body.relation), body.cmds ?? []);
     case 'IndexStmt':
       return [{ kind: 'create_index', table: tableOf(body.relation), name: body.idxname, unique: body.unique === true, concurrent: body.concurrent === true }];
+    case 'CreateTrigStmt':
+      return [{ kind: 'create_trigger', table: tableOf(body.relation), name: body.trigname }];
     case 'RenameStmt':
       if (body.renameType === 'OBJECT_TABLE') return [{ kind: 'rename_table', table: tableOf(body.relation), to: body.newname }];
       if (body.renameType === 'OBJECT_COLUMN') return [{ kind: 'rename_column', table: tableOf(body.relation), column: body.subname, to: body.newname }];
@@ -91,6 +96,14 @@ function dropOperations(body: any): Operation[] {
   const names = (body.objects ?? []).map((object: { List?: { items: unknown[] }; TypeName?: { names: unknown[] } }) => lastName(object.List?.items ?? object.TypeName?.names));
   if (body.removeType === 'OBJECT_TABLE') return names.map((table: string) => ({ kind: 'drop_table', table }));
   if (body.removeType === 'OBJECT_TYPE') return names.map((type: string) => ({ kind: 'drop_type', type }));
+  if (body.removeType === 'OBJECT_INDEX') return names.map((name: string) => ({ kind: 'drop_index', name, concurrent: body.concurrent === true }));
+  if (body.removeType === 'OBJECT_TRIGGER') {
+    // DROP TRIGGER t ON [schema.]table: the object is [schema,] table, trigger.
+    return (body.objects ?? []).map((object: { List?: { items: unknown[] } }) => {
+      const items = object.List?.items ?? [];
+      return { kind: 'drop_trigger', table: lastName(items.slice(0, -1)), name: lastName(items) };
+    });
+  }
   return [];
 }
 

@@ -39,7 +39,15 @@ export function onExistingTable(operation: Operation, context: RuleContext): ope
 
 /** An operation that takes a lock blocking reads or writes on an existing table for its duration. */
 export function locksExistingTable(operation: Operation, context: RuleContext): boolean {
+  if (operation.kind === 'drop_index') return !operation.concurrent && !createdEarlier(operation.name, context);
   if (!onExistingTable(operation, context)) return false;
   if (operation.kind === 'create_index') return !operation.concurrent;
-  return ['drop_table', 'add_column', 'drop_column', 'alter_column_type', 'set_not_null', 'add_constraint', 'rename_table', 'rename_column', 'truncate'].includes(operation.kind);
+  return ['drop_table', 'add_column', 'drop_column', 'alter_column_type', 'set_not_null', 'add_constraint', 'rename_table', 'rename_column', 'truncate', 'create_trigger', 'drop_trigger'].includes(
+    operation.kind,
+  );
+}
+
+/** Whether an index of that name was created earlier in the same migration. */
+export function createdEarlier(index: string, context: RuleContext): boolean {
+  return context.operations.slice(0, context.index).some(({ operation }) => operation.kind === 'create_index' && operation.name === index);
 }

@@ -11,5 +11,7 @@ export const noLockTimeout: Rule = {
     solution: "Start the migration with SET lock_timeout = '5s' (or similar), so that it fails fast and can be retried instead of blocking the application.",
   },
   check: (operation, context) =>
-    !context.lockTimeoutSet && locksExistingTable(operation, context) ? `takes a lock on ${(operation as { table: string }).table} with no lock_timeout set` : undefined,
+    !context.lockTimeoutSet && locksExistingTable(operation, context)
+      ? `takes a lock on ${'table' in operation ? operation.table : `the table of index ${(operation as { name: string }).name}`} with no lock_timeout set`
+      : undefined,
 };

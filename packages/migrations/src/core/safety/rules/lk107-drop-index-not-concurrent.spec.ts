@@ -1,0 +1,10 @@
+import { describeRule } from '../../../test-support/rules';
+import { loadSqlParser } from '../../sql/parser';
+import { dropIndexNotConcurrent } from './lk107-drop-index-not-concurrent';
+
+beforeAll(loadSqlParser);
+
+describeRule(dropIndexNotConcurrent, {
+  ok: ['DROP INDEX CONCURRENTLY "User_email_idx";', 'CREATE INDEX "T_a" ON "T"("a"); DROP INDEX "T_a";'],
+  err: [['DROP INDEX "User_email_idx";', /drops index User_email_idx while blocking reads and writes on its table/]],
+});
