@@ -32,9 +32,9 @@ export type DerivedDown =
  * back as a Prisma schema (introspection) and its catalog fingerprinted; after it, the down is
  * the migration's renames undone by name, then Prisma's diff from the database back to that
  * schema, wrapped in what the engine does not model (functions, triggers, policies, views, CHECK
- * constraints). The down is then run inside a
- * transaction that is rolled back: it must give back the fingerprint from before the migration,
- * else it is not written as a script. A migration that changes data is irreversible with its reasons.
+ * constraints). The down is run in a transaction that is rolled back: it must give back the
+ * fingerprint from before the migration, else it is not written as a script. A migration that
+ * changes data is irreversible, with its reasons.
  */
 export async function deriveDownScripts(input: DownScriptInput): Promise<DerivedDown[]> {
   await loadSqlParser();
@@ -46,7 +46,8 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
   const derived: DerivedDown[] = [];
   let engine: MigrationEngine | undefined;
   try {
-    engine = await MigrationEngine.start(scratch);
+    const started = await MigrationEngine.start(scratch);
+    engine = started;
     for (const [index, migration] of migrations.entries()) {
       const upToThis = migrations.slice(0, index + 1);
       if (migration.down) {
@@ -60,11 +61,11 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
         continue;
       }
       const before = await fingerprintSchema(scratch);
-      const schemaBefore: SchemaSource = index === 0 ? { kind: 'empty' } : { kind: 'schema', files: await engine.introspect(config, input.configDir) };
+      const schemaBefore: SchemaSource = index === 0 ? { kind: 'empty' } : { kind: 'schema', files: await started.introspect(config, input.configDir) };
       await applyExistingHistory(scratch, upToThis);
       const inverse = catalogInverse(before, await fingerprintSchema(scratch));
       const prelude = [...inverse.beforeDiff, ...inverseRenames(migration.sql)];
-      const diffBack = () => engine!.diff(database, schemaBefore);
+      const diffBack = () => started.diff(database, schemaBefore);
       const attempt = await tryDown(scratch, prelude, diffBack, inverse.afterDiff, before);
       derived.push(
         attempt.failure

@@ -47,7 +47,6 @@ export function analyzeMigration(input: AnalysisInput): Finding[] {
     if (error instanceof SqlSyntaxError) return [];
     throw error;
   }
-  const known = input.known;
   const waivers = readWaivers(input.sql);
   const createdTables = new Set<string>();
   let lockTimeoutSet = false;
@@ -59,8 +58,8 @@ export function analyzeMigration(input: AnalysisInput): Finding[] {
       index,
       createdTables,
       lockTimeoutSet,
-      columnType: input.columnType ?? known?.columnType ?? (() => undefined),
-      enumValues: input.enumValues ?? known?.enumValues ?? (() => undefined),
+      columnType: input.columnType ?? input.known?.columnType ?? (() => undefined),
+      enumValues: input.enumValues ?? input.known?.enumValues ?? (() => undefined),
     };
     for (const rule of input.rules ?? RULES) {
       if (rule.oncePerMigration && reported.has(rule.code)) continue;
@@ -84,7 +83,7 @@ export function analyzeMigration(input: AnalysisInput): Finding[] {
     if (located.operation.kind === 'create_table') createdTables.add(located.operation.table);
     if (located.operation.kind === 'set_lock_timeout') lockTimeoutSet = true;
   });
-  known?.apply(operations);
+  input.known?.apply(operations);
   return findings;
 }
 
