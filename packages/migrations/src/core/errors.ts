@@ -27,7 +27,17 @@ export type ForgeErrorCode =
   | 'DATA_STEP_UNLOADABLE'
   | 'DATA_LOSS_NOT_APPROVED'
   | 'NOTHING_TO_APPROVE'
-  | 'GIT_REF_NOT_FOUND';
+  | 'GIT_REF_NOT_FOUND'
+  | 'PG_TOOL_MISSING'
+  | 'BACKUP_FAILED'
+  | 'BACKUP_INVALID'
+  | 'RESTORE_FAILED'
+  | 'DEPLOY_LOCKED'
+  | 'MIGRATION_EDITED'
+  | 'SAFETY_GATE'
+  | 'STAGING_GATE'
+  | 'DEPLOY_FAILED'
+  | 'ROLLBACK_REFUSED';
 
 export class ForgeError extends Error {
   override readonly name = 'ForgeError';

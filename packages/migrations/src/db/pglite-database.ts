@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -16,6 +17,8 @@ export interface PgliteOptions {
   cacheDir: string;
   /** A folder to keep the database in (created from the snapshot when empty); in memory without one. */
   dataDir?: string;
+  /** A dumped data folder to start from instead of an empty database (to check a backup). */
+  snapshot?: Blob;
 }
 
 /** The embedded database: PGlite in memory, started from a cached initdb snapshot. */
@@ -39,7 +42,7 @@ export class PgliteDatabase implements Database {
         ? PGlite.create({ dataDir, extensions })
         : PGlite.create({
             dataDir,
-            loadDataDir: await baseSnapshot(options.cacheDir),
+            loadDataDir: options.snapshot ?? (await baseSnapshot(options.cacheDir)),
             extensions,
             // In memory and thrown away, no query needs to wait for the file system.
             relaxedDurability: !dataDir,
@@ -89,6 +92,34 @@ export class PgliteDatabase implements Database {
         return { ...(await connect(shadow)), close: () => shadow.close() };
       },
     );
+  }
+
+  /** The whole data folder as a gzipped tarball: the embedded database's backup. */
+  dumpDataDir(): Promise<Blob> {
+    return this.pglite.dumpDataDir('gzip');
+  }
+
+  /**
+   * Replace a data folder with a dumped one (the database must be closed): the dump is unpacked
+   * beside it, then swapped in by renames, so an interruption leaves one whole folder or the other.
+   */
+  static async replaceDataDir(dataDir: string, dump: Blob): Promise<void> {
+    const incoming = `${dataDir}.incoming`;
+    const outgoing = `${dataDir}.outgoing`;
+    await rm(incoming, { recursive: true, force: true });
+    const unpacked = await PGlite.create({ dataDir: incoming, loadDataDir: dump });
+    await unpacked.close();
+    await rm(outgoing, { recursive: true, force: true });
+    if (existsSync(dataDir)) await rename(dataDir, outgoing);
+    await rename(incoming, dataDir);
+    await rm(outgoing, { recursive: true, force: true });
+  }
+
+  /** Finish or undo a replaceDataDir that was interrupted between its two renames. */
+  static async recoverDataDir(dataDir: string): Promise<void> {
+    if (existsSync(dataDir)) return;
+    if (existsSync(path.join(`${dataDir}.incoming`, 'PG_VERSION')) && existsSync(`${dataDir}.outgoing`)) await rename(`${dataDir}.incoming`, dataDir);
+    else if (existsSync(`${dataDir}.outgoing`)) await rename(`${dataDir}.outgoing`, dataDir);
   }
 
   async close(): Promise<void> {

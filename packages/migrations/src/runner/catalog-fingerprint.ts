@@ -1,6 +1,6 @@
 import { CATALOG_QUERIES } from '../core/sql/catalog-queries';
 import { makeFingerprint, type SchemaFingerprint } from '../core/fingerprint';
-import type { Database } from '../db/database';
+import type { SqlRunner } from '../db/database';
 
 /** All catalog queries as one, to read the catalog in a single round trip. */
 const FINGERPRINT_QUERY = Object.values(CATALOG_QUERIES)
@@ -8,6 +8,6 @@ const FINGERPRINT_QUERY = Object.values(CATALOG_QUERIES)
   .join('\nUNION ALL\n');
 
 /** Fingerprint the whole catalog of the database's user schemas. */
-export async function fingerprintSchema(database: Database): Promise<SchemaFingerprint> {
+export async function fingerprintSchema(database: SqlRunner): Promise<SchemaFingerprint> {
   return makeFingerprint(await database.query<{ key: string; definition: string | null }>(FINGERPRINT_QUERY));
 }

@@ -1,10 +1,11 @@
+import { isUserSchema } from '../core/sql/bookkeeping';
 import { type LockObservation, lockStrength, type ObservedLock } from '../core/lock-modes';
 import type { Database } from '../db/database';
 
 const TABLES = `
   SELECT c.oid::int8::text AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+  WHERE c.relkind IN ('r', 'p') AND ${isUserSchema('n.nspname')}
     AND c.relname <> '_prisma_migrations'`;
 
 /** Granted table locks of other sessions of this database, on the given tables. */

@@ -32,3 +32,24 @@ export function openTestDatabase(
     cacheDir: SNAPSHOT_CACHE_DIR,
   });
 }
+
+/** A new empty database on the test server, by URL (for code that connects by itself), and how to drop it. */
+export async function createServerDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client(testServerUrl());
+  await admin.connect();
+  const name = `forge_${label}_${Math.random().toString(36).slice(2, 10)}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(testServerUrl());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client(testServerUrl());
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}

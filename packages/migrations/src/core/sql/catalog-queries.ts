@@ -1,14 +1,15 @@
+import { isUserSchema } from './bookkeeping';
+
 /**
  * Catalog queries behind the schema fingerprint. Each returns rows of (key, definition): the key
  * names an object by kind and qualified name, the definition is PostgreSQL's own rendering of
  * it. Object ids never appear, so two databases with the same schema give the same rows.
- * Excluded: system schemas, objects that belong to an extension (the extension stands for
+ * Excluded: system schemas, the plugin's own schema, objects that belong to an extension (the extension stands for
  * them), and Prisma's `_prisma_migrations` bookkeeping table.
  */
 const USER_NAMESPACES = `
   SELECT n.oid, n.nspname FROM pg_namespace n
-  WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
-    AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'`;
+  WHERE ${isUserSchema('n.nspname')}`;
 
 const NOT_FROM_EXTENSION = (catalog: string, oidColumn: string) => `NOT EXISTS (
     SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oidColumn} AND d.deptype = 'e')`;

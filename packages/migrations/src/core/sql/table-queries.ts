@@ -1,10 +1,12 @@
+import { isUserSchema } from './bookkeeping';
+
 /**
  * Catalog queries behind data seeding and the integrity check: the user tables, their columns
  * (with what a representative value must respect), and their foreign keys.
  */
 const USER_TABLES = `
   c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+  AND ${isUserSchema('n.nspname')}
   AND c.relname <> '_prisma_migrations'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
 

@@ -1,0 +1,53 @@
+import type { LintedMigration } from '../lint/lint-report';
+import { planScriptBatches } from '../sql/transactions';
+
+export interface PlannedMigration {
+  name: string;
+  /** Applied in one transaction with its `_prisma_migrations` row, or statement by statement. */
+  transactional: boolean;
+  dataStep: boolean;
+  down: 'script' | 'irreversible' | 'missing';
+  findings: string[];
+  sql: string;
+}
+
+export interface DeployPlan {
+  database: string;
+  environment: string;
+  recover: string[];
+  pending: PlannedMigration[];
+  backup: string;
+  healthCheck?: string;
+}
+
+export function plannedMigration(
+  migration: { name: string; sql: string; dataStep?: unknown; down?: { kind: 'script' | 'irreversible' } },
+  lint: LintedMigration | undefined,
+): PlannedMigration {
+  return {
+    name: migration.name,
+    transactional: planScriptBatches(migration.sql).every((batch) => batch.transactional),
+    dataStep: migration.dataStep !== undefined,
+    down: migration.down?.kind ?? 'missing',
+    findings: (lint?.findings ?? []).map((finding) => `${finding.code} line ${finding.line}: ${finding.message}${finding.waived ? ` (waived: ${finding.waived})` : finding.approved ? ` (approved by ${finding.approved})` : ''}`),
+    sql: migration.sql,
+  };
+}
+
+/** The plan as `--dryRun` prints it: what would be locked, backed up, applied and checked. */
+export function renderPlan(plan: DeployPlan, withSql: boolean): string[] {
+  const lines = [`Deploy plan for ${plan.database} (${plan.environment}):`, '  1. take the deploy lock (another deploy waits, then gives up)'];
+  for (const recovery of plan.recover) lines.push(`     recover: ${recovery}`);
+  if (plan.pending.length === 0) return [...lines, '  nothing to apply: every migration is applied'];
+  lines.push(`  2. back up: ${plan.backup}`);
+  lines.push(`  3. apply ${plan.pending.length} migration${plan.pending.length > 1 ? 's' : ''}, one at a time:`);
+  for (const migration of plan.pending) {
+    const how = [migration.transactional ? 'in one transaction' : 'outside a transaction (statement by statement)', migration.dataStep ? 'then its data step' : '', `down: ${migration.down}`].filter(Boolean).join('; ');
+    lines.push(`     - ${migration.name} (${how})`);
+    for (const finding of migration.findings) lines.push(`         ${finding}`);
+    if (withSql) lines.push(...migration.sql.trim().split('\n').map((line) => `         | ${line}`));
+  }
+  lines.push('  4. verify: nothing pending or failed, the live schema equals schema.prisma' + (plan.healthCheck ? `, then ${plan.healthCheck}` : ''));
+  lines.push('  on failure: the downs of what this deploy applied, newest first; the backup if a down is missing or fails; then the schema and every table\'s rows are compared with before');
+  return lines;
+}

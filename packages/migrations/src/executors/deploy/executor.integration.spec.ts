@@ -1,0 +1,161 @@
+import { logger } from '@nx/devkit';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { createServerDatabase } from '../../test-support/databases';
+import { executorContext } from '../../test-support/executor-context';
+import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
+import { readDatabaseState } from '../../runner/deploy/data-state';
+import { PgDatabase } from '../../db/pg-database';
+import { applyPendingMigrations } from '../../runner/apply-migrations';
+import { readMigrationHistory } from '../../store/migration-store';
+import migrateDeployExecutor from './executor';
+
+const MIGRATIONS = 'apps/billing/prisma/migrations';
+const LATER = ['20240310083000_invoice_currency', '20240402100000_rename_amount_to_total', '20240415090000_invoice_audit_trigger'];
+
+/** migrate-deploy on a real PostgreSQL 15 holding data. */
+describe('migrate-deploy on PostgreSQL', () => {
+  let workspace: TemporaryProject;
+  let database: { url: string; drop: () => Promise<void> };
+  let output: string[];
+  let hooks: string[];
+  let webhookServer: http.Server;
+  const saved = { ...process.env };
+
+  const run = (options: Record<string, unknown> = {}) => migrateDeployExecutor({ lockTimeout: 5, ...options }, { ...executorContext(workspace.dir, 'billing', 'apps/billing'), targetName: 'migrate-deploy' });
+  const sql = async <T = Record<string, unknown>>(text: string): Promise<T[]> => {
+    const client = new pg.Client(database.url);
+    await client.connect();
+    try {
+      return (await client.query(text)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  };
+  const state = async () => {
+    const db = await PgDatabase.connect({ url: database.url, source: 'spec' });
+    try {
+      return await readDatabaseState(db);
+    } finally {
+      await db.close();
+    }
+  };
+  const reportFiles = () => {
+    const dir = path.join(workspace.dir, 'reports/migrate-deploy/apps/billing');
+    return existsSync(dir) ? readdirSync(dir).map((name) => path.join(dir, name)) : [];
+  };
+  const latestReport = () => JSON.parse(readFileSync(reportFiles().filter((file) => file.endsWith('.json')).sort().pop()!, 'utf8'));
+
+  beforeAll(async () => {
+    webhookServer = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        hooks.push(body);
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => webhookServer.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise((resolve) => webhookServer.close(resolve)));
+
+  async function seedLiveDatabase(): Promise<void> {
+    // The first two migrations are live (applied earlier), with data; the last three are the deploy under test.
+    const history = readMigrationHistory(path.join(workspace.dir, MIGRATIONS));
+    const db = await PgDatabase.connect({ url: database.url, source: 'spec' });
+    try {
+      await applyPendingMigrations(db, history.migrations.filter((migration) => !LATER.includes(migration.name)));
+      await db.executeScript(`
+        INSERT INTO "Customer" ("email", "name") SELECT 'c' || g || '@example.com', 'Customer ' || g FROM generate_series(1, 50) g;
+        INSERT INTO "Invoice" ("customerId", "amountCents", "status") SELECT 1 + g % 50, g * 100, 'SENT' FROM generate_series(1, 200) g;`);
+    } finally {
+      await db.close();
+    }
+  }
+
+  beforeEach(async () => {
+    workspace = temporaryDir('forge-deploy-');
+    cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps/billing'), { recursive: true });
+    database = await createServerDatabase('deploy');
+    process.env['DATABASE_URL'] = database.url;
+    process.env['MIGRATIONS_WEBHOOK_URL'] = `http://127.0.0.1:${(webhookServer.address() as AddressInfo).port}/hook`;
+    output = [];
+    hooks = [];
+    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
+    await seedLiveDatabase();
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    process.env = { ...saved };
+    await database.drop();
+    workspace.remove();
+  });
+
+  const write = (file: string, content: string) => writeFileSync(path.join(workspace.dir, MIGRATIONS, file), content);
+  const events = () => sql<{ kind: string; migrations: string[]; error: string | null }>('SELECT kind, migrations, error FROM forge_migrations.events ORDER BY id');
+  const password = () => decodeURIComponent(new URL(database.url).password);
+
+  it('rolls back a deploy whose second migration fails halfway: schema and every row as before, events, report, webhook, no password anywhere', async () => {
+    write(`${LATER[1]}/migration.sql`, 'ALTER TABLE "Invoice" RENAME COLUMN "amountCents" TO "totalCents";\nUPDATE "Invoice" SET "totalCents" = "totalCents" * 2;\nSELECT 1 / 0;\n');
+    const before = await state();
+
+    expect(await run()).toEqual({ success: false });
+
+    expect(await state()).toEqual(before);
+    const report = latestReport();
+    expect(report).toMatchObject({ ok: false, status: 'rolled-back', applied: [], rolledBack: [LATER[0]], restored: false, error: expect.stringMatching(/division by zero/) });
+    expect((await events()).map((event) => [event.kind, event.migrations])).toEqual([
+      ['deploy_started', LATER],
+      ['backup_taken', []],
+      ['migration_applied', [LATER[0]]],
+      ['deploy_failed', LATER.slice(0, 2)],
+      ['rollback_started', LATER.slice(0, 2)],
+      ['migration_rolled_back', [LATER[0]]],
+      ['rollback_finished', [LATER[0]]],
+    ]);
+    const rows = await sql<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
+      'SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations ORDER BY started_at',
+    );
+    expect(rows.filter((row) => !row.rolled_back).map((row) => row.migration_name)).toEqual(['20240101090000_init', '20240215120000_add_customer_preferences']);
+
+    expect(hooks).toHaveLength(1);
+    const hook = JSON.parse(hooks[0]);
+    expect(hook.text).toMatch(/migrate-deploy billing \(default\) rolled-back: .*division by zero/);
+    expect(reportFiles().map((file) => path.extname(file)).sort()).toEqual(['.json', '.log', '.md']);
+    const everything = [...reportFiles().map((file) => readFileSync(file, 'utf8')), hooks.join(''), output.join('\n'), JSON.stringify(await sql('SELECT * FROM forge_migrations.events'))].join('\n');
+    expect(everything).toContain('division by zero');
+    expect(everything).not.toContain(password());
+  });
+
+  it('restores the backup when a down is missing, and proves the rows are as before', async () => {
+    rmSync(path.join(workspace.dir, MIGRATIONS, LATER[0], 'down.sql'));
+    write(`${LATER[1]}/migration.sql`, 'SELECT 1 / 0;\n');
+    const before = await state();
+
+    expect(await run()).toEqual({ success: false });
+
+    expect(await state()).toEqual(before);
+    expect(latestReport()).toMatchObject({ status: 'rolled-back', restored: true, backup: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect((await events()).map((event) => event.kind)).toEqual(['deploy_started', 'backup_taken', 'migration_applied', 'deploy_failed', 'rollback_started', 'restored', 'rollback_finished']);
+  });
+
+  it('deploys the three migrations with a verified backup, then is up to date; --dryRun shows the plan and changes nothing', async () => {
+    const before = await state();
+    expect(await run({ dryRun: true })).toEqual({ success: true });
+    expect(output.join('\n')).toMatch(/3\. apply 3 migrations, one at a time:\n {5}- 20240310083000_invoice_currency \(in one transaction; down: script\)/);
+    expect(await state()).toEqual(before);
+    expect(await sql("SELECT to_regclass('forge_migrations.events') AS events")).toEqual([{ events: null }]);
+
+    expect(await run()).toEqual({ success: true });
+    const report = latestReport();
+    expect(report).toMatchObject({ ok: true, status: 'deployed', applied: LATER });
+    expect(existsSync(path.join(workspace.dir, report.backup.file))).toBe(true);
+    expect(await sql('SELECT count(*)::int AS n FROM "Invoice" WHERE "totalCents" > 0')).toEqual([{ n: 200 }]);
+    expect(await run()).toEqual({ success: true });
+    expect(latestReport()).toMatchObject({ status: 'up-to-date', applied: [] });
+    expect(hooks).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { EMPTY_USER_SCHEMAS } from '../../core/deploy/restore-sql';
+import { ForgeError } from '../../core/errors';
+import { redact } from '../../core/redact';
+import { FORGE_SCHEMA } from '../../core/sql/bookkeeping';
+import { findPgTool, libpqEnvironment } from './pg-tools';
+
+/** A backup taken before a deploy or rollback, verified before anything is applied. */
+export interface BackupRecord {
+  file: string;
+  kind: 'pg_dump' | 'pglite';
+  sha256: string;
+  bytes: number;
+  createdAt: string;
+}
+
+export interface PgServer {
+  url: string;
+  /** The environment variable the URL came from, for messages. */
+  source: string;
+  major: number;
+  pgBinDir?: string;
+}
+
+/**
+ * `pg_dump -Fc` of everything but the plugin's own schema, written under a temporary name and
+ * kept only once `pg_restore --list` reads it back whole; then its SHA-256 and size.
+ */
+export async function dumpDatabase(server: PgServer, file: string): Promise<BackupRecord> {
+  const pgDump = findPgTool('pg_dump', server.major, server.pgBinDir);
+  const pgRestore = findPgTool('pg_restore', server.major, server.pgBinDir);
+  await mkdir(path.dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  try {
+    await run(pgDump, ['--format=custom', `--exclude-schema=${FORGE_SCHEMA}`, `--file=${partial}`], server, 'pg_dump');
+    await run(pgRestore, ['--list', partial], server, 'pg_restore --list');
+    await rename(partial, file);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return { file, kind: 'pg_dump', sha256: await sha256Of(file), bytes: (await stat(file)).size, createdAt: new Date().toISOString() };
+}
+
+/**
+ * Put the database back as the dump holds it, in one transaction: the user schemas emptied, the
+ * dump's SQL (`pg_restore -f -`) run by `psql --single-transaction`. Any error leaves the database
+ * as it was before the restore.
+ */
+export async function restoreDump(server: PgServer, record: BackupRecord): Promise<void> {
+  await verifyChecksum(record);
+  const pgRestore = findPgTool('pg_restore', server.major, server.pgBinDir);
+  const psql = findPgTool('psql', server.major, server.pgBinDir);
+  const env = libpqEnvironment(server.url);
+  const loader = spawn(psql, ['--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', '--single-transaction'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+  const script = spawn(pgRestore, ['--file=-', record.file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // psql stops at the first error: what pg_restore still writes then goes nowhere.
+  loader.stdin.on('error', () => undefined);
+  loader.stdin.write(EMPTY_USER_SCHEMAS);
+  script.stdout.pipe(loader.stdin);
+  const [scriptResult, loaderResult] = await Promise.all([exited(script), exited(loader)]);
+  if (scriptResult.code !== 0) throw restoreFailed(record, `pg_restore: ${scriptResult.stderr}`, server);
+  if (loaderResult.code !== 0) throw restoreFailed(record, `psql: ${loaderResult.stderr}`, server);
+}
+
+export async function verifyChecksum(record: BackupRecord): Promise<void> {
+  let actual: string;
+  try {
+    actual = await sha256Of(record.file);
+  } catch (error) {
+    throw new ForgeError('BACKUP_INVALID', `The backup ${record.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Name a backup file that exists; the deploy history lists the ones taken.');
+  }
+  if (actual !== record.sha256) {
+    throw new ForgeError('BACKUP_INVALID', `The backup ${record.file} does not have the SHA-256 recorded when it was taken: it was changed or damaged.`, 'Use another backup; nothing was restored.');
+  }
+}
+
+/** Keep the newest `keep` backups of a prefix in the folder (names sort by time), and no leftover partial files. */
+export async function pruneBackups(dir: string, prefix: string, keep: number): Promise<string[]> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix));
+  const partial = names.filter((name) => name.endsWith('.partial'));
+  const complete = names.filter((name) => !name.endsWith('.partial')).sort();
+  const removed = [...partial, ...complete.slice(0, Math.max(0, complete.length - keep))];
+  await Promise.all(removed.map((name) => rm(path.join(dir, name), { force: true })));
+  return removed;
+}
+
+export function sha256Of(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+async function run(command: string, args: string[], server: PgServer, what: string): Promise<void> {
+  const child = spawn(command, args, { env: libpqEnvironment(server.url), stdio: ['ignore', 'ignore', 'pipe'] });
+  const { code, stderr } = await exited(child);
+  if (code === 0) return;
+  const noRoom = /no space left on device|could not write/i.test(stderr);
+  throw new ForgeError(
+    'BACKUP_FAILED',
+    `The backup failed, so nothing was applied: ${what} said: ${redact(stderr.trim(), [server.url])}`,
+    noRoom ? 'The backup folder has no room left: free space there, or point backupDir at a disk that has it.' : `Check that ${server.source} reaches the server and that its user may read every table.`,
+  );
+}
+
+function exited(child: ReturnType<typeof spawn>): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
+  });
+}
+
+function restoreFailed(record: BackupRecord, detail: string, server: PgServer): ForgeError {
+  return new ForgeError(
+    'RESTORE_FAILED',
+    `Restoring ${record.file} failed, and the database was left as it was before the restore: ${redact(detail.trim(), [server.url])}`,
+    'Restore it by hand with pg_restore (see the runbook), or call the team that owns the database.',
+  );
+}

@@ -1,0 +1,188 @@
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+import { ForgeError } from '../../core/errors';
+import type { Database } from '../../db/database';
+import { PgDatabase } from '../../db/pg-database';
+import { PgliteDatabase } from '../../db/pglite-database';
+import { type BackupRecord, dumpDatabase, type PgServer, restoreDump, sha256Of, verifyChecksum } from './backup';
+
+/** The plugin's deploy lock (Prisma's own, 72707369, is taken per apply): one deploy or rollback at a time per database. */
+export const DEPLOY_LOCK_ID = 72707370;
+
+export interface TargetOptions {
+  /** A PostgreSQL URL; without one, the venture's embedded database in `dataDir`. */
+  url?: string;
+  urlEnv: string;
+  dataDir: string;
+  cacheDir: string;
+  extensions: readonly string[];
+  pgBinDir?: string;
+  /** How long to wait for another deploy to finish. */
+  lockTimeoutMs: number;
+}
+
+/**
+ * The database a deploy, rollback or status works on, held under the deploy lock from open to
+ * close, with the backup and restore that suit it: pg_dump/pg_restore for a server, the data
+ * folder for the embedded database.
+ */
+export interface DeployTarget {
+  readonly database: Database;
+  readonly label: string;
+  /** `PostgreSQL 15.4`, or PGlite's. */
+  serverVersion(): Promise<string>;
+  backup(file: string): Promise<BackupRecord>;
+  /** The file extension of this target's backups. */
+  readonly backupExtension: string;
+  restore(record: BackupRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDeployTarget(options: TargetOptions): Promise<DeployTarget> {
+  return options.url ? PgTarget.open(options as TargetOptions & { url: string }) : PgliteTarget.open(options);
+}
+
+class PgTarget implements DeployTarget {
+  readonly backupExtension = '.dump';
+
+  private constructor(
+    readonly database: PgDatabase,
+    private readonly lockClient: pg.Client,
+    private readonly server: PgServer,
+  ) {}
+
+  get label(): string {
+    return this.database.label;
+  }
+
+  static async open(options: TargetOptions & { url: string }): Promise<PgTarget> {
+    const database = await PgDatabase.connect({ url: options.url, source: options.urlEnv });
+    const lockClient = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 10_000 });
+    try {
+      await lockClient.connect();
+      await waitForLock(
+        async () => (await lockClient.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${DEPLOY_LOCK_ID}) AS locked`)).rows[0].locked,
+        options.lockTimeoutMs,
+        database.label,
+      );
+      const [{ version }] = await database.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
+      return new PgTarget(database, lockClient, { url: options.url, source: options.urlEnv, major: Math.floor(Number(version) / 10000), pgBinDir: options.pgBinDir });
+    } catch (error) {
+      await lockClient.end().catch(() => undefined);
+      await database.close();
+      throw error;
+    }
+  }
+
+  async serverVersion(): Promise<string> {
+    const [{ version }] = await this.database.query<{ version: string }>("SELECT current_setting('server_version') AS version");
+    return `PostgreSQL ${version}`;
+  }
+
+  backup(file: string): Promise<BackupRecord> {
+    return dumpDatabase(this.server, file);
+  }
+
+  restore(record: BackupRecord): Promise<void> {
+    return restoreDump(this.server, record);
+  }
+
+  async close(): Promise<void> {
+    // Ending the session releases the advisory lock, as a crash would.
+    await this.lockClient.end().catch(() => undefined);
+    await this.database.close();
+  }
+}
+
+class PgliteTarget implements DeployTarget {
+  readonly backupExtension = '.tar.gz';
+
+  private constructor(
+    private current: PgliteDatabase,
+    private readonly options: TargetOptions,
+    private readonly release: () => Promise<void>,
+  ) {}
+
+  get database(): Database {
+    return this.current;
+  }
+
+  get label(): string {
+    return this.current.label;
+  }
+
+  static async open(options: TargetOptions): Promise<PgliteTarget> {
+    await mkdir(path.dirname(options.dataDir), { recursive: true });
+    const lockFile = `${options.dataDir}.lock`;
+    let release: (() => Promise<void>) | undefined;
+    // A lock file, not an advisory lock: two processes must never open the same data folder.
+    await waitForLock(
+      async () => {
+        try {
+          release = await lockfile.lock(options.dataDir, { realpath: false, lockfilePath: lockFile, stale: 10_000, update: 2_000 });
+          return true;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ELOCKED') return false;
+          throw error;
+        }
+      },
+      options.lockTimeoutMs,
+      `the embedded database in ${options.dataDir}`,
+    );
+    try {
+      await PgliteDatabase.recoverDataDir(options.dataDir);
+      const database = await PgliteDatabase.open({ dataDir: options.dataDir, cacheDir: options.cacheDir, extensions: options.extensions });
+      return new PgliteTarget(database, options, release!);
+    } catch (error) {
+      await release!();
+      throw error;
+    }
+  }
+
+  async serverVersion(): Promise<string> {
+    const [{ version }] = await this.current.query<{ version: string }>("SELECT current_setting('server_version') AS version");
+    return `PGlite (PostgreSQL ${version})`;
+  }
+
+  async backup(file: string): Promise<BackupRecord> {
+    await mkdir(path.dirname(file), { recursive: true });
+    const dump = Buffer.from(await (await this.current.dumpDataDir()).arrayBuffer());
+    const partial = `${file}.partial`;
+    await writeFile(partial, dump);
+    // Verified by reading it back whole and opening it as a database.
+    const check = await PgliteDatabase.open({ cacheDir: this.options.cacheDir, extensions: this.options.extensions, snapshot: new Blob([await readFile(partial)]) });
+    await check.query('SELECT count(*) FROM pg_class');
+    await check.close();
+    await rename(partial, file);
+    return { file, kind: 'pglite', sha256: await sha256Of(file), bytes: (await stat(file)).size, createdAt: new Date().toISOString() };
+  }
+
+  async restore(record: BackupRecord): Promise<void> {
+    await verifyChecksum(record);
+    await this.current.close();
+    await PgliteDatabase.replaceDataDir(this.options.dataDir, new Blob([await readFile(record.file)]));
+    this.current = await PgliteDatabase.open({ dataDir: this.options.dataDir, cacheDir: this.options.cacheDir, extensions: this.options.extensions });
+  }
+
+  async close(): Promise<void> {
+    await this.current.close();
+    await this.release();
+  }
+}
+
+async function waitForLock(tryLock: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await tryLock()) return;
+    if (Date.now() >= deadline) {
+      throw new ForgeError(
+        'DEPLOY_LOCKED',
+        `Another deploy or rollback is running on ${what}: waited ${Math.round(timeoutMs / 1000)} s for it, and nothing was done.`,
+        'Let it finish (the deploy history shows it), or give a longer lockTimeout.',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(10, deadline - Date.now()))));
+  }
+}

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { type DeployPlan, plannedMigration, renderPlan } from '../../core/deploy/plan';
+import { MARK_ROLLED_BACK } from '../../core/sql/prisma-migrations-table';
+import { EVENTS_EXIST, EVENTS_TABLE } from '../../core/deploy/events';
+import { ForgeError } from '../../core/errors';
+import type { SchemaFile } from '../../core/schema-compat';
+import { MigrationEngine } from '../../engine/migration-engine';
+import type { MigrationFolder, MigrationHistory } from '../../store/migration-store';
+import { applyPendingMigrations } from '../apply-migrations';
+import { runDataStep } from '../data-step';
+import { type AppliedState, readAppliedState } from './applied-state';
+import { type BackupRecord, pruneBackups } from './backup';
+import { type DatabaseState, readDatabaseState, stateDifferences } from './data-state';
+import type { DeployTarget } from './deploy-target';
+import { EventLog, type RecordedEvent } from './event-log';
+import { type HealthCheck, runHealthCheck } from './health-check';
+import { liveDrift, pendingMigrations, refuseEditedMigrations, safetyGate, stagingGate, unknownAppliedMigrations } from './preflight';
+import { recoverFailedMigrations } from './recover-failed';
+import { runDowns } from './run-downs';
+
+export interface DeployInput {
+  project: string;
+  workspaceRoot: string;
+  environment: string;
+  target: DeployTarget;
+  history: MigrationHistory;
+  /** The schema as the engine reads it. */
+  schema: SchemaFile[];
+  configDir: string;
+  backupDir: string;
+  backupRetention: number;
+  allowDrift: boolean;
+  healthCheck?: HealthCheck;
+  /** Another environment every pending migration must have reached first. */
+  requireDeployedTo?: { environment: string; state: AppliedState };
+  dryRun: boolean;
+  log: (line: string) => void;
+}
+
+export type DeployStatus = 'deployed' | 'up-to-date' | 'dry-run' | 'rolled-back' | 'rollback-failed';
+
+export interface DeployResult {
+  ok: boolean;
+  runId: string;
+  status: DeployStatus;
+  project: string;
+  environment: string;
+  database: string;
+  startedAt: string;
+  durationMs: number;
+  plan: DeployPlan;
+  applied: string[];
+  rolledBack: string[];
+  restored: boolean;
+  backup?: BackupRecord;
+  error?: string;
+  warnings: string[];
+  events: RecordedEvent[];
+}
+
+/**
+ * `migrate-deploy` against one database, already held under the deploy lock: preflight (edited
+ * migrations, earlier failures, drift, the safety and staging gates), a verified backup, the
+ * pending migrations one at a time with their data steps, verification; on any failure after the
+ * backup, the downs of what this run applied or else the backup, proven against the state
+ * before. Every step is an event in the deploy history. Preflight errors throw: nothing changed.
+ */
+export async function deploy(input: DeployInput): Promise<DeployResult> {
+  const started = Date.now();
+  const runId = randomUUID();
+  const { target, history, log } = input;
+  const warnings: string[] = [];
+  const result = (fields: Partial<DeployResult> & Pick<DeployResult, 'status' | 'ok' | 'plan'>, events: RecordedEvent[] = []): DeployResult => ({
+    runId,
+    project: input.project,
+    environment: input.environment,
+    database: target.label,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    applied: [],
+    rolledBack: [],
+    restored: false,
+    warnings,
+    events,
+    ...fields,
+  });
+
+  const state = await readAppliedState(target.database);
+  refuseEditedMigrations(history, state, target.label);
+  const unknown = unknownAppliedMigrations(history, state);
+  if (unknown.length) warnings.push(`applied to the database but not in the migrations folder: ${unknown.join(', ')}`);
+  const failedBefore = state.failed.map((row) => row.migration_name);
+  // A failed row keeps its migration out of `applied`: it comes back as pending once recovered.
+  const pending = pendingMigrations(history, state);
+  const lint = safetyGate(input.project, history, pending);
+  if (input.requireDeployedTo) stagingGate(pending, input.requireDeployedTo);
+  const plan: DeployPlan = {
+    database: target.label,
+    environment: input.environment,
+    recover: failedBefore.map((name) => `${name} failed or was interrupted earlier: made harmless first`),
+    pending: pending.map((migration) => plannedMigration(migration, lint.find((linted) => linted.name === migration.name))),
+    backup: `${target.backupExtension === '.dump' ? 'pg_dump -Fc, checked with pg_restore --list' : 'a copy of the data folder, opened to check it'}, into ${path.relative(input.workspaceRoot, input.backupDir) || '.'} (newest ${input.backupRetention} kept)`,
+    healthCheck: input.healthCheck && (input.healthCheck.url ? `GET ${input.healthCheck.url} must answer 2xx` : `\`${input.healthCheck.command}\` must exit 0`),
+  };
+  if (input.dryRun) {
+    renderPlan(plan, true).forEach(log);
+    return result({ ok: true, status: 'dry-run', plan });
+  }
+
+  const events = await EventLog.open(() => target.database, { runId, environment: input.environment, workspaceRoot: input.workspaceRoot }, log);
+  await events.record('deploy_started', { migrations: pending.map((migration) => migration.name) });
+  const fail = async (error: unknown): Promise<never> => {
+    await events.record('deploy_failed', { error: (error as Error).message, durationMs: Date.now() - started });
+    throw error;
+  };
+
+  for (const recovery of await recoverFailedMigrations(target.database, history, state.failed, input.project).catch(fail)) {
+    await events.record('recovered', { migrations: [recovery.migration], details: { how: recovery.how } });
+  }
+  const drift = await checkDrift(input, warnings).catch(fail);
+  if (drift && !input.allowDrift) {
+    await fail(
+      new ForgeError(
+        'DEPLOY_FAILED',
+        `The live database differs from what its applied migrations make (drift), so nothing was applied. This SQL would bring the migrations to it:\n${drift}`,
+        'Find who changed the database by hand; capture the change in a migration, or undo it. --allowDrift deploys anyway.',
+      ),
+    );
+  }
+  const unfinishedDataSteps = await dataStepsLeft(target, history, state);
+  if (pending.length === 0 && unfinishedDataSteps.length === 0) {
+    await events.record('deploy_finished', { durationMs: Date.now() - started, details: { status: 'up-to-date' } });
+    return result({ ok: true, status: 'up-to-date', plan }, events.events);
+  }
+
+  const before = await readDatabaseState(target.database);
+  const backup = await takeBackup(input, runId).catch(fail);
+  // What a restore of the embedded database's copy forgets, and must be written again.
+  const eventsSinceBackup = events.events.length;
+  await events.record('backup_taken', { details: { ...backup } });
+
+  const applied: MigrationFolder[] = [];
+  try {
+    for (const migration of unfinishedDataSteps) await runStep(input, events, migration);
+    for (const migration of pending) {
+      const upToThis = history.migrations.slice(0, history.migrations.indexOf(migration) + 1);
+      const migrationStarted = Date.now();
+      log(`applying ${migration.name}`);
+      applied.push(migration);
+      await applyPendingMigrations(target.database, upToThis);
+      await events.record('migration_applied', { migrations: [migration.name], durationMs: Date.now() - migrationStarted });
+      await runStep(input, events, migration);
+    }
+    await verify(input);
+    await events.record('verified', { migrations: applied.map((migration) => migration.name) });
+    const health = input.healthCheck && (await runHealthCheck(input.healthCheck, input.workspaceRoot));
+    if (health) throw new ForgeError('DEPLOY_FAILED', `The health check failed after the deploy: ${health}`, 'See the health check\'s own output; the deploy was rolled back.');
+  } catch (error) {
+    const message = (error as Error).message;
+    log(`deploy failed: ${message}`);
+    await events.record('deploy_failed', { migrations: applied.map((migration) => migration.name), error: message });
+    const undo = await rollBack(input, events, applied, before, backup, eventsSinceBackup);
+    await events.record(undo.ok ? 'rollback_finished' : 'rollback_failed', { migrations: undo.rolledBack, durationMs: Date.now() - started, error: undo.error });
+    return result(
+      { ok: false, status: undo.ok ? 'rolled-back' : 'rollback-failed', plan, backup, rolledBack: undo.rolledBack, restored: undo.restored, error: undo.ok ? message : `${message}\n${undo.error}` },
+      events.events,
+    );
+  }
+  await events.record('deploy_finished', { migrations: applied.map((migration) => migration.name), durationMs: Date.now() - started, details: { status: 'deployed' } });
+  await pruneBackups(input.backupDir, `${input.project}-`, input.backupRetention);
+  return result({ ok: true, status: 'deployed', plan, backup, applied: applied.map((migration) => migration.name) }, events.events);
+}
+
+/** The drift SQL, or '' without drift; a drift check that cannot run is a warning, not a failure. */
+async function checkDrift(input: DeployInput, warnings: string[]): Promise<string> {
+  const engine = await MigrationEngine.start(input.target.database);
+  try {
+    const state = await readAppliedState(input.target.database);
+    return await liveDrift(engine, input.history, state, input.schema, input.configDir);
+  } catch (error) {
+    warnings.push(`drift was not checked: ${(error as Error).message}`);
+    return '';
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** Migrations a deploy applied whose data step has not finished (the deploy was interrupted in it). */
+async function dataStepsLeft(target: DeployTarget, history: MigrationHistory, state: AppliedState): Promise<MigrationFolder[]> {
+  const withSteps = history.migrations.filter((migration) => migration.dataStep && state.applied.has(migration.name));
+  if (withSteps.length === 0) return [];
+  const [{ exists }] = await target.database.query<{ exists: boolean }>(EVENTS_EXIST);
+  if (!exists) return [];
+  const rows = await target.database.query<{ kind: string; migration: string }>(
+    `SELECT kind, unnest(migrations) AS migration FROM ${EVENTS_TABLE} WHERE kind IN ('migration_applied', 'data_step_finished') ORDER BY id`,
+  );
+  const last = new Map(rows.map((row) => [row.migration, row.kind]));
+  return withSteps.filter((migration) => last.get(migration.name) === 'migration_applied');
+}
+
+async function runStep(input: DeployInput, events: EventLog, migration: MigrationFolder): Promise<void> {
+  if (!migration.dataStep) return;
+  const started = Date.now();
+  input.log(`data step of ${migration.name}`);
+  await runDataStep(input.target.database, migration.dataStep.file, migration.dataStep.source, { workspaceRoot: input.workspaceRoot, log: input.log });
+  await events.record('data_step_finished', { migrations: [migration.name], durationMs: Date.now() - started });
+}
+
+async function takeBackup(input: DeployInput, runId: string): Promise<BackupRecord> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const file = path.join(input.backupDir, `${input.project}-${stamp}-${runId.slice(0, 8)}${input.target.backupExtension}`);
+  input.log(`backup: ${path.relative(input.workspaceRoot, file)}`);
+  return input.target.backup(file);
+}
+
+/** Nothing pending or failed, and the live schema is what schema.prisma describes. */
+async function verify(input: DeployInput): Promise<void> {
+  const state = await readAppliedState(input.target.database);
+  const left = pendingMigrations(input.history, state);
+  if (left.length || state.failed.length) {
+    throw new ForgeError('DEPLOY_FAILED', `After the deploy, ${[...left.map((m) => m.name), ...state.failed.map((row) => row.migration_name)].join(', ')} ${left.length + state.failed.length > 1 ? 'are' : 'is'} still not applied.`, 'See the deploy history for what happened.');
+  }
+  const engine = await MigrationEngine.start(input.target.database);
+  try {
+    const gap = await engine.diff({ kind: 'database', files: input.schema, configDir: input.configDir }, { kind: 'schema', files: input.schema });
+    if (gap) throw new ForgeError('DEPLOY_FAILED', `After the deploy, the live schema differs from schema.prisma; this SQL would close the gap:\n${gap}`, 'Generate a migration for what schema.prisma has and the migrations lack.');
+  } finally {
+    engine.dispose();
+  }
+}
+
+interface RollbackOutcome {
+  ok: boolean;
+  rolledBack: string[];
+  restored: boolean;
+  error?: string;
+}
+
+/**
+ * Undo this run: the downs of what it applied, newest first; the backup when a down is missing,
+ * irreversible or fails, or when the downs do not give back the state from before. Proven by the
+ * schema fingerprint and every table's row count and checksum.
+ */
+async function rollBack(input: DeployInput, events: EventLog, applied: MigrationFolder[], before: DatabaseState, backup: BackupRecord, eventsSinceBackup: number): Promise<RollbackOutcome> {
+  const { target, log } = input;
+  await events.record('rollback_started', { migrations: applied.map((migration) => migration.name) });
+  // The migration that failed left at most a failed row: its work was rolled back with its transaction.
+  const failing = applied[applied.length - 1];
+  const state = await readAppliedState(target.database);
+  const done = applied.filter((migration) => state.applied.has(migration.name));
+  if (failing && !state.applied.has(failing.name)) {
+    await target.database.query(MARK_ROLLED_BACK, [failing.name]);
+  }
+  const downs = await runDowns(target.database, [...done].reverse(), (name, ms) => events.record('migration_rolled_back', { migrations: [name], durationMs: ms }));
+  let differences = downs.stopped ? [`${downs.stopped.migration}: ${downs.stopped.reason}`] : stateDifferences(before, await readDatabaseState(target.database));
+  if (differences.length === 0) return { ok: true, rolledBack: downs.undone, restored: false };
+
+  log(`the downs did not give back the state before the deploy (${differences.join('; ')}): restoring ${backup.file}`);
+  try {
+    await target.restore(backup);
+    if (backup.kind === 'pglite') await events.replay(eventsSinceBackup);
+    await events.record('restored', { details: { file: backup.file, sha256: backup.sha256, because: differences } });
+  } catch (error) {
+    return { ok: false, rolledBack: downs.undone, restored: false, error: `restoring the backup failed: ${(error as Error).message}` };
+  }
+  differences = stateDifferences(before, await readDatabaseState(target.database));
+  if (differences.length) return { ok: false, rolledBack: downs.undone, restored: true, error: `after the restore the database still differs from before the deploy: ${differences.join('; ')}` };
+  return { ok: true, rolledBack: applied.map((migration) => migration.name), restored: true };
+}

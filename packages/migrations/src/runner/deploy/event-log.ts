@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { CREATE_EVENTS, type DeployEvent, eventParams, type EventKind, INSERT_EVENT } from '../../core/deploy/events';
+import type { Database } from '../../db/database';
+
+export interface RecordedEvent extends DeployEvent {
+  at: string;
+}
+
+type EventFields = Partial<Pick<DeployEvent, 'migrations' | 'durationMs' | 'error' | 'details'>>;
+
+/**
+ * The deploy history of one run: every event goes to the database as it happens (each its own
+ * transaction, so a crash keeps what came before) and to the run's log.
+ */
+export class EventLog {
+  readonly events: RecordedEvent[] = [];
+
+  private constructor(
+    private readonly database: () => Database,
+    private readonly base: Pick<DeployEvent, 'runId' | 'environment' | 'gitCommit' | 'host'>,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  static async open(database: () => Database, base: { runId: string; environment: string; workspaceRoot: string }, log: (line: string) => void): Promise<EventLog> {
+    for (const statement of CREATE_EVENTS) await database().query(statement);
+    return new EventLog(database, { runId: base.runId, environment: base.environment, gitCommit: gitCommit(base.workspaceRoot), host: os.hostname() }, log);
+  }
+
+  async record(kind: EventKind, fields: EventFields = {}): Promise<void> {
+    const event: RecordedEvent = { ...this.base, kind, migrations: [], ...fields, at: new Date().toISOString() };
+    this.events.push(event);
+    this.log(`event ${kind}${event.migrations.length ? ` ${event.migrations.join(', ')}` : ''}${event.error ? `: ${event.error}` : ''}`);
+    await this.write(event);
+  }
+
+  /** Write this run's events from `since` on again, into a database restored from a copy taken before them (the embedded one). */
+  async replay(since: number): Promise<void> {
+    for (const statement of CREATE_EVENTS) await this.database().query(statement);
+    for (const event of this.events.slice(since)) await this.write(event);
+  }
+
+  private async write(event: DeployEvent): Promise<void> {
+    await this.database().query(INSERT_EVENT, eventParams(event));
+  }
+}
+
+/** The commit being deployed: from the CI's variables, else git, else unknown. */
+function gitCommit(workspaceRoot: string): string | undefined {
+  const fromCi = process.env['GITHUB_SHA'] ?? process.env['CI_COMMIT_SHA'] ?? process.env['GIT_COMMIT'];
+  if (fromCi) return fromCi;
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: workspaceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
