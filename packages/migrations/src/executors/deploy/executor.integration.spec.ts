@@ -1,5 +1,6 @@
 import { logger } from '@nx/devkit';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -158,4 +159,65 @@ describe('migrate-deploy on PostgreSQL', () => {
     expect(latestReport()).toMatchObject({ status: 'up-to-date', applied: [] });
     expect(hooks).toEqual([]);
   });
+
+  describe('refuses with a clear error, and applies nothing', () => {
+    const refused = async (options: Record<string, unknown>, message: RegExp) => {
+      const before = await state();
+      const rowsBefore = await sql('SELECT migration_name FROM _prisma_migrations ORDER BY started_at');
+      expect(await run(options)).toEqual({ success: false });
+      expect(latestReport()).toMatchObject({ ok: false, status: 'refused', applied: [], error: expect.stringMatching(message) });
+      expect(await state()).toEqual(before);
+      expect(await sql('SELECT migration_name FROM _prisma_migrations ORDER BY started_at')).toEqual(rowsBefore);
+      expect(output.join('\n')).not.toContain(password());
+    };
+
+    it('a migration.sql edited after it was applied', async () => {
+      write('20240215120000_add_customer_preferences/migration.sql', 'ALTER TABLE "Customer" ADD COLUMN "preferences" JSON;\n');
+      await refused({}, /20240215120000_add_customer_preferences\/migration\.sql was edited after being applied/);
+    });
+
+    it('no pg_dump where it is looked for', async () => {
+      const empty = temporaryDir('forge-no-pg-');
+      try {
+        await refused({ pgBinDir: empty.dir }, /pg_dump was not found in pgBinDir .*nothing was applied/);
+      } finally {
+        empty.remove();
+      }
+    });
+
+    it('an unreachable server, named by its variable and never by its URL', async () => {
+      process.env['DATABASE_URL'] = database.url.replace(/:\d+\//, ':1/');
+      expect(await run()).toEqual({ success: false });
+      expect(latestReport()).toMatchObject({ status: 'refused', error: expect.stringMatching(/DATABASE_URL/) });
+      expect(readFileSync(reportFiles().find((file) => file.endsWith('.json'))!, 'utf8')).not.toContain(password());
+    });
+
+    it('unapproved data loss', async () => {
+      write(`${LATER[0]}/migration.sql`, 'ALTER TABLE "Customer" DROP COLUMN "preferences";\n');
+      await refused({}, /The safety gate stopped the deploy.*DS102 drops column Customer\.preferences/s);
+    });
+
+    it('a backup folder without room (a 64 KiB file system)', async () => {
+      const full = path.join(workspace.dir, 'full');
+      mountSmallFileSystem(full);
+      try {
+        await sql('CREATE TABLE "Filler" AS SELECT g, md5(g::text) AS a, md5((g + 1)::text) AS b FROM generate_series(1, 20000) g');
+        await refused({ backupDir: 'full', allowDrift: true }, /The backup failed, so nothing was applied: pg_dump said: .*(No space left on device|could not write)/s);
+        expect(latestReport().error).toMatch(/no room left/);
+        expect(readdirSync(full)).toEqual([]);
+      } finally {
+        execFileSync('umount', [full]);
+      }
+    });
+  });
 });
+
+/** A tiny tmpfs: the honest way to fill a disk. Needs root, as the CI machine gives. */
+function mountSmallFileSystem(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(`This test mounts a 64 KiB tmpfs to fill a disk and could not (${(error as Error).message.trim()}): run the tests as root.`);
+  }
+}

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EMPTY_USER_SCHEMAS } from '../../core/deploy/restore-sql';
 import { ForgeError } from '../../core/errors';
@@ -47,24 +47,33 @@ export async function dumpDatabase(server: PgServer, file: string): Promise<Back
 }
 
 /**
- * Put the database back as the dump holds it, in one transaction: the user schemas emptied, the
- * dump's SQL (`pg_restore -f -`) run by `psql --single-transaction`. Any error leaves the database
- * as it was before the restore.
+ * Put the database back as the dump holds it, in one transaction: the user schemas emptied, then
+ * the dump's SQL, run by `psql --single-transaction` from files written whole beforehand, so that
+ * psql never sees half an input (were this process killed, psql would still finish or fail as
+ * one transaction). Any error leaves the database as it was before the restore.
  */
 export async function restoreDump(server: PgServer, record: BackupRecord): Promise<void> {
   await verifyChecksum(record);
   const pgRestore = findPgTool('pg_restore', server.major, server.pgBinDir);
   const psql = findPgTool('psql', server.major, server.pgBinDir);
-  const env = libpqEnvironment(server.url);
-  const loader = spawn(psql, ['--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', '--single-transaction'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
-  const script = spawn(pgRestore, ['--file=-', record.file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  // psql stops at the first error: what pg_restore still writes then goes nowhere.
-  loader.stdin.on('error', () => undefined);
-  loader.stdin.write(EMPTY_USER_SCHEMAS);
-  script.stdout.pipe(loader.stdin);
-  const [scriptResult, loaderResult] = await Promise.all([exited(script), exited(loader)]);
-  if (scriptResult.code !== 0) throw restoreFailed(record, `pg_restore: ${scriptResult.stderr}`, server);
-  if (loaderResult.code !== 0) throw restoreFailed(record, `psql: ${loaderResult.stderr}`, server);
+  // Beside the backup: its disk is the one known to have room for it.
+  const work = await mkdtemp(path.join(path.dirname(record.file), '.restore-'));
+  try {
+    const prelude = path.join(work, 'empty-user-schemas.sql');
+    const script = path.join(work, 'restore.sql');
+    await writeFile(prelude, EMPTY_USER_SCHEMAS);
+    const written = await exited(spawn(pgRestore, [`--file=${script}`, record.file], { env: libpqEnvironment(server.url), stdio: ['ignore', 'ignore', 'pipe'] }));
+    if (written.code !== 0) throw restoreFailed(record, `pg_restore: ${written.stderr}`, server);
+    const loaded = await exited(
+      spawn(psql, ['--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', '--single-transaction', `--file=${prelude}`, `--file=${script}`], {
+        env: libpqEnvironment(server.url),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    );
+    if (loaded.code !== 0) throw restoreFailed(record, `psql: ${loaded.stderr}`, server);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 export async function verifyChecksum(record: BackupRecord): Promise<void> {

@@ -1,0 +1,65 @@
+import { logger } from '@nx/devkit';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PgliteDatabase } from '../../db/pglite-database';
+import { readDatabaseState } from '../../runner/deploy/data-state';
+import { SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
+import { executorContext } from '../../test-support/executor-context';
+import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
+import migrateDeployExecutor from './executor';
+
+const MIGRATIONS = 'apps/billing/prisma/migrations';
+
+/** migrate-deploy with no database URL: the venture's embedded database, in a data folder under the project. */
+describe('migrate-deploy on the embedded database', () => {
+  let workspace: TemporaryProject;
+  const saved = { ...process.env };
+  const dataDir = () => path.join(workspace.dir, 'apps/billing/.forge/pglite');
+  const run = () => migrateDeployExecutor({ lockTimeout: 5 }, executorContext(workspace.dir, 'billing', 'apps/billing'));
+  const withDatabase = async <T>(work: (database: PgliteDatabase) => Promise<T>): Promise<T> => {
+    const database = await PgliteDatabase.open({ dataDir: dataDir(), cacheDir: SNAPSHOT_CACHE_DIR });
+    try {
+      return await work(database);
+    } finally {
+      await database.close();
+    }
+  };
+  const latestReport = () => {
+    const dir = path.join(workspace.dir, 'reports/migrate-deploy/apps/billing');
+    return JSON.parse(readFileSync(path.join(dir, readdirSync(dir).filter((name) => name.endsWith('.json')).sort().pop()!), 'utf8'));
+  };
+
+  beforeEach(() => {
+    delete process.env['DATABASE_URL'];
+    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = SNAPSHOT_CACHE_DIR;
+    workspace = temporaryDir('forge-deploy-embedded-');
+    cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps/billing'), { recursive: true });
+    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.env = { ...saved };
+    workspace.remove();
+  });
+
+  it('deploys the history into the data folder, then restores its copy when a later deploy fails without a down', async () => {
+    expect(await run()).toEqual({ success: true });
+    expect(latestReport()).toMatchObject({ status: 'deployed', applied: expect.arrayContaining(['20240101090000_init']), backup: { file: expect.stringMatching(/\.tar\.gz$/) } });
+    await withDatabase((database) => database.executeScript(`INSERT INTO "Customer" ("email", "name") SELECT 'c' || g || '@example.com', 'C' || g FROM generate_series(1, 30) g;`));
+    const before = await withDatabase(readDatabaseState);
+
+    for (const [name, sql] of [
+      ['20250101000000_add_note', 'ALTER TABLE "Customer" ADD COLUMN "note" TEXT;\n'],
+      ['20250102000000_broken', 'UPDATE "Customer" SET "name" = upper("name");\nSELECT 1 / 0;\n'],
+    ]) {
+      mkdirSync(path.join(workspace.dir, MIGRATIONS, name));
+      writeFileSync(path.join(workspace.dir, MIGRATIONS, name, 'migration.sql'), sql);
+    }
+    expect(await run()).toEqual({ success: false });
+
+    expect(latestReport()).toMatchObject({ status: 'rolled-back', restored: true, error: expect.stringMatching(/division by zero/) });
+    expect(await withDatabase(readDatabaseState)).toEqual(before);
+    const kinds = await withDatabase((database) => database.query<{ kind: string }>('SELECT kind FROM forge_migrations.events ORDER BY id'));
+    expect(kinds.map((row) => row.kind).slice(-7)).toEqual(['deploy_started', 'backup_taken', 'migration_applied', 'deploy_failed', 'rollback_started', 'restored', 'rollback_finished']);
+  });
+});
