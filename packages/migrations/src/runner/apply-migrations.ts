@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ForgeError } from '../core/errors';
-import { loadSqlParser } from '../core/sql/parser';
+import { COMMITTED_BATCHES, CREATE_BATCH_PROGRESS, recordBatch } from '../core/sql/batch-progress';
+import { loadSqlParser, parseScript, statementBody, statementKind } from '../core/sql/parser';
+import { quoteIdentifier } from '../core/sql/quote';
 import {
   CREATE_TABLE,
   insertFailed,
@@ -53,15 +55,16 @@ export async function applyPendingMigrations(database: Database, migrations: rea
 
 async function applyOne(session: SqlRunner, migration: MigrationFolder): Promise<void> {
   const started: StartedMigration = { id: randomUUID(), name: migration.name, checksum: migration.checksum, startedAt: new Date() };
-  const transactional = planScriptBatches(migration.sql).every((batch) => batch.transactional);
+  const batches = planScriptBatches(migration.sql);
+  const transactional = batches.every((batch) => batch.transactional);
   try {
     if (transactional) {
       // The newline ends a trailing `--` comment; the semicolon a last statement without one.
       await session.executeScript(`${migration.sql}\n;\n${insertFinished(started)}`);
     } else {
+      for (const statement of CREATE_BATCH_PROGRESS) await session.query(statement);
       await session.query(insertStarted(started));
-      await session.executeScript(migration.sql);
-      await session.query(markFinished(started.id));
+      await runBatches(session, migration, started.id, 0);
     }
   } catch (error) {
     if (!(error instanceof ScriptError)) throw error;
@@ -69,6 +72,96 @@ async function applyOne(session: SqlRunner, migration: MigrationFolder): Promise
     await session.query(transactional ? insertFailed(started, logs) : markFailed(started.id, logs));
     throw new MigrationApplyError(migration.name, logs, error.failure);
   }
+}
+
+/**
+ * The batches of a migration that cannot run in one transaction, from `from` on, each recorded
+ * as committed: in its own transaction when it has one, right after it otherwise. Then the
+ * migration's row is marked finished.
+ */
+async function runBatches(session: SqlRunner, migration: MigrationFolder, id: string, from: number): Promise<void> {
+  const batches = planScriptBatches(migration.sql);
+  for (let index = from; index < batches.length; index++) {
+    const batch = batches[index];
+    try {
+      if (batch.transactional) {
+        await session.executeScript(`${batch.sql}\n;\n${recordBatch(id, index)}`);
+      } else {
+        await session.executeScript(batch.sql);
+        await session.query(recordBatch(id, index));
+      }
+    } catch (error) {
+      // Positions in PostgreSQL's error are relative to the batch; the script's are what reports show.
+      if (error instanceof ScriptError) throw new ScriptError({ ...error.failure, script: migration.sql, batchOffset: batch.offset + error.failure.batchOffset }, error.original);
+      throw error;
+    }
+  }
+  await session.query(markFinished(id));
+}
+
+/**
+ * Finish a migration that ran outside a transaction and was interrupted (its row started, never
+ * finished, no error logged): from the first batch that did not commit. A concurrent index build
+ * that was cut off leaves an invalid index, which is dropped first; one that completed but was
+ * not recorded yet is recognised as done.
+ */
+export async function resumeInterrupted(database: Database, migration: MigrationFolder, row: MigrationRow): Promise<number> {
+  await loadSqlParser();
+  return database.withSession(async (session) => {
+    await session.query(LOCK);
+    try {
+      for (const statement of CREATE_BATCH_PROGRESS) await session.query(statement);
+      const committed = (await session.query<{ batch: number }>(COMMITTED_BATCHES, [row.id])).map((entry) => entry.batch);
+      let from = committed.length ? Math.max(...committed) + 1 : 0;
+      const batch = planScriptBatches(migration.sql)[from];
+      if (batch && !batch.transactional) {
+        const state = await concurrentIndexState(session, batch.sql);
+        if (state === 'done') {
+          await session.query(recordBatch(row.id, from));
+          from++;
+        } else if (state?.startsWith('DROP')) {
+          await session.executeScript(state);
+        }
+      }
+      try {
+        await runBatches(session, migration, row.id, from);
+      } catch (error) {
+        if (!(error instanceof ScriptError)) throw error;
+        const logs = postgresErrorText(error.failure);
+        await session.query(markFailed(row.id, logs));
+        throw new MigrationApplyError(migration.name, logs, error.failure);
+      }
+      return from;
+    } finally {
+      await session.query(UNLOCK);
+    }
+  });
+}
+
+/**
+ * For a cut-off `CREATE INDEX CONCURRENTLY`: `done` when the index is there and valid, the
+ * statement that drops it when it is there but invalid; for a cut-off `DROP INDEX CONCURRENTLY`,
+ * `done` when the index is gone. Undefined for anything else (run it again).
+ */
+async function concurrentIndexState(session: SqlRunner, sql: string): Promise<string | undefined> {
+  const [statement] = parseScript(sql);
+  if (!statement) return undefined;
+  const kind = statementKind(statement);
+  if (kind === 'IndexStmt') {
+    const body = statementBody<{ idxname?: string; relation?: { schemaname?: string } }>(statement);
+    if (!body.idxname) return undefined;
+    const name = body.relation?.schemaname ? `${quoteIdentifier(body.relation.schemaname)}.${quoteIdentifier(body.idxname)}` : quoteIdentifier(body.idxname);
+    const [index] = await session.query<{ valid: boolean | null }>(`SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)) AS valid`, [name]);
+    if (index.valid === null) return undefined;
+    return index.valid ? 'done' : `DROP INDEX ${name};`;
+  }
+  if (kind === 'DropStmt') {
+    const body = statementBody<{ objects?: Array<{ List?: { items: Array<{ String?: { sval: string } }> } }> }>(statement);
+    const names = (body.objects ?? []).map((object) => (object.List?.items ?? []).map((item) => quoteIdentifier(item.String?.sval ?? '')).join('.'));
+    const left = await session.query<{ there: boolean }>(`SELECT bool_or(to_regclass(name) IS NOT NULL) AS there FROM unnest($1::text[]) AS name`, [names]);
+    return left[0]?.there ? undefined : 'done';
+  }
+  return undefined;
 }
 
 function refuseFailedMigrations(rows: MigrationRow[]): void {

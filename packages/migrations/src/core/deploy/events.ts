@@ -17,7 +17,9 @@ export type EventKind =
   | 'restored'
   | 'rollback_finished'
   | 'rollback_failed'
-  | 'recovered';
+  | 'recovered'
+  /** An interrupted run's last word, written by the run that took over from it. */
+  | 'superseded';
 
 export interface DeployEvent {
   /** One run of deploy or rollback: every event of it carries the same id. */

@@ -160,6 +160,36 @@ describe('migrate-deploy on PostgreSQL', () => {
     expect(hooks).toEqual([]);
   });
 
+  it('ten concurrent deploys: each migration applied exactly once, the others wait and find nothing to do', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => run({ lockTimeout: 120 })));
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => ({ success: true })));
+    const statuses = reportFiles()
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => JSON.parse(readFileSync(file, 'utf8')).status)
+      .sort();
+    expect(statuses).toEqual(['deployed', ...Array.from({ length: 9 }, () => 'up-to-date')]);
+    const rows = await sql<{ migration_name: string; n: number }>('SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY 1 ORDER BY 1');
+    expect(rows.map((row) => [row.migration_name.slice(15), row.n])).toEqual([
+      ['init', 1],
+      ['add_customer_preferences', 1],
+      ['invoice_currency', 1],
+      ['rename_amount_to_total', 1],
+      ['invoice_audit_trigger', 1],
+    ]);
+  });
+
+  it('a second deploy waits for the lock up to its timeout, then gives up cleanly', async () => {
+    const holder = new pg.Client(database.url);
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(72707370)');
+      expect(await run({ lockTimeout: 1 })).toEqual({ success: false });
+      expect(latestReport()).toMatchObject({ status: 'refused', error: expect.stringMatching(/Another deploy or rollback is running .* waited 1 s for it, and nothing was done/) });
+    } finally {
+      await holder.end();
+    }
+  });
+
   describe('refuses with a clear error, and applies nothing', () => {
     const refused = async (options: Record<string, unknown>, message: RegExp) => {
       const before = await state();

@@ -16,7 +16,7 @@ import type { DeployTarget } from './deploy-target';
 import { EventLog, type RecordedEvent } from './event-log';
 import { type HealthCheck, runHealthCheck } from './health-check';
 import { liveDrift, pendingMigrations, refuseEditedMigrations, safetyGate, stagingGate, unknownAppliedMigrations } from './preflight';
-import { recoverFailedMigrations } from './recover-failed';
+import { recoverEarlierRuns } from './recover';
 import { runDowns } from './run-downs';
 
 export interface DeployInput {
@@ -92,14 +92,14 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   if (unknown.length) warnings.push(`applied to the database but not in the migrations folder: ${unknown.join(', ')}`);
   const failedBefore = state.failed.map((row) => row.migration_name);
   // A failed row keeps its migration out of `applied`: it comes back as pending once recovered.
-  const pending = pendingMigrations(history, state);
-  const lint = safetyGate(input.project, history, pending);
-  if (input.requireDeployedTo) stagingGate(pending, input.requireDeployedTo);
+  const planned = pendingMigrations(history, state);
+  const lint = safetyGate(input.project, history, planned);
+  if (input.requireDeployedTo) stagingGate(planned, input.requireDeployedTo);
   const plan: DeployPlan = {
     database: target.label,
     environment: input.environment,
     recover: failedBefore.map((name) => `${name} failed or was interrupted earlier: made harmless first`),
-    pending: pending.map((migration) => plannedMigration(migration, lint.find((linted) => linted.name === migration.name))),
+    pending: planned.map((migration) => plannedMigration(migration, lint.find((linted) => linted.name === migration.name))),
     backup: `${target.backupExtension === '.dump' ? 'pg_dump -Fc, checked with pg_restore --list' : 'a copy of the data folder, opened to check it'}, into ${path.relative(input.workspaceRoot, input.backupDir) || '.'} (newest ${input.backupRetention} kept)`,
     healthCheck: input.healthCheck && (input.healthCheck.url ? `GET ${input.healthCheck.url} must answer 2xx` : `\`${input.healthCheck.command}\` must exit 0`),
   };
@@ -109,14 +109,22 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   }
 
   const events = await EventLog.open(() => target.database, { runId, environment: input.environment, workspaceRoot: input.workspaceRoot }, log);
-  await events.record('deploy_started', { migrations: pending.map((migration) => migration.name) });
+  await events.record('deploy_started', { migrations: planned.map((migration) => migration.name) });
   const fail = async (error: unknown): Promise<never> => {
     await events.record('deploy_failed', { error: (error as Error).message, durationMs: Date.now() - started });
     throw error;
   };
 
-  for (const recovery of await recoverFailedMigrations(target.database, history, state.failed, input.project).catch(fail)) {
-    await events.record('recovered', { migrations: [recovery.migration], details: { how: recovery.how } });
+  await recoverEarlierRuns({ target, history, project: input.project, events }).catch(fail);
+  // What the recoveries undid is pending again, and goes through the gates like the rest.
+  const pending = pendingMigrations(history, await readAppliedState(target.database));
+  if (pending.length !== planned.length) {
+    await Promise.resolve()
+      .then(() => {
+        safetyGate(input.project, history, pending);
+        if (input.requireDeployedTo) stagingGate(pending, input.requireDeployedTo);
+      })
+      .catch(fail);
   }
   const drift = await checkDrift(input, warnings).catch(fail);
   if (drift && !input.allowDrift) {
@@ -138,7 +146,8 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   const backup = await takeBackup(input, runId).catch(fail);
   // What a restore of the embedded database's copy forgets, and must be written again.
   const eventsSinceBackup = events.events.length;
-  await events.record('backup_taken', { details: { ...backup } });
+  // With the state before, so that a run taking over after a crash can prove its rollback too.
+  await events.record('backup_taken', { details: { ...backup, before } });
 
   const applied: MigrationFolder[] = [];
   try {

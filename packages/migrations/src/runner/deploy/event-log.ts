@@ -19,7 +19,7 @@ export class EventLog {
   private constructor(
     private readonly database: () => Database,
     private readonly base: Pick<DeployEvent, 'runId' | 'environment' | 'gitCommit' | 'host'>,
-    private readonly log: (line: string) => void,
+    readonly log: (line: string) => void,
   ) {}
 
   static async open(database: () => Database, base: { runId: string; environment: string; workspaceRoot: string }, log: (line: string) => void): Promise<EventLog> {
@@ -32,6 +32,15 @@ export class EventLog {
     this.events.push(event);
     this.log(`event ${kind}${event.migrations.length ? ` ${event.migrations.join(', ')}` : ''}${event.error ? `: ${event.error}` : ''}`);
     await this.write(event);
+  }
+
+  get runId(): string {
+    return this.base.runId;
+  }
+
+  /** The last word of an earlier run this one took over (it was interrupted), under that run's id. */
+  async closeEarlierRun(runId: string, kind: 'rollback_finished' | 'superseded'): Promise<void> {
+    await this.write({ ...this.base, runId, kind, migrations: [], details: { by: this.base.runId } });
   }
 
   /** Write this run's events from `since` on again, into a database restored from a copy taken before them (the embedded one). */
