@@ -16,6 +16,8 @@ export interface MigrationTestResult {
   /** Time to apply the migration, in milliseconds. */
   ms: number;
   down: DownStatus;
+  /** The SHA-256 of the down.sql this run tested: a later rollback knows whether it runs the same one. */
+  downChecksum?: string;
   /** For `failed`: the error, or the objects that differ. For `irreversible`: the reason. */
   downDetails: string[];
   integrity: {

@@ -1,5 +1,6 @@
 import { compareFingerprints, isSameSchema, type SchemaFingerprint } from '../core/fingerprint';
 import { emptyIntent, type MigrationIntent, readMigrationIntent } from '../core/migration-intent';
+import { migrationChecksum } from '../core/migration-folders';
 import { checkRowIntegrity, describeViolation, type CascadeMap } from '../core/row-integrity';
 import type { SchemaFile } from '../core/schema-compat';
 import { analyzeHistory, type Finding } from '../core/safety/analyze';
@@ -237,6 +238,7 @@ function pendingResult(migration: MigrationFolder, integrity: MigrationTestResul
     applied: false,
     ms: 0,
     down: migration.down ? 'not-run' : 'missing',
+    downChecksum: migration.down && migrationChecksum(migration.down.sql),
     downDetails: migration.down?.kind === 'irreversible' ? [migration.down.reason] : [],
     integrity,
     findings: [],

@@ -6,12 +6,13 @@ import { readDatabaseState } from '../../runner/deploy/data-state';
 import { SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
 import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
+import migrateRollbackExecutor from '../rollback/executor';
 import migrateDeployExecutor from './executor';
 
 const MIGRATIONS = 'apps/billing/prisma/migrations';
 
-/** migrate-deploy with no database URL: the venture's embedded database, in a data folder under the project. */
-describe('migrate-deploy on the embedded database', () => {
+/** migrate-deploy and migrate-rollback with no database URL: the venture's embedded database, in a data folder under the project. */
+describe('migrate-deploy and migrate-rollback on the embedded database', () => {
   let workspace: TemporaryProject;
   const saved = { ...process.env };
   const dataDir = () => path.join(workspace.dir, 'apps/billing/.forge/pglite');
@@ -61,5 +62,23 @@ describe('migrate-deploy on the embedded database', () => {
     expect(await withDatabase(readDatabaseState)).toEqual(before);
     const kinds = await withDatabase((database) => database.query<{ kind: string }>('SELECT kind FROM forge_migrations.events ORDER BY id'));
     expect(kinds.map((row) => row.kind).slice(-7)).toEqual(['deploy_started', 'backup_taken', 'migration_applied', 'deploy_failed', 'rollback_started', 'restored', 'rollback_finished']);
+  });
+
+  it('rolls back by a down, then restores the deploy\'s data-folder copy with --fromBackup', async () => {
+    expect(await run()).toEqual({ success: true });
+    const deployBackup = latestReport().backup.file;
+    await withDatabase((database) => database.executeScript(`INSERT INTO "Customer" ("email", "name") VALUES ('a@example.com', 'A');`));
+    const rollback = (options: Record<string, unknown>) => migrateRollbackExecutor({ lockTimeout: 5, yes: true, ...options }, executorContext(workspace.dir, 'billing', 'apps/billing'));
+
+    expect(await rollback({ steps: 1 })).toEqual({ success: true });
+    const applied = () => withDatabase((database) => database.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY 1'));
+    expect((await applied()).map((row) => row.migration_name)).not.toContain('20240415090000_invoice_audit_trigger');
+
+    expect(await rollback({ fromBackup: deployBackup })).toEqual({ success: true });
+    // The first deploy's copy is of the empty database.
+    expect(await withDatabase((database) => database.query("SELECT to_regclass('_prisma_migrations') AS migrations, to_regclass('\"Customer\"') AS customer"))).toEqual([{ migrations: null, customer: null }]);
+    const kinds = await withDatabase((database) => database.query<{ kind: string }>('SELECT kind FROM forge_migrations.events ORDER BY id'));
+    // The copy predates the rollbacks' events: the restoring run writes its own again.
+    expect(kinds.map((row) => row.kind).slice(-4)).toEqual(['rollback_started', 'backup_taken', 'restored', 'rollback_finished']);
   });
 });

@@ -8,10 +8,7 @@ import pg from 'pg';
 import { createServerDatabase } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
 import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
-import { readDatabaseState } from '../../runner/deploy/data-state';
-import { PgDatabase } from '../../db/pg-database';
-import { applyPendingMigrations } from '../../runner/apply-migrations';
-import { readMigrationHistory } from '../../store/migration-store';
+import { seedBillingDatabase, serverRows, serverState } from '../../test-support/server-queries';
 import migrateDeployExecutor from './executor';
 
 const MIGRATIONS = 'apps/billing/prisma/migrations';
@@ -27,23 +24,8 @@ describe('migrate-deploy on PostgreSQL', () => {
   const saved = { ...process.env };
 
   const run = (options: Record<string, unknown> = {}) => migrateDeployExecutor({ lockTimeout: 5, ...options }, { ...executorContext(workspace.dir, 'billing', 'apps/billing'), targetName: 'migrate-deploy' });
-  const sql = async <T = Record<string, unknown>>(text: string): Promise<T[]> => {
-    const client = new pg.Client(database.url);
-    await client.connect();
-    try {
-      return (await client.query(text)).rows as T[];
-    } finally {
-      await client.end();
-    }
-  };
-  const state = async () => {
-    const db = await PgDatabase.connect({ url: database.url, source: 'spec' });
-    try {
-      return await readDatabaseState(db);
-    } finally {
-      await db.close();
-    }
-  };
+  const sql = <T = Record<string, unknown>>(text: string) => serverRows<T>(database.url, text);
+  const state = () => serverState(database.url);
   const reportFiles = () => {
     const dir = path.join(workspace.dir, 'reports/migrate-deploy/apps/billing');
     return existsSync(dir) ? readdirSync(dir).map((name) => path.join(dir, name)) : [];
@@ -63,20 +45,6 @@ describe('migrate-deploy on PostgreSQL', () => {
   });
   afterAll(() => new Promise((resolve) => webhookServer.close(resolve)));
 
-  async function seedLiveDatabase(): Promise<void> {
-    // The first two migrations are live (applied earlier), with data; the last three are the deploy under test.
-    const history = readMigrationHistory(path.join(workspace.dir, MIGRATIONS));
-    const db = await PgDatabase.connect({ url: database.url, source: 'spec' });
-    try {
-      await applyPendingMigrations(db, history.migrations.filter((migration) => !LATER.includes(migration.name)));
-      await db.executeScript(`
-        INSERT INTO "Customer" ("email", "name") SELECT 'c' || g || '@example.com', 'Customer ' || g FROM generate_series(1, 50) g;
-        INSERT INTO "Invoice" ("customerId", "amountCents", "status") SELECT 1 + g % 50, g * 100, 'SENT' FROM generate_series(1, 200) g;`);
-    } finally {
-      await db.close();
-    }
-  }
-
   beforeEach(async () => {
     workspace = temporaryDir('forge-deploy-');
     cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps/billing'), { recursive: true });
@@ -86,7 +54,8 @@ describe('migrate-deploy on PostgreSQL', () => {
     output = [];
     hooks = [];
     for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
-    await seedLiveDatabase();
+    // The first two migrations are live (applied earlier), with data; the last three are the deploy under test.
+    await seedBillingDatabase(database.url, path.join(workspace.dir, MIGRATIONS), LATER);
   });
   afterEach(async () => {
     jest.restoreAllMocks();

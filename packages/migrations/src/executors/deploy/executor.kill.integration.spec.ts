@@ -13,7 +13,7 @@ import migrateDeployExecutor from './executor';
 
 const MIGRATIONS = 'apps/billing/prisma/migrations';
 const [M1, M2, M3] = ['20240310083000_invoice_currency', '20240402100000_rename_amount_to_total', '20240415090000_invoice_audit_trigger'];
-const CHILD = path.join(__dirname, '../../test-support/deploy-child.ts');
+const CHILD = path.join(__dirname, '../../test-support/executor-child.ts');
 
 /**
  * The deploy process killed with SIGKILL at many points (before the lock, during the backup,
@@ -72,7 +72,7 @@ describe('migrate-deploy killed with SIGKILL', () => {
   /** Run the deploy in a child process and SIGKILL it `delayMs` after it prints a line matching `at`. */
   function deployKilledAt(at: RegExp, delayMs: number): Promise<{ killed: boolean; output: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD, workspace.dir, JSON.stringify({ lockTimeout: 30 })], {
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD, 'deploy', workspace.dir, JSON.stringify({ lockTimeout: 30 })], {
         cwd: REPO_ROOT,
         env: { ...process.env, FORCE_COLOR: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EMPTY_USER_SCHEMAS } from '../../core/deploy/restore-sql';
 import { ForgeError } from '../../core/errors';
@@ -27,7 +27,7 @@ export interface PgServer {
 }
 
 /**
- * `pg_dump -Fc` of everything but the plugin's own schema, written under a temporary name and
+ * `pg_dump -Fc` (compression level 1) of everything but the plugin's own schema, written under a temporary name and
  * kept only once `pg_restore --list` reads it back whole; then its SHA-256 and size.
  */
 export async function dumpDatabase(server: PgServer, file: string): Promise<BackupRecord> {
@@ -36,7 +36,9 @@ export async function dumpDatabase(server: PgServer, file: string): Promise<Back
   await mkdir(path.dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   try {
-    await run(pgDump, ['--format=custom', `--exclude-schema=${FORGE_SCHEMA}`, `--file=${partial}`], server, 'pg_dump');
+    // Compression level 1: a backup stands between the operator and the change, and level 1
+    // writes about twice as fast as the default for a few percent more bytes.
+    await run(pgDump, ['--format=custom', '--compress=1', `--exclude-schema=${FORGE_SCHEMA}`, `--file=${partial}`], server, 'pg_dump');
     await run(pgRestore, ['--list', partial], server, 'pg_restore --list');
     await rename(partial, file);
   } catch (error) {
@@ -48,33 +50,23 @@ export async function dumpDatabase(server: PgServer, file: string): Promise<Back
 
 /**
  * Put the database back as the dump holds it, in one transaction: the user schemas emptied, then
- * the dump's SQL, run by `psql --single-transaction` from files written whole beforehand, so that
- * psql never sees half an input (were this process killed, psql would still finish or fail as
- * one transaction). Any error leaves the database as it was before the restore.
+ * the dump's SQL streamed from `pg_restore` into `psql`. The COMMIT comes only after pg_restore
+ * has written the whole script, so a pipeline cut short (pg_restore killed or failing) ends with
+ * the transaction open and rolled back; were this process killed, the pipeline still finishes or
+ * fails as one transaction. Any error leaves the database as it was before the restore.
  */
 export async function restoreDump(server: PgServer, record: BackupRecord): Promise<void> {
   await verifyChecksum(record);
   const pgRestore = findPgTool('pg_restore', server.major, server.pgBinDir);
   const psql = findPgTool('psql', server.major, server.pgBinDir);
-  // Beside the backup: its disk is the one known to have room for it.
-  const work = await mkdtemp(path.join(path.dirname(record.file), '.restore-'));
-  try {
-    const prelude = path.join(work, 'empty-user-schemas.sql');
-    const script = path.join(work, 'restore.sql');
-    await writeFile(prelude, EMPTY_USER_SCHEMAS);
-    const written = await exited(spawn(pgRestore, [`--file=${script}`, record.file], { env: libpqEnvironment(server.url), stdio: ['ignore', 'ignore', 'pipe'] }));
-    if (written.code !== 0) throw restoreFailed(record, `pg_restore: ${written.stderr}`, server);
-    const loaded = await exited(
-      spawn(psql, ['--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', '--single-transaction', `--file=${prelude}`, `--file=${script}`], {
-        env: libpqEnvironment(server.url),
-        stdio: ['ignore', 'ignore', 'pipe'],
-      }),
-    );
-    if (loaded.code !== 0) throw restoreFailed(record, `psql: ${loaded.stderr}`, server);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  const pipeline = `{ printf 'BEGIN;\\n%s\\n' "$4" && "$1" --file=- "$2" && printf 'COMMIT;\\n\\\\echo ${COMMITTED}\\n'; } | "$3" --no-psqlrc --quiet --set=ON_ERROR_STOP=1`;
+  const loaded = await exited(
+    spawn('sh', ['-c', pipeline, 'restore', pgRestore, record.file, psql, EMPTY_USER_SCHEMAS], { env: libpqEnvironment(server.url), stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+  if (loaded.code !== 0 || !loaded.stdout.includes(COMMITTED)) throw restoreFailed(record, loaded.stderr || `psql exited with ${loaded.code}`, server);
 }
+
+const COMMITTED = 'forge-restore-committed';
 
 export async function verifyChecksum(record: BackupRecord): Promise<void> {
   let actual: string;
@@ -88,12 +80,13 @@ export async function verifyChecksum(record: BackupRecord): Promise<void> {
   }
 }
 
-/** Keep the newest `keep` backups of a prefix in the folder (names sort by time), and no leftover partial files. */
+/** Keep the newest `keep` backups of a prefix in the folder (names sort by time) with their checksum files, and no leftover partial files. */
 export async function pruneBackups(dir: string, prefix: string, keep: number): Promise<string[]> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix));
   const partial = names.filter((name) => name.endsWith('.partial'));
-  const complete = names.filter((name) => !name.endsWith('.partial')).sort();
-  const removed = [...partial, ...complete.slice(0, Math.max(0, complete.length - keep))];
+  const complete = names.filter((name) => !name.endsWith('.partial') && !name.endsWith('.sha256')).sort();
+  const old = complete.slice(0, Math.max(0, complete.length - keep));
+  const removed = [...partial, ...old, ...old.map((name) => `${name}.sha256`).filter((name) => names.includes(name))];
   await Promise.all(removed.map((name) => rm(path.join(dir, name), { force: true })));
   return removed;
 }
@@ -120,12 +113,13 @@ async function run(command: string, args: string[], server: PgServer, what: stri
   );
 }
 
-function exited(child: ReturnType<typeof spawn>): Promise<{ code: number; stderr: string }> {
+function exited(child: ReturnType<typeof spawn>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    let stderr = '';
+    let [stdout, stderr] = ['', ''];
+    child.stdout?.on('data', (chunk) => (stdout += String(chunk)));
     child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
 

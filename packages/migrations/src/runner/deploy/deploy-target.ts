@@ -21,6 +21,11 @@ export interface TargetOptions {
   pgBinDir?: string;
   /** How long to wait for another deploy to finish. */
   lockTimeoutMs: number;
+  /**
+   * False to read a server without the deploy lock (status); the embedded database is always
+   * locked: two processes must never open its data folder.
+   */
+  lock?: boolean;
 }
 
 /**
@@ -33,6 +38,8 @@ export interface DeployTarget {
   readonly label: string;
   /** `PostgreSQL 15.4`, or PGlite's. */
   serverVersion(): Promise<string>;
+  /** Whether another session holds the deploy lock: a deploy or rollback is running. */
+  deployRunning(): Promise<boolean>;
   backup(file: string): Promise<BackupRecord>;
   /** The file extension of this target's backups. */
   readonly backupExtension: string;
@@ -49,7 +56,7 @@ class PgTarget implements DeployTarget {
 
   private constructor(
     readonly database: PgDatabase,
-    private readonly lockClient: pg.Client,
+    private readonly lockClient: pg.Client | undefined,
     private readonly server: PgServer,
   ) {}
 
@@ -59,18 +66,20 @@ class PgTarget implements DeployTarget {
 
   static async open(options: TargetOptions & { url: string }): Promise<PgTarget> {
     const database = await PgDatabase.connect({ url: options.url, source: options.urlEnv });
-    const lockClient = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 10_000 });
+    const lockClient = options.lock === false ? undefined : new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 10_000 });
     try {
-      await lockClient.connect();
-      await waitForLock(
-        async () => (await lockClient.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${DEPLOY_LOCK_ID}) AS locked`)).rows[0].locked,
-        options.lockTimeoutMs,
-        database.label,
-      );
+      if (lockClient) {
+        await lockClient.connect();
+        await waitForLock(
+          async () => (await lockClient.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${DEPLOY_LOCK_ID}) AS locked`)).rows[0].locked,
+          options.lockTimeoutMs,
+          database.label,
+        );
+      }
       const [{ version }] = await database.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
       return new PgTarget(database, lockClient, { url: options.url, source: options.urlEnv, major: Math.floor(Number(version) / 10000), pgBinDir: options.pgBinDir });
     } catch (error) {
-      await lockClient.end().catch(() => undefined);
+      await lockClient?.end().catch(() => undefined);
       await database.close();
       throw error;
     }
@@ -79,6 +88,13 @@ class PgTarget implements DeployTarget {
   async serverVersion(): Promise<string> {
     const [{ version }] = await this.database.query<{ version: string }>("SELECT current_setting('server_version') AS version");
     return `PostgreSQL ${version}`;
+  }
+
+  async deployRunning(): Promise<boolean> {
+    const [{ held }] = await this.database.query<{ held: boolean }>(
+      `SELECT count(*) > 0 AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = ${DEPLOY_LOCK_ID} AND objsubid = 1 AND granted AND pid <> pg_backend_pid()`,
+    );
+    return held && !this.lockClient;
   }
 
   backup(file: string): Promise<BackupRecord> {
@@ -91,7 +107,7 @@ class PgTarget implements DeployTarget {
 
   async close(): Promise<void> {
     // Ending the session releases the advisory lock, as a crash would.
-    await this.lockClient.end().catch(() => undefined);
+    await this.lockClient?.end().catch(() => undefined);
     await this.database.close();
   }
 }
@@ -144,6 +160,11 @@ class PgliteTarget implements DeployTarget {
   async serverVersion(): Promise<string> {
     const [{ version }] = await this.current.query<{ version: string }>("SELECT current_setting('server_version') AS version");
     return `PGlite (PostgreSQL ${version})`;
+  }
+
+  /** This process holds the data folder's lock: nothing else can be running on it. */
+  async deployRunning(): Promise<boolean> {
+    return false;
   }
 
   async backup(file: string): Promise<BackupRecord> {

@@ -4,6 +4,7 @@ import { type DeployPlan, plannedMigration, renderPlan } from '../../core/deploy
 import { MARK_ROLLED_BACK } from '../../core/sql/prisma-migrations-table';
 import { EVENTS_EXIST, EVENTS_TABLE } from '../../core/deploy/events';
 import { ForgeError } from '../../core/errors';
+import { schemaVersions, versionOf } from '../../core/schema-version';
 import type { SchemaFile } from '../../core/schema-compat';
 import { MigrationEngine } from '../../engine/migration-engine';
 import type { MigrationFolder, MigrationHistory } from '../../store/migration-store';
@@ -15,9 +16,10 @@ import { type DatabaseState, readDatabaseState, stateDifferences } from './data-
 import type { DeployTarget } from './deploy-target';
 import { EventLog, type RecordedEvent } from './event-log';
 import { type HealthCheck, runHealthCheck } from './health-check';
-import { liveDrift, pendingMigrations, refuseEditedMigrations, safetyGate, stagingGate, unknownAppliedMigrations } from './preflight';
+import { measureDrift, pendingMigrations, refuseEditedMigrations, safetyGate, stagingGate, unknownAppliedMigrations } from './preflight';
 import { recoverEarlierRuns } from './recover';
 import { runDowns } from './run-downs';
+import { stateAndBackup } from './take-backup';
 
 export interface DeployInput {
   project: string;
@@ -126,12 +128,13 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       })
       .catch(fail);
   }
-  const drift = await checkDrift(input, warnings).catch(fail);
-  if (drift && !input.allowDrift) {
+  const drift = await measureDrift(target.database, history, input.schema, input.configDir).catch(fail);
+  if (drift.error) warnings.push(`drift was not checked: ${drift.error}`);
+  if (drift.sql && !input.allowDrift) {
     await fail(
       new ForgeError(
         'DEPLOY_FAILED',
-        `The live database differs from what its applied migrations make (drift), so nothing was applied. This SQL would bring the migrations to it:\n${drift}`,
+        `The live database differs from what its applied migrations make (drift), so nothing was applied. This SQL would bring the migrations to it:\n${drift.sql}`,
         'Find who changed the database by hand; capture the change in a migration, or undo it. --allowDrift deploys anyway.',
       ),
     );
@@ -142,12 +145,12 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     return result({ ok: true, status: 'up-to-date', plan }, events.events);
   }
 
-  const before = await readDatabaseState(target.database);
-  const backup = await takeBackup(input, runId).catch(fail);
+  const [before, backup] = await stateAndBackup(target, input, runId).catch(fail);
   // What a restore of the embedded database's copy forgets, and must be written again.
   const eventsSinceBackup = events.events.length;
   // With the state before, so that a run taking over after a crash can prove its rollback too.
-  await events.record('backup_taken', { details: { ...backup, before } });
+  const appliedBefore = [...(await readAppliedState(target.database)).applied.keys()];
+  await events.record('backup_taken', { details: { ...backup, before, applied: appliedBefore } });
 
   const applied: MigrationFolder[] = [];
   try {
@@ -176,23 +179,10 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       events.events,
     );
   }
-  await events.record('deploy_finished', { migrations: applied.map((migration) => migration.name), durationMs: Date.now() - started, details: { status: 'deployed' } });
+  const version = versionOf(schemaVersions(history.migrations), (await readAppliedState(target.database)).applied);
+  await events.record('deploy_finished', { migrations: applied.map((migration) => migration.name), durationMs: Date.now() - started, details: { status: 'deployed', version } });
   await pruneBackups(input.backupDir, `${input.project}-`, input.backupRetention);
   return result({ ok: true, status: 'deployed', plan, backup, applied: applied.map((migration) => migration.name) }, events.events);
-}
-
-/** The drift SQL, or '' without drift; a drift check that cannot run is a warning, not a failure. */
-async function checkDrift(input: DeployInput, warnings: string[]): Promise<string> {
-  const engine = await MigrationEngine.start(input.target.database);
-  try {
-    const state = await readAppliedState(input.target.database);
-    return await liveDrift(engine, input.history, state, input.schema, input.configDir);
-  } catch (error) {
-    warnings.push(`drift was not checked: ${(error as Error).message}`);
-    return '';
-  } finally {
-    engine.dispose();
-  }
 }
 
 /** Migrations a deploy applied whose data step has not finished (the deploy was interrupted in it). */
@@ -214,13 +204,6 @@ async function runStep(input: DeployInput, events: EventLog, migration: Migratio
   input.log(`data step of ${migration.name}`);
   await runDataStep(input.target.database, migration.dataStep.file, migration.dataStep.source, { workspaceRoot: input.workspaceRoot, log: input.log });
   await events.record('data_step_finished', { migrations: [migration.name], durationMs: Date.now() - started });
-}
-
-async function takeBackup(input: DeployInput, runId: string): Promise<BackupRecord> {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const file = path.join(input.backupDir, `${input.project}-${stamp}-${runId.slice(0, 8)}${input.target.backupExtension}`);
-  input.log(`backup: ${path.relative(input.workspaceRoot, file)}`);
-  return input.target.backup(file);
 }
 
 /** Nothing pending or failed, and the live schema is what schema.prisma describes. */

@@ -1,10 +1,11 @@
 import { ForgeError } from '../../core/errors';
 import { lintHistory, type LintedMigration } from '../../core/lint/lint-report';
 import type { SchemaFile } from '../../core/schema-compat';
-import type { MigrationEngine } from '../../engine/migration-engine';
+import type { Database } from '../../db/database';
+import { MigrationEngine } from '../../engine/migration-engine';
 import { toEngineMigrationList } from '../../engine/migration-list';
 import type { MigrationFolder, MigrationHistory } from '../../store/migration-store';
-import type { AppliedState } from './applied-state';
+import { type AppliedState, readAppliedState } from './applied-state';
 
 /** Refuse a history whose applied migrations were edited since: by name, with what to do. */
 export function refuseEditedMigrations(history: MigrationHistory, state: AppliedState, where: string): void {
@@ -39,6 +40,21 @@ export async function liveDrift(engine: MigrationEngine, history: MigrationHisto
   const applied = history.migrations.filter((migration) => state.applied.has(migration.name));
   const from = applied.length ? { kind: 'migrations' as const, list: toEngineMigrationList(history, applied) } : { kind: 'empty' as const };
   return engine.diff(from, { kind: 'database', files: schema, configDir });
+}
+
+/**
+ * The drift of a live database, with Prisma's engine: the SQL that would close it ('' without
+ * drift), or why it could not be checked.
+ */
+export async function measureDrift(database: Database, history: MigrationHistory, schema: SchemaFile[], configDir: string): Promise<{ sql: string; error?: string }> {
+  const engine = await MigrationEngine.start(database);
+  try {
+    return { sql: await liveDrift(engine, history, await readAppliedState(database), schema, configDir) };
+  } catch (error) {
+    return { sql: '', error: (error as Error).message };
+  } finally {
+    engine.dispose();
+  }
 }
 
 /** The safety gate: pending migrations with destructive findings neither waived nor approved, or SQL that does not parse. */

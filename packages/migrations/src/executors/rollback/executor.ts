@@ -1,0 +1,85 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import type { RollbackSelector } from '../../core/deploy/rollback-plan';
+import { describeError, ForgeError } from '../../core/errors';
+import type { TestReport } from '../../core/test-report';
+import { rollback, type RollbackResult } from '../../runner/deploy/rollback';
+import { DatabaseRun } from '../shared/database-run';
+import type { RollbackExecutorOptions } from './schema';
+
+/** `migrate-rollback`: see runner/deploy/rollback.ts; this reads the options, asks, and writes the reports. */
+export default async function migrateRollbackExecutor(options: RollbackExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const run = new DatabaseRun('migrate-rollback', options, context);
+  const { project, log } = run;
+  let result: RollbackResult | undefined;
+  let refusal: string | undefined;
+  try {
+    const selector = selectorOf(options);
+    const { history } = await run.readProject();
+    log(`migrate-rollback ${project} (${run.environment}) on ${run.where}`);
+    const target = await run.openTarget(history);
+    try {
+      result = await rollback({
+        project,
+        workspaceRoot: context.root,
+        environment: run.environment,
+        target,
+        history,
+        backupDir: run.resolve(options.backupDir ?? '.forge/backups/{projectRoot}'),
+        backupRetention: options.backupRetention ?? 10,
+        selector,
+        fromBackup: options.fromBackup,
+        testReport: readTestReport(run.resolve(options.testReport ?? 'reports/migrate-test/{projectRoot}/report.json')),
+        confirm: (impact) => confirm(impact, options.yes ?? false, run),
+        log,
+      });
+    } finally {
+      await target.close();
+    }
+  } catch (error) {
+    refusal = describeError(error);
+    log(`migrate-rollback ${project}: ${refusal}`);
+  }
+
+  const status = result?.status ?? 'refused';
+  log(`migrate-rollback ${project}: ${status}${result?.rolledBack.length ? ` (${result.rolledBack.join(', ')})` : ''}`);
+  if (status === 'declined') return { success: false };
+  const report = await run.finish(options.reportDir ?? 'reports/migrate-rollback/{projectRoot}', result, refusal, {
+    command: 'migrate-rollback',
+    status,
+    impact: result?.impact,
+    version: result?.version,
+  });
+  return { success: report.ok };
+}
+
+function selectorOf(options: RollbackExecutorOptions): RollbackSelector | undefined {
+  const given = [options.steps !== undefined && '--steps', options.to !== undefined && '--to', options.toVersion !== undefined && '--toVersion', options.fromBackup !== undefined && '--fromBackup'].filter(Boolean);
+  if (given.length > 1) throw new ForgeError('ROLLBACK_REFUSED', `${given.join(' and ')} were both given: nothing was rolled back.`, 'Give one of --steps, --to, --toVersion or --fromBackup.');
+  if (options.to !== undefined) return { to: options.to };
+  if (options.toVersion !== undefined) return { toVersion: String(options.toVersion) };
+  return options.fromBackup === undefined ? { steps: options.steps ?? 1 } : undefined;
+}
+
+function readTestReport(file: string): TestReport | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as TestReport;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Print the impact; then --yes, a yes typed at the terminal, or a refusal when there is no terminal to ask. */
+async function confirm(impact: string[], yes: boolean, run: DatabaseRun): Promise<boolean> {
+  for (const line of impact) run.log(line);
+  if (yes) return true;
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new ForgeError('ROLLBACK_REFUSED', 'A rollback needs a confirmation, and there is no terminal to ask: nothing was rolled back.', 'Read the impact above, then run again with --yes.');
+  }
+  const { default: ask } = await import('@inquirer/confirm');
+  const answer = await ask({ message: `Roll back ${run.project} on ${run.where}?`, default: false });
+  run.log(`confirmation: ${answer ? 'yes' : 'no'}`);
+  if (!answer) logger.info('Nothing was rolled back.');
+  return answer;
+}

@@ -1,0 +1,158 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '@nx/devkit';
+import path from 'node:path';
+import { type DeployReport, deployMarkdown, webhookPayload } from '../../core/deploy/report';
+import { redact } from '../../core/redact';
+import { createdExtensions } from '../../core/sql/extensions';
+import { loadSqlParser } from '../../core/sql/parser';
+import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
+import type { BackupRecord } from '../../runner/deploy/backup';
+import { openDeployTarget, type DeployTarget } from '../../runner/deploy/deploy-target';
+import type { RecordedEvent } from '../../runner/deploy/event-log';
+import { postWebhook } from '../../runner/deploy/webhook';
+import { type MigrationHistory, readMigrationHistory } from '../../store/migration-store';
+import { type PrismaLayout, resolvePrismaLayout } from '../../store/project-layout';
+import { reportPath, writeReport } from './report-files';
+
+/** The options every command on a venture's live database shares: deploy, rollback, status. */
+export interface DatabaseOptions {
+  urlEnv?: string;
+  environment?: string;
+  dataDir?: string;
+  lockTimeout?: number;
+  pgBinDir?: string;
+  webhookEnv?: string;
+}
+
+/**
+ * One run of a command on a venture's database: the URL from the environment variable the options
+ * name (never printed), or the embedded database; a log that redacts every secret; the project's
+ * migrations; the database opened under the deploy lock.
+ */
+export class DatabaseRun {
+  readonly project: string;
+  readonly projectRoot: string;
+  readonly environment: string;
+  readonly urlEnv: string;
+  readonly url: string | undefined;
+  readonly webhook: string | undefined;
+  readonly secrets: string[];
+  readonly logLines: string[] = [];
+  readonly startedAt = new Date();
+
+  constructor(
+    readonly command: string,
+    private readonly options: DatabaseOptions,
+    readonly context: ExecutorContext,
+  ) {
+    this.project = context.projectName ?? '';
+    this.projectRoot = context.projectsConfigurations?.projects[this.project]?.root ?? '.';
+    this.urlEnv = options.urlEnv ?? 'DATABASE_URL';
+    this.url = process.env[this.urlEnv] || undefined;
+    this.webhook = process.env[options.webhookEnv ?? 'MIGRATIONS_WEBHOOK_URL'] || undefined;
+    this.secrets = [this.url, safePassword(this.url), this.webhook].filter((secret): secret is string => Boolean(secret));
+    this.environment = options.environment ?? context.configurationName ?? 'default';
+  }
+
+  /** Where the run works, for messages: never the URL itself. */
+  get where(): string {
+    return this.url ? `the database in ${this.urlEnv}` : 'the embedded database';
+  }
+
+  log = (line: string): void => {
+    const safe = this.redact(line);
+    this.logLines.push(`${new Date().toISOString()} ${safe}`);
+    logger.info(safe);
+  };
+
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
+  /** An option's path (with `{projectRoot}` and friends), absolute. */
+  resolve(file: string): string {
+    return reportPath(this.context.root, file, this.projectRoot, this.project);
+  }
+
+  async readProject(): Promise<{ layout: PrismaLayout; history: MigrationHistory }> {
+    await loadSqlParser();
+    const layout = await resolvePrismaLayout(path.resolve(this.context.root, this.projectRoot));
+    return { layout, history: readMigrationHistory(layout.migrationsDir) };
+  }
+
+  openTarget(history: MigrationHistory, how: { lock?: boolean } = {}): Promise<DeployTarget> {
+    return openDeployTarget({
+      ...how,
+      url: this.url,
+      urlEnv: this.urlEnv,
+      dataDir: this.resolve(this.options.dataDir ?? '{projectRoot}/.forge/pglite'),
+      cacheDir: defaultSnapshotCacheDir(this.context.root),
+      extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
+      pgBinDir: this.options.pgBinDir,
+      lockTimeoutMs: (this.options.lockTimeout ?? 60) * 1000,
+    });
+  }
+
+  /**
+   * The report of a deploy or rollback that ran (`outcome`) or was refused before changing
+   * anything (`refusal`), written with `writeReports`.
+   */
+  async finish(reportDir: string, outcome: RunOutcome | undefined, refusal: string | undefined, fields: Pick<DeployReport, 'command' | 'status'> & Partial<DeployReport>): Promise<DeployReport> {
+    return this.writeReports(reportDir, {
+      ok: outcome?.ok ?? false,
+      runId: outcome?.runId ?? 'refused',
+      project: this.project,
+      environment: this.environment,
+      database: outcome?.database ?? this.where,
+      startedAt: this.startedAt.toISOString(),
+      durationMs: Date.now() - this.startedAt.getTime(),
+      applied: [],
+      rolledBack: outcome?.rolledBack ?? [],
+      restored: outcome?.restored ?? false,
+      backup: outcome?.backup && { file: path.relative(this.context.root, outcome.backup.file), sha256: outcome.backup.sha256, bytes: outcome.backup.bytes },
+      error: outcome?.error ?? refusal,
+      warnings: [],
+      events: (outcome?.events ?? []).map((event) => ({ at: event.at, kind: event.kind, migrations: event.migrations, durationMs: event.durationMs, error: event.error })),
+      ...fields,
+    });
+  }
+
+  /** The run's JSON and Markdown reports and log, in `reportDir`; the webhook when it failed. */
+  private async writeReports(reportDir: string, report: Omit<DeployReport, 'logFile'>): Promise<DeployReport> {
+    const stamp = this.startedAt.toISOString().replace(/[-:.]/g, '');
+    const id = report.runId === 'refused' ? `refused-${Date.now().toString(16)}` : report.runId.slice(0, 8);
+    const files = path.join(this.resolve(reportDir), `${stamp}-${id}`);
+    const full: DeployReport = { ...report, logFile: path.relative(this.context.root, `${files}.log`) };
+    writeReport(`${files}.json`, this.redact(`${JSON.stringify(full, null, 2)}\n`));
+    writeReport(`${files}.md`, this.redact(deployMarkdown(full)));
+    writeReport(`${files}.log`, `${this.logLines.join('\n')}\n`);
+    if (!full.ok && this.webhook) {
+      const failure = await postWebhook(this.webhook, JSON.parse(this.redact(JSON.stringify(webhookPayload(full, this.logLines.slice(-20))))));
+      if (failure) logger.warn(`${this.command} ${this.project}: ${this.redact(failure)}`);
+    }
+    return full;
+  }
+}
+
+/** What a deploy or rollback result gives its report. */
+export interface RunOutcome {
+  ok: boolean;
+  runId: string;
+  database: string;
+  rolledBack: string[];
+  restored: boolean;
+  backup?: BackupRecord;
+  error?: string;
+  events: RecordedEvent[];
+}
+
+/** The password of a URL, to redact it wherever it might appear on its own. */
+function safePassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password.length >= 4 ? password : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,53 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '@nx/devkit';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderStatus, type StatusReport } from '../../core/deploy/status-report';
+import { describeError } from '../../core/errors';
+import { makeSchemaCompatible } from '../../core/schema-compat';
+import { databaseVersionMarkdown, schemaVersions } from '../../core/schema-version';
+import { knownPreviewFeatures } from '../../engine/preview-features';
+import { readStatus } from '../../runner/deploy/status';
+import type { MigrationHistory } from '../../store/migration-store';
+import { DatabaseRun } from '../shared/database-run';
+import type { StatusExecutorOptions } from './schema';
+
+/** `migrate-status`: see runner/deploy/status.ts; text or --json, and --check for CI. */
+export default async function migrateStatusExecutor(options: StatusExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const run = new DatabaseRun('migrate-status', options, context);
+  let report: StatusReport;
+  try {
+    const { layout, history } = await run.readProject();
+    const wrote = options.versionFile !== '' && keepVersionFile(run, history, options.versionFile ?? '{projectRoot}/DATABASE_VERSION.md');
+    // On stderr with --json, so that stdout stays one JSON document.
+    if (wrote) (options.json ? logger.warn : logger.info)(`migrate-status ${run.project}: wrote ${wrote}`);
+    const target = await run.openTarget(history, { lock: false });
+    try {
+      report = await readStatus({
+        project: run.project,
+        environment: run.environment,
+        target,
+        history,
+        schema: makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures()).files,
+        configDir: layout.projectRoot,
+      });
+    } finally {
+      await target.close();
+    }
+  } catch (error) {
+    logger.error(run.redact(`migrate-status ${run.project}: ${describeError(error)}`));
+    return { success: false };
+  }
+  if (options.json) process.stdout.write(run.redact(`${JSON.stringify(report, null, 2)}\n`));
+  else for (const line of renderStatus(report)) logger.info(run.redact(line));
+  return { success: !options.check || report.ok };
+}
+
+/** DATABASE_VERSION.md follows the migrations folder: rewritten only when its content would change. */
+function keepVersionFile(run: DatabaseRun, history: MigrationHistory, option: string): string | undefined {
+  const file = run.resolve(option);
+  const content = databaseVersionMarkdown(run.project, schemaVersions(history.migrations));
+  if (existsSync(file) && readFileSync(file, 'utf8') === content) return undefined;
+  writeFileSync(file, content);
+  return path.relative(run.context.root, file);
+}

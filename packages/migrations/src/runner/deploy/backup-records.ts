@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { EVENTS_EXIST, EVENTS_TABLE } from '../../core/deploy/events';
+import type { SqlRunner } from '../../db/database';
+import type { BackupRecord } from './backup';
+import type { DatabaseState } from './data-state';
+
+/** A backup as the deploy history recorded it: with the state and the migrations it holds. */
+export interface RecordedBackup extends BackupRecord {
+  before?: DatabaseState;
+  applied?: string[];
+}
+
+/** The backups the deploy history recorded, newest first. */
+export async function recordedBackups(database: SqlRunner): Promise<RecordedBackup[]> {
+  const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
+  if (!exists) return [];
+  const rows = await database.query<{ details: RecordedBackup }>(`SELECT details FROM ${EVENTS_TABLE} WHERE kind = 'backup_taken' AND details IS NOT NULL ORDER BY id DESC`);
+  return rows.map((row) => row.details);
+}
+
+/** The record of a backup file, matched by its name (the file may have been copied elsewhere since). */
+export async function findBackupRecord(database: SqlRunner, file: string): Promise<RecordedBackup | undefined> {
+  return (await recordedBackups(database)).find((record) => path.basename(record.file) === path.basename(file));
+}
