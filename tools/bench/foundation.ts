@@ -18,21 +18,11 @@ import { applyPendingMigrations } from '../../packages/migrations/src/runner/app
 import { readMigrationHistory } from '../../packages/migrations/src/store/migration-store';
 import { E2eWorkspace } from '../../e2e/migrations-e2e/src/workspace';
 import { generateHistory } from './generate-history';
+import { resultTable, type Row } from './report';
 import { machine, median, ROUNDS, sideBySide } from './timing';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const HISTORY_LENGTH = 250;
-
-interface Row {
-  name: string;
-  ours: number;
-  peer: number;
-  peerName: string;
-  unit: 'ms';
-  /** Met when `ours` is within the target. */
-  target: string;
-  met: boolean;
-}
 
 async function main() {
   const url = process.env['TEST_DATABASE_URL'];
@@ -197,12 +187,7 @@ function renderReport(rows: Row[]): string {
     '',
     `Machine: ${machine()}.`,
     '',
-    '| measure | ours | peer | ratio | target | |',
-    '|---|---:|---:|---:|---|---|',
-    ...rows.map(
-      (row) =>
-        `| ${row.name} | ${Math.round(row.ours)} ms | ${Math.round(row.peer)} ms (${row.peerName}) | ${(row.ours / row.peer).toFixed(2)}× (${row.ours >= row.peer ? '+' : '−'}${Math.abs(Math.round(row.ours - row.peer))} ms) | ${row.target} | ${row.met ? 'met' : 'missed'} |`,
-    ),
+    ...resultTable(rows),
     '',
   ];
   return lines.join('\n');

@@ -19,6 +19,21 @@ export function sideBySide(ours: () => number, peer: () => number): { ours: numb
   return { ours: median(a), peer: median(b) };
 }
 
+/**
+ * The same for asynchronous measurements, each returning its own timed part, against one or more
+ * peers: each round runs every peer, then ours; the medians over `rounds` rounds.
+ */
+export async function sideBySideAsync(ours: () => Promise<number>, peers: Array<() => Promise<number>>, rounds = ROUNDS): Promise<{ ours: number; peers: number[] }> {
+  await ours();
+  const a: number[] = [];
+  const b: number[][] = peers.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, peer] of peers.entries()) b[i].push(await peer());
+    a.push(await ours());
+  }
+  return { ours: median(a), peers: b.map(median) };
+}
+
 export function machine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
 }

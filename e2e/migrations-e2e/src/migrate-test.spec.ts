@@ -152,4 +152,25 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(output.match(/down verified/g)).toHaveLength(5);
     expect(code).toBe(0);
   });
+
+  it('deploys v3 to its embedded database through Nx (migrate-test first), shows its status, and rolls back only when told yes', () => {
+    const offline = { DATABASE_URL: undefined, TEST_DATABASE_URL: undefined };
+    const deploy = workspace.nx(['run', 'v3:migrate-deploy', '--outputStyle=static'], offline);
+    expect(deploy.code).toBe(0);
+    expect(deploy.output).toMatch(/nx run v3:migrate-test[^]*nx run v3:migrate-deploy[^]*migrate-deploy v3: deployed/);
+    const status = workspace.nx(['run', 'v3:migrate-status', '--check', '--outputStyle=static'], offline);
+    expect(status.code).toBe(0);
+    expect(status.output).toMatch(/5 applied, 0 pending, 0 failed, 0 rolled back[^]*drift: none/);
+    expect(workspace.read('ventures/v3/DATABASE_VERSION.md')).toMatch(/^# v3: database schema version \d+\.\d+\.\d+/);
+
+    const unasked = workspace.nx(['run', 'v3:migrate-rollback', '--outputStyle=static'], offline);
+    expect(unasked.code).not.toBe(0);
+    expect(unasked.output).toMatch(/Rollback of [^]*there is no terminal to ask: nothing was rolled back/);
+    expect(workspace.nx(['run', 'v3:migrate-rollback', '--yes', '--outputStyle=static'], offline).code).toBe(0);
+    const after = workspace.nx(['run', 'v3:migrate-status', '--check', '--outputStyle=static'], offline);
+    expect(after.code).not.toBe(0);
+    expect(after.output).toMatch(/4 applied, 0 pending, 0 failed, 1 rolled back/);
+    // The embedded database and the backups stay out of git.
+    expect(workspace.git('status', '--porcelain')).not.toMatch(/\.forge/);
+  });
 });

@@ -56,6 +56,20 @@ describe('createNodes', () => {
     });
   });
 
+  it('gives deploy, rollback and status targets that are never cached; deploy runs migrate-test first unless configured not to', async () => {
+    write('apps/billing/project.json', '{"name":"billing"}');
+    write('apps/billing/prisma/schema.prisma', SCHEMA);
+    const targets = (await run(['apps/billing/prisma/schema.prisma']))[0][1].projects!['apps/billing'].targets!;
+    expect(targets['migrate-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false, dependsOn: ['migrate-test'] });
+    expect(targets['migrate-rollback']).toMatchObject({ executor: '@forge/migrations:rollback', cache: false, options: { testReport: 'reports/migrate-test/{projectRoot}/report.json' } });
+    expect(targets['migrate-status']).toMatchObject({ executor: '@forge/migrations:status', cache: false });
+
+    const renamed = (await run(['apps/billing/prisma/schema.prisma'], { deployDependsOnTest: false, deployTargetName: 'db-deploy', testTargetName: 'db-test', reportsDirectory: 'out/db' }))[0][1].projects!['apps/billing'].targets!;
+    expect(renamed['db-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false });
+    expect(renamed['db-deploy'].dependsOn).toBeUndefined();
+    expect(renamed['migrate-rollback'].options).toEqual({ testReport: 'out/db/{projectRoot}/report.json' });
+  });
+
   it('keys migrate-lint on the default branch nx.json names, and takes its name from options', async () => {
     write('apps/billing/project.json', '{"name":"billing"}');
     write('apps/billing/prisma/schema.prisma', SCHEMA);

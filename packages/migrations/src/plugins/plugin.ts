@@ -7,6 +7,7 @@ import { PLUGIN_PACKAGE, PLUGIN_VERSION } from '../package-info';
 import { PRISMA_CONFIG_CANDIDATES } from '../store/prisma-config';
 import { resolvePrismaLayout } from '../store/project-layout';
 import {
+  databaseTargets,
   migrateLintTarget,
   migrateTestTarget,
   type MigrationsPluginOptions,
@@ -21,7 +22,8 @@ export const PRISMA_FILES_GLOB = '**/{*.prisma,prisma.config.{ts,mts,cts,js,mjs,
 const CONFIG_FILES = [...PRISMA_CONFIG_CANDIDATES, 'package.json'];
 
 /**
- * Inferred tasks: every project that holds a Prisma schema gets `migrate-test` and `migrate-lint`. Finding a
+ * Inferred tasks: every project that holds a Prisma schema gets `migrate-test`, `migrate-lint`,
+ * `migrate-deploy`, `migrate-rollback` and `migrate-status`. Finding a
  * project's schema can mean loading its prisma.config.ts, so the result is cached per project,
  * keyed by the content of the files that decide it.
  */
@@ -48,6 +50,7 @@ export const createNodes: CreateNodes<MigrationsPluginOptions> = [
               targets: {
                 [options.testTargetName]: migrateTestTarget(inputs, versionInput, options),
                 [options.lintTargetName]: migrateLintTarget(inputs, versionInput, context.nxJsonConfiguration.defaultBase ?? 'main'),
+                ...databaseTargets(options),
               },
             },
           },

@@ -9,19 +9,24 @@ export interface MigrationsPluginOptions {
   lintTargetName?: string;
   /** Where reports go, under the workspace root; one folder per project root. */
   reportsDirectory?: string;
+  deployTargetName?: string;
+  rollbackTargetName?: string;
+  statusTargetName?: string;
+  /** Whether migrate-deploy runs the same project's migrate-test first. Default true. */
+  deployDependsOnTest?: boolean;
 }
 
-export interface NormalizedOptions {
-  testTargetName: string;
-  lintTargetName: string;
-  reportsDirectory: string;
-}
+export type NormalizedOptions = Required<MigrationsPluginOptions>;
 
 export function normalizeOptions(options: MigrationsPluginOptions | undefined): NormalizedOptions {
   return {
     testTargetName: options?.testTargetName ?? 'migrate-test',
     lintTargetName: options?.lintTargetName ?? 'migrate-lint',
     reportsDirectory: options?.reportsDirectory ?? 'reports/migrate-test',
+    deployTargetName: options?.deployTargetName ?? 'migrate-deploy',
+    rollbackTargetName: options?.rollbackTargetName ?? 'migrate-rollback',
+    statusTargetName: options?.statusTargetName ?? 'migrate-status',
+    deployDependsOnTest: options?.deployDependsOnTest ?? true,
   };
 }
 
@@ -100,6 +105,47 @@ export function migrateLintTarget(
       help: {
         command: 'npx nx run <project>:migrate-lint --help',
         example: { options: { format: 'sarif', outputFile: 'reports/migrate-lint/{projectRoot}/findings.sarif', onlyNew: true } },
+      },
+    },
+  };
+}
+
+/**
+ * `migrate-deploy`, `migrate-rollback` and `migrate-status`: never cached (their result is the
+ * live database's); deploy runs the same project's migrate-test first unless told not to.
+ * Rollback reads the migrate-test report to say whether each down was verified.
+ */
+export function databaseTargets(options: NormalizedOptions): Record<string, TargetConfiguration> {
+  const testReport = `${options.reportsDirectory}/{projectRoot}/report.json`;
+  const help = (target: string, example: Record<string, unknown>) => ({ command: `npx nx run <project>:${target} --help`, example: { options: example } });
+  return {
+    [options.deployTargetName]: {
+      executor: '@forge/migrations:deploy',
+      cache: false,
+      ...(options.deployDependsOnTest ? { dependsOn: [options.testTargetName] } : {}),
+      metadata: {
+        technologies: ['prisma', 'postgresql'],
+        description: 'Deploy the pending migrations to the database in DATABASE_URL (else the embedded one): lock, preflight, verified backup, apply, verify; automatic rollback on failure.',
+        help: help(options.deployTargetName, { urlEnv: 'PRODUCTION_DATABASE_URL', dryRun: true }),
+      },
+    },
+    [options.rollbackTargetName]: {
+      executor: '@forge/migrations:rollback',
+      cache: false,
+      options: { testReport },
+      metadata: {
+        technologies: ['prisma', 'postgresql'],
+        description: 'Roll the database back by down scripts (--steps, --to, --toVersion) or from a verified backup (--fromBackup), after showing the impact and asking.',
+        help: help(options.rollbackTargetName, { steps: 1 }),
+      },
+    },
+    [options.statusTargetName]: {
+      executor: '@forge/migrations:status',
+      cache: false,
+      metadata: {
+        technologies: ['prisma', 'postgresql'],
+        description: 'Applied, pending, failed and rolled back migrations, drift, the schema version and the versions of everything; --check for CI.',
+        help: help(options.statusTargetName, { check: true }),
       },
     },
   };

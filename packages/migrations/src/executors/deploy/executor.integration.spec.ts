@@ -147,13 +147,22 @@ describe('migrate-deploy on PostgreSQL', () => {
     ]);
   });
 
-  it('a second deploy waits for the lock up to its timeout, then gives up cleanly', async () => {
+  it('a second deploy waits for the deploy lock and for Prisma\'s migration lock up to its timeout, then gives up cleanly', async () => {
     const holder = new pg.Client(database.url);
     await holder.connect();
     try {
       await holder.query('SELECT pg_advisory_lock(72707370)');
       expect(await run({ lockTimeout: 1 })).toEqual({ success: false });
-      expect(latestReport()).toMatchObject({ status: 'refused', error: expect.stringMatching(/Another deploy or rollback is running .* waited 1 s for it, and nothing was done/) });
+      expect(latestReport()).toMatchObject({ status: 'refused', error: expect.stringMatching(/Another deploy or rollback \(or prisma migrate deploy\) is running .* waited 1 s for it, and nothing was done/) });
+      await holder.query('SELECT pg_advisory_unlock(72707370)');
+
+      // Prisma's own migration lock: held by `prisma migrate deploy`, or by the backend of a killed deploy still running its migration.
+      await holder.query('SELECT pg_advisory_lock(72707369)');
+      expect(await run({ lockTimeout: 1 })).toEqual({ success: false });
+      expect(latestReport()).toMatchObject({ status: 'refused' });
+      setTimeout(() => void holder.query('SELECT pg_advisory_unlock(72707369)'), 500);
+      expect(await run({ lockTimeout: 10 })).toEqual({ success: true });
+      expect(latestReport()).toMatchObject({ status: 'deployed', applied: LATER });
     } finally {
       await holder.end();
     }

@@ -1,6 +1,8 @@
 import { logger } from '@nx/devkit';
 import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { schemaVersions } from '../../core/schema-version';
 import { readMigrationHistory } from '../../store/migration-store';
@@ -124,6 +126,33 @@ describe('migrate-rollback on PostgreSQL', () => {
     expect(await rollback({ yes: true })).toEqual({ success: false });
     expect(latestReport().error).toMatch(new RegExp(`${LATER[2]} cannot be undone by a down: the guard function kept audit state.*--fromBackup=<file> \\(the latest: ${deployBackup.replace(/[.]/g, '\\.')}`, 's'));
     expect(await state()).toEqual(before);
+  });
+
+  it('a down that fails halfway: that migration stays applied and whole, the earlier downs stand, the report names the backup to return to, the webhook is called', async () => {
+    const hooks: string[] = [];
+    const server = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => void (hooks.push(body), response.end('ok')));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    process.env['MIGRATIONS_WEBHOOK_URL'] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      writeFileSync(path.join(workspace.dir, MIGRATIONS, LATER[1], 'down.sql'), 'ALTER TABLE "Invoice" RENAME COLUMN "totalCents" TO "amountCents";\nSELECT 1 / 0;\n');
+      expect(await rollback({ steps: 2, yes: true })).toEqual({ success: false });
+      const report = latestReport();
+      expect(report).toMatchObject({ status: 'rollback-failed', rolledBack: [LATER[2]] });
+      expect(report.error).toMatch(new RegExp(`${LATER[1]}: its down.sql failed: division by zero\n.*To return to where this rollback began: nx run billing:migrate-rollback --fromBackup=${report.backup.file.replace(/[.]/g, '\\.')}`, 's'));
+      expect(await applied()).toContain(LATER[1]);
+      expect(await sql('SELECT count(*)::int AS n FROM "Invoice" WHERE "totalCents" > 0')).toEqual([{ n: 200 }]);
+      expect(hooks).toHaveLength(1);
+      expect(JSON.parse(hooks[0]).text).toMatch(/migrate-rollback billing \(default\) rollback-failed/);
+
+      await rollback({ to: 'nope', yes: true });
+      expect(hooks).toHaveLength(1);
+    } finally {
+      server.close();
+    }
   });
 
   it('refuses unclear input: two selectors, a migration that is not applied, a version that does not exist', async () => {

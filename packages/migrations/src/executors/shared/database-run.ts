@@ -117,7 +117,7 @@ export class DatabaseRun {
     });
   }
 
-  /** The run's JSON and Markdown reports and log, in `reportDir`; the webhook when it failed. */
+  /** The run's JSON and Markdown reports and log, in `reportDir`; the webhook when it failed or rolled back. */
   private async writeReports(reportDir: string, report: Omit<DeployReport, 'logFile'>): Promise<DeployReport> {
     const stamp = this.startedAt.toISOString().replace(/[-:.]/g, '');
     const id = report.runId === 'refused' ? `refused-${Date.now().toString(16)}` : report.runId.slice(0, 8);
@@ -126,7 +126,9 @@ export class DatabaseRun {
     writeReport(`${files}.json`, this.redact(`${JSON.stringify(full, null, 2)}\n`));
     writeReport(`${files}.md`, this.redact(deployMarkdown(full)));
     writeReport(`${files}.log`, `${this.logLines.join('\n')}\n`);
-    if (!full.ok && this.webhook) {
+    // A rollback refused before it began (no --yes, a wrong --to) is the operator's to fix, not an alert.
+    const alert = !full.ok && (full.command === 'migrate-deploy' || full.status !== 'refused');
+    if (alert && this.webhook) {
       const failure = await postWebhook(this.webhook, JSON.parse(this.redact(JSON.stringify(webhookPayload(full, this.logLines.slice(-20))))));
       if (failure) logger.warn(`${this.command} ${this.project}: ${this.redact(failure)}`);
     }

@@ -27,4 +27,11 @@ describe('init generator', () => {
     await initGenerator(tree, { skipFormat: true, skipPackageJson: true });
     expect(readJson(tree, 'package.json').devDependencies?.['@forge/migrations']).toBeUndefined();
   });
+
+  it('keeps the embedded databases and backups out of git, once', async () => {
+    tree.write('.gitignore', 'node_modules');
+    await initGenerator(tree, { skipFormat: true, skipPackageJson: true });
+    await initGenerator(tree, { skipFormat: true, skipPackageJson: true });
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\n# @forge/migrations: embedded databases and backups\n.forge/\n');
+  });
 });

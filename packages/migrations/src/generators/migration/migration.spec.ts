@@ -44,6 +44,7 @@ describe('migration generator', () => {
     expect(readme).toContain('from the changes made to schema.prisma');
     expect(tree.read(`${ROOT}/prisma/migrations/migration_lock.toml`, 'utf-8')).toContain('provider = "postgresql"');
     expect(tree.read(`${ROOT}/prisma/migrations/MIGRATIONS.md`, 'utf-8')).toContain(`| [${init}](./${init}/README.md) |`);
+    expect(tree.read(`${ROOT}/DATABASE_VERSION.md`, 'utf-8')).toMatch(new RegExp(`^# shop: database schema version 0\\.1\\.0\n[^]*\\| 0\\.1\\.0 \\| ${init} \\| minor \\| adds enums, tables`));
   });
 
   it('generates an add_column migration: schema edited, SQL from the engine, docs with both diagrams', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { ForgeError } from '../../core/errors';
+import { PRISMA_MIGRATIONS_LOCK_ID } from '../../core/sql/prisma-migrations-table';
 import type { Database } from '../../db/database';
 import { PgDatabase } from '../../db/pg-database';
 import { PgliteDatabase } from '../../db/pglite-database';
@@ -70,11 +71,17 @@ class PgTarget implements DeployTarget {
     try {
       if (lockClient) {
         await lockClient.connect();
-        await waitForLock(
-          async () => (await lockClient.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${DEPLOY_LOCK_ID}) AS locked`)).rows[0].locked,
-          options.lockTimeoutMs,
-          database.label,
-        );
+        const tryLock = async (id: number) => (await lockClient.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${id}) AS locked`)).rows[0].locked;
+        await waitForLock(() => tryLock(DEPLOY_LOCK_ID), options.lockTimeoutMs, database.label);
+        // A deploy killed while PostgreSQL ran its migration leaves that backend running (and
+        // committing) until the statement ends; it holds Prisma's migration lock till then, as
+        // does a `prisma migrate deploy`. Read nothing before they are done.
+        const prismaLockFree = async () => {
+          if (!(await tryLock(PRISMA_MIGRATIONS_LOCK_ID))) return false;
+          await lockClient.query(`SELECT pg_advisory_unlock(${PRISMA_MIGRATIONS_LOCK_ID})`);
+          return true;
+        };
+        await waitForLock(prismaLockFree, options.lockTimeoutMs, database.label);
       }
       const [{ version }] = await database.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
       return new PgTarget(database, lockClient, { url: options.url, source: options.urlEnv, major: Math.floor(Number(version) / 10000), pgBinDir: options.pgBinDir });
@@ -200,7 +207,7 @@ async function waitForLock(tryLock: () => Promise<boolean>, timeoutMs: number, w
     if (Date.now() >= deadline) {
       throw new ForgeError(
         'DEPLOY_LOCKED',
-        `Another deploy or rollback is running on ${what}: waited ${Math.round(timeoutMs / 1000)} s for it, and nothing was done.`,
+        `Another deploy or rollback (or prisma migrate deploy) is running on ${what}: waited ${Math.round(timeoutMs / 1000)} s for it, and nothing was done.`,
         'Let it finish (the deploy history shows it), or give a longer lockTimeout.',
       );
     }

@@ -46,13 +46,20 @@ function pathDirs(): string[] {
   return (process.env['PATH'] ?? '').split(path.delimiter).filter(Boolean);
 }
 
+const majorVersions = new Map<string, number>();
+
 function majorVersion(file: string): number {
-  try {
-    const output = execFileSync(file, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return Number(/(\d+)(?:\.\d+)?/.exec(output)?.[1] ?? 0);
-  } catch {
-    return 0;
+  let major = majorVersions.get(file);
+  if (major === undefined) {
+    try {
+      const output = execFileSync(file, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      major = Number(/(\d+)(?:\.\d+)?/.exec(output)?.[1] ?? 0);
+    } catch {
+      major = 0;
+    }
+    majorVersions.set(file, major);
   }
+  return major;
 }
 
 /**
