@@ -100,18 +100,21 @@ export async function rollback(input: RollbackInput): Promise<RollbackResult> {
     throw error;
   }
 
-  const failure = plan.restore ? await restoreBackup(input, events, plan.restore) : await undoByDowns(input, events, plan.undo);
+  const { failure, restored } = plan.restore ? await restoreBackup(input, events, plan.restore) : await undoByDowns(input, events, plan.undo);
   const after = await readAppliedState(target.database);
   const toVersion = versionOf(versions, after.applied);
   const rolledBack = plan.undo.filter((name) => !after.applied.has(name));
   if (failure) {
-    const error = `${failure}\nThe database is at a migration boundary (version ${toVersion})${rolledBack.length ? `: ${rolledBack.join(', ')} rolled back` : ''}. To return to where this rollback began: nx run ${input.project}:migrate-rollback --fromBackup=${path.relative(input.workspaceRoot, backup.file)}`;
+    const where = plan.restore
+      ? restored ? 'The backup was restored, and differs from what was recorded with it.' : 'The restore ran as one transaction: the database is as it was before it.'
+      : `The database is at a migration boundary (version ${toVersion})${rolledBack.length ? `: ${rolledBack.join(', ')} rolled back` : ''}.`;
+    const error = `${failure}\n${where} To return to where this rollback began: nx run ${input.project}:migrate-rollback --fromBackup=${path.relative(input.workspaceRoot, backup.file)}`;
     await events.record('rollback_failed', { migrations: rolledBack, error, durationMs: Date.now() - started });
-    return result({ ok: false, status: 'rollback-failed', backup, rolledBack, restored: Boolean(plan.restore), error, version: { from: fromVersion, to: toVersion } }, events.events);
+    return result({ ok: false, status: 'rollback-failed', backup, rolledBack, restored, error, version: { from: fromVersion, to: toVersion } }, events.events);
   }
   await events.record('rollback_finished', { migrations: rolledBack, durationMs: Date.now() - started, details: { version: toVersion } });
   await pruneBackups(input.backupDir, `${input.project}-`, input.backupRetention);
-  return result({ ok: true, status: plan.restore ? 'restored' : 'rolled-back', backup, rolledBack, restored: Boolean(plan.restore), version: { from: fromVersion, to: toVersion } }, events.events);
+  return result({ ok: true, status: restored ? 'restored' : 'rolled-back', backup, rolledBack, restored, version: { from: fromVersion, to: toVersion } }, events.events);
 }
 
 interface RollbackPlan {
@@ -185,23 +188,28 @@ async function planRestore(input: RollbackInput, file: string): Promise<Rollback
   return { impact, undo, restore: record };
 }
 
-async function undoByDowns(input: RollbackInput, events: EventLog, names: string[]): Promise<string | undefined> {
+/** How the rollback's change went: `failure` says why it stopped, when it did. */
+interface ChangeOutcome {
+  restored: boolean;
+  failure?: string;
+}
+
+async function undoByDowns(input: RollbackInput, events: EventLog, names: string[]): Promise<ChangeOutcome> {
   const migrations = names.map((name) => input.history.migrations.find((migration) => migration.name === name)!);
   const downs = await runDowns(input.target.database, migrations, (name, ms) => events.record('migration_rolled_back', { migrations: [name], durationMs: ms }));
-  return downs.stopped && `${downs.stopped.migration}: ${downs.stopped.reason}`;
+  return { restored: false, failure: downs.stopped && `${downs.stopped.migration}: ${downs.stopped.reason}` };
 }
 
 /** Restore the backup; then the database must be the state recorded when it was taken. */
-async function restoreBackup(input: RollbackInput, events: EventLog, record: RecordedBackup): Promise<string | undefined> {
+async function restoreBackup(input: RollbackInput, events: EventLog, record: RecordedBackup): Promise<ChangeOutcome> {
   try {
     await input.target.restore(record);
   } catch (error) {
-    return `restoring ${record.file} failed: ${(error as Error).message}`;
+    return { restored: false, failure: `restoring ${record.file} failed: ${(error as Error).message}` };
   }
   // The embedded database's copy holds the history as it was then: write this run's events again.
   if (record.kind === 'pglite') await events.replay(0);
   await events.record('restored', { details: { file: record.file, sha256: record.sha256 } });
-  if (!record.before) return undefined;
-  const differences = stateDifferences(record.before, await readDatabaseState(input.target.database));
-  return differences.length ? `after the restore, the database differs from the state recorded with the backup: ${differences.join('; ')}` : undefined;
+  const differences = record.before ? stateDifferences(record.before, await readDatabaseState(input.target.database)) : [];
+  return { restored: true, failure: differences.length ? `after the restore, the database differs from the state recorded with the backup: ${differences.join('; ')}` : undefined };
 }
