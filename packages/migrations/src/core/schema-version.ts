@@ -60,7 +60,7 @@ export function databaseVersionMarkdown(project: string, versions: readonly Vers
   const lines = [
     `# ${project}: database schema version ${current}`,
     '',
-    'Written by `nx run ' + project + ':migrate-status` from the migrations; do not edit. Major: a destructive or backward-incompatible change; minor: an additive one; patch: anything else.',
+    'Kept by the migration generator and `nx run ' + project + ':migrate-status` from the migrations; do not edit. Major: a destructive or backward-incompatible change; minor: an additive one; patch: anything else.',
     '`nx run ' + project + ':migrate-rollback --toVersion X.Y.Z` rolls a database back to a version.',
     '',
     '| version | migration | change | why |',
