@@ -24,3 +24,14 @@ export function describeDatabaseUrl(url: string): string {
     return '(unparseable URL)';
   }
 }
+
+/** What of a database URL must be redacted: the URL itself and its password on its own. */
+export function urlSecrets(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password.length >= 4 ? [url, password] : [url];
+  } catch {
+    return [url];
+  }
+}

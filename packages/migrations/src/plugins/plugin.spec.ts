@@ -63,6 +63,7 @@ describe('createNodes', () => {
     expect(targets['migrate-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false, dependsOn: ['migrate-test'] });
     expect(targets['migrate-rollback']).toMatchObject({ executor: '@forge/migrations:rollback', cache: false, options: { testReport: 'reports/migrate-test/{projectRoot}/report.json' } });
     expect(targets['migrate-status']).toMatchObject({ executor: '@forge/migrations:status', cache: false });
+    expect(targets['migrate-ui']).toMatchObject({ executor: '@forge/migrations:ui', cache: false, continuous: true });
 
     const renamed = (await run(['apps/billing/prisma/schema.prisma'], { deployDependsOnTest: false, deployTargetName: 'db-deploy', testTargetName: 'db-test', reportsDirectory: 'out/db' }))[0][1].projects!['apps/billing'].targets!;
     expect(renamed['db-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false });

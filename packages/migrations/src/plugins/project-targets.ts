@@ -12,6 +12,7 @@ export interface MigrationsPluginOptions {
   deployTargetName?: string;
   rollbackTargetName?: string;
   statusTargetName?: string;
+  uiTargetName?: string;
   /** Whether migrate-deploy runs the same project's migrate-test first. Default true. */
   deployDependsOnTest?: boolean;
 }
@@ -26,6 +27,7 @@ export function normalizeOptions(options: MigrationsPluginOptions | undefined): 
     deployTargetName: options?.deployTargetName ?? 'migrate-deploy',
     rollbackTargetName: options?.rollbackTargetName ?? 'migrate-rollback',
     statusTargetName: options?.statusTargetName ?? 'migrate-status',
+    uiTargetName: options?.uiTargetName ?? 'migrate-ui',
     deployDependsOnTest: options?.deployDependsOnTest ?? true,
   };
 }
@@ -111,7 +113,7 @@ export function migrateLintTarget(
 }
 
 /**
- * `migrate-deploy`, `migrate-rollback` and `migrate-status`: never cached (their result is the
+ * `migrate-deploy`, `migrate-rollback`, `migrate-status` and `migrate-ui`: never cached (their result is the
  * live database's); deploy runs the same project's migrate-test first unless told not to.
  * Rollback reads the migrate-test report to say whether each down was verified.
  */
@@ -146,6 +148,16 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
         technologies: ['prisma', 'postgresql'],
         description: 'Applied, pending, failed and rolled back migrations, drift, the schema version and the versions of everything; --check for CI.',
         help: help(options.statusTargetName, { check: true }),
+      },
+    },
+    [options.uiTargetName]: {
+      executor: '@forge/migrations:ui',
+      cache: false,
+      continuous: true,
+      metadata: {
+        technologies: ['prisma', 'postgresql'],
+        description: 'A local web dashboard of every venture: migrations, diffs and diagrams, deploy history, rollback. --static <dir> writes an HTML report.',
+        help: help(options.uiTargetName, { port: 4300 }),
       },
     },
   };

@@ -1,10 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
-import { readFileSync } from 'node:fs';
 import type { RollbackSelector } from '../../core/deploy/rollback-plan';
 import { describeError, ForgeError } from '../../core/errors';
-import type { TestReport } from '../../core/test-report';
 import { rollback, type RollbackResult } from '../../runner/deploy/rollback';
+import { readTestReport } from '../../store/test-report-file';
 import { DatabaseRun } from '../shared/database-run';
 import type { RollbackExecutorOptions } from './schema';
 
@@ -60,14 +59,6 @@ function selectorOf(options: RollbackExecutorOptions): RollbackSelector | undefi
   if (options.to !== undefined) return { to: options.to };
   if (options.toVersion !== undefined) return { toVersion: String(options.toVersion) };
   return options.fromBackup === undefined ? { steps: options.steps ?? 1 } : undefined;
-}
-
-function readTestReport(file: string): TestReport | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as TestReport;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Print the impact; then --yes, a yes typed at the terminal, or a refusal when there is no terminal to ask. */

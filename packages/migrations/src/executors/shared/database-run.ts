@@ -2,7 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import path from 'node:path';
 import { type DeployReport, deployMarkdown, webhookPayload } from '../../core/deploy/report';
-import { redact } from '../../core/redact';
+import { redact, urlSecrets } from '../../core/redact';
 import { createdExtensions } from '../../core/sql/extensions';
 import { loadSqlParser } from '../../core/sql/parser';
 import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
@@ -50,7 +50,7 @@ export class DatabaseRun {
     this.urlEnv = options.urlEnv ?? 'DATABASE_URL';
     this.url = process.env[this.urlEnv] || undefined;
     this.webhook = process.env[options.webhookEnv ?? 'MIGRATIONS_WEBHOOK_URL'] || undefined;
-    this.secrets = [this.url, safePassword(this.url), this.webhook].filter((secret): secret is string => Boolean(secret));
+    this.secrets = [...urlSecrets(this.url), ...(this.webhook ? [this.webhook] : [])];
     this.environment = options.environment ?? context.configurationName ?? 'default';
   }
 
@@ -146,15 +146,4 @@ export interface RunOutcome {
   backup?: BackupRecord;
   error?: string;
   events: RecordedEvent[];
-}
-
-/** The password of a URL, to redact it wherever it might appear on its own. */
-function safePassword(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password.length >= 4 ? password : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,0 +1,98 @@
+/**
+ * The dashboard's only script, inlined in every page: draws the Mermaid diagrams, runs the
+ * rollback dialog (impact, typed confirmation, progress) and reloads a page whose data changed.
+ * Plain DOM, no build step; the static export uses only the diagram part.
+ */
+export const CLIENT_SCRIPT = String.raw`
+(async () => {
+  const token = document.querySelector('meta[name="forge-token"]')?.content;
+  if (window.mermaid) {
+    window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral' });
+    for (const node of document.querySelectorAll('pre.mermaid')) {
+      try {
+        await window.mermaid.run({ nodes: [node] });
+      } catch (error) {
+        node.classList.add('diagram-error');
+        node.setAttribute('data-error', String(error && error.message || error));
+      }
+    }
+  }
+  document.body.setAttribute('data-diagrams', 'drawn');
+  if (!token) return;
+
+  const dialog = document.getElementById('rollback-dialog');
+  const field = dialog.querySelector('#rollback-confirm');
+  const confirmButton = dialog.querySelector('.confirm');
+  const status = dialog.querySelector('.impact-status');
+  const impact = dialog.querySelector('.impact');
+  const progress = dialog.querySelector('.progress');
+  let target = null;
+  let running = false;
+  const api = (url, init = {}) => fetch(url, { ...init, headers: { 'content-type': 'application/json', 'x-forge-token': token, ...(init.headers || {}) } });
+
+  document.addEventListener('click', async (event) => {
+    const button = event.target.closest('button.rollback');
+    if (!button) return;
+    target = { project: button.dataset.project, migration: button.dataset.migration };
+    dialog.querySelector('.target').textContent = target.migration;
+    Object.assign(field, { value: '', disabled: true });
+    confirmButton.disabled = true;
+    impact.textContent = '';
+    progress.hidden = true;
+    progress.textContent = '';
+    status.textContent = 'Reading the impact…';
+    dialog.showModal();
+    const response = await api('/api/ventures/' + encodeURIComponent(target.project) + '/impact?migration=' + encodeURIComponent(target.migration));
+    const body = await response.json();
+    if (!response.ok) {
+      status.textContent = body.error;
+      return;
+    }
+    impact.textContent = body.impact.join('\n');
+    status.textContent = body.backups.length ? 'Latest backup: ' + body.backups[0] : 'No backup recorded yet: one is taken before the rollback.';
+    field.disabled = false;
+    field.focus();
+  });
+  field.addEventListener('input', () => (confirmButton.disabled = running || field.value !== target.migration));
+  dialog.querySelector('.cancel').addEventListener('click', () => { if (!running) dialog.close(); });
+  dialog.addEventListener('cancel', (event) => { if (running) event.preventDefault(); });
+  confirmButton.addEventListener('click', async () => {
+    running = true;
+    confirmButton.disabled = true;
+    field.disabled = true;
+    progress.hidden = false;
+    progress.textContent = 'Starting…';
+    const response = await api('/api/ventures/' + encodeURIComponent(target.project) + '/rollback', { method: 'POST', body: JSON.stringify({ migration: target.migration, confirm: field.value }) });
+    const body = await response.json();
+    if (!response.ok) {
+      running = false;
+      progress.textContent = body.error;
+      status.textContent = 'Nothing was rolled back.';
+      return;
+    }
+    for (;;) {
+      const job = await (await api('/api/jobs/' + body.job)).json();
+      progress.textContent = job.lines.join('\n');
+      if (job.done) {
+        running = false;
+        status.textContent = job.ok ? 'Rolled back.' : 'The rollback failed: ' + job.error;
+        dialog.setAttribute('data-result', job.ok ? 'ok' : 'failed');
+        if (job.ok) setTimeout(() => location.reload(), 1500);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+  });
+
+  const venture = document.querySelector('[data-venture]')?.getAttribute('data-venture');
+  const revisionUrl = venture && document.querySelector('section.venture, section.migration') ? '/api/ventures/' + encodeURIComponent(venture) + '/revision' : null;
+  if (!revisionUrl) return;
+  let seen = null;
+  setInterval(async () => {
+    if (dialog.open) return;
+    const { revision } = await (await api(revisionUrl)).json().catch(() => ({}));
+    if (seen !== null && revision && revision !== seen) location.reload();
+    seen = revision || seen;
+  }, 3000);
+})();
+`;

@@ -1,0 +1,111 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EVENTS_EXIST, EVENTS_TABLE } from '../core/deploy/events';
+import type { DeployReport } from '../core/deploy/report';
+import { lintHistory, type LintedMigration } from '../core/lint/lint-report';
+import { makeSchemaCompatible } from '../core/schema-compat';
+import { schemaVersions } from '../core/schema-version';
+import type { SqlRunner } from '../db/database';
+import { knownPreviewFeatures } from '../engine/preview-features';
+import type { DeployTarget } from '../runner/deploy/deploy-target';
+import { readStatus } from '../runner/deploy/status';
+import type { MigrationHistory } from '../store/migration-store';
+import type { PrismaLayout } from '../store/project-layout';
+import type { EventView, Risk, VentureView } from './venture-view';
+
+export interface VentureSource {
+  project: string;
+  root: string;
+  where: string;
+  layout: PrismaLayout;
+  history: MigrationHistory;
+  /** Where its migrate-deploy reports are, absolute. */
+  reportDir: string;
+  environment: string;
+}
+
+/** A venture's migrations as the files describe them, their state from the database when it can be read. */
+export async function readVenture(source: VentureSource, openTarget: () => Promise<DeployTarget>): Promise<VentureView> {
+  const { history } = source;
+  const versions = schemaVersions(history.migrations);
+  const lint = lintHistory({ project: source.project, migrations: history.migrations, include: () => true, fileOf: (name) => name, scope: 'all' });
+  const view: VentureView = {
+    project: source.project,
+    root: source.root,
+    where: source.where,
+    migrations: history.migrations.map((migration, index) => ({
+      name: migration.name,
+      state: 'unknown',
+      version: versions[index].version,
+      risk: riskOf(lint.migrations[index]),
+      findings: (lint.migrations[index]?.findings ?? []).map((finding) => `${finding.code} line ${finding.line}: ${finding.message}${finding.waived ? ` (waived: ${finding.waived})` : finding.approved ? ` (approved by ${finding.approved})` : ''}`),
+      up: migration.sql,
+      down: migration.down?.sql,
+      downKind: migration.down?.kind ?? 'missing',
+      downReason: migration.down?.kind === 'irreversible' ? migration.down.reason : undefined,
+    })),
+    events: [],
+    lastReport: latestReport(source.reportDir),
+  };
+  let target: DeployTarget | undefined;
+  try {
+    target = await openTarget();
+    view.status = await readStatus({
+      project: source.project,
+      environment: source.environment,
+      target,
+      history,
+      schema: makeSchemaCompatible(source.layout.schemaFiles, knownPreviewFeatures()).files,
+      configDir: source.layout.projectRoot,
+    });
+    view.events = await readEvents(target.database);
+  } catch (error) {
+    view.error = (error as Error).message;
+  } finally {
+    await target?.close();
+  }
+  const durations = new Map<string, number>();
+  for (const event of [...view.events].reverse()) if (event.kind === 'migration_applied' && event.durationMs !== undefined) for (const name of event.migrations) durations.set(name, event.durationMs);
+  for (const migration of view.migrations) {
+    const state = view.status?.migrations.find((candidate) => candidate.name === migration.name);
+    if (state) Object.assign(migration, { state: state.state, at: state.at });
+    migration.durationMs = durations.get(migration.name);
+  }
+  return view;
+}
+
+function riskOf(linted: LintedMigration | undefined): Risk {
+  const families = new Set((linted?.findings ?? []).filter((finding) => !finding.waived).map((finding) => finding.family));
+  if (families.has('destructive')) return 'data loss';
+  if (families.has('backward-incompatible')) return 'breaking';
+  if (families.has('locking')) return 'locking';
+  if (families.has('data-dependent')) return 'data-dependent';
+  return 'low';
+}
+
+async function readEvents(database: SqlRunner): Promise<EventView[]> {
+  const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
+  if (!exists) return [];
+  const rows = await database.query<{ run_id: string; at: string; kind: string; environment: string; migrations: string[]; duration_ms: number | null; error: string | null }>(
+    `SELECT run_id, at::text AS at, kind, environment, migrations, duration_ms, error FROM ${EVENTS_TABLE} ORDER BY id DESC LIMIT 500`,
+  );
+  return rows.map((row) => ({
+    runId: row.run_id,
+    at: row.at,
+    kind: row.kind,
+    environment: row.environment,
+    migrations: row.migrations,
+    ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
+    ...(row.error ? { error: row.error } : {}),
+  }));
+}
+
+/** The newest migrate-deploy JSON report of the venture, if any. */
+function latestReport(dir: string): DeployReport | undefined {
+  try {
+    const newest = readdirSync(dir).filter((name) => name.endsWith('.json')).sort().pop();
+    return newest ? (JSON.parse(readFileSync(path.join(dir, newest), 'utf8')) as DeployReport) : undefined;
+  } catch {
+    return undefined;
+  }
+}

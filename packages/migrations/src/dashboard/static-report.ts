@@ -1,0 +1,34 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { redact } from '../core/redact';
+import { makeSchemaCompatible } from '../core/schema-compat';
+import { loadSqlParser } from '../core/sql/parser';
+import { knownPreviewFeatures } from '../engine/preview-features';
+import { page } from './html/page';
+import { html } from './html/template';
+import { migrationPage, overview, venturePage, type RenderMode } from './html/views';
+import { readVenture } from './read-venture';
+import { migrationDiagrams, schemaStates } from './schema-states';
+import { openVentureTarget, type VentureConfig, ventureSecrets, ventureSource } from './ventures';
+
+/**
+ * The dashboard's views as one self-contained HTML file (`<dir>/index.html`): every venture,
+ * every migration with its diagrams, the assets inline; links are anchors. For CI artifacts.
+ */
+export async function writeStaticReport(options: { workspaceRoot: string; ventures: VentureConfig[]; cacheDir: string; dir: string; lockTimeoutMs: number }): Promise<string> {
+  await loadSqlParser();
+  const mode: RenderMode = { kind: 'static' };
+  const sections = [];
+  const views = [];
+  for (const config of options.ventures) {
+    const source = await ventureSource(options.workspaceRoot, config);
+    const view = await readVenture(source, () => openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }));
+    const states = await schemaStates(source.history, makeSchemaCompatible(source.layout.schemaFiles, knownPreviewFeatures()).files, source.layout.projectRoot, options.cacheDir);
+    views.push(view);
+    sections.push(venturePage(view, mode), ...view.migrations.map((migration, index) => migrationPage(view, migration, migrationDiagrams(states, index), mode)));
+  }
+  const file = path.join(options.dir, 'index.html');
+  mkdirSync(options.dir, { recursive: true });
+  writeFileSync(file, redact(page('Migrations report', html`${overview(views, mode)}${sections}`, mode), ventureSecrets(options.ventures)));
+  return file;
+}

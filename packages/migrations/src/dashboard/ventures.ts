@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { urlSecrets } from '../core/redact';
+import { createdExtensions } from '../core/sql/extensions';
+import { openDeployTarget, type DeployTarget } from '../runner/deploy/deploy-target';
+import { readMigrationHistory } from '../store/migration-store';
+import { resolvePrismaLayout } from '../store/project-layout';
+import type { VentureSource } from './read-venture';
+
+/** Where one venture's database, reports and backups are: its migrate-deploy options, else the defaults. */
+export interface VentureConfig {
+  project: string;
+  root: string;
+  urlEnv: string;
+  /** Absolute. */
+  dataDir: string;
+  reportDir: string;
+  backupDir: string;
+  testReport: string;
+  environment: string;
+}
+
+/** The venture's files as they are now: re-read on every request, so edits show at once. */
+export async function ventureSource(workspaceRoot: string, venture: VentureConfig): Promise<VentureSource> {
+  const layout = await resolvePrismaLayout(path.join(workspaceRoot, venture.root));
+  return {
+    project: venture.project,
+    root: venture.root,
+    where: process.env[venture.urlEnv] ? `the database in ${venture.urlEnv}` : 'the embedded database',
+    layout,
+    history: readMigrationHistory(layout.migrationsDir),
+    reportDir: venture.reportDir,
+    environment: venture.environment,
+  };
+}
+
+export function openVentureTarget(venture: VentureConfig, source: VentureSource, cacheDir: string, how: { lock: boolean; lockTimeoutMs: number }): Promise<DeployTarget> {
+  return openDeployTarget({
+    url: process.env[venture.urlEnv] || undefined,
+    urlEnv: venture.urlEnv,
+    dataDir: venture.dataDir,
+    cacheDir,
+    extensions: source.history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
+    lockTimeoutMs: how.lockTimeoutMs,
+    lock: how.lock,
+  });
+}
+
+/** The secrets a venture's pages must never show: its database URL and that URL's password. */
+export function ventureSecrets(ventures: readonly VentureConfig[]): string[] {
+  return ventures.flatMap((venture) => urlSecrets(process.env[venture.urlEnv]));
+}
