@@ -153,7 +153,7 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(code).toBe(0);
   });
 
-  it('deploys v3 to its embedded database through Nx (migrate-test first), shows its status, and rolls back only when told yes', () => {
+  it('deploys v3 to its embedded database through Nx (migrate-test first), shows its status, rolls back only when told yes, and exports the dashboard', () => {
     const offline = { DATABASE_URL: undefined, TEST_DATABASE_URL: undefined };
     const deploy = workspace.nx(['run', 'v3:migrate-deploy', '--outputStyle=static'], offline);
     expect(deploy.code).toBe(0);
@@ -172,5 +172,12 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(after.output).toMatch(/4 applied, 0 pending, 0 failed, 1 rolled back/);
     // The embedded database and the backups stay out of git.
     expect(workspace.git('status', '--porcelain')).not.toMatch(/\.forge/);
+
+    const report = workspace.nx(['run', 'v3:migrate-ui', '--static=reports/dashboard', '--outputStyle=static'], offline);
+    expect(report.code).toBe(0);
+    const page = workspace.read('reports/dashboard/index.html');
+    expect(page).toMatch(/<tr data-venture="v3">/);
+    expect(page).toMatch(/<tr data-migration="20240415090000_invoice_audit_trigger">[^]*?data-state="rolled back"/);
+    expect(page).not.toMatch(/<script src=/);
   });
 });

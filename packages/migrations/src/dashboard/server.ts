@@ -196,18 +196,23 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
   }
 
-  /** Resolves once the rollback holds the lock (or throws: refused); `done` settles when it ends. */
+  /** Resolves once the rollback holds the lock and its plan stands (or throws: refused); `done` settles when it ends. */
   async function startRollback(config: VentureConfig, migration: string, job: Job): Promise<{ done: Promise<void> }> {
     let locked!: () => void;
     let refused!: (error: unknown) => void;
     const holding = new Promise<void>((resolve, reject) => ([locked, refused] = [resolve, reject]));
     const done = withRollbackTarget(config, migration, async (input) => {
-      locked();
       const log = (line: string) => {
         job.lines.push(redact(line, secrets));
         options.log(`migrate-ui ${config.project}: ${redact(line, secrets)}`);
       };
-      const result = await rollback({ ...input, log, confirm: async (impact) => (impact.forEach(log), true) });
+      // The request is answered once the core holds the lock and accepted the plan: its refusals answer it instead.
+      const confirm = async (impact: string[]) => {
+        impact.forEach(log);
+        locked();
+        return true;
+      };
+      const result = await rollback({ ...input, log, confirm });
       Object.assign(job, { done: true, ok: result.ok, error: result.error && redact(result.error, secrets) });
     }).catch((error) => {
       refused(error);

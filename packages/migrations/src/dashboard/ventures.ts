@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ForgeError } from '../core/errors';
 import { urlSecrets } from '../core/redact';
 import { createdExtensions } from '../core/sql/extensions';
 import { openDeployTarget, type DeployTarget } from '../runner/deploy/deploy-target';
@@ -33,9 +35,14 @@ export async function ventureSource(workspaceRoot: string, venture: VentureConfi
   };
 }
 
-export function openVentureTarget(venture: VentureConfig, source: VentureSource, cacheDir: string, how: { lock: boolean; lockTimeoutMs: number }): Promise<DeployTarget> {
+export async function openVentureTarget(venture: VentureConfig, source: VentureSource, cacheDir: string, how: { lock: boolean; lockTimeoutMs: number }): Promise<DeployTarget> {
+  const url = process.env[venture.urlEnv] || undefined;
+  // Looking must not create an embedded database: only a deploy does.
+  if (!url && !existsSync(venture.dataDir)) {
+    throw new ForgeError('NOT_DEPLOYED', `${venture.project} has no embedded database yet and ${venture.urlEnv} is not set.`, `Deploy it first: nx run ${venture.project}:migrate-deploy`);
+  }
   return openDeployTarget({
-    url: process.env[venture.urlEnv] || undefined,
+    url,
     urlEnv: venture.urlEnv,
     dataDir: venture.dataDir,
     cacheDir,

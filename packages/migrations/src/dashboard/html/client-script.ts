@@ -35,6 +35,7 @@ export const CLIENT_SCRIPT = String.raw`
     if (!button) return;
     target = { project: button.dataset.project, migration: button.dataset.migration };
     dialog.querySelector('.target').textContent = target.migration;
+    dialog.removeAttribute('data-result');
     Object.assign(field, { value: '', disabled: true });
     confirmButton.disabled = true;
     impact.textContent = '';
@@ -56,6 +57,10 @@ export const CLIENT_SCRIPT = String.raw`
   field.addEventListener('input', () => (confirmButton.disabled = running || field.value !== target.migration));
   dialog.querySelector('.cancel').addEventListener('click', () => { if (!running) dialog.close(); });
   dialog.addEventListener('cancel', (event) => { if (running) event.preventDefault(); });
+  // Chromium lets a second Escape close a dialog whatever its cancel handler says: while running, it opens again.
+  dialog.addEventListener('close', () => { if (running) dialog.showModal(); });
+  // Enter in the field submits the form, which (method="dialog") would close it: it confirms instead, once the name is right.
+  dialog.querySelector('form').addEventListener('submit', (event) => { event.preventDefault(); if (!confirmButton.disabled) confirmButton.click(); });
   confirmButton.addEventListener('click', async () => {
     running = true;
     confirmButton.disabled = true;

@@ -10,7 +10,7 @@ header.top { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px
 header.top a { color: inherit; font-weight: 600; text-decoration: none; }
 h1 { font-size: 1.5rem; margin: .5rem 0; word-break: break-all; } h2 { font-size: 1.15rem; margin-top: 1.5rem; }
 table.list { border-collapse: collapse; width: 100%; } table.list th, table.list td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-.scroll { overflow-x: auto; }
+.scroll { overflow-x: auto; position: relative; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-size: .8rem; border: 1px solid currentColor; white-space: nowrap; }
 .ok { color: var(--ok); } .bad { color: var(--bad); } .warn { color: var(--warn); } .muted, .meta { color: var(--muted); } .pending { color: #0969da; }
 .error { color: var(--bad); } .warn-text { color: var(--warn); }

@@ -34,7 +34,7 @@ function counts(view: VentureView): Safe {
 export function overview(views: readonly VentureView[], mode: RenderMode): Safe {
   return html`<section aria-labelledby="ventures-title">
   <h1 id="ventures-title">Ventures</h1>
-  <table class="list">
+  <div class="scroll"><table class="list">
     <thead><tr><th scope="col">venture</th><th scope="col">database</th><th scope="col">schema version</th><th scope="col">migrations</th></tr></thead>
     <tbody>${views.map(
       (view) => html`<tr data-venture="${view.project}">
@@ -44,7 +44,7 @@ export function overview(views: readonly VentureView[], mode: RenderMode): Safe 
       <td>${counts(view)}</td>
     </tr>`,
     )}</tbody>
-  </table>
+  </table></div>
 </section>`;
 }
 
