@@ -116,6 +116,8 @@ describe('migrate-ui dashboard in a browser', () => {
     const missing = new URL(databases.ledger.url);
     missing.pathname = '/forge_ui_spec_missing';
     process.env[urlEnv.offline] = missing.toString();
+    // Its deploy is refused: a failed run with a report and a log, which its page shows.
+    expect(await migrateDeployExecutor({ urlEnv: urlEnv.offline, lockTimeout: 1 }, executorContext(workspace.dir, 'offline', 'apps/offline'))).toEqual({ success: false });
 
     ventures = (['billing', 'ledger', 'offline'] as const).map((project) => ({
       project,
@@ -193,6 +195,9 @@ describe('migrate-ui dashboard in a browser', () => {
     expect(await offline.textContent('p.error[role="alert"]')).toMatch(/The database could not be read: .*forge_ui_spec_missing/);
     expect(Object.values(await badges(offline))).toEqual(ALL.map(() => 'unknown'));
     expect(await offline.locator('button.rollback').count()).toBe(0);
+    // Its last deploy failed: the report, and the end of the run's log.
+    expect(await offline.textContent('p.report')).toMatch(/refused/);
+    expect(await offline.textContent('details.log pre')).toMatch(/migrate-deploy offline \(default\) on the database in FORGE_UI_SPEC_OFFLINE_URL\n.*migrate-deploy offline: refused$/s);
     for (const shown of [page, ledger, offline]) expectNoSecret(await shown.content());
   });
 

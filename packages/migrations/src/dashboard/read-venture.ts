@@ -14,6 +14,7 @@ import type { PrismaLayout } from '../store/project-layout';
 import type { EventView, Risk, VentureView } from './venture-view';
 
 export interface VentureSource {
+  workspaceRoot: string;
   project: string;
   root: string;
   where: string;
@@ -47,6 +48,7 @@ export async function readVenture(source: VentureSource, openTarget: () => Promi
     events: [],
     lastReport: latestReport(source.reportDir),
   };
+  if (view.lastReport && !view.lastReport.ok) view.lastLogTail = logTail(path.resolve(source.workspaceRoot, view.lastReport.logFile));
   let target: DeployTarget | undefined;
   try {
     target = await openTarget();
@@ -105,6 +107,15 @@ function latestReport(dir: string): DeployReport | undefined {
   try {
     const newest = readdirSync(dir).filter((name) => name.endsWith('.json')).sort().pop();
     return newest ? (JSON.parse(readFileSync(path.join(dir, newest), 'utf8')) as DeployReport) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last lines of a run's log: what a failure looked like as it happened. */
+function logTail(file: string, lines = 30): string[] | undefined {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines);
   } catch {
     return undefined;
   }

@@ -14,6 +14,8 @@ export interface VentureView {
   /** The deploy history, newest first. */
   events: EventView[];
   lastReport?: DeployReport;
+  /** The end of the last deploy's log, when it failed or rolled back. */
+  lastLogTail?: string[];
 }
 
 export type Risk = 'data loss' | 'breaking' | 'locking' | 'data-dependent' | 'low';

@@ -25,6 +25,7 @@ export interface VentureConfig {
 export async function ventureSource(workspaceRoot: string, venture: VentureConfig): Promise<VentureSource> {
   const layout = await resolvePrismaLayout(path.join(workspaceRoot, venture.root));
   return {
+    workspaceRoot,
     project: venture.project,
     root: venture.root,
     where: process.env[venture.urlEnv] ? `the database in ${venture.urlEnv}` : 'the embedded database',

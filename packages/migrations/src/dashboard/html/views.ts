@@ -111,7 +111,8 @@ function lastReport(view: VentureView): Safe {
   <p class="report">${report.ok ? html`<span class="badge ok">${report.status}</span>` : html`<span class="badge bad">${report.status}</span>`} ${report.startedAt} · ${report.environment} · ${report.durationMs} ms · applied: ${
     report.applied.join(', ') || 'none'
   }${report.rolledBack.length ? ` · rolled back: ${report.rolledBack.join(', ')}` : ''} · log: <code>${report.logFile}</code></p>
-  ${report.error ? html`<pre class="error-log">${report.error}</pre>` : ''}`;
+  ${report.error ? html`<pre class="error-log">${report.error}</pre>` : ''}
+  ${view.lastLogTail ? html`<details class="log" open><summary>The end of its log</summary><pre class="error-log">${view.lastLogTail.join('\n')}</pre></details>` : ''}`;
 }
 
 function failures(events: readonly EventView[]): Safe {
