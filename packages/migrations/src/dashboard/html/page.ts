@@ -27,7 +27,7 @@ button:focus-visible, input:focus-visible, a:focus-visible { outline: 3px solid 
 button.danger:not(:disabled) { background: var(--bad); border-color: var(--bad); color: #fff; } button:disabled { cursor: not-allowed; opacity: .6; }
 dialog { max-width: min(44rem, 95vw); border: 1px solid var(--line); border-radius: 8px; } dialog::backdrop { background: rgb(0 0 0 / .35); }
 dialog input { width: 100%; box-sizing: border-box; font: inherit; padding: .35rem; margin: .25rem 0 .75rem; }
-dialog .buttons { display: flex; gap: .5rem; justify-content: flex-end; }
+dialog .buttons { display: flex; gap: .5rem; justify-content: flex-end; } dialog pre { white-space: pre-wrap; word-break: break-word; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 @media (max-width: 720px) { .side-by-side { grid-template-columns: 1fr; } body { padding: .5rem; } table.migrations td:nth-child(4), table.migrations th:nth-child(4) { display: none; } }
 `;
