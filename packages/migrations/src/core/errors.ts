@@ -28,6 +28,7 @@ export type ForgeErrorCode =
   | 'DATA_LOSS_NOT_APPROVED'
   | 'NOTHING_TO_APPROVE'
   | 'NOT_DEPLOYED'
+  | 'INVALID_OPTION'
   | 'GIT_REF_NOT_FOUND'
   | 'PG_TOOL_MISSING'
   | 'BACKUP_FAILED'

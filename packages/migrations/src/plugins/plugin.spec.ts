@@ -64,6 +64,12 @@ describe('createNodes', () => {
     expect(targets['migrate-rollback']).toMatchObject({ executor: '@forge/migrations:rollback', cache: false, options: { testReport: 'reports/migrate-test/{projectRoot}/report.json' } });
     expect(targets['migrate-status']).toMatchObject({ executor: '@forge/migrations:status', cache: false });
     expect(targets['migrate-ui']).toMatchObject({ executor: '@forge/migrations:ui', cache: false, continuous: true });
+    // One configuration per environment; production refuses what staging has not had.
+    expect(targets['migrate-deploy'].configurations).toEqual({
+      staging: { environment: 'staging', urlEnv: 'STAGING_DATABASE_URL' },
+      production: { environment: 'production', urlEnv: 'PRODUCTION_DATABASE_URL', requireDeployedTo: { environment: 'staging', urlEnv: 'STAGING_DATABASE_URL' } },
+    });
+    expect(targets['migrate-status'].configurations!['production']).toEqual({ environment: 'production', urlEnv: 'PRODUCTION_DATABASE_URL' });
 
     const renamed = (await run(['apps/billing/prisma/schema.prisma'], { deployDependsOnTest: false, deployTargetName: 'db-deploy', testTargetName: 'db-test', reportsDirectory: 'out/db' }))[0][1].projects!['apps/billing'].targets!;
     expect(renamed['db-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false });

@@ -15,6 +15,12 @@ export interface MigrationsPluginOptions {
   uiTargetName?: string;
   /** Whether migrate-deploy runs the same project's migrate-test first. Default true. */
   deployDependsOnTest?: boolean;
+  /**
+   * The environments deployed in order, each a configuration of migrate-deploy (and rollback,
+   * status) reading its URL from `<NAME>_DATABASE_URL`; each after the first refuses migrations
+   * the one before has not had. Default staging, production.
+   */
+  environments?: string[];
 }
 
 export type NormalizedOptions = Required<MigrationsPluginOptions>;
@@ -29,6 +35,7 @@ export function normalizeOptions(options: MigrationsPluginOptions | undefined): 
     statusTargetName: options?.statusTargetName ?? 'migrate-status',
     uiTargetName: options?.uiTargetName ?? 'migrate-ui',
     deployDependsOnTest: options?.deployDependsOnTest ?? true,
+    environments: options?.environments ?? ['staging', 'production'],
   };
 }
 
@@ -118,6 +125,17 @@ export function migrateLintTarget(
  * Rollback reads the migrate-test report to say whether each down was verified.
  */
 export function databaseTargets(options: NormalizedOptions): Record<string, TargetConfiguration> {
+  const environments = (gate: boolean) =>
+    Object.fromEntries(
+      options.environments.map((name, index) => [
+        name,
+        {
+          environment: name,
+          urlEnv: environmentUrlEnv(name),
+          ...(gate && index > 0 ? { requireDeployedTo: { environment: options.environments[index - 1], urlEnv: environmentUrlEnv(options.environments[index - 1]) } } : {}),
+        },
+      ]),
+    );
   const testReport = `${options.reportsDirectory}/{projectRoot}/report.json`;
   const help = (target: string, example: Record<string, unknown>) => ({ command: `npx nx run <project>:${target} --help`, example: { options: example } });
   return {
@@ -125,6 +143,7 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
       executor: '@forge/migrations:deploy',
       cache: false,
       ...(options.deployDependsOnTest ? { dependsOn: [options.testTargetName] } : {}),
+      configurations: environments(true),
       metadata: {
         technologies: ['prisma', 'postgresql'],
         description: 'Deploy the pending migrations to the database in DATABASE_URL (else the embedded one): lock, preflight, verified backup, apply, verify; automatic rollback on failure.',
@@ -135,6 +154,7 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
       executor: '@forge/migrations:rollback',
       cache: false,
       options: { testReport },
+      configurations: environments(false),
       metadata: {
         technologies: ['prisma', 'postgresql'],
         description: 'Roll the database back by down scripts (--steps, --to, --toVersion) or from a verified backup (--fromBackup), after showing the impact and asking.',
@@ -144,6 +164,7 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
     [options.statusTargetName]: {
       executor: '@forge/migrations:status',
       cache: false,
+      configurations: environments(false),
       metadata: {
         technologies: ['prisma', 'postgresql'],
         description: 'Applied, pending, failed and rolled back migrations, drift, the schema version and the versions of everything; --check for CI.',
@@ -161,4 +182,9 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
       },
     },
   };
+}
+
+/** The variable an environment's database URL is read from: `STAGING_DATABASE_URL` for staging. */
+export function environmentUrlEnv(environment: string): string {
+  return `${environment.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_DATABASE_URL`;
 }
