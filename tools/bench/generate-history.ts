@@ -52,3 +52,44 @@ function migrationSql(k: number): string {
       return `-- CreateIndex\nCREATE UNIQUE INDEX "Entity${k - 4}_name_score_key" ON "Entity${k - 4}"("name", "score");\n`;
   }
 }
+
+/**
+ * The Prisma schema that the first `count` migrations of `generateHistory` leave (the functions and
+ * triggers are outside Prisma's model), so that `migrate-test` finds no drift.
+ */
+export function generatedSchema(count: number): string {
+  const entities = new Map<number, string[]>();
+  const enums: string[] = [];
+  const parents = new Map<number, number>();
+  for (let k = 1; k <= count; k++) {
+    switch (k % 5) {
+      case 1:
+        entities.set(k, ['  id        Int      @id @default(autoincrement())', '  name      String', '  createdAt DateTime @default(now())']);
+        if (k > 1) {
+          entities.get(k)!.push('  parentId  Int?');
+          parents.set(k, k - 5);
+        }
+        break;
+      case 2:
+        entities.get(k - 1)!.push('  score     Int      @default(0)', '  notes     Json?');
+        break;
+      case 3:
+        enums.push(`enum Status${k} {\n  ACTIVE\n  ARCHIVED\n}`);
+        entities.get(k - 2)!.push(`  status    Status${k} @default(ACTIVE)`);
+        break;
+      case 0:
+        entities.get(k - 4)!.push('', '  @@unique([name, score])');
+        break;
+    }
+  }
+  const models = [...entities].map(([k, fields]) => {
+    const relations: string[] = [];
+    const parent = parents.get(k);
+    if (parent !== undefined) relations.push(`  parent    Entity${parent}? @relation(fields: [parentId], references: [id], onDelete: SetNull, onUpdate: Cascade)`);
+    if (entities.has(k + 5) && parents.get(k + 5) === k) relations.push(`  children  Entity${k + 5}[]`);
+    const attributes = fields.filter((line) => line.startsWith('  @@') );
+    const columns = fields.filter((line) => line !== '' && !line.startsWith('  @@'));
+    return [`model Entity${k} {`, ...columns, ...relations, '', ...attributes, '  @@index([name])', '}'].join('\n');
+  });
+  return ['datasource db {\n  provider = "postgresql"\n}', ...enums, ...models].join('\n\n') + '\n';
+}

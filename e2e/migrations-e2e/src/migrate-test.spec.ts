@@ -1,3 +1,5 @@
+import pg from 'pg';
+import { parse } from 'yaml';
 import { E2eWorkspace } from './workspace';
 
 /**
@@ -179,5 +181,43 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(page).toMatch(/<tr data-venture="v3">/);
     expect(page).toMatch(/<tr data-migration="20240415090000_invoice_audit_trigger">[^]*?data-state="rolled back"/);
     expect(page).not.toMatch(/<script src=/);
+  });
+
+  it('writes the CI workflow, whose commands pass here: lint and test what a commit touched, deploy it to staging, then production (refused before staging)', async () => {
+    expect(workspace.nx(['g', '@forge/migrations:ci']).code).toBe(0);
+    const workflow = parse(workspace.read('.github/workflows/migrations.yml'));
+    const commandOf = (job: string) => workflow.jobs[job].steps.map((step: { run?: string }) => step.run).find((run?: string) => run?.startsWith('npx nx '))!.split(' ').slice(2);
+    const added = workspace.nx(['g', '@forge/migrations:migration', '--project=v3', '--changeType=add_column', '--targetTable=Invoice', `--changes=${JSON.stringify({ columns: [{ name: 'note', type: 'String', optional: true }] })}`]);
+    expect(added.code).toBe(0);
+    workspace.git('add', '-A');
+    workspace.git('commit', '-qm', 'v3: invoice note, and the CI workflow');
+    const shas = { NX_BASE: 'HEAD~1', NX_HEAD: 'HEAD', TEST_DATABASE_URL: serverUrl };
+
+    const verify = workspace.nx(commandOf('verify'), shas);
+    expect(verify.code).toBe(0);
+    expect(verify.output).toMatch(/Successfully ran targets migrate-lint, migrate-test for project v3/);
+
+    const admin = new pg.Client(serverUrl);
+    await admin.connect();
+    const names = ['forge_e2e_staging', 'forge_e2e_production'];
+    try {
+      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE); CREATE DATABASE ${name}`);
+      const urlOf = (name: string) => Object.assign(new URL(serverUrl!), { pathname: `/${name}` }).toString();
+      const env = { ...shas, STAGING_DATABASE_URL: urlOf(names[0]), PRODUCTION_DATABASE_URL: urlOf(names[1]), DATABASE_URL: undefined };
+
+      const early = workspace.nx(commandOf('deploy-production'), env);
+      expect(early.code).not.toBe(0);
+      expect(early.output).toMatch(/has not been deployed to staging[^]*nothing was applied/);
+      const staging = workspace.nx(commandOf('deploy-staging'), env);
+      expect(staging.code).toBe(0);
+      expect(staging.output).toMatch(/migrate-deploy v3: deployed/);
+      const production = workspace.nx(commandOf('deploy-production'), env);
+      expect(production.code).toBe(0);
+      expect(production.output).toMatch(/migrate-deploy v3: deployed/);
+      expect(production.output).not.toContain(new URL(serverUrl!).password);
+    } finally {
+      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });

@@ -60,7 +60,7 @@ describe('createNodes', () => {
     write('apps/billing/project.json', '{"name":"billing"}');
     write('apps/billing/prisma/schema.prisma', SCHEMA);
     const targets = (await run(['apps/billing/prisma/schema.prisma']))[0][1].projects!['apps/billing'].targets!;
-    expect(targets['migrate-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false, dependsOn: ['migrate-test'] });
+    expect(targets['migrate-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false, dependsOn: ['migrate-test', '^migrate-deploy'] });
     expect(targets['migrate-rollback']).toMatchObject({ executor: '@forge/migrations:rollback', cache: false, options: { testReport: 'reports/migrate-test/{projectRoot}/report.json' } });
     expect(targets['migrate-status']).toMatchObject({ executor: '@forge/migrations:status', cache: false });
     expect(targets['migrate-ui']).toMatchObject({ executor: '@forge/migrations:ui', cache: false, continuous: true });
@@ -73,7 +73,7 @@ describe('createNodes', () => {
 
     const renamed = (await run(['apps/billing/prisma/schema.prisma'], { deployDependsOnTest: false, deployTargetName: 'db-deploy', testTargetName: 'db-test', reportsDirectory: 'out/db' }))[0][1].projects!['apps/billing'].targets!;
     expect(renamed['db-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false });
-    expect(renamed['db-deploy'].dependsOn).toBeUndefined();
+    expect(renamed['db-deploy'].dependsOn).toEqual(['^db-deploy']);
     expect(renamed['migrate-rollback'].options).toEqual({ testReport: 'out/db/{projectRoot}/report.json' });
   });
 

@@ -121,7 +121,8 @@ export function migrateLintTarget(
 
 /**
  * `migrate-deploy`, `migrate-rollback`, `migrate-status` and `migrate-ui`: never cached (their result is the
- * live database's); deploy runs the same project's migrate-test first unless told not to.
+ * live database's); deploy runs the same project's migrate-test first unless told not to, and
+ * the deploys of the projects it depends on.
  * Rollback reads the migrate-test report to say whether each down was verified.
  */
 export function databaseTargets(options: NormalizedOptions): Record<string, TargetConfiguration> {
@@ -142,7 +143,8 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
     [options.deployTargetName]: {
       executor: '@forge/migrations:deploy',
       cache: false,
-      ...(options.deployDependsOnTest ? { dependsOn: [options.testTargetName] } : {}),
+      // A venture deploys after the ventures it depends on (their tables may be what its migrations use).
+      dependsOn: [...(options.deployDependsOnTest ? [options.testTargetName] : []), `^${options.deployTargetName}`],
       configurations: environments(true),
       metadata: {
         technologies: ['prisma', 'postgresql'],
