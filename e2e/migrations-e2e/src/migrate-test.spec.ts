@@ -184,6 +184,9 @@ describe('@forge/migrations in a real Nx workspace', () => {
   });
 
   it('writes the CI workflow, whose commands pass here: lint and test what a commit touched, deploy it to staging, then production (refused before staging)', async () => {
+    // What the earlier tests left is committed first: the commit under test touches v3 alone.
+    workspace.git('add', '-A');
+    workspace.git('commit', '-q', '--allow-empty', '-m', 'earlier work');
     expect(workspace.nx(['g', '@forge/migrations:ci']).code).toBe(0);
     const workflow = parse(workspace.read('.github/workflows/migrations.yml'));
     const commandOf = (job: string) => workflow.jobs[job].steps.map((step: { run?: string }) => step.run).find((run?: string) => run?.startsWith('npx nx '))!.split(' ').slice(2);
@@ -201,13 +204,16 @@ describe('@forge/migrations in a real Nx workspace', () => {
     await admin.connect();
     const names = ['forge_e2e_staging', 'forge_e2e_production'];
     try {
-      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE); CREATE DATABASE ${name}`);
+      for (const name of names) {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.query(`CREATE DATABASE ${name}`);
+      }
       const urlOf = (name: string) => Object.assign(new URL(serverUrl!), { pathname: `/${name}` }).toString();
       const env = { ...shas, STAGING_DATABASE_URL: urlOf(names[0]), PRODUCTION_DATABASE_URL: urlOf(names[1]), DATABASE_URL: undefined };
 
       const early = workspace.nx(commandOf('deploy-production'), env);
       expect(early.code).not.toBe(0);
-      expect(early.output).toMatch(/has not been deployed to staging[^]*nothing was applied/);
+      expect(early.output).toMatch(/add_column_invoice_note have not been deployed to staging[^]*nothing was applied/);
       const staging = workspace.nx(commandOf('deploy-staging'), env);
       expect(staging.code).toBe(0);
       expect(staging.output).toMatch(/migrate-deploy v3: deployed/);
@@ -219,5 +225,15 @@ describe('@forge/migrations in a real Nx workspace', () => {
       for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
+  });
+
+  it('deploys a venture after the ventures it depends on', () => {
+    const file = 'ventures/v3/project.json';
+    workspace.write(file, JSON.stringify({ ...JSON.parse(workspace.read(file)), implicitDependencies: ['v1'] }));
+    const { code, output } = workspace.nx(['run', 'v3:migrate-deploy', '--outputStyle=static'], { DATABASE_URL: undefined, TEST_DATABASE_URL: undefined });
+    expect(code).toBe(0);
+    const [v1, v3] = [output.indexOf('migrate-deploy v1: deployed'), output.indexOf('migrate-deploy v3: deployed')];
+    expect(v1).toBeGreaterThan(-1);
+    expect(v3).toBeGreaterThan(v1);
   });
 });

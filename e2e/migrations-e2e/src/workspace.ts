@@ -76,6 +76,21 @@ export class E2eWorkspace {
     return { code: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
   }
 
+  /**
+   * An npm package's node in the workspace's project graph, as Nx builds it from the lockfile: its
+   * `data.hash` (the lockfile's integrity) is what an `externalDependencies` input hashes.
+   */
+  externalNode(packageName: string): { name: string; data: { version: string; packageName: string; hash?: string } } | undefined {
+    const script = `require('@nx/devkit').createProjectGraphAsync({ exitOnError: true }).then((graph) => process.stdout.write('\\n' + JSON.stringify(graph.externalNodes[process.argv[1]] ?? null)))`;
+    const output = execFileSync(process.execPath, ['-e', script, `npm:${packageName}`], {
+      cwd: this.root,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' },
+    });
+    // The last line: anything Nx prints while it builds the graph comes before it.
+    return JSON.parse(output.trimEnd().split('\n').pop()!) ?? undefined;
+  }
+
   git(...args: string[]): string {
     return execFileSync('git', args, { cwd: this.root, encoding: 'utf8' });
   }

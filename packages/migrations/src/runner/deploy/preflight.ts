@@ -81,7 +81,7 @@ export function stagingGate(pending: MigrationFolder[], gate: { environment: str
   if (missing.length === 0) return;
   throw new ForgeError(
     'STAGING_GATE',
-    `${missing.map((migration) => migration.name).join(', ')} ${missing.length > 1 ? 'have' : 'has'} not been deployed to ${gate.environment} (or was deployed there in another version): nothing was applied.`,
+    `${missing.map((migration) => migration.name).join(', ')} ${missing.length > 1 ? 'have' : 'has'} not been deployed to ${gate.environment} (or ${missing.length > 1 ? 'were' : 'was'} deployed there in another version): nothing was applied.`,
     `Deploy to ${gate.environment} first: nx run <project>:migrate-deploy:${gate.environment}`,
   );
 }
