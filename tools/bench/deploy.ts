@@ -6,7 +6,8 @@
  *  - the restore from that backup (`restoreDump`) vs `pg_restore --clean --if-exists --single-transaction`;
  *  - `migrate-rollback --steps 1 --yes` (backup, then the down) vs the same backup by hand and `psql -f down.sql`.
  * Each measurement works in a fresh database on the server in TEST_DATABASE_URL, dropped at the end.
- * Run with `npm run bench:deploy` (it starts a throwaway PostgreSQL); writes docs/deploy-benchmark.md.
+ * Part of `npm run bench` (alone: `npm run bench:deploy`; both start a throwaway PostgreSQL); writes
+ * docs/deploy-benchmark.md.
  */
 import { logger } from '@nx/devkit';
 import { spawn } from 'node:child_process';
@@ -24,10 +25,10 @@ import { markRolledBack } from '../../packages/migrations/src/runner/deploy/run-
 import { readMigrationHistory } from '../../packages/migrations/src/store/migration-store';
 import { executorContext } from '../../packages/migrations/src/test-support/executor-context';
 import { serverRows } from '../../packages/migrations/src/test-support/server-queries';
+import type { Benchmark } from './benchmark';
 import { resultTable, type Row } from './report';
 import { machine, sideBySideAsync } from './timing';
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
 /** Fewer rounds than the other benchmarks: every round moves a 1M-row table. */
 const ROUNDS = 3;
 const ROWS = 1_000_000;
@@ -97,9 +98,22 @@ interface Sizes {
   peerLevel1?: number;
 }
 
-async function main() {
-  const url = process.env['TEST_DATABASE_URL'];
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run `npm run bench:deploy`, which starts PostgreSQL.');
+export const deploy: Benchmark = {
+  name: 'deploy',
+  section: `Deploy and rollback on a ${ROWS.toLocaleString('en')}-row table`,
+  async run(context) {
+    const { rows, sizes } = await benchDeploy(context.databaseUrl());
+    return {
+      rows,
+      notes: [
+        `The median of ${ROUNDS} alternating rounds (after one warm-up of ours), each in a fresh database of the throwaway PostgreSQL server; what each row measures, and the dump sizes: docs/deploy-benchmark.md.`,
+      ],
+      documents: [{ file: 'docs/deploy-benchmark.md', markdown: renderReport(rows, sizes) }],
+    };
+  },
+};
+
+async function benchDeploy(url: string): Promise<{ rows: Row[]; sizes: Sizes }> {
   const major = await serverMajor(url);
   const tools = { pgDump: findPgTool('pg_dump', major), pgRestore: findPgTool('pg_restore', major), psql: findPgTool('psql', major) };
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'forge-bench-deploy-'));
@@ -136,9 +150,7 @@ async function main() {
     rmSync(scratch, { recursive: true, force: true });
   }
 
-  const report = renderReport(rows, sizes);
-  writeFileSync(path.join(REPO_ROOT, 'docs', 'deploy-benchmark.md'), report);
-  console.log(report);
+  return { rows, sizes };
 }
 
 /** Ours against one peer, over this benchmark's rounds. */
@@ -400,7 +412,7 @@ function renderReport(rows: Row[], sizes: Sizes): string {
   const lines = [
     '# Deploy and rollback benchmark',
     '',
-    'Measured by `npm run bench:deploy` (tools/bench/deploy.ts): each figure side by side with its peer, in the same run, on the same machine;',
+    'Measured by `npm run bench` with every other benchmark (alone: `npm run bench:deploy`; tools/bench/deploy.ts): each figure side by side with its peer, in the same run, on the same machine;',
     `the median of ${ROUNDS} alternating rounds after one warm-up of ours (fewer rounds than docs/benchmarks.md: every round moves a table of ${ROWS.toLocaleString('en')} rows).`,
     'Rerun it to reproduce; figures vary with the machine and its disk, ratios much less.',
     '',
@@ -430,13 +442,8 @@ function renderReport(rows: Row[], sizes: Sizes): string {
     "  marking the migration rolled back in `_prisma_migrations` (what `prisma migrate resolve --rolled-back` does) is left out of the peer's time. After every round the column and index must be gone and the rows all there;",
     '  migration 2 is then applied again, untimed, so that each round rolls back the same thing. The target is absolute (at most 5 s for ours); the ratio is reported.',
     '',
-    'To rerun: `npm run bench:deploy` (no build needed: it runs the TypeScript sources through @swc-node/register). It needs PostgreSQL 15 server and client programs (tools/postgres.mjs installs the Debian package when they are missing) and about 1 GiB free in the temporary folder.',
+    'To rerun these rows alone: `npm run bench:deploy` (no build needed: it runs the TypeScript sources through @swc-node/register). It needs PostgreSQL 15 server and client programs (tools/postgres.mjs installs the Debian package when they are missing) and about 1 GiB free in the temporary folder.',
     '',
   ];
   return lines.join('\n');
 }
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});

@@ -78,7 +78,7 @@ export function generatedSchema(count: number): string {
         entities.get(k - 2)!.push(`  status    Status${k} @default(ACTIVE)`);
         break;
       case 0:
-        entities.get(k - 4)!.push('', '  @@unique([name, score])');
+        entities.get(k - 4)!.push('  @@unique([name, score])');
         break;
     }
   }
@@ -87,8 +87,8 @@ export function generatedSchema(count: number): string {
     const parent = parents.get(k);
     if (parent !== undefined) relations.push(`  parent    Entity${parent}? @relation(fields: [parentId], references: [id], onDelete: SetNull, onUpdate: Cascade)`);
     if (entities.has(k + 5) && parents.get(k + 5) === k) relations.push(`  children  Entity${k + 5}[]`);
-    const attributes = fields.filter((line) => line.startsWith('  @@') );
-    const columns = fields.filter((line) => line !== '' && !line.startsWith('  @@'));
+    const attributes = fields.filter((line) => line.startsWith('  @@'));
+    const columns = fields.filter((line) => !line.startsWith('  @@'));
     return [`model Entity${k} {`, ...columns, ...relations, '', ...attributes, '  @@index([name])', '}'].join('\n');
   });
   return ['datasource db {\n  provider = "postgresql"\n}', ...enums, ...models].join('\n\n') + '\n';
