@@ -27,6 +27,7 @@ export class PgDatabase implements Database {
     private readonly pool: pg.Pool,
     private readonly url: string,
     private readonly onClose: () => Promise<void>,
+    private readonly onAbandon: () => Promise<void> = onClose,
   ) {
     this.label = `PostgreSQL ${describeDatabaseUrl(url)}`;
   }
@@ -66,10 +67,19 @@ export class PgDatabase implements Database {
       await drop();
       throw error;
     }
-    return new PgDatabase(pool, databaseUrl, async () => {
-      await pool.end().catch(() => undefined);
-      await drop();
-    });
+    return new PgDatabase(
+      pool,
+      databaseUrl,
+      async () => {
+        await pool.end().catch(() => undefined);
+        await drop();
+      },
+      // Dropped first: WITH (FORCE) ends the session still running a statement, which pool.end() would wait for.
+      async () => {
+        await drop();
+        await pool.end().catch(() => undefined);
+      },
+    );
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -114,12 +124,18 @@ export class PgDatabase implements Database {
     );
   }
 
-  private closed = false;
+  /** The closing under way, once begun: a later close() waits for it (an abandon's drop included). */
+  private ending: Promise<void> | undefined;
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.onClose();
+  close(): Promise<void> {
+    this.ending ??= this.onClose();
+    return this.ending;
+  }
+
+  /** Close at once, the process being interrupted: a throwaway database is dropped while its statements still run. */
+  abandon(): Promise<void> {
+    this.ending ??= this.onAbandon();
+    return this.ending;
   }
 }
 
@@ -138,8 +154,10 @@ async function openPool(url: string, source: string): Promise<pg.Pool> {
     );
   }
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  // An idle client losing its connection must not crash the process; the next query reports it.
+  // A client losing its connection must not crash the process: idle, the next query reports it;
+  // busy (its database dropped under it), the query it runs rejects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await pool.query('SELECT 1');
     return pool;

@@ -3,6 +3,7 @@ import { createdExtensions } from '../core/sql/extensions';
 import { loadSqlParser } from '../core/sql/parser';
 import type { MigrationTestResult, TestReport } from '../core/test-report';
 import type { Database } from '../db/database';
+import { PgDatabase } from '../db/pg-database';
 import { openThrowawayDatabase } from '../db/open-database';
 import { defaultSnapshotCacheDir } from '../db/pglite-snapshot';
 import { knownPreviewFeatures } from '../engine/preview-features';
@@ -61,10 +62,15 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
   );
 }
 
-/** Remove the throwaway database however the run ends: normally, by an error, or interrupted. */
+/**
+ * Remove the throwaway database however the run ends: normally, by an error, or interrupted.
+ * Only a server's database outlives the process: an in-memory embedded one gets no handler, so
+ * Ctrl-C ends the run at once (even inside a long statement, which blocks the event loop).
+ */
 async function withCleanupOnSignal<T>(database: Database, run: () => Promise<T>): Promise<T> {
+  if (!(database instanceof PgDatabase)) return run();
   const onSignal = (signal: NodeJS.Signals) => {
-    void database.close().finally(() => process.kill(process.pid, signal));
+    void database.abandon().finally(() => process.kill(process.pid, signal));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
