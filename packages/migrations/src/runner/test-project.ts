@@ -68,17 +68,19 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
  * Ctrl-C ends the run at once (even inside a long statement, which blocks the event loop).
  */
 async function withCleanupOnSignal<T>(database: Database, run: () => Promise<T>): Promise<T> {
-  if (!(database instanceof PgDatabase)) return run();
-  const onSignal = (signal: NodeJS.Signals) => {
-    void database.abandon().finally(() => process.kill(process.pid, signal));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const onSignal =
+    database instanceof PgDatabase ? (signal: NodeJS.Signals) => void database.abandon().finally(() => process.kill(process.pid, signal)) : undefined;
+  if (onSignal) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   try {
     return await run();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (onSignal) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     await database.close();
   }
 }
