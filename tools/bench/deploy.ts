@@ -21,7 +21,7 @@ import migrateRollbackExecutor from '../../packages/migrations/src/executors/rol
 import { applyPendingMigrations } from '../../packages/migrations/src/runner/apply-migrations';
 import { type BackupRecord, dumpDatabase, type PgServer, restoreDump } from '../../packages/migrations/src/runner/deploy/backup';
 import { findPgTool, libpqEnvironment } from '../../packages/migrations/src/runner/deploy/pg-tools';
-import { markRolledBack } from '../../packages/migrations/src/runner/deploy/run-downs';
+import { markRolledBack } from '../../packages/migrations/src/core/sql/prisma-migrations-table';
 import { readMigrationHistory } from '../../packages/migrations/src/store/migration-store';
 import { executorContext } from '../../packages/migrations/src/test-support/executor-context';
 import { serverRows } from '../../packages/migrations/src/test-support/server-queries';

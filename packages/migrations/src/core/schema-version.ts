@@ -1,4 +1,4 @@
-import { analyzeHistory } from './safety/analyze';
+import { analyzeHistory, type Finding } from './safety/analyze';
 import { readOperations } from './safety/operations';
 import { SqlSyntaxError } from './sql/parser';
 
@@ -20,10 +20,9 @@ const ADDITIVE: Record<string, string> = { create_table: 'tables', add_column: '
  * The semantic version of the schema after each migration of a history, from 0.0.0 before the
  * first: major for a destructive or backward-incompatible change (the safety analysis's findings,
  * waived or approved or not: an approval does not make a change compatible), minor for an
- * additive one, patch for anything else.
+ * additive one, patch for anything else. `findings`: the history's analysis, when the caller has it.
  */
-export function schemaVersions(migrations: ReadonlyArray<{ name: string; sql: string }>): VersionedMigration[] {
-  const findings = analyzeHistory(migrations);
+export function schemaVersions(migrations: ReadonlyArray<{ name: string; sql: string }>, findings: ReadonlyArray<readonly Finding[]> = analyzeHistory(migrations)): VersionedMigration[] {
   let [major, minor, patch] = [0, 0, 0];
   return migrations.map((migration, index) => {
     const breaking = findings[index].filter((finding) => finding.family === 'destructive' || finding.family === 'backward-incompatible');

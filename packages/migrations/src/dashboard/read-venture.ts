@@ -3,10 +3,9 @@ import path from 'node:path';
 import { EVENTS_EXIST, EVENTS_TABLE } from '../core/deploy/events';
 import type { DeployReport } from '../core/deploy/report';
 import { lintHistory, type LintedMigration } from '../core/lint/lint-report';
-import { makeSchemaCompatible } from '../core/schema-compat';
+import type { SchemaFile } from '../core/schema-compat';
 import { schemaVersions } from '../core/schema-version';
 import type { SqlRunner } from '../db/database';
-import { knownPreviewFeatures } from '../engine/preview-features';
 import type { DeployTarget } from '../runner/deploy/deploy-target';
 import { readStatus } from '../runner/deploy/status';
 import type { MigrationHistory } from '../store/migration-store';
@@ -20,6 +19,8 @@ export interface VentureSource {
   where: string;
   layout: PrismaLayout;
   history: MigrationHistory;
+  /** The schema as the engine reads it. */
+  schema: SchemaFile[];
   /** Where its migrate-deploy reports are, absolute. */
   reportDir: string;
   environment: string;
@@ -28,8 +29,9 @@ export interface VentureSource {
 /** A venture's migrations as the files describe them, their state from the database when it can be read. */
 export async function readVenture(source: VentureSource, openTarget: () => Promise<DeployTarget>): Promise<VentureView> {
   const { history } = source;
-  const versions = schemaVersions(history.migrations);
   const lint = lintHistory({ project: source.project, migrations: history.migrations, include: () => true, fileOf: (name) => name, scope: 'all' });
+  // One analysis of the history serves the findings, the risk badges and the versions.
+  const versions = schemaVersions(history.migrations, lint.migrations.map((migration) => migration.findings));
   const view: VentureView = {
     project: source.project,
     root: source.root,
@@ -57,8 +59,9 @@ export async function readVenture(source: VentureSource, openTarget: () => Promi
       environment: source.environment,
       target,
       history,
-      schema: makeSchemaCompatible(source.layout.schemaFiles, knownPreviewFeatures()).files,
+      schema: source.schema,
       configDir: source.layout.projectRoot,
+      versions,
     });
     view.events = await readEvents(target.database);
   } catch (error) {

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { EVENTS_EXIST, LATEST_EVENT_ID } from '../core/deploy/events';
 import { describeError, isForgeError } from '../core/errors';
 import { redact } from '../core/redact';
-import { makeSchemaCompatible } from '../core/schema-compat';
 import type { Datamodel } from '../core/schema/datamodel';
 import { loadSqlParser } from '../core/sql/parser';
-import { knownPreviewFeatures } from '../engine/preview-features';
 import { recordedBackups } from '../runner/deploy/backup-records';
 import { readAppliedState } from '../runner/deploy/applied-state';
 import { rollback } from '../runner/deploy/rollback';
@@ -80,7 +80,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const statesOf = (source: VentureSource) => {
     const key = `${source.project}\0${source.history.migrations.map((migration) => migration.checksum).join()}`;
     if (!diagramCache.has(key)) {
-      diagramCache.set(key, schemaStates(source.history, makeSchemaCompatible(source.layout.schemaFiles, knownPreviewFeatures()).files, source.layout.projectRoot, options.cacheDir));
+      diagramCache.set(key, schemaStates(source.history, source.schema, source.layout.projectRoot, options.cacheDir));
     }
     return diagramCache.get(key)!;
   };
@@ -116,8 +116,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         const target = await openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: 500 });
         try {
           const state = await readAppliedState(target.database);
-          const backups = await recordedBackups(target.database);
-          return jsonReply(200, { revision: JSON.stringify([state.rows.map((row) => [row.migration_name, row.finished_at, row.rolled_back_at]), backups.length, await target.deployRunning(), source.history.migrations.length]) });
+          const [{ exists }] = await target.database.query<{ exists: boolean }>(EVENTS_EXIST);
+          const [latest] = exists ? await target.database.query<{ id: string }>(LATEST_EVENT_ID) : [{ id: '0' }];
+          return jsonReply(200, { revision: JSON.stringify([state.rows.map((row) => [row.migration_name, row.finished_at, row.rolled_back_at]), latest.id, await target.deployRunning(), source.history.migrations.length]) });
         } finally {
           await target.close();
         }
@@ -131,8 +132,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         const migration = url.searchParams.get('migration') ?? '';
         let impact: string[] = [];
         const backups = await withRollbackTarget(config, migration, async (input) => {
-          await rollback({ ...input, confirm: async (lines) => ((impact = lines), false) });
-          return (await recordedBackups(input.target.database)).slice(0, 3).map((record) => record.file.replace(`${options.workspaceRoot}/`, ''));
+          // Declined at the confirmation: the core plans and refuses exactly as it would, and changes nothing.
+          const decline = async (lines: string[]) => {
+            impact = lines;
+            return false;
+          };
+          await rollback({ ...input, confirm: decline });
+          return (await recordedBackups(input.target.database, 3)).map((record) => path.relative(options.workspaceRoot, record.file));
         });
         return jsonReply(200, { impact, backups });
       },

@@ -1,9 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { redact } from '../core/redact';
-import { makeSchemaCompatible } from '../core/schema-compat';
 import { loadSqlParser } from '../core/sql/parser';
-import { knownPreviewFeatures } from '../engine/preview-features';
 import { page } from './html/page';
 import { html } from './html/template';
 import { migrationPage, overview, venturePage, type RenderMode } from './html/views';
@@ -23,7 +21,7 @@ export async function writeStaticReport(options: { workspaceRoot: string; ventur
   for (const config of options.ventures) {
     const source = await ventureSource(options.workspaceRoot, config);
     const view = await readVenture(source, () => openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }));
-    const states = await schemaStates(source.history, makeSchemaCompatible(source.layout.schemaFiles, knownPreviewFeatures()).files, source.layout.projectRoot, options.cacheDir);
+    const states = await schemaStates(source.history, source.schema, source.layout.projectRoot, options.cacheDir);
     views.push(view);
     sections.push(venturePage(view, mode), ...view.migrations.map((migration, index) => migrationPage(view, migration, migrationDiagrams(states, index), mode)));
   }

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../core/errors';
 import { urlSecrets } from '../core/redact';
+import { makeSchemaCompatible } from '../core/schema-compat';
 import { createdExtensions } from '../core/sql/extensions';
+import { knownPreviewFeatures } from '../engine/preview-features';
 import { openDeployTarget, type DeployTarget } from '../runner/deploy/deploy-target';
 import { readMigrationHistory } from '../store/migration-store';
 import { resolvePrismaLayout } from '../store/project-layout';
@@ -31,6 +33,7 @@ export async function ventureSource(workspaceRoot: string, venture: VentureConfi
     where: process.env[venture.urlEnv] ? `the database in ${venture.urlEnv}` : 'the embedded database',
     layout,
     history: readMigrationHistory(layout.migrationsDir),
+    schema: makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures()).files,
     reportDir: venture.reportDir,
     environment: venture.environment,
   };

@@ -1,5 +1,5 @@
 import { migrationChecksum } from '../core/migration-folders';
-import { MARK_ROLLED_BACK } from '../core/sql/prisma-migrations-table';
+import { markRolledBack } from '../core/sql/prisma-migrations-table';
 import type { Database } from '../db/database';
 import { MigrationApplyError } from '../db/script-runner';
 import { MigrationEngine } from '../engine/migration-engine';
@@ -78,8 +78,8 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
   });
 
   it('applies again a migration marked rolled back, keeping the old row as history', async () => {
-    await database.query(MARK_ROLLED_BACK, [BROKEN.name]);
-    await database.query(MARK_ROLLED_BACK, [INDEX.name]);
+    await database.query(markRolledBack(BROKEN.name));
+    await database.query(markRolledBack(INDEX.name));
     await database.executeScript('DROP INDEX "A_b_idx"; ALTER TABLE "A" DROP COLUMN "b";');
     expect(await applyPendingMigrations(database, [INIT, INDEX, LATER])).toEqual([INDEX.name, LATER.name]);
     const rows = await database.query<Row>(ROWS);

@@ -1,5 +1,5 @@
 import { compareFingerprints, describeDifference, isSameSchema, type SchemaFingerprint } from '../core/fingerprint';
-import { MARK_ROLLED_BACK } from '../core/sql/prisma-migrations-table';
+import { markRolledBack } from '../core/sql/prisma-migrations-table';
 import type { MigrationTestResult } from '../core/test-report';
 import type { Database } from '../db/database';
 import type { MigrationFolder } from '../store/migration-store';
@@ -32,7 +32,7 @@ export async function proveDown(
     return after;
   }
   const afterDown = compareFingerprints(before, await fingerprintSchema(database));
-  await database.query(MARK_ROLLED_BACK, [migration.name]);
+  await database.query(markRolledBack(migration.name));
   try {
     await applyPendingMigrations(database, upToThis);
   } catch (error) {

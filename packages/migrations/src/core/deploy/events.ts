@@ -70,6 +70,9 @@ export function eventParams(event: DeployEvent): unknown[] {
   ];
 }
 
+/** The id of the newest event, 0 without any: it changes whenever the history does. */
+export const LATEST_EVENT_ID = `SELECT coalesce(max(id), 0)::text AS id FROM ${EVENTS_TABLE}`;
+
 export const EVENTS_EXIST = `SELECT to_regclass('${EVENTS_TABLE.replace(/"/g, '')}') IS NOT NULL AS exists`;
 
 export interface EventRow {

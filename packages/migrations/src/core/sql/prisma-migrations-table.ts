@@ -75,9 +75,9 @@ export function markFailed(id: string, logs: string): string {
  * Rows are only ever marked, never deleted: a migration marked rolled back is ignored by Prisma,
  * so `prisma migrate deploy` (or this plugin) applies it again later, and the audit trail stays.
  */
-export const MARK_ROLLED_BACK = `
-  UPDATE "_prisma_migrations" SET rolled_back_at = now()
-  WHERE migration_name = $1 AND rolled_back_at IS NULL`;
+export function markRolledBack(name: string): string {
+  return `UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = ${quoteLiteral(name)} AND rolled_back_at IS NULL`;
+}
 
 function values(migration: StartedMigration): string {
   return [migration.id, migration.checksum, migration.startedAt.toISOString(), migration.name].map(quoteLiteral).join(', ');

@@ -1,12 +1,10 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import { describeError, ForgeError } from '../../core/errors';
-import { makeSchemaCompatible } from '../../core/schema-compat';
 import { PgDatabase } from '../../db/pg-database';
-import { knownPreviewFeatures } from '../../engine/preview-features';
 import { readAppliedState } from '../../runner/deploy/applied-state';
 import { deploy, type DeployResult } from '../../runner/deploy/deploy';
-import { DatabaseRun } from '../shared/database-run';
+import { DATABASE_DEFAULTS, DatabaseRun } from '../shared/database-run';
 import type { DeployExecutorOptions } from './schema';
 
 /** `migrate-deploy`: see runner/deploy/deploy.ts for the steps; this wires options, secrets, reports and the webhook. */
@@ -16,30 +14,26 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
   let result: DeployResult | undefined;
   let refusal: string | undefined;
   try {
-    const { layout, history } = await run.readProject();
+    const { layout, history, schema } = await run.readProject();
     const requireDeployedTo = options.requireDeployedTo && { environment: options.requireDeployedTo.environment, state: await readOtherEnvironment(options.requireDeployedTo) };
     log(`migrate-deploy ${project} (${run.environment}) on ${run.where}`);
-    const target = await run.openTarget(history);
-    try {
-      result = await deploy({
+    result = await run.withTarget(history, (target) =>
+      deploy({
         project,
         workspaceRoot: context.root,
         environment: run.environment,
         target,
         history,
-        schema: makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures()).files,
+        schema,
         configDir: layout.projectRoot,
-        backupDir: run.resolve(options.backupDir ?? '.forge/backups/{projectRoot}'),
-        backupRetention: options.backupRetention ?? 10,
+        ...run.backups,
         allowDrift: options.allowDrift ?? false,
         healthCheck: options.healthCheck && { command: options.healthCheck.command, url: options.healthCheck.url, timeoutMs: (options.healthCheck.timeout ?? 30) * 1000 },
         requireDeployedTo,
         dryRun: options.dryRun ?? false,
         log,
-      });
-    } finally {
-      await target.close();
-    }
+      }),
+    );
   } catch (error) {
     refusal = describeError(error);
     log(`migrate-deploy ${project}: ${refusal}`);
@@ -49,7 +43,7 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
   for (const warning of result?.warnings ?? []) logger.warn(run.redact(`warning: ${warning}`));
   log(`migrate-deploy ${project}: ${status}${result?.applied.length ? ` (${result.applied.join(', ')})` : ''}`);
   if (status === 'dry-run') return { success: true };
-  const report = await run.finish(options.reportDir ?? 'reports/migrate-deploy/{projectRoot}', result, refusal, {
+  const report = await run.finish(options.reportDir ?? DATABASE_DEFAULTS.deployReportDir, result, refusal, {
     command: 'migrate-deploy',
     status,
     applied: result?.applied ?? [],

@@ -4,7 +4,7 @@ import type { RollbackSelector } from '../../core/deploy/rollback-plan';
 import { describeError, ForgeError } from '../../core/errors';
 import { rollback, type RollbackResult } from '../../runner/deploy/rollback';
 import { readTestReport } from '../../store/test-report-file';
-import { DatabaseRun } from '../shared/database-run';
+import { DATABASE_DEFAULTS, DatabaseRun } from '../shared/database-run';
 import type { RollbackExecutorOptions } from './schema';
 
 /** `migrate-rollback`: see runner/deploy/rollback.ts; this reads the options, asks, and writes the reports. */
@@ -17,25 +17,21 @@ export default async function migrateRollbackExecutor(options: RollbackExecutorO
     const selector = selectorOf(options);
     const { history } = await run.readProject();
     log(`migrate-rollback ${project} (${run.environment}) on ${run.where}`);
-    const target = await run.openTarget(history);
-    try {
-      result = await rollback({
+    result = await run.withTarget(history, (target) =>
+      rollback({
         project,
         workspaceRoot: context.root,
         environment: run.environment,
         target,
         history,
-        backupDir: run.resolve(options.backupDir ?? '.forge/backups/{projectRoot}'),
-        backupRetention: options.backupRetention ?? 10,
+        ...run.backups,
         selector,
         fromBackup: options.fromBackup,
-        testReport: readTestReport(run.resolve(options.testReport ?? 'reports/migrate-test/{projectRoot}/report.json')),
+        testReport: readTestReport(run.resolve(options.testReport ?? DATABASE_DEFAULTS.testReport)),
         confirm: (impact) => confirm(impact, options.yes ?? false, run),
         log,
-      });
-    } finally {
-      await target.close();
-    }
+      }),
+    );
   } catch (error) {
     refusal = describeError(error);
     log(`migrate-rollback ${project}: ${refusal}`);

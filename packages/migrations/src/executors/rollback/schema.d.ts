@@ -6,8 +6,6 @@ export interface RollbackExecutorOptions extends DatabaseOptions {
   toVersion?: string;
   fromBackup?: string;
   yes?: boolean;
-  backupDir?: string;
-  backupRetention?: number;
   testReport?: string;
   reportDir?: string;
 }

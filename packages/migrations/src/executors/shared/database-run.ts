@@ -3,9 +3,11 @@ import { logger } from '@nx/devkit';
 import path from 'node:path';
 import { type DeployReport, deployMarkdown, webhookPayload } from '../../core/deploy/report';
 import { redact, urlSecrets } from '../../core/redact';
+import { makeSchemaCompatible, type SchemaFile } from '../../core/schema-compat';
 import { createdExtensions } from '../../core/sql/extensions';
 import { loadSqlParser } from '../../core/sql/parser';
 import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
+import { knownPreviewFeatures } from '../../engine/preview-features';
 import type { BackupRecord } from '../../runner/deploy/backup';
 import { openDeployTarget, type DeployTarget } from '../../runner/deploy/deploy-target';
 import type { RecordedEvent } from '../../runner/deploy/event-log';
@@ -14,11 +16,23 @@ import { type MigrationHistory, readMigrationHistory } from '../../store/migrati
 import { type PrismaLayout, resolvePrismaLayout } from '../../store/project-layout';
 import { reportPath, writeReport } from './report-files';
 
+/** Where a venture's database things live unless its options say otherwise (paths with `{projectRoot}`). */
+export const DATABASE_DEFAULTS = {
+  urlEnv: 'DATABASE_URL',
+  dataDir: '{projectRoot}/.forge/pglite',
+  backupDir: '.forge/backups/{projectRoot}',
+  backupRetention: 10,
+  deployReportDir: 'reports/migrate-deploy/{projectRoot}',
+  testReport: 'reports/migrate-test/{projectRoot}/report.json',
+};
+
 /** The options every command on a venture's live database shares: deploy, rollback, status. */
 export interface DatabaseOptions {
   urlEnv?: string;
   environment?: string;
   dataDir?: string;
+  backupDir?: string;
+  backupRetention?: number;
   lockTimeout?: number;
   pgBinDir?: string;
   webhookEnv?: string;
@@ -47,7 +61,7 @@ export class DatabaseRun {
   ) {
     this.project = context.projectName ?? '';
     this.projectRoot = context.projectsConfigurations?.projects[this.project]?.root ?? '.';
-    this.urlEnv = options.urlEnv ?? 'DATABASE_URL';
+    this.urlEnv = options.urlEnv ?? DATABASE_DEFAULTS.urlEnv;
     this.url = process.env[this.urlEnv] || undefined;
     this.webhook = process.env[options.webhookEnv ?? 'MIGRATIONS_WEBHOOK_URL'] || undefined;
     this.secrets = [...urlSecrets(this.url), ...(this.webhook ? [this.webhook] : [])];
@@ -74,18 +88,34 @@ export class DatabaseRun {
     return reportPath(this.context.root, file, this.projectRoot, this.project);
   }
 
-  async readProject(): Promise<{ layout: PrismaLayout; history: MigrationHistory }> {
+  /** The venture's layout, migrations, and schema as the engine reads it. */
+  async readProject(): Promise<{ layout: PrismaLayout; history: MigrationHistory; schema: SchemaFile[] }> {
     await loadSqlParser();
     const layout = await resolvePrismaLayout(path.resolve(this.context.root, this.projectRoot));
-    return { layout, history: readMigrationHistory(layout.migrationsDir) };
+    return { layout, history: readMigrationHistory(layout.migrationsDir), schema: makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures()).files };
   }
 
-  openTarget(history: MigrationHistory, how: { lock?: boolean } = {}): Promise<DeployTarget> {
+  /** Where backups go, absolute, and how many are kept. */
+  get backups(): { backupDir: string; backupRetention: number } {
+    return { backupDir: this.resolve(this.options.backupDir ?? DATABASE_DEFAULTS.backupDir), backupRetention: this.options.backupRetention ?? DATABASE_DEFAULTS.backupRetention };
+  }
+
+  /** `work` on the venture's database, opened (under the deploy lock unless `lock: false`) and closed around it. */
+  async withTarget<T>(history: MigrationHistory, work: (target: DeployTarget) => Promise<T>, how: { lock?: boolean } = {}): Promise<T> {
+    const target = await this.openTarget(history, how);
+    try {
+      return await work(target);
+    } finally {
+      await target.close();
+    }
+  }
+
+  private openTarget(history: MigrationHistory, how: { lock?: boolean }): Promise<DeployTarget> {
     return openDeployTarget({
       ...how,
       url: this.url,
       urlEnv: this.urlEnv,
-      dataDir: this.resolve(this.options.dataDir ?? '{projectRoot}/.forge/pglite'),
+      dataDir: this.resolve(this.options.dataDir ?? DATABASE_DEFAULTS.dataDir),
       cacheDir: defaultSnapshotCacheDir(this.context.root),
       extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
       pgBinDir: this.options.pgBinDir,

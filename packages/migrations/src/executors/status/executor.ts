@@ -4,9 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderStatus, type StatusReport } from '../../core/deploy/status-report';
 import { describeError } from '../../core/errors';
-import { makeSchemaCompatible } from '../../core/schema-compat';
 import { databaseVersionMarkdown, schemaVersions } from '../../core/schema-version';
-import { knownPreviewFeatures } from '../../engine/preview-features';
 import { readStatus } from '../../runner/deploy/status';
 import type { MigrationHistory } from '../../store/migration-store';
 import { DatabaseRun } from '../shared/database-run';
@@ -17,23 +15,23 @@ export default async function migrateStatusExecutor(options: StatusExecutorOptio
   const run = new DatabaseRun('migrate-status', options, context);
   let report: StatusReport;
   try {
-    const { layout, history } = await run.readProject();
+    const { layout, history, schema } = await run.readProject();
     const wrote = options.versionFile !== '' && keepVersionFile(run, history, options.versionFile ?? '{projectRoot}/DATABASE_VERSION.md');
     // On stderr with --json, so that stdout stays one JSON document.
     if (wrote) (options.json ? logger.warn : logger.info)(`migrate-status ${run.project}: wrote ${wrote}`);
-    const target = await run.openTarget(history, { lock: false });
-    try {
-      report = await readStatus({
-        project: run.project,
-        environment: run.environment,
-        target,
-        history,
-        schema: makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures()).files,
-        configDir: layout.projectRoot,
-      });
-    } finally {
-      await target.close();
-    }
+    report = await run.withTarget(
+      history,
+      (target) =>
+        readStatus({
+          project: run.project,
+          environment: run.environment,
+          target,
+          history,
+          schema,
+          configDir: layout.projectRoot,
+        }),
+      { lock: false },
+    );
   } catch (error) {
     logger.error(run.redact(`migrate-status ${run.project}: ${describeError(error)}`));
     return { success: false };

@@ -7,6 +7,7 @@ import { writeStaticReport } from '../../dashboard/static-report';
 import type { VentureConfig } from '../../dashboard/ventures';
 import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
 import { resolvePrismaLayout } from '../../store/project-layout';
+import { DATABASE_DEFAULTS } from '../shared/database-run';
 import { reportPath } from '../shared/report-files';
 import type { UiExecutorOptions } from './schema';
 
@@ -63,11 +64,11 @@ async function workspaceVentures(context: ExecutorContext): Promise<VentureConfi
     ventures.push({
       project,
       root: configuration.root,
-      urlEnv: optionOf('@forge/migrations:deploy', 'urlEnv') ?? 'DATABASE_URL',
-      dataDir: resolve(optionOf('@forge/migrations:deploy', 'dataDir') ?? '{projectRoot}/.forge/pglite'),
-      reportDir: resolve(optionOf('@forge/migrations:deploy', 'reportDir') ?? 'reports/migrate-deploy/{projectRoot}'),
-      backupDir: resolve(optionOf('@forge/migrations:deploy', 'backupDir') ?? '.forge/backups/{projectRoot}'),
-      testReport: resolve(optionOf('@forge/migrations:rollback', 'testReport') ?? 'reports/migrate-test/{projectRoot}/report.json'),
+      urlEnv: optionOf('@forge/migrations:deploy', 'urlEnv') ?? DATABASE_DEFAULTS.urlEnv,
+      dataDir: resolve(optionOf('@forge/migrations:deploy', 'dataDir') ?? DATABASE_DEFAULTS.dataDir),
+      reportDir: resolve(optionOf('@forge/migrations:deploy', 'reportDir') ?? DATABASE_DEFAULTS.deployReportDir),
+      backupDir: resolve(optionOf('@forge/migrations:deploy', 'backupDir') ?? DATABASE_DEFAULTS.backupDir),
+      testReport: resolve(optionOf('@forge/migrations:rollback', 'testReport') ?? DATABASE_DEFAULTS.testReport),
       environment: optionOf('@forge/migrations:deploy', 'environment') ?? 'default',
     });
   }

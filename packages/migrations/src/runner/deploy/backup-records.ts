@@ -10,11 +10,13 @@ export interface RecordedBackup extends BackupRecord {
   applied?: string[];
 }
 
-/** The backups the deploy history recorded, newest first. */
-export async function recordedBackups(database: SqlRunner): Promise<RecordedBackup[]> {
+/** The backups the deploy history recorded, newest first; the newest `limit` when given. */
+export async function recordedBackups(database: SqlRunner, limit?: number): Promise<RecordedBackup[]> {
   const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
   if (!exists) return [];
-  const rows = await database.query<{ details: RecordedBackup }>(`SELECT details FROM ${EVENTS_TABLE} WHERE kind = 'backup_taken' AND details IS NOT NULL ORDER BY id DESC`);
+  const rows = await database.query<{ details: RecordedBackup }>(
+    `SELECT details FROM ${EVENTS_TABLE} WHERE kind = 'backup_taken' AND details IS NOT NULL ORDER BY id DESC${limit === undefined ? '' : ` LIMIT ${Math.floor(limit)}`}`,
+  );
   return rows.map((row) => row.details);
 }
 

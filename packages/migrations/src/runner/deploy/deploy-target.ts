@@ -42,7 +42,8 @@ export interface DeployTarget {
   /** Whether another session holds the deploy lock: a deploy or rollback is running. */
   deployRunning(): Promise<boolean>;
   backup(file: string): Promise<BackupRecord>;
-  /** The file extension of this target's backups. */
+  /** How this target is backed up (pg_dump for a server, a data-folder copy for the embedded database), and the files' extension. */
+  readonly backupKind: BackupRecord['kind'];
   readonly backupExtension: string;
   restore(record: BackupRecord): Promise<void>;
   close(): Promise<void>;
@@ -53,6 +54,7 @@ export async function openDeployTarget(options: TargetOptions): Promise<DeployTa
 }
 
 class PgTarget implements DeployTarget {
+  readonly backupKind = 'pg_dump';
   readonly backupExtension = '.dump';
 
   private constructor(
@@ -120,6 +122,7 @@ class PgTarget implements DeployTarget {
 }
 
 class PgliteTarget implements DeployTarget {
+  readonly backupKind = 'pglite';
   readonly backupExtension = '.tar.gz';
 
   private constructor(

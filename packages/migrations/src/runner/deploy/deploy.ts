@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type DeployPlan, plannedMigration, renderPlan } from '../../core/deploy/plan';
-import { MARK_ROLLED_BACK } from '../../core/sql/prisma-migrations-table';
+import { markRolledBack } from '../../core/sql/prisma-migrations-table';
 import { EVENTS_EXIST, EVENTS_TABLE } from '../../core/deploy/events';
 import { ForgeError } from '../../core/errors';
 import { schemaVersions, versionOf } from '../../core/schema-version';
@@ -12,14 +12,14 @@ import { applyPendingMigrations } from '../apply-migrations';
 import { runDataStep } from '../data-step';
 import { type AppliedState, readAppliedState } from './applied-state';
 import { type BackupRecord, pruneBackups } from './backup';
-import { type DatabaseState, readDatabaseState, stateDifferences } from './data-state';
+import type { DatabaseState } from './data-state';
 import type { DeployTarget } from './deploy-target';
 import { EventLog, type RecordedEvent } from './event-log';
 import { type HealthCheck, runHealthCheck } from './health-check';
 import { measureDrift, pendingMigrations, refuseEditedMigrations, safetyGate, stagingGate, unknownAppliedMigrations } from './preflight';
 import { recoverEarlierRuns } from './recover';
-import { runDowns } from './run-downs';
 import { stateAndBackup } from './take-backup';
+import { restoreAndCompare, undoByDowns } from './undo';
 
 export interface DeployInput {
   project: string;
@@ -102,7 +102,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     environment: input.environment,
     recover: failedBefore.map((name) => `${name} failed or was interrupted earlier: made harmless first`),
     pending: planned.map((migration) => plannedMigration(migration, lint.find((linted) => linted.name === migration.name))),
-    backup: `${target.backupExtension === '.dump' ? 'pg_dump -Fc, checked with pg_restore --list' : 'a copy of the data folder, opened to check it'}, into ${path.relative(input.workspaceRoot, input.backupDir) || '.'} (newest ${input.backupRetention} kept)`,
+    backup: `${target.backupKind === 'pg_dump' ? 'pg_dump -Fc, checked with pg_restore --list' : 'a copy of the data folder, opened to check it'}, into ${path.relative(input.workspaceRoot, input.backupDir) || '.'} (newest ${input.backupRetention} kept)`,
     healthCheck: input.healthCheck && (input.healthCheck.url ? `GET ${input.healthCheck.url} must answer 2xx` : `\`${input.healthCheck.command}\` must exit 0`),
   };
   if (input.dryRun) {
@@ -242,21 +242,18 @@ async function rollBack(input: DeployInput, events: EventLog, applied: Migration
   const state = await readAppliedState(target.database);
   const done = applied.filter((migration) => state.applied.has(migration.name));
   if (failing && !state.applied.has(failing.name)) {
-    await target.database.query(MARK_ROLLED_BACK, [failing.name]);
+    await target.database.query(markRolledBack(failing.name));
   }
-  const downs = await runDowns(target.database, [...done].reverse(), (name, ms) => events.record('migration_rolled_back', { migrations: [name], durationMs: ms }));
-  let differences = downs.stopped ? [`${downs.stopped.migration}: ${downs.stopped.reason}`] : stateDifferences(before, await readDatabaseState(target.database));
-  if (differences.length === 0) return { ok: true, rolledBack: downs.undone, restored: false };
+  const downs = await undoByDowns(target, events, [...done].reverse(), before);
+  if (downs.differences.length === 0) return { ok: true, rolledBack: downs.undone, restored: false };
 
-  log(`the downs did not give back the state before the deploy (${differences.join('; ')}): restoring ${backup.file}`);
+  log(`the downs did not give back the state before the deploy (${downs.differences.join('; ')}): restoring ${backup.file}`);
+  let differences: string[];
   try {
-    await target.restore(backup);
-    if (backup.kind === 'pglite') await events.replay(eventsSinceBackup);
-    await events.record('restored', { details: { file: backup.file, sha256: backup.sha256, because: differences } });
+    differences = await restoreAndCompare(target, events, backup, { before, replayFrom: eventsSinceBackup, because: downs.differences });
   } catch (error) {
     return { ok: false, rolledBack: downs.undone, restored: false, error: `restoring the backup failed: ${(error as Error).message}` };
   }
-  differences = stateDifferences(before, await readDatabaseState(target.database));
   if (differences.length) return { ok: false, rolledBack: downs.undone, restored: true, error: `after the restore the database still differs from before the deploy: ${differences.join('; ')}` };
   return { ok: true, rolledBack: applied.map((migration) => migration.name), restored: true };
 }

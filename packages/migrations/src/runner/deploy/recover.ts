@@ -1,14 +1,13 @@
 import { ForgeError } from '../../core/errors';
-import { MARK_ROLLED_BACK, type MigrationRow } from '../../core/sql/prisma-migrations-table';
+import { markRolledBack, type MigrationRow } from '../../core/sql/prisma-migrations-table';
 import { planScriptBatches } from '../../core/sql/transactions';
 import type { MigrationHistory } from '../../store/migration-store';
 import { resumeInterrupted } from '../apply-migrations';
 import { readAppliedState } from './applied-state';
-import { readDatabaseState, stateDifferences } from './data-state';
 import type { DeployTarget } from './deploy-target';
 import { type InterruptedRun, latestInterruptedRun } from './earlier-runs';
 import type { EventLog } from './event-log';
-import { runDowns } from './run-downs';
+import { restoreAndCompare, undoByDowns } from './undo';
 
 export interface RecoveryContext {
   target: DeployTarget;
@@ -36,7 +35,7 @@ export async function recoverEarlierRuns(context: RecoveryContext): Promise<void
     const migration = history.migrations.find((candidate) => candidate.name === row.migration_name);
     if (!migration) throw unresolved(context, row, 'its folder is no longer in the migrations directory');
     if (planScriptBatches(migration.sql).every((batch) => batch.transactional)) {
-      await target.database.query(MARK_ROLLED_BACK, [row.migration_name]);
+      await target.database.query(markRolledBack(row.migration_name));
       await events.record('recovered', { migrations: [row.migration_name], details: { how: 'it ran in one transaction, which PostgreSQL rolled back: marked rolled back' } });
       continue;
     }
@@ -67,18 +66,14 @@ export async function recoverEarlierRuns(context: RecoveryContext): Promise<void
 async function rollBackRun(context: RecoveryContext, run: InterruptedRun): Promise<void> {
   const { target, history, events } = context;
   const state = await readAppliedState(target.database);
-  for (const row of state.failed) await target.database.query(MARK_ROLLED_BACK, [row.migration_name]);
+  for (const row of state.failed) await target.database.query(markRolledBack(row.migration_name));
   const left = history.migrations.filter((migration) => run.applied.includes(migration.name) && !run.undone.includes(migration.name) && state.applied.has(migration.name));
-  const downs = await runDowns(target.database, [...left].reverse(), (name, ms) => events.record('migration_rolled_back', { migrations: [name], durationMs: ms }));
   const before = run.backup?.before;
-  let differences = downs.stopped ? [`${downs.stopped.migration}: ${downs.stopped.reason}`] : before ? stateDifferences(before, await readDatabaseState(target.database)) : [];
-  if (differences.length) {
-    if (!run.backup) throw new ForgeError('DEPLOY_FAILED', `The interrupted deploy ${run.runId} cannot be rolled back: ${differences.join('; ')}, and it has no backup. Nothing was applied.`, `Undo its migrations by hand, then mark them with npx prisma migrate resolve --rolled-back <name>.`);
-    events.log(`the downs did not give back the state before deploy ${run.runId} (${differences.join('; ')}): restoring ${run.backup.file}`);
-    await target.restore(run.backup);
-    if (run.backup.kind === 'pglite') await events.replay(0);
-    await events.record('restored', { details: { file: run.backup.file, sha256: run.backup.sha256, because: differences } });
-    differences = before ? stateDifferences(before, await readDatabaseState(target.database)) : [];
+  const downs = await undoByDowns(target, events, [...left].reverse(), before);
+  if (downs.differences.length) {
+    if (!run.backup) throw new ForgeError('DEPLOY_FAILED', `The interrupted deploy ${run.runId} cannot be rolled back: ${downs.differences.join('; ')}, and it has no backup. Nothing was applied.`, `Undo its migrations by hand, then mark them with npx prisma migrate resolve --rolled-back <name>.`);
+    events.log(`the downs did not give back the state before deploy ${run.runId} (${downs.differences.join('; ')}): restoring ${run.backup.file}`);
+    const differences = await restoreAndCompare(target, events, run.backup, { before, replayFrom: 0, because: downs.differences });
     if (differences.length) {
       throw new ForgeError('DEPLOY_FAILED', `After restoring the backup of the interrupted deploy ${run.runId}, the database still differs from before it: ${differences.join('; ')}. Nothing was applied.`, `Compare the database with ${run.backup.file} by hand.`);
     }

@@ -10,11 +10,11 @@ import type { MigrationHistory } from '../../store/migration-store';
 import { readAppliedState } from './applied-state';
 import { type BackupRecord, pruneBackups, verifyChecksum } from './backup';
 import { findBackupRecord, recordedBackups, type RecordedBackup } from './backup-records';
-import { readDatabaseState, stateDifferences } from './data-state';
+import { readDatabaseState } from './data-state';
 import type { DeployTarget } from './deploy-target';
 import { EventLog, type RecordedEvent } from './event-log';
 import { refuseEditedMigrations } from './preflight';
-import { runDowns } from './run-downs';
+import { restoreAndCompare, undoByDowns } from './undo';
 import { backupKind, type BackupPlace, recordedChecksum, stateAndBackup } from './take-backup';
 
 export interface RollbackInput extends BackupPlace {
@@ -100,7 +100,7 @@ export async function rollback(input: RollbackInput): Promise<RollbackResult> {
     throw error;
   }
 
-  const { failure, restored } = plan.restore ? await restoreBackup(input, events, plan.restore) : await undoByDowns(input, events, plan.undo);
+  const { failure, restored } = plan.restore ? await restoreBackup(input, events, plan.restore) : await undoNamed(input, events, plan.undo);
   const after = await readAppliedState(target.database);
   const toVersion = versionOf(versions, after.applied);
   const rolledBack = plan.undo.filter((name) => !after.applied.has(name));
@@ -130,7 +130,7 @@ async function planDowns(input: RollbackInput, applied: ReadonlyMap<string, unkn
   const migrations = undo.map((migration) => undoImpact(migration, versions, input.testReport));
   const blocked = migrations.filter((migration) => migration.down !== 'script');
   if (blocked.length) {
-    const backups = (await recordedBackups(input.target.database)).slice(0, 3).map((record) => path.relative(input.workspaceRoot, record.file));
+    const backups = (await recordedBackups(input.target.database, 3)).map((record) => path.relative(input.workspaceRoot, record.file));
     throw new ForgeError(
       'ROLLBACK_REFUSED',
       `${blocked.map((migration) => `${migration.name} cannot be undone by a down: ${migration.reason}`).join('; ')}. Nothing was rolled back.`,
@@ -194,22 +194,20 @@ interface ChangeOutcome {
   failure?: string;
 }
 
-async function undoByDowns(input: RollbackInput, events: EventLog, names: string[]): Promise<ChangeOutcome> {
+async function undoNamed(input: RollbackInput, events: EventLog, names: string[]): Promise<ChangeOutcome> {
   const migrations = names.map((name) => input.history.migrations.find((migration) => migration.name === name)!);
-  const downs = await runDowns(input.target.database, migrations, (name, ms) => events.record('migration_rolled_back', { migrations: [name], durationMs: ms }));
-  return { restored: false, failure: downs.stopped && `${downs.stopped.migration}: ${downs.stopped.reason}` };
+  const { differences } = await undoByDowns(input.target, events, migrations);
+  return { restored: false, failure: differences[0] };
 }
 
 /** Restore the backup; then the database must be the state recorded when it was taken. */
 async function restoreBackup(input: RollbackInput, events: EventLog, record: RecordedBackup): Promise<ChangeOutcome> {
+  let differences: string[];
   try {
-    await input.target.restore(record);
+    // The embedded database's copy holds the history as it was then: this run's events are written again.
+    differences = await restoreAndCompare(input.target, events, record, { before: record.before, replayFrom: 0 });
   } catch (error) {
     return { restored: false, failure: `restoring ${record.file} failed: ${(error as Error).message}` };
   }
-  // The embedded database's copy holds the history as it was then: write this run's events again.
-  if (record.kind === 'pglite') await events.replay(0);
-  await events.record('restored', { details: { file: record.file, sha256: record.sha256 } });
-  const differences = record.before ? stateDifferences(record.before, await readDatabaseState(input.target.database)) : [];
   return { restored: true, failure: differences.length ? `after the restore, the database differs from the state recorded with the backup: ${differences.join('; ')}` : undefined };
 }

@@ -1,4 +1,4 @@
-import { quoteLiteral } from '../../core/sql/quote';
+import { markRolledBack } from '../../core/sql/prisma-migrations-table';
 import type { Database } from '../../db/database';
 import type { MigrationFolder } from '../../store/migration-store';
 
@@ -29,8 +29,4 @@ export async function runDowns(database: Database, migrations: readonly Migratio
     await onUndone(migration.name, Date.now() - started);
   }
   return { undone };
-}
-
-export function markRolledBack(name: string): string {
-  return `UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = ${quoteLiteral(name)} AND rolled_back_at IS NULL;`;
 }

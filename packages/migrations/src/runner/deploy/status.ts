@@ -1,6 +1,6 @@
 import { EVENTS_EXIST, EVENTS_TABLE } from '../../core/deploy/events';
 import { isHealthy, migrationStates, type StatusReport } from '../../core/deploy/status-report';
-import { schemaVersions, versionOf } from '../../core/schema-version';
+import { schemaVersions, type VersionedMigration, versionOf } from '../../core/schema-version';
 import type { SchemaFile } from '../../core/schema-compat';
 import type { SqlRunner } from '../../db/database';
 import { ENGINE_VERSION, PLUGIN_VERSION } from '../../package-info';
@@ -16,13 +16,15 @@ export interface StatusInput {
   history: MigrationHistory;
   schema: SchemaFile[];
   configDir: string;
+  /** The history's schema versions, when the caller has them. */
+  versions?: VersionedMigration[];
 }
 
 /** Read-only: the migrations' states, drift, schema version, deploy history and versions of a database. */
 export async function readStatus(input: StatusInput): Promise<StatusReport> {
   const { target, history } = input;
   const state = await readAppliedState(target.database);
-  const versions = schemaVersions(history.migrations);
+  const versions = input.versions ?? schemaVersions(history.migrations);
   const migrations = migrationStates(history.migrations, state.rows, versions);
   const drift = await measureDrift(target.database, history, input.schema, input.configDir);
   const events = await recordedRuns(target.database);

@@ -32,7 +32,7 @@ export async function takeBackup(target: DeployTarget, place: BackupPlace, runId
  * database does one thing at a time.
  */
 export async function stateAndBackup(target: DeployTarget, place: BackupPlace, runId: string): Promise<[DatabaseState, BackupRecord]> {
-  if (target.backupExtension !== '.dump') return [await readDatabaseState(target.database), await takeBackup(target, place, runId)];
+  if (target.backupKind !== 'pg_dump') return [await readDatabaseState(target.database), await takeBackup(target, place, runId)];
   return Promise.all([readDatabaseState(target.database), takeBackup(target, place, runId)]);
 }
 
@@ -52,8 +52,8 @@ export function backupKind(file: string, target: DeployTarget): BackupRecord['ki
     throw new ForgeError(
       'BACKUP_INVALID',
       `${file} is not a backup of this kind of database (expected a ${target.backupExtension} file): nothing was restored.`,
-      target.backupExtension === '.dump' ? 'Name a pg_dump -Fc backup taken by migrate-deploy or migrate-rollback.' : 'Name a data-folder backup of the embedded database (.tar.gz).',
+      target.backupKind === 'pg_dump' ? 'Name a pg_dump -Fc backup taken by migrate-deploy or migrate-rollback.' : 'Name a data-folder backup of the embedded database (.tar.gz).',
     );
   }
-  return target.backupExtension === '.dump' ? 'pg_dump' : 'pglite';
+  return target.backupKind;
 }
