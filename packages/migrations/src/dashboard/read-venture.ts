@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EVENTS_EXIST, EVENTS_TABLE } from '../core/deploy/events';
+import { EVENTS_EXIST, VENTURE_EVENTS } from '../core/deploy/events';
 import type { DeployReport } from '../core/deploy/report';
 import { lintHistory, type LintedMigration } from '../core/lint/lint-report';
 import type { SchemaFile } from '../core/schema-compat';
@@ -92,7 +92,7 @@ async function readEvents(database: SqlRunner): Promise<EventView[]> {
   const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
   if (!exists) return [];
   const rows = await database.query<{ run_id: string; at: string; kind: string; environment: string; migrations: string[]; duration_ms: number | null; error: string | null }>(
-    `SELECT run_id, at::text AS at, kind, environment, migrations, duration_ms, error FROM ${EVENTS_TABLE} ORDER BY id DESC LIMIT 500`,
+    `SELECT run_id, at::text AS at, kind, environment, migrations, duration_ms, error FROM ${VENTURE_EVENTS} ORDER BY id DESC LIMIT 500`,
   );
   return rows.map((row) => ({
     runId: row.run_id,

@@ -1,6 +1,7 @@
 import type { Database } from './database';
 import { PgDatabase } from './pg-database';
 import { PgliteDatabase } from './pglite-database';
+import { withoutSchema } from './venture-schema';
 
 export interface TestDatabaseOptions {
   /** A server URL: a database is created on it for this run. Without one, PGlite in memory. */
@@ -15,7 +16,8 @@ export interface TestDatabaseOptions {
 
 export function openThrowawayDatabase(options: TestDatabaseOptions): Promise<Database> {
   if (options.url) {
-    return PgDatabase.createThrowaway({ url: options.url, source: options.urlSource }, options.label);
+    // The test database is the run's own: a venture's `?schema=` (its share of a common database) does not apply to it.
+    return PgDatabase.createThrowaway({ url: withoutSchema(options.url), source: options.urlSource }, options.label);
   }
   return PgliteDatabase.open({ extensions: options.extensions, cacheDir: options.cacheDir });
 }

@@ -8,6 +8,7 @@ import { quoteIdentifier } from '../core/sql/quote';
 import { engineAdapterFactory, readCharColumns } from './adapter-fixes';
 import type { Database, SqlRunner } from './database';
 import { runScript, type ScriptFailure } from './script-runner';
+import { schemaSessionOptions, ventureSchema } from './venture-schema';
 
 export interface PgConnectOptions {
   url: string;
@@ -17,10 +18,15 @@ export interface PgConnectOptions {
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** A PostgreSQL server database, reached through `pg`. */
+/**
+ * A PostgreSQL server database, reached through `pg`: the whole database, or the one schema a
+ * venture owns in a database it shares (`?schema=` in the URL, see venture-schema.ts).
+ */
 export class PgDatabase implements Database {
   readonly engine = 'postgresql' as const;
   readonly label: string;
+  /** The venture's schema, when it shares the database. */
+  readonly schema: string | undefined;
   private failure: ScriptFailure | undefined;
 
   private constructor(
@@ -29,7 +35,8 @@ export class PgDatabase implements Database {
     private readonly onClose: () => Promise<void>,
     private readonly onAbandon: () => Promise<void> = onClose,
   ) {
-    this.label = `PostgreSQL ${describeDatabaseUrl(url)}`;
+    this.schema = ventureSchema(url, 'the database URL');
+    this.label = `PostgreSQL ${describeDatabaseUrl(url)}${this.schema ? ` (schema ${this.schema})` : ''}`;
   }
 
   /** Connect to the database the URL names. */
@@ -60,24 +67,28 @@ export class PgDatabase implements Database {
     const drop = async () => {
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`).finally(() => admin.end());
     };
-    let pool: pg.Pool;
+    let pool: pg.Pool | undefined;
     try {
       pool = await openPool(databaseUrl, source);
+      const schema = ventureSchema(databaseUrl, source);
+      if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
     } catch (error) {
+      await pool?.end().catch(() => undefined);
       await drop();
       throw error;
     }
+    const open = pool;
     return new PgDatabase(
-      pool,
+      open,
       databaseUrl,
       async () => {
-        await pool.end().catch(() => undefined);
+        await open.end().catch(() => undefined);
         await drop();
       },
       // Dropped first: WITH (FORCE) ends the session still running a statement, which pool.end() would wait for.
       async () => {
         await drop();
-        await pool.end().catch(() => undefined);
+        await open.end().catch(() => undefined);
       },
     );
   }
@@ -110,7 +121,7 @@ export class PgDatabase implements Database {
 
   adapterFactory(): SqlMigrationAwareDriverAdapterFactory {
     const connect = async (database: PgDatabase) => ({
-      adapter: readCharColumns(await new PrismaPg(database.pool).connect()),
+      adapter: readCharColumns(await new PrismaPg(database.pool, { schema: database.schema }).connect()),
       send: (batch: string) => database.pool.query(batch),
     });
     return engineAdapterFactory(
@@ -153,7 +164,8 @@ async function openPool(url: string, source: string): Promise<pg.Pool> {
       `Set ${source} to a PostgreSQL connection URL (scheme postgresql:// or postgres://).`,
     );
   }
-  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const schema = ventureSchema(url, source);
+  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(schema && { options: schemaSessionOptions(schema) }) });
   // A client losing its connection must not crash the process: idle, the next query reports it;
   // busy (its database dropped under it), the query it runs rejects.
   pool.on('error', () => undefined);

@@ -1,16 +1,22 @@
-import { FORGE_SCHEMA } from '../sql/bookkeeping';
+import { CURRENT_SCOPE, FORGE_SCHEMA } from '../sql/bookkeeping';
 
 /**
  * Run before a dump's SQL in the same transaction, so that the restore leaves exactly what the
  * dump holds: every user schema but `public` is dropped (the dump creates them again), and
  * `public` is emptied (PostgreSQL's initdb owns it and pg_dump does not create it). The plugin's
- * own schema stays: the dump leaves it out, so the deploy history survives a restore.
+ * own schema stays: the dump leaves it out, so the deploy history survives a restore. A venture
+ * that shares its database owns one schema, which its dump holds whole (`pg_dump --schema`,
+ * `public` included): only that schema is dropped, and the other ventures' stay untouched.
  */
 export const EMPTY_USER_SCHEMAS = `
 DO $forge$
 DECLARE
   item record;
 BEGIN
+  IF ${CURRENT_SCOPE} <> '' THEN
+    EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', ${CURRENT_SCOPE});
+    RETURN;
+  END IF;
   FOR item IN SELECT nspname FROM pg_namespace
       WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'public', '${FORGE_SCHEMA}') AND nspname NOT LIKE 'pg\\_%' LOOP
     EXECUTE format('DROP SCHEMA %I CASCADE', item.nspname);

@@ -5,7 +5,16 @@
  */
 export const FORGE_SCHEMA = 'forge_migrations';
 
-/** A namespace (by its name column) that holds user objects: not PostgreSQL's, not the plugin's. */
+/**
+ * The session setting that names the schema a venture owns when it shares its database (set at
+ * connection start from the URL's `?schema=`, see db/venture-schema.ts); unset: the whole database.
+ */
+export const SCOPE_SETTING = 'forge.schema';
+
+/** The venture's schema in SQL, '' when it owns the whole database. */
+export const CURRENT_SCOPE = `coalesce(current_setting('${SCOPE_SETTING}', true), '')`;
+
+/** A namespace (by its name column) that holds the venture's objects: not PostgreSQL's, not the plugin's, and its own schema when it shares the database. */
 export function isUserSchema(nspname: string): string {
-  return `${nspname} NOT IN ('pg_catalog', 'information_schema', '${FORGE_SCHEMA}') AND ${nspname} NOT LIKE 'pg\\_%'`;
+  return `${nspname} NOT IN ('pg_catalog', 'information_schema', '${FORGE_SCHEMA}') AND ${nspname} NOT LIKE 'pg\\_%' AND (${CURRENT_SCOPE} = '' OR ${nspname} = ${CURRENT_SCOPE})`;
 }

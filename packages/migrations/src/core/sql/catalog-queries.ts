@@ -1,4 +1,4 @@
-import { isUserSchema } from './bookkeeping';
+import { CURRENT_SCOPE, isUserSchema } from './bookkeeping';
 
 /**
  * Catalog queries behind the schema fingerprint. Each returns rows of (key, definition): the key
@@ -25,7 +25,7 @@ export const CATALOG_QUERIES: Record<string, string> = {
   extensions: `
     SELECT 'extension ' || quote_ident(e.extname) AS key, 'in schema ' || quote_ident(n.nspname) AS definition
     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-    WHERE e.extname <> 'plpgsql'`,
+    WHERE e.extname <> 'plpgsql' AND (${CURRENT_SCOPE} = '' OR n.nspname = ${CURRENT_SCOPE})`,
 
   relations: `
     SELECT CASE c.relkind WHEN 'r' THEN 'table ' WHEN 'p' THEN 'table ' WHEN 'v' THEN 'view '

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { EVENTS_EXIST, EVENTS_TABLE } from '../../core/deploy/events';
+import { EVENTS_EXIST, VENTURE_EVENTS } from '../../core/deploy/events';
 import type { SqlRunner } from '../../db/database';
 import type { BackupRecord } from './backup';
 import type { DatabaseState } from './data-state';
@@ -15,7 +15,7 @@ export async function recordedBackups(database: SqlRunner, limit?: number): Prom
   const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
   if (!exists) return [];
   const rows = await database.query<{ details: RecordedBackup }>(
-    `SELECT details FROM ${EVENTS_TABLE} WHERE kind = 'backup_taken' AND details IS NOT NULL ORDER BY id DESC${limit === undefined ? '' : ` LIMIT ${Math.floor(limit)}`}`,
+    `SELECT details FROM ${VENTURE_EVENTS} WHERE kind = 'backup_taken' AND details IS NOT NULL ORDER BY id DESC${limit === undefined ? '' : ` LIMIT ${Math.floor(limit)}`}`,
   );
   return rows.map((row) => row.details);
 }

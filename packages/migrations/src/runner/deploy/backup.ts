@@ -24,13 +24,16 @@ export interface PgServer {
   source: string;
   major: number;
   pgBinDir?: string;
+  /** The schema the venture owns when it shares the database (the URL's `?schema=`). */
+  schema?: string;
 }
 
 /**
- * `pg_dump -Fc` (compression level 1) of everything but the plugin's own schema, written under a temporary name and
- * kept only once `pg_restore --list` reads it back whole; then its SHA-256 and size.
+ * `pg_dump -Fc` (compression level 1) of everything but the plugin's own schema (of a venture that
+ * shares its database: its schema and the extensions created in it), written under a temporary
+ * name and kept only once `pg_restore --list` reads it back whole; then its SHA-256 and size.
  */
-export async function dumpDatabase(server: PgServer, file: string): Promise<BackupRecord> {
+export async function dumpDatabase(server: PgServer, file: string, schemaExtensions: readonly string[] = []): Promise<BackupRecord> {
   const pgDump = findPgTool('pg_dump', server.major, server.pgBinDir);
   const pgRestore = findPgTool('pg_restore', server.major, server.pgBinDir);
   await mkdir(path.dirname(file), { recursive: true });
@@ -38,7 +41,8 @@ export async function dumpDatabase(server: PgServer, file: string): Promise<Back
   try {
     // Compression level 1: a backup stands between the operator and the change, and level 1
     // writes about twice as fast as the default for a few percent more bytes.
-    await run(pgDump, ['--format=custom', '--compress=1', `--exclude-schema=${FORGE_SCHEMA}`, `--file=${partial}`], server, 'pg_dump');
+    const selection = server.schema ? [`--schema="${server.schema}"`, ...schemaExtensions.map((name) => `--extension="${name}"`)] : [`--exclude-schema=${FORGE_SCHEMA}`];
+    await run(pgDump, ['--format=custom', '--compress=1', ...selection, `--file=${partial}`], server, 'pg_dump');
     // The checksum is read while pg_restore reads the dump through.
     const [, sha256] = await Promise.all([run(pgRestore, ['--list', partial], server, 'pg_restore --list'), sha256Of(partial)]);
     await rename(partial, file);

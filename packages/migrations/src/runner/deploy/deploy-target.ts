@@ -4,13 +4,24 @@ import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { ForgeError } from '../../core/errors';
 import { PRISMA_MIGRATIONS_LOCK_ID } from '../../core/sql/prisma-migrations-table';
+import { quoteIdentifier, quoteLiteral } from '../../core/sql/quote';
 import type { Database } from '../../db/database';
 import { PgDatabase } from '../../db/pg-database';
 import { PgliteDatabase } from '../../db/pglite-database';
 import { type BackupRecord, dumpDatabase, type PgServer, restoreDump, sha256Of, verifyChecksum } from './backup';
 
-/** The plugin's deploy lock (Prisma's own, 72707369, is taken per apply): one deploy or rollback at a time per database. */
+/**
+ * The plugin's deploy lock (Prisma's own, 72707369, is taken per apply): one deploy or rollback at
+ * a time per database, or per venture schema of a database that ventures share (their deploys
+ * may run side by side; each migration still waits for Prisma's lock).
+ */
 export const DEPLOY_LOCK_ID = 72707370;
+
+function deployLock(schema: string | undefined): { key: string; held: string } {
+  if (!schema) return { key: String(DEPLOY_LOCK_ID), held: `classid = 0 AND objid = ${DEPLOY_LOCK_ID} AND objsubid = 1` };
+  const second = `hashtext(${quoteLiteral(schema)})`;
+  return { key: `${DEPLOY_LOCK_ID}, ${second}`, held: `classid = ${DEPLOY_LOCK_ID} AND objid = ${second}::oid AND objsubid = 2` };
+}
 
 export interface TargetOptions {
   /** A PostgreSQL URL; without one, the venture's embedded database in `dataDir`. */
@@ -46,6 +57,8 @@ export interface DeployTarget {
   readonly backupKind: BackupRecord['kind'];
   readonly backupExtension: string;
   restore(record: BackupRecord): Promise<void>;
+  /** Before the backup that precedes any change: the venture's schema made when it is missing, as Prisma's deploy makes it (pg_dump needs it). */
+  prepareForChanges(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,20 +86,20 @@ class PgTarget implements DeployTarget {
     try {
       if (lockClient) {
         await lockClient.connect();
-        const tryLock = async (id: number) => (await lockClient.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${id}) AS locked`)).rows[0].locked;
-        await waitForLock(() => tryLock(DEPLOY_LOCK_ID), options.lockTimeoutMs, database.label);
+        const tryLock = async (key: string) => (await lockClient.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${key}) AS locked`)).rows[0].locked;
+        await waitForLock(() => tryLock(deployLock(database.schema).key), options.lockTimeoutMs, database.label);
         // A deploy killed while PostgreSQL ran its migration leaves that backend running (and
         // committing) until the statement ends; it holds Prisma's migration lock till then, as
         // does a `prisma migrate deploy`. Read nothing before they are done.
         const prismaLockFree = async () => {
-          if (!(await tryLock(PRISMA_MIGRATIONS_LOCK_ID))) return false;
+          if (!(await tryLock(String(PRISMA_MIGRATIONS_LOCK_ID)))) return false;
           await lockClient.query(`SELECT pg_advisory_unlock(${PRISMA_MIGRATIONS_LOCK_ID})`);
           return true;
         };
         await waitForLock(prismaLockFree, options.lockTimeoutMs, database.label);
       }
       const [{ version }] = await database.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
-      return new PgTarget(database, lockClient, { url: options.url, source: options.urlEnv, major: Math.floor(Number(version) / 10000), pgBinDir: options.pgBinDir });
+      return new PgTarget(database, lockClient, { url: options.url, source: options.urlEnv, major: Math.floor(Number(version) / 10000), pgBinDir: options.pgBinDir, schema: database.schema });
     } catch (error) {
       await lockClient?.end().catch(() => undefined);
       await database.close();
@@ -101,17 +114,24 @@ class PgTarget implements DeployTarget {
 
   async deployRunning(): Promise<boolean> {
     const [{ held }] = await this.database.query<{ held: boolean }>(
-      `SELECT count(*) > 0 AS held FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = ${DEPLOY_LOCK_ID} AND objsubid = 1 AND granted AND pid <> pg_backend_pid()`,
+      `SELECT count(*) > 0 AS held FROM pg_locks WHERE locktype = 'advisory' AND ${deployLock(this.database.schema).held} AND granted AND pid <> pg_backend_pid()`,
     );
     return held && !this.lockClient;
   }
 
-  backup(file: string): Promise<BackupRecord> {
-    return dumpDatabase(this.server, file);
+  async backup(file: string): Promise<BackupRecord> {
+    const extensions = this.server.schema
+      ? await this.database.query<{ name: string }>('SELECT e.extname AS name FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = $1', [this.server.schema])
+      : [];
+    return dumpDatabase(this.server, file, extensions.map((extension) => extension.name));
   }
 
   restore(record: BackupRecord): Promise<void> {
     return restoreDump(this.server, record);
+  }
+
+  async prepareForChanges(): Promise<void> {
+    if (this.server.schema) await this.database.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.server.schema)}`);
   }
 
   async close(): Promise<void> {
@@ -196,6 +216,8 @@ class PgliteTarget implements DeployTarget {
     await PgliteDatabase.replaceDataDir(this.options.dataDir, new Blob([await readFile(record.file)]));
     this.current = await PgliteDatabase.open({ dataDir: this.options.dataDir, cacheDir: this.options.cacheDir, extensions: this.options.extensions });
   }
+
+  async prepareForChanges(): Promise<void> {}
 
   async close(): Promise<void> {
     await this.current.close();

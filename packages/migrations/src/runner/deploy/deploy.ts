@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type DeployPlan, plannedMigration, renderPlan } from '../../core/deploy/plan';
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
-import { EVENTS_EXIST, EVENTS_TABLE } from '../../core/deploy/events';
+import { EVENTS_EXIST, VENTURE_EVENTS } from '../../core/deploy/events';
 import { ForgeError } from '../../core/errors';
 import { schemaVersions, versionOf } from '../../core/schema-version';
 import type { SchemaFile } from '../../core/schema-compat';
@@ -192,7 +192,7 @@ async function dataStepsLeft(target: DeployTarget, history: MigrationHistory, st
   const [{ exists }] = await target.database.query<{ exists: boolean }>(EVENTS_EXIST);
   if (!exists) return [];
   const rows = await target.database.query<{ kind: string; migration: string }>(
-    `SELECT kind, unnest(migrations) AS migration FROM ${EVENTS_TABLE} WHERE kind IN ('migration_applied', 'data_step_finished') ORDER BY id`,
+    `SELECT kind, unnest(migrations) AS migration FROM ${VENTURE_EVENTS} WHERE kind IN ('migration_applied', 'data_step_finished') ORDER BY id`,
   );
   const last = new Map(rows.map((row) => [row.migration, row.kind]));
   return withSteps.filter((migration) => last.get(migration.name) === 'migration_applied');

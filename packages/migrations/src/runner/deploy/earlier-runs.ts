@@ -1,4 +1,4 @@
-import { EVENTS_EXIST, EVENTS_TABLE } from '../../core/deploy/events';
+import { EVENTS_EXIST, VENTURE_EVENTS } from '../../core/deploy/events';
 import type { SqlRunner } from '../../db/database';
 import type { BackupRecord } from './backup';
 import type { DatabaseState } from './data-state';
@@ -31,9 +31,9 @@ interface EventRow {
 export async function latestInterruptedRun(database: SqlRunner, currentRunId: string): Promise<InterruptedRun | undefined> {
   const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
   if (!exists) return undefined;
-  const [latest] = await database.query<{ run_id: string }>(`SELECT run_id FROM ${EVENTS_TABLE} WHERE kind = 'deploy_started' AND run_id <> $1 ORDER BY id DESC LIMIT 1`, [currentRunId]);
+  const [latest] = await database.query<{ run_id: string }>(`SELECT run_id FROM ${VENTURE_EVENTS} WHERE kind = 'deploy_started' AND run_id <> $1 ORDER BY id DESC LIMIT 1`, [currentRunId]);
   if (!latest) return undefined;
-  const events = await database.query<EventRow>(`SELECT run_id, kind, migrations, details FROM ${EVENTS_TABLE} WHERE run_id = $1 ORDER BY id`, [latest.run_id]);
+  const events = await database.query<EventRow>(`SELECT run_id, kind, migrations, details FROM ${VENTURE_EVENTS} WHERE run_id = $1 ORDER BY id`, [latest.run_id]);
   const kinds = new Set(events.map((event) => event.kind));
   // A run refused before its backup changed nothing; one that failed after it was rolling back.
   if ([...kinds].some((kind) => LAST_WORDS.has(kind)) || !kinds.has('backup_taken')) return undefined;

@@ -23,7 +23,7 @@ export class EventLog {
   ) {}
 
   static async open(database: () => Database, base: { runId: string; environment: string; workspaceRoot: string }, log: (line: string) => void): Promise<EventLog> {
-    for (const statement of CREATE_EVENTS) await database().query(statement);
+    await database().executeScript(CREATE_EVENTS);
     return new EventLog(database, { runId: base.runId, environment: base.environment, gitCommit: gitCommit(base.workspaceRoot), host: os.hostname() }, log);
   }
 
@@ -45,7 +45,7 @@ export class EventLog {
 
   /** Write this run's events from `since` on again, into a database restored from a copy taken before them (the embedded one). */
   async replay(since: number): Promise<void> {
-    for (const statement of CREATE_EVENTS) await this.database().query(statement);
+    await this.database().executeScript(CREATE_EVENTS);
     for (const event of this.events.slice(since)) await this.write(event);
   }
 

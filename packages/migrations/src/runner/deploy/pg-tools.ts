@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../../core/errors';
+import { schemaSessionOptions, ventureSchema } from '../../db/venture-schema';
 
 export type PgTool = 'pg_dump' | 'pg_restore' | 'psql';
 
@@ -64,7 +65,7 @@ function majorVersion(file: string): number {
 
 /**
  * The connection as libpq environment variables: the password never appears on a command line
- * (where `ps` would show it).
+ * (where `ps` would show it). A venture's schema rides along as PGOPTIONS, as on every connection.
  */
 export function libpqEnvironment(url: string): NodeJS.ProcessEnv {
   const parsed = new URL(url);
@@ -79,6 +80,8 @@ export function libpqEnvironment(url: string): NodeJS.ProcessEnv {
   if (host) env['PGHOST'] = host;
   const sslmode = parsed.searchParams.get('sslmode');
   if (sslmode) env['PGSSLMODE'] = sslmode;
+  const schema = ventureSchema(url, 'the database URL');
+  if (schema) env['PGOPTIONS'] = schemaSessionOptions(schema);
   for (const [key, value] of Object.entries(env)) if (!value) delete env[key];
   return { ...process.env, ...env, PGCONNECT_TIMEOUT: '10' };
 }

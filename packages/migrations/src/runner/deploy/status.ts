@@ -1,4 +1,4 @@
-import { EVENTS_EXIST, EVENTS_TABLE } from '../../core/deploy/events';
+import { EVENTS_EXIST, VENTURE_EVENTS } from '../../core/deploy/events';
 import { isHealthy, migrationStates, type StatusReport } from '../../core/deploy/status-report';
 import { schemaVersions, type VersionedMigration, versionOf } from '../../core/schema-version';
 import type { SchemaFile } from '../../core/schema-compat';
@@ -48,10 +48,10 @@ async function recordedRuns(database: SqlRunner): Promise<{ versions: StatusRepo
   const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
   if (!exists) return { versions: [] };
   const versions = await database.query<{ at: string; version: string; event: string }>(
-    `SELECT at::text AS at, details->>'version' AS version, kind AS event FROM ${EVENTS_TABLE} WHERE details ? 'version' AND kind IN ('deploy_finished', 'rollback_finished') ORDER BY id DESC LIMIT 20`,
+    `SELECT at::text AS at, details->>'version' AS version, kind AS event FROM ${VENTURE_EVENTS} WHERE details ? 'version' AND kind IN ('deploy_finished', 'rollback_finished') ORDER BY id DESC LIMIT 20`,
   );
   const run = await database.query<{ at: string; kind: string; error: string | null }>(
-    `SELECT at::text AS at, kind, error FROM ${EVENTS_TABLE} WHERE run_id = (SELECT run_id FROM ${EVENTS_TABLE} ORDER BY id DESC LIMIT 1) ORDER BY id`,
+    `SELECT at::text AS at, kind, error FROM ${VENTURE_EVENTS} WHERE run_id = (SELECT run_id FROM ${VENTURE_EVENTS} ORDER BY id DESC LIMIT 1) ORDER BY id`,
   );
   const words = run.filter((event) => /_(finished|failed)$|^superseded$/.test(event.kind)).map((event) => event.kind);
   const error = run.find((event) => event.error)?.error;

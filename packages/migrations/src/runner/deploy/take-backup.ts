@@ -32,6 +32,7 @@ export async function takeBackup(target: DeployTarget, place: BackupPlace, runId
  * database does one thing at a time.
  */
 export async function stateAndBackup(target: DeployTarget, place: BackupPlace, runId: string): Promise<[DatabaseState, BackupRecord]> {
+  await target.prepareForChanges();
   if (target.backupKind !== 'pg_dump') return [await readDatabaseState(target.database), await takeBackup(target, place, runId)];
   return Promise.all([readDatabaseState(target.database), takeBackup(target, place, runId)]);
 }
