@@ -4,6 +4,7 @@ import { ForgeError } from '../core/errors';
 import { urlSecrets } from '../core/redact';
 import { makeSchemaCompatible } from '../core/schema-compat';
 import { createdExtensions } from '../core/sql/extensions';
+import { inVentureSchema } from '../db/venture-schema';
 import { knownPreviewFeatures } from '../engine/preview-features';
 import { openDeployTarget, type DeployTarget } from '../runner/deploy/deploy-target';
 import { readMigrationHistory } from '../store/migration-store';
@@ -15,6 +16,8 @@ export interface VentureConfig {
   project: string;
   root: string;
   urlEnv: string;
+  /** The schema it owns in a shared database, as its migrate-deploy options name it. */
+  schema?: string;
   /** Absolute. */
   dataDir: string;
   reportDir: string;
@@ -40,7 +43,7 @@ export async function ventureSource(workspaceRoot: string, venture: VentureConfi
 }
 
 export async function openVentureTarget(venture: VentureConfig, source: VentureSource, cacheDir: string, how: { lock: boolean; lockTimeoutMs: number }): Promise<DeployTarget> {
-  const url = process.env[venture.urlEnv] || undefined;
+  const url = ventureUrl(venture);
   // Looking must not create an embedded database: only a deploy does.
   if (!url && !existsSync(venture.dataDir)) {
     throw new ForgeError('NOT_DEPLOYED', `${venture.project} has no embedded database yet and ${venture.urlEnv} is not set.`, `Deploy it first: nx run ${venture.project}:migrate-deploy`);
@@ -58,5 +61,9 @@ export async function openVentureTarget(venture: VentureConfig, source: VentureS
 
 /** The secrets a venture's pages must never show: its database URL and that URL's password. */
 export function ventureSecrets(ventures: readonly VentureConfig[]): string[] {
-  return ventures.flatMap((venture) => urlSecrets(process.env[venture.urlEnv]));
+  return ventures.flatMap((venture) => [...urlSecrets(process.env[venture.urlEnv]), ...urlSecrets(ventureUrl(venture))]);
+}
+
+function ventureUrl(venture: VentureConfig): string | undefined {
+  return inVentureSchema(process.env[venture.urlEnv] || undefined, venture.schema, venture.project);
 }

@@ -77,6 +77,15 @@ describe('createNodes', () => {
     expect(renamed['migrate-rollback'].options).toEqual({ testReport: 'out/db/{projectRoot}/report.json' });
   });
 
+  it('gives deploy, rollback and status the schema each venture owns when the ventures share their databases', async () => {
+    write('apps/billing/project.json', '{"name":"billing"}');
+    write('apps/billing/prisma/schema.prisma', SCHEMA);
+    const targets = (await run(['apps/billing/prisma/schema.prisma'], { ventureSchema: '{projectName}' }))[0][1].projects!['apps/billing'].targets!;
+    for (const name of ['migrate-deploy', 'migrate-rollback', 'migrate-status']) expect(targets[name].options).toMatchObject({ schema: '{projectName}' });
+    const alone = (await run(['apps/billing/prisma/schema.prisma']))[0][1].projects!['apps/billing'].targets!;
+    for (const name of ['migrate-deploy', 'migrate-rollback', 'migrate-status']) expect(alone[name].options?.schema).toBeUndefined();
+  });
+
   it('keys migrate-lint on the default branch nx.json names, and takes its name from options', async () => {
     write('apps/billing/project.json', '{"name":"billing"}');
     write('apps/billing/prisma/schema.prisma', SCHEMA);

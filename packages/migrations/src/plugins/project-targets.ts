@@ -21,9 +21,15 @@ export interface MigrationsPluginOptions {
    * the one before has not had. Default staging, production.
    */
   environments?: string[];
+  /**
+   * The schema each venture owns when the ventures share their databases (as Prisma's
+   * `?schema=`), `{projectName}` for the project's name; given to deploy, rollback and status.
+   * Default: none (each venture's URL says, else it owns the whole database).
+   */
+  ventureSchema?: string;
 }
 
-export type NormalizedOptions = Required<MigrationsPluginOptions>;
+export type NormalizedOptions = Required<Omit<MigrationsPluginOptions, 'ventureSchema'>> & Pick<MigrationsPluginOptions, 'ventureSchema'>;
 
 export function normalizeOptions(options: MigrationsPluginOptions | undefined): NormalizedOptions {
   return {
@@ -36,6 +42,7 @@ export function normalizeOptions(options: MigrationsPluginOptions | undefined): 
     uiTargetName: options?.uiTargetName ?? 'migrate-ui',
     deployDependsOnTest: options?.deployDependsOnTest ?? true,
     environments: options?.environments ?? ['staging', 'production'],
+    ventureSchema: options?.ventureSchema,
   };
 }
 
@@ -139,12 +146,14 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
     );
   const testReport = `${options.reportsDirectory}/{projectRoot}/report.json`;
   const help = (target: string, example: Record<string, unknown>) => ({ command: `npx nx run <project>:${target} --help`, example: { options: example } });
+  const schema = options.ventureSchema ? { schema: options.ventureSchema } : {};
   return {
     [options.deployTargetName]: {
       executor: '@forge/migrations:deploy',
       cache: false,
       // A venture deploys after the ventures it depends on (their tables may be what its migrations use).
       dependsOn: [...(options.deployDependsOnTest ? [options.testTargetName] : []), `^${options.deployTargetName}`],
+      options: { ...schema },
       configurations: environments(true),
       metadata: {
         technologies: ['prisma', 'postgresql'],
@@ -155,7 +164,7 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
     [options.rollbackTargetName]: {
       executor: '@forge/migrations:rollback',
       cache: false,
-      options: { testReport },
+      options: { testReport, ...schema },
       configurations: environments(false),
       metadata: {
         technologies: ['prisma', 'postgresql'],
@@ -166,6 +175,7 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
     [options.statusTargetName]: {
       executor: '@forge/migrations:status',
       cache: false,
+      options: { ...schema },
       configurations: environments(false),
       metadata: {
         technologies: ['prisma', 'postgresql'],

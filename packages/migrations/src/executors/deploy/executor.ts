@@ -2,6 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import { describeError, ForgeError } from '../../core/errors';
 import { PgDatabase } from '../../db/pg-database';
+import { inVentureSchema } from '../../db/venture-schema';
 import { readAppliedState } from '../../runner/deploy/applied-state';
 import { deploy, type DeployResult } from '../../runner/deploy/deploy';
 import { DATABASE_DEFAULTS, DatabaseRun } from '../shared/database-run';
@@ -15,7 +16,7 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
   let refusal: string | undefined;
   try {
     const { layout, history, schema } = await run.readProject();
-    const requireDeployedTo = options.requireDeployedTo && { environment: options.requireDeployedTo.environment, state: await readOtherEnvironment(options.requireDeployedTo) };
+    const requireDeployedTo = options.requireDeployedTo && { environment: options.requireDeployedTo.environment, state: await readOtherEnvironment(options.requireDeployedTo, (url) => inVentureSchema(url, options.schema, project)) };
     log(`migrate-deploy ${project} (${run.environment}) on ${run.where}`);
     result = await run.withTarget(history, (target) =>
       deploy({
@@ -53,8 +54,9 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
   return { success: report.ok };
 }
 
-async function readOtherEnvironment(gate: { environment: string; urlEnv: string }) {
-  const url = process.env[gate.urlEnv];
+/** The other environment's applied migrations, in the venture's schema there too. */
+async function readOtherEnvironment(gate: { environment: string; urlEnv: string }, inSchema: (url: string | undefined) => string | undefined) {
+  const url = inSchema(process.env[gate.urlEnv]);
   if (!url) {
     throw new ForgeError('STAGING_GATE', `The staging gate needs ${gate.environment}'s database, but ${gate.urlEnv} is not set: nothing was applied.`, `Set ${gate.urlEnv} to ${gate.environment}'s database URL (read only is enough).`);
   }

@@ -26,14 +26,15 @@ describe('ventures sharing one PostgreSQL database', () => {
   let stdout: string[];
   const saved = { ...process.env };
 
-  const urlEnv = (venture: Venture) => `${venture.toUpperCase()}_DATABASE_URL`;
+  // billing names its schema in its URL, as Prisma users do; ledger shares one URL and names its schema by option.
+  const where = (venture: Venture) => (venture === 'billing' ? { urlEnv: 'BILLING_DATABASE_URL' } : { urlEnv: 'SHARED_DATABASE_URL', schema: '{projectName}' });
   const ventureUrl = (venture: Venture) => `${database.url}?schema=${venture}`;
   const context = (venture: Venture, targetName: string) => ({ ...executorContext(workspace.dir, venture, `apps/${venture}`), targetName });
-  const deploy = (venture: Venture, options: Record<string, unknown> = {}) => migrateDeployExecutor({ urlEnv: urlEnv(venture), lockTimeout: 30, ...options }, context(venture, 'migrate-deploy'));
-  const rollback = (venture: Venture, options: Record<string, unknown>) => migrateRollbackExecutor({ urlEnv: urlEnv(venture), lockTimeout: 30, yes: true, ...options }, context(venture, 'migrate-rollback'));
+  const deploy = (venture: Venture, options: Record<string, unknown> = {}) => migrateDeployExecutor({ ...where(venture), lockTimeout: 30, ...options }, context(venture, 'migrate-deploy'));
+  const rollback = (venture: Venture, options: Record<string, unknown>) => migrateRollbackExecutor({ ...where(venture), lockTimeout: 30, yes: true, ...options }, context(venture, 'migrate-rollback'));
   const status = async (venture: Venture): Promise<StatusReport> => {
     stdout.length = 0;
-    expect(await migrateStatusExecutor({ urlEnv: urlEnv(venture), json: true }, context(venture, 'migrate-status'))).toEqual({ success: true });
+    expect(await migrateStatusExecutor({ ...where(venture), json: true }, context(venture, 'migrate-status'))).toEqual({ success: true });
     return JSON.parse(stdout.join(''));
   };
   const states = (report: StatusReport) => report.migrations.map((migration) => migration.state);
@@ -48,7 +49,8 @@ describe('ventures sharing one PostgreSQL database', () => {
     workspace = temporaryDir('forge-shared-');
     for (const venture of VENTURES) cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps', venture), { recursive: true });
     database = await createServerDatabase('shared');
-    for (const venture of VENTURES) process.env[urlEnv(venture)] = ventureUrl(venture);
+    process.env['BILLING_DATABASE_URL'] = ventureUrl('billing');
+    process.env['SHARED_DATABASE_URL'] = database.url;
     output = [];
     stdout = [];
     for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
@@ -75,6 +77,7 @@ describe('ventures sharing one PostgreSQL database', () => {
       expect(states(report)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
     }
     expect(await sql("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ n: 0 }]);
+    expect(output.join('\n')).not.toContain(decodeURIComponent(new URL(database.url).password));
     const scopes = await sql<{ scope: string; runs: number }>('SELECT scope, count(DISTINCT run_id)::int AS runs FROM forge_migrations.events GROUP BY scope ORDER BY scope');
     expect(scopes).toEqual([
       { scope: 'billing', runs: 1 },
@@ -121,7 +124,7 @@ describe('ventures sharing one PostgreSQL database', () => {
   });
 
   it('refuses a schema name that is not a plain identifier, naming the variable, and creates nothing', async () => {
-    process.env[urlEnv('billing')] = `${database.url}?schema=${encodeURIComponent('bad"; DROP SCHEMA ledger; --')}`;
+    process.env['BILLING_DATABASE_URL'] = `${database.url}?schema=${encodeURIComponent('bad"; DROP SCHEMA ledger; --')}`;
     expect(await deploy('billing')).toEqual({ success: false });
     expect(output.join('\n')).toContain('BILLING_DATABASE_URL');
     expect(output.join('\n')).not.toContain(decodeURIComponent(new URL(database.url).password));

@@ -7,6 +7,7 @@ import { makeSchemaCompatible, type SchemaFile } from '../../core/schema-compat'
 import { createdExtensions } from '../../core/sql/extensions';
 import { loadSqlParser } from '../../core/sql/parser';
 import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
+import { inVentureSchema } from '../../db/venture-schema';
 import { knownPreviewFeatures } from '../../engine/preview-features';
 import type { BackupRecord } from '../../runner/deploy/backup';
 import { openDeployTarget, type DeployTarget } from '../../runner/deploy/deploy-target';
@@ -29,6 +30,8 @@ export const DATABASE_DEFAULTS = {
 /** The options every command on a venture's live database shares: deploy, rollback, status. */
 export interface DatabaseOptions {
   urlEnv?: string;
+  /** The schema the venture owns in a database it shares with other ventures (as Prisma's `?schema=`, which it overrides). */
+  schema?: string;
   environment?: string;
   dataDir?: string;
   backupDir?: string;
@@ -62,9 +65,10 @@ export class DatabaseRun {
     this.project = context.projectName ?? '';
     this.projectRoot = context.projectsConfigurations?.projects[this.project]?.root ?? '.';
     this.urlEnv = options.urlEnv ?? DATABASE_DEFAULTS.urlEnv;
-    this.url = process.env[this.urlEnv] || undefined;
+    const url = process.env[this.urlEnv] || undefined;
+    this.url = inVentureSchema(url, options.schema, this.project);
     this.webhook = process.env[options.webhookEnv ?? 'MIGRATIONS_WEBHOOK_URL'] || undefined;
-    this.secrets = [...urlSecrets(this.url), ...(this.webhook ? [this.webhook] : [])];
+    this.secrets = [...urlSecrets(url), ...urlSecrets(this.url), ...(this.webhook ? [this.webhook] : [])];
     this.environment = options.environment ?? context.configurationName ?? 'default';
   }
 

@@ -65,6 +65,7 @@ async function workspaceVentures(context: ExecutorContext): Promise<VentureConfi
       project,
       root: configuration.root,
       urlEnv: optionOf('@forge/migrations:deploy', 'urlEnv') ?? DATABASE_DEFAULTS.urlEnv,
+      schema: optionOf('@forge/migrations:deploy', 'schema'),
       dataDir: resolve(optionOf('@forge/migrations:deploy', 'dataDir') ?? DATABASE_DEFAULTS.dataDir),
       reportDir: resolve(optionOf('@forge/migrations:deploy', 'reportDir') ?? DATABASE_DEFAULTS.deployReportDir),
       backupDir: resolve(optionOf('@forge/migrations:deploy', 'backupDir') ?? DATABASE_DEFAULTS.backupDir),
