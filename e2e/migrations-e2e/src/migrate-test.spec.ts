@@ -236,4 +236,48 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(v1).toBeGreaterThan(-1);
     expect(v3).toBeGreaterThan(v1);
   });
+
+  it('deploys ventures that share one PostgreSQL database each into its own schema, in dependency order, from one URL', async () => {
+    const nxJson = JSON.parse(workspace.read('nx.json'));
+    nxJson.plugins = nxJson.plugins.map((entry: string | { plugin: string; options?: object }) =>
+      (typeof entry === 'string' ? entry : entry.plugin) === '@forge/migrations' ? { plugin: '@forge/migrations', options: { ...(typeof entry === 'string' ? {} : entry.options), ventureSchema: '{projectName}' } } : entry,
+    );
+    workspace.write('nx.json', JSON.stringify(nxJson, null, 2));
+    const admin = new pg.Client(serverUrl);
+    await admin.connect();
+    const name = 'forge_e2e_shared';
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+      const shared = Object.assign(new URL(serverUrl!), { pathname: `/${name}` }).toString();
+      const env = { STAGING_DATABASE_URL: shared, DATABASE_URL: undefined, TEST_DATABASE_URL: undefined };
+
+      const deploy = workspace.nx(['run', 'v3:migrate-deploy:staging', '--outputStyle=static'], env);
+      expect(deploy.code).toBe(0);
+      const [v1, v3] = [deploy.output.indexOf('migrate-deploy v1: deployed'), deploy.output.indexOf('migrate-deploy v3: deployed')];
+      expect(v1).toBeGreaterThan(-1);
+      expect(v3).toBeGreaterThan(v1);
+      expect(deploy.output).not.toContain(new URL(serverUrl!).password);
+
+      const database = new pg.Client(shared);
+      await database.connect();
+      try {
+        const schemas = await database.query("SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = '_prisma_migrations' ORDER BY 1");
+        expect(schemas.rows).toEqual([{ schema: 'v1' }, { schema: 'v3' }]);
+        for (const venture of ['v1', 'v3']) {
+          const status = workspace.nx(['run', `${venture}:migrate-status:staging`, '--check', '--outputStyle=static'], env);
+          expect(status.code).toBe(0);
+          const applied = Number(/(\d+) applied, 0 pending, 0 failed, 0 rolled back[^]*drift: none/.exec(status.output)?.[1]);
+          expect(applied).toBeGreaterThanOrEqual(5);
+          const [row] = (await database.query(`SELECT count(*)::int AS n FROM "${venture}"._prisma_migrations WHERE finished_at IS NOT NULL`)).rows;
+          expect(row.n).toBe(applied);
+        }
+      } finally {
+        await database.end();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
 });
