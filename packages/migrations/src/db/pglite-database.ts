@@ -4,6 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { isForgeError } from '../core/errors';
 import { engineAdapterFactory } from './adapter-fixes';
 import type { Database, SqlRunner } from './database';
 import { pgliteExtensions } from './pglite-extensions';
@@ -50,8 +51,9 @@ export class PgliteDatabase implements Database {
     let pglite: PGlite;
     try {
       pglite = await start();
-    } catch {
-      // A corrupted cache file: make a new snapshot once.
+    } catch (error) {
+      // A snapshot that could not be made is not made again; a corrupted cache file is, once.
+      if (isForgeError(error)) throw error;
       await discardSnapshot(options.cacheDir);
       pglite = await start();
     }

@@ -1,13 +1,18 @@
-import { PGlite } from '@electric-sql/pglite';
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ForgeError } from '../core/errors';
+import { makeSnapshot, SNAPSHOT_FAILED_EXIT_CODE, writeSnapshotAtomically } from './pglite-snapshot-maker';
 
 /**
  * A fresh PGlite runs initdb (seconds); starting from a dumped data folder takes a fraction of
  * that. The dump is made once per PGlite version, kept on disk for later processes (written
- * atomically, so parallel tasks never read half a file) and in memory for this one.
+ * atomically, so parallel tasks never read half a file) and in memory for this one. It is made in
+ * a short-lived process of its own (pglite-snapshot-maker.ts), whose memory, initdb's, is given
+ * back before this process starts its database and loads the schema engine: made here, the
+ * first run of a workspace peaked at about 1 GiB, 400 MiB above every later run.
  */
 const PGLITE_VERSION = pgliteVersion();
 
@@ -29,8 +34,13 @@ export function defaultSnapshotCacheDir(workspaceRoot?: string): string {
     : path.join(os.tmpdir(), 'forge-migrations-cache');
 }
 
+/** The snapshot's file in a cache folder. */
+export function snapshotFile(cacheDir: string): string {
+  return path.join(cacheDir, `pglite-${PGLITE_VERSION}.tar`);
+}
+
 export function baseSnapshot(cacheDir: string): Promise<Blob> {
-  const file = path.join(cacheDir, `pglite-${PGLITE_VERSION}.tar`);
+  const file = snapshotFile(cacheDir);
   let snapshot = inMemory.get(file);
   if (!snapshot) {
     snapshot = readOrCreate(file).catch((error) => {
@@ -46,34 +56,83 @@ async function readOrCreate(file: string): Promise<Blob> {
   try {
     return new Blob([await readFile(file)]);
   } catch {
-    // create() waits for initdb; dumpDataDir() on a PGlite still starting never resolves.
-    const fresh = await PGlite.create();
-    try {
-      // Uncompressed: a few MB more on disk, a sixth less start-up time.
-      const dump = await fresh.dumpDataDir('none');
-      await writeAtomically(file, Buffer.from(await dump.arrayBuffer()));
-      return dump;
-    } finally {
-      await fresh.close();
-    }
+    // Not made yet (or unreadable): make it.
+  }
+  try {
+    return (await makeInChildProcess(file)) ?? (await makeInProcess(file));
+  } catch (error) {
+    throw snapshotFailure(file, error);
   }
 }
 
-async function writeAtomically(file: string, content: Buffer): Promise<void> {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+/**
+ * The maker's process: `node --expose-gc pglite-snapshot-maker.js <file>` (.js in the package;
+ * from the TypeScript sources, as Nx runs the plugin in this repository and as the tests do,
+ * compiled by @swc-node/register). Undefined when there is no file to run (a bundle).
+ */
+function makerArguments(): string[] | undefined {
+  const extension = path.extname(__filename);
+  const script = path.join(__dirname, `pglite-snapshot-maker${extension}`);
+  if (!existsSync(script)) return undefined;
+  if (extension !== '.ts') return ['--expose-gc', script];
   try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(temporary, content);
-    await rename(temporary, file);
+    return ['--expose-gc', '--require', require.resolve('@swc-node/register'), script];
   } catch {
-    // A read-only cache folder only costs speed: the snapshot stays in memory.
-    await rm(temporary, { force: true });
+    return undefined;
   }
+}
+
+/**
+ * Make the snapshot in the maker's process and read it: from the cache folder, or from its stdout
+ * when the folder cannot be written. Undefined when that process cannot be started (no script, no
+ * loader, Node refused it): the caller makes it in process.
+ */
+function makeInChildProcess(file: string): Promise<Blob | undefined> {
+  const args = makerArguments();
+  if (!args) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...args, file], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const output: Buffer[] = [];
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + String(chunk)).slice(-4000)));
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code, signal) => {
+      if (code === 0) {
+        if (output.length) resolve(new Blob([Buffer.concat(output)]));
+        else readFile(file).then((content) => resolve(new Blob([content])), reject);
+      } else if (code === SNAPSHOT_FAILED_EXIT_CODE) {
+        reject(new Error(errors.trim() || 'initdb failed'));
+      } else if (signal) {
+        reject(new Error(`the process making it was ended by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}`));
+      } else {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+async function makeInProcess(file: string): Promise<Blob> {
+  const snapshot = await makeSnapshot();
+  // A read-only cache folder only costs speed: the snapshot stays in memory.
+  await writeSnapshotAtomically(file, snapshot);
+  return snapshot;
+}
+
+function snapshotFailure(file: string, cause: unknown): ForgeError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ForgeError(
+    'EMBEDDED_DATABASE_FAILED',
+    `Could not make the embedded database's snapshot (PGlite ${PGLITE_VERSION}'s initdb, made once per version into ${path.dirname(file)}): ${reason}`,
+    'Run the command again; making it needs about 600 MiB of free memory. To make it elsewhere, set FORGE_MIGRATIONS_CACHE_DIR to another folder, ' +
+      `or copy a ${path.basename(file)} made on another machine into that folder.`,
+    { cause },
+  );
 }
 
 /** Forget a snapshot that could not be loaded (e.g. a corrupted cache file). */
 export async function discardSnapshot(cacheDir: string): Promise<void> {
-  const file = path.join(cacheDir, `pglite-${PGLITE_VERSION}.tar`);
+  const file = snapshotFile(cacheDir);
   inMemory.delete(file);
   await rm(file, { force: true });
 }
