@@ -123,6 +123,24 @@ describe('ventures sharing one PostgreSQL database', () => {
     expect(await applied('ledger')).toHaveLength(5);
   });
 
+  it('refuses to deploy a venture owning the whole database into one that ventures share: its backup and restore would take their schemas', async () => {
+    expect(await deploy('ledger')).toEqual({ success: true });
+    await addRows('ledger', 30);
+    const before = await state('ledger');
+    const ledgerEvents = () => sql("SELECT count(*)::int AS n FROM forge_migrations.events WHERE scope = 'ledger'");
+    const events = await ledgerEvents();
+    process.env['BILLING_DATABASE_URL'] = database.url;
+
+    expect(await deploy('billing')).toEqual({ success: false });
+
+    expect(output.join('\n')).toMatch(/shared with the ventures in the schemas ledger: [^]*nothing was done[^]*\?schema=<name> in BILLING_DATABASE_URL/);
+    expect(await sql("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ n: 0 }]);
+    expect(await ledgerEvents()).toEqual(events);
+    // The refusal is in billing's own history.
+    expect((await sql<{ kind: string }>("SELECT kind FROM forge_migrations.events WHERE scope = '' ORDER BY id")).map((row) => row.kind).pop()).toBe('deploy_failed');
+    expect(await state('ledger')).toEqual(before);
+  });
+
   it('refuses a schema name that is not a plain identifier, naming the variable, and creates nothing', async () => {
     process.env['BILLING_DATABASE_URL'] = `${database.url}?schema=${encodeURIComponent('bad"; DROP SCHEMA ledger; --')}`;
     expect(await deploy('billing')).toEqual({ success: false });

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
+import { EVENTS_EXIST, SHARING_VENTURES } from '../../core/deploy/events';
 import { ForgeError } from '../../core/errors';
 import { PRISMA_MIGRATIONS_LOCK_ID } from '../../core/sql/prisma-migrations-table';
 import { quoteIdentifier, quoteLiteral } from '../../core/sql/quote';
@@ -131,7 +132,20 @@ class PgTarget implements DeployTarget {
   }
 
   async prepareForChanges(): Promise<void> {
-    if (this.server.schema) await this.database.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.server.schema)}`);
+    if (this.server.schema) {
+      await this.database.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.server.schema)}`);
+      return;
+    }
+    // A backup and restore of the whole database would take other ventures' schemas with it.
+    const [{ exists }] = await this.database.query<{ exists: boolean }>(EVENTS_EXIST);
+    const sharing = exists ? (await this.database.query<{ scope: string }>(SHARING_VENTURES)).map((row) => row.scope) : [];
+    if (sharing.length) {
+      throw new ForgeError(
+        'DATABASE_SHARED',
+        `${this.label} is shared with the ventures in the schemas ${sharing.join(', ')}: a backup and restore of the whole database would take their schemas too, so nothing was done.`,
+        `Give this venture a schema of its own: ?schema=<name> in ${this.server.source} (public, if its tables are there), or the schema option (the plugin option ventureSchema).`,
+      );
+    }
   }
 
   async close(): Promise<void> {
