@@ -5,7 +5,6 @@ import { loadSqlParser, parseScript, statementBody, statementKind } from '../cor
 import { quoteIdentifier } from '../core/sql/quote';
 import {
   CREATE_TABLE,
-  CREATE_VENTURE_SCHEMA,
   insertFailed,
   insertFinished,
   insertStarted,
@@ -37,10 +36,7 @@ export async function applyPendingMigrations(database: Database, migrations: rea
     await session.query(LOCK);
     try {
       const [{ exists }] = await session.query<{ exists: boolean }>(TABLE_EXISTS);
-      if (!exists) {
-        await session.query(CREATE_VENTURE_SCHEMA);
-        await session.query(CREATE_TABLE);
-      }
+      if (!exists) await session.query(CREATE_TABLE);
       const rows = await session.query<MigrationRow>(LIST);
       refuseFailedMigrations(rows);
       const applied = new Set(rows.filter((row) => row.rolled_back_at === null).map((row) => row.migration_name));

@@ -1,4 +1,3 @@
-import { CURRENT_SCOPE } from './bookkeeping';
 import { quoteLiteral } from './quote';
 
 /**
@@ -14,11 +13,6 @@ export const UNLOCK = `SELECT pg_advisory_unlock(${PRISMA_MIGRATIONS_LOCK_ID})`;
 
 /** Whether the table exists in the schema Prisma uses (the first of the search path). */
 export const TABLE_EXISTS = `SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`;
-
-/** As Prisma does, the venture's schema (the URL's `?schema=`) is created with the table when it is missing. */
-export const CREATE_VENTURE_SCHEMA = `DO $forge$ BEGIN
-  IF ${CURRENT_SCOPE} <> '' THEN EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', ${CURRENT_SCOPE}); END IF;
-END $forge$`;
 
 export const CREATE_TABLE = `CREATE TABLE _prisma_migrations (
     id                      VARCHAR(36) PRIMARY KEY NOT NULL,

@@ -7,6 +7,7 @@ import { EMPTY_USER_SCHEMAS } from '../../core/deploy/restore-sql';
 import { ForgeError } from '../../core/errors';
 import { redact } from '../../core/redact';
 import { FORGE_SCHEMA } from '../../core/sql/bookkeeping';
+import { ventureSchema } from '../../db/venture-schema';
 import { findPgTool, libpqEnvironment } from './pg-tools';
 
 /** A backup taken before a deploy or rollback, verified before anything is applied. */
@@ -24,8 +25,6 @@ export interface PgServer {
   source: string;
   major: number;
   pgBinDir?: string;
-  /** The schema the venture owns when it shares the database (the URL's `?schema=`). */
-  schema?: string;
 }
 
 /**
@@ -41,7 +40,8 @@ export async function dumpDatabase(server: PgServer, file: string, schemaExtensi
   try {
     // Compression level 1: a backup stands between the operator and the change, and level 1
     // writes about twice as fast as the default for a few percent more bytes.
-    const selection = server.schema ? [`--schema="${server.schema}"`, ...schemaExtensions.map((name) => `--extension="${name}"`)] : [`--exclude-schema=${FORGE_SCHEMA}`];
+    const schema = ventureSchema(server.url, server.source);
+    const selection = schema ? [`--schema="${schema}"`, ...schemaExtensions.map((name) => `--extension="${name}"`)] : [`--exclude-schema=${FORGE_SCHEMA}`];
     await run(pgDump, ['--format=custom', '--compress=1', ...selection, `--file=${partial}`], server, 'pg_dump');
     // The checksum is read while pg_restore reads the dump through.
     const [, sha256] = await Promise.all([run(pgRestore, ['--list', partial], server, 'pg_restore --list'), sha256Of(partial)]);

@@ -100,7 +100,7 @@ class PgTarget implements DeployTarget {
         await waitForLock(prismaLockFree, options.lockTimeoutMs, database.label);
       }
       const [{ version }] = await database.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
-      return new PgTarget(database, lockClient, { url: options.url, source: options.urlEnv, major: Math.floor(Number(version) / 10000), pgBinDir: options.pgBinDir, schema: database.schema });
+      return new PgTarget(database, lockClient, { url: options.url, source: options.urlEnv, major: Math.floor(Number(version) / 10000), pgBinDir: options.pgBinDir });
     } catch (error) {
       await lockClient?.end().catch(() => undefined);
       await database.close();
@@ -121,8 +121,9 @@ class PgTarget implements DeployTarget {
   }
 
   async backup(file: string): Promise<BackupRecord> {
-    const extensions = this.server.schema
-      ? await this.database.query<{ name: string }>('SELECT e.extname AS name FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = $1', [this.server.schema])
+    const { schema } = this.database;
+    const extensions = schema
+      ? await this.database.query<{ name: string }>('SELECT e.extname AS name FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = $1', [schema])
       : [];
     return dumpDatabase(this.server, file, extensions.map((extension) => extension.name));
   }
@@ -132,8 +133,9 @@ class PgTarget implements DeployTarget {
   }
 
   async prepareForChanges(): Promise<void> {
-    if (this.server.schema) {
-      await this.database.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.server.schema)}`);
+    const { schema } = this.database;
+    if (schema) {
+      await this.database.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
       return;
     }
     // A backup and restore of the whole database would take other ventures' schemas with it.
