@@ -97,4 +97,29 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
       expect(rows.filter((row) => row.migration_name === next[0].name)).toHaveLength(1);
     });
   }
+
+  it('runs a migration that writes BEGIN ... COMMIT as one transaction: a later failure leaves nothing of it', async () => {
+    const sql = 'BEGIN;\nCREATE TABLE "Tx" ("id" INT);\nCOMMIT;\nALTER TABLE "Tx" ADD COLUMN "c" NO_SUCH_TYPE;';
+    const fresh = await openTestDatabase(engineName, { label: 'apply_tx' });
+    try {
+      await expect(applyPendingMigrations(fresh, [migration('20240201000000_tx', sql)])).rejects.toBeInstanceOf(MigrationApplyError);
+      expect(await fresh.query(`SELECT to_regclass('"Tx"') AS t`)).toEqual([{ t: null }]);
+      expect(await fresh.query<Row>(ROWS)).toMatchObject([{ migration_name: '20240201000000_tx', finished: false }]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('applies an enum value added and used by the same migration, as psql -f does', async () => {
+    const fresh = await openTestDatabase(engineName, { label: 'apply_enum' });
+    try {
+      const init = migration('20240301000000_init', 'CREATE TYPE "S" AS ENUM (\'NEW\');\nCREATE TABLE "J" ("id" INT PRIMARY KEY, "s" "S" NOT NULL);\nINSERT INTO "J" VALUES (1, \'NEW\');');
+      const use = migration('20240302000000_done', 'ALTER TYPE "S" ADD VALUE \'DONE\';\nUPDATE "J" SET "s" = \'DONE\';\nALTER TABLE "J" ALTER COLUMN "s" SET DEFAULT \'DONE\';');
+      expect(await applyPendingMigrations(fresh, [init, use])).toEqual([init.name, use.name]);
+      expect(await fresh.query(`SELECT s::text FROM "J"`)).toEqual([{ s: 'DONE' }]);
+      expect(await fresh.query<Row>(ROWS)).toMatchObject([{ finished: true }, { finished: true, logs: null }]);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -56,11 +56,11 @@ export async function applyPendingMigrations(database: Database, migrations: rea
 async function applyOne(session: SqlRunner, migration: MigrationFolder): Promise<void> {
   const started: StartedMigration = { id: randomUUID(), name: migration.name, checksum: migration.checksum, startedAt: new Date() };
   const batches = planScriptBatches(migration.sql);
-  const transactional = batches.every((batch) => batch.transactional);
+  const transactional = batches.length === 1 && batches[0].transactional;
   try {
     if (transactional) {
       // The newline ends a trailing `--` comment; the semicolon a last statement without one.
-      await session.executeScript(`${migration.sql}\n;\n${insertFinished(started)}`);
+      await session.executeScript(`${batches[0].sql}\n;\n${insertFinished(started)}`);
     } else {
       for (const statement of CREATE_BATCH_PROGRESS) await session.query(statement);
       await session.query(insertStarted(started));

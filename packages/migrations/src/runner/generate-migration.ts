@@ -5,7 +5,7 @@ import type { SchemaFile } from '../core/schema-compat';
 import { irreversibleDown, makeIndexesConcurrent } from '../core/sql/ddl';
 import { createdExtensions } from '../core/sql/extensions';
 import { loadSqlParser } from '../core/sql/parser';
-import { planScriptBatches } from '../core/sql/transactions';
+import { runsInOneTransaction } from '../core/sql/transactions';
 import { alterColumnType } from '../core/sql/type-change';
 import type { Database } from '../db/database';
 import { PgliteDatabase } from '../db/pglite-database';
@@ -99,7 +99,7 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
       if (leftOver) throw proofFailed(`after the up script, the database still differs from the new schema:\n${indent(leftOver)}`);
     }
 
-    const nonTransactional = planScriptBatches(up).some((batch) => !batch.transactional);
+    const nonTransactional = !runsInOneTransaction(up);
     const irreversible = plan?.irreversible ?? [];
     if (irreversible.length > 0) return { up, down: irreversibleDown(irreversible), irreversible, nonTransactional, historySchema };
 

@@ -1,5 +1,5 @@
 import type { LintedMigration } from '../lint/lint-report';
-import { planScriptBatches } from '../sql/transactions';
+import { runsInOneTransaction } from '../sql/transactions';
 
 export interface PlannedMigration {
   name: string;
@@ -26,7 +26,7 @@ export function plannedMigration(
 ): PlannedMigration {
   return {
     name: migration.name,
-    transactional: planScriptBatches(migration.sql).every((batch) => batch.transactional),
+    transactional: runsInOneTransaction(migration.sql),
     dataStep: migration.dataStep !== undefined,
     down: migration.down?.kind ?? 'missing',
     findings: (lint?.findings ?? []).map((finding) => `${finding.code} line ${finding.line}: ${finding.message}${finding.waived ? ` (waived: ${finding.waived})` : finding.approved ? ` (approved by ${finding.approved})` : ''}`),

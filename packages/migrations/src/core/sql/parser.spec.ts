@@ -47,6 +47,29 @@ describe('planScriptBatches', () => {
     expect(planScriptBatches('REINDEX INDEX CONCURRENTLY i; VACUUM a').map((b) => b.transactional)).toEqual([false, false]);
   });
 
+  it('blanks the transaction control a script writes, keeping every offset and line', () => {
+    const sql = '-- AlterEnum\nBEGIN;\nCREATE TYPE "E_new" AS ENUM (\'A\');\nCOMMIT;\n\nALTER TABLE "T" ADD COLUMN "c" INT;\nEND;';
+    const [batch, ...rest] = planScriptBatches(sql);
+    expect(rest).toEqual([]);
+    expect(batch.sql).toHaveLength(sql.length);
+    expect(batch.sql.split('\n').length).toBe(sql.split('\n').length);
+    expect(batch.sql).not.toMatch(/BEGIN|COMMIT|END/);
+    expect(batch.sql).toContain('CREATE TYPE "E_new" AS ENUM (\'A\');\n');
+    // A function body's BEGIN ... END is not transaction control.
+    const fn = 'CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql;';
+    expect(planScriptBatches(fn)).toEqual([{ sql: fn, offset: 0, transactional: true }]);
+  });
+
+  it('commits an added enum value before a later statement of the script uses it, and only then', () => {
+    const sql = 'ALTER TYPE "S" ADD VALUE \'DONE\';\nALTER TYPE "S" ADD VALUE \'GONE\';\nUPDATE "T" SET "s" = \'DONE\';';
+    expect(planScriptBatches(sql).map((batch) => batch.sql)).toEqual([
+      'ALTER TYPE "S" ADD VALUE \'DONE\';\nALTER TYPE "S" ADD VALUE \'GONE\'',
+      'UPDATE "T" SET "s" = \'DONE\'',
+    ]);
+    const unused = 'ALTER TYPE "S" ADD VALUE \'DONE\';\nALTER TABLE "T" ADD COLUMN "c" INT;';
+    expect(planScriptBatches(unused)).toEqual([{ sql: unused, offset: 0, transactional: true }]);
+  });
+
   it('leaves a script that does not parse whole, for PostgreSQL to report', () => {
     const sql = 'CREATE INDEX CONCURRENTLY i ON a(b); CREATE TABLE (';
     expect(planScriptBatches(sql)).toEqual([{ sql, offset: 0, transactional: true }]);

@@ -34,10 +34,32 @@ function hasOption(body: Record<string, unknown>, name: string): boolean {
   return params.some((param) => param.DefElem?.defname === name);
 }
 
-const MAY_REFUSE_TRANSACTION = /\b(concurrently|vacuum|database|tablespace|system)\b/i;
+/**
+ * `BEGIN` / `START TRANSACTION` / `COMMIT` / `END` written into a script (Prisma's engine writes
+ * them around enum changes). Sent inside the script's own transaction, a COMMIT would commit it
+ * half-way and an error after a BEGIN would leave the session in an aborted block; the batch is
+ * one transaction already, so they are blanked out.
+ */
+function isTransactionControl(statement: ParsedStatement): boolean {
+  if (statementKind(statement) !== 'TransactionStmt') return false;
+  const kind = statementBody<{ kind?: string }>(statement).kind;
+  return kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START' || kind === 'TRANS_STMT_COMMIT';
+}
+
+/** The label of `ALTER TYPE ... ADD VALUE 'label'`, else undefined. */
+function addedEnumValue(statement: ParsedStatement): string | undefined {
+  if (statementKind(statement) !== 'AlterEnumStmt') return undefined;
+  const body = statementBody<{ newVal?: string; oldVal?: string }>(statement);
+  return body.oldVal ? undefined : body.newVal;
+}
+
+const MAY_NEED_BATCHES = /\b(concurrently|vacuum|database|tablespace|system|begin|start|commit|end|add\s+value)\b/i;
 
 export interface ScriptBatch {
-  /** A verbatim slice of the script, so that error positions map back to it. */
+  /**
+   * A slice of the script, verbatim but for blanked transaction control (spaces of the same
+   * length), so that error positions map back to the script.
+   */
   sql: string;
   /** Where the slice starts in the script (characters). */
   offset: number;
@@ -46,28 +68,30 @@ export interface ScriptBatch {
 }
 
 /**
- * Split a script into the batches it must be sent in. A script with no statement that refuses
- * a transaction block stays whole, exactly as written. A script that does not parse stays whole
- * too, so that PostgreSQL reports the syntax error itself.
+ * Split a script into the batches it must be sent in, each run as one transaction (or outside
+ * any, for a statement that refuses a transaction block). A script with none of those stays
+ * whole, exactly as written, and so does one that does not parse, so that PostgreSQL reports the
+ * syntax error itself. A new enum value cannot be used in the transaction that added it: when a
+ * later statement of the script names it, the batch ends after `ADD VALUE`, as it would commit
+ * under `psql -f`.
  */
 export function planScriptBatches(sql: string): ScriptBatch[] {
   // Parsing costs more than the round trip of a small migration: skip it when no keyword of a
-  // statement that refuses a transaction block appears anywhere in the text.
-  const whole = [{ sql, offset: 0, transactional: true }];
-  if (!MAY_REFUSE_TRANSACTION.test(sql)) return whole;
+  // statement that needs a batch of its own appears anywhere in the text.
+  if (!MAY_NEED_BATCHES.test(sql)) return [{ sql, offset: 0, transactional: true }];
   let statements: ParsedStatement[];
   try {
     statements = parseScript(sql);
   } catch (error) {
-    if (error instanceof SqlSyntaxError) return whole;
+    if (error instanceof SqlSyntaxError) return [{ sql, offset: 0, transactional: true }];
     throw error;
   }
-  if (!statements.some(cannotRunInTransaction)) return whole;
+  const script = blankTransactionControl(sql, statements);
 
   const batches: ScriptBatch[] = [];
   let pending: ParsedStatement[] = [];
   const slice = (group: ParsedStatement[], transactional: boolean): ScriptBatch => ({
-    sql: sql.slice(group[0].start, group[group.length - 1].end).trimEnd(),
+    sql: script.slice(group[0].start, group[group.length - 1].end).trimEnd(),
     offset: group[0].start,
     transactional,
   });
@@ -75,14 +99,44 @@ export function planScriptBatches(sql: string): ScriptBatch[] {
     if (pending.length) batches.push(slice(pending, true));
     pending = [];
   };
-  for (const statement of statements) {
+  // Set by an added enum value a later statement uses: the batch commits before that statement.
+  let commitAfterAddedValues = false;
+  for (const [index, statement] of statements.entries()) {
+    const added = addedEnumValue(statement);
+    if (commitAfterAddedValues && added === undefined) {
+      flush();
+      commitAfterAddedValues = false;
+    }
     if (cannotRunInTransaction(statement)) {
       flush();
       batches.push(slice([statement], false));
-    } else {
-      pending.push(statement);
+      continue;
     }
+    pending.push(statement);
+    if (added !== undefined && usedLater(sql, statements, index, added)) commitAfterAddedValues = true;
   }
   flush();
-  return batches;
+  return batches.length > 1 || batches[0]?.transactional === false ? batches : [{ sql: script, offset: 0, transactional: true }];
+}
+
+/** Whether the script runs as one transaction: one batch, in a transaction block. */
+export function runsInOneTransaction(sql: string): boolean {
+  const batches = planScriptBatches(sql);
+  return batches.length === 1 && batches[0].transactional;
+}
+
+function usedLater(sql: string, statements: ParsedStatement[], index: number, label: string): boolean {
+  const literal = `'${label.replace(/'/g, "''")}'`;
+  return statements.slice(index + 1).some((statement) => addedEnumValue(statement) === undefined && sql.slice(statement.start, statement.end).includes(literal));
+}
+
+/** The script with its transaction control replaced by spaces (newlines kept): offsets stay valid. */
+function blankTransactionControl(sql: string, statements: ParsedStatement[]): string {
+  let script = sql;
+  for (const statement of statements.filter(isTransactionControl)) {
+    // Through the statement's semicolon, when it has one.
+    const end = script[statement.end] === ';' ? statement.end + 1 : statement.end;
+    script = script.slice(0, statement.start) + script.slice(statement.start, end).replace(/[^\n]/g, ' ') + script.slice(end);
+  }
+  return script;
 }

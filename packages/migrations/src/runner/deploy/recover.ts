@@ -1,6 +1,6 @@
 import { ForgeError } from '../../core/errors';
 import { markRolledBack, type MigrationRow } from '../../core/sql/prisma-migrations-table';
-import { planScriptBatches } from '../../core/sql/transactions';
+import { runsInOneTransaction } from '../../core/sql/transactions';
 import type { MigrationHistory } from '../../store/migration-store';
 import { resumeInterrupted } from '../apply-migrations';
 import { readAppliedState } from './applied-state';
@@ -34,7 +34,7 @@ export async function recoverEarlierRuns(context: RecoveryContext): Promise<void
   for (const row of (await readAppliedState(target.database)).failed) {
     const migration = history.migrations.find((candidate) => candidate.name === row.migration_name);
     if (!migration) throw unresolved(context, row, 'its folder is no longer in the migrations directory');
-    if (planScriptBatches(migration.sql).every((batch) => batch.transactional)) {
+    if (runsInOneTransaction(migration.sql)) {
       await target.database.query(markRolledBack(row.migration_name));
       await events.record('recovered', { migrations: [row.migration_name], details: { how: 'it ran in one transaction, which PostgreSQL rolled back: marked rolled back' } });
       continue;
