@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { splitQualified, unquoteIdentifier } from './sql/quote';
 
 /**
  * A schema fingerprint: every object of the migrated schemas, keyed by kind and qualified name,
@@ -39,6 +40,17 @@ export function compareFingerprints(expected: SchemaFingerprint, actual: SchemaF
   return difference;
 }
 
+/** The kinds of object a table's rows depend on (its columns, their types, its keys). */
+const TABLE_SHAPE_KINDS = ['table ', 'column ', 'constraint ', 'enum ', 'domain ', 'composite type ', 'range '];
+
+/** Whether two schemas have the same tables, columns, types and constraints (indexes, functions and the like aside). */
+export function sameTableShapes(a: SchemaFingerprint, b: SchemaFingerprint): boolean {
+  if (a.hash === b.hash) return true;
+  const shape = (fingerprint: SchemaFingerprint) =>
+    JSON.stringify(Object.entries(fingerprint.objects).filter(([key]) => TABLE_SHAPE_KINDS.some((kind) => key.startsWith(kind))));
+  return shape(a) === shape(b);
+}
+
 export function isSameSchema(difference: FingerprintDifference): boolean {
   return difference.added.length === 0 && difference.removed.length === 0 && difference.changed.length === 0;
 }
@@ -50,4 +62,14 @@ export function describeDifference(difference: FingerprintDifference): string[] 
     ...difference.removed.map((key) => `- ${key} (missing)`),
     ...difference.changed.map(({ key, expected, actual }) => `~ ${key}: expected ${expected}, found ${actual}`),
   ];
+}
+
+/** Whether the schema holds a table, or a column of it, by bare names (in any schema). */
+export function holdsObject(fingerprint: SchemaFingerprint, table: string, column?: string): boolean {
+  const kind = column === undefined ? 'table' : 'column';
+  return Object.keys(fingerprint.objects).some((key) => {
+    if (!key.startsWith(`${kind} `)) return false;
+    const [, name, field] = splitQualified(key.slice(kind.length + 1)).map(unquoteIdentifier);
+    return name === table && field === column;
+  });
 }

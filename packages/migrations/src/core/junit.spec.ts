@@ -41,7 +41,7 @@ describe('toJUnitXml', () => {
           migrationResult({
             down: 'failed',
             downDetails: ['after down.sql: + enum public."Status" (not there before)'],
-            integrity: { tablesWithRows: ['public.A'], rowsChecked: 1, unfilledTables: [], violations: ['a row of public.A is gone'], notCompared: [] },
+            integrity: { tablesWithRows: ['public.A'], rowsChecked: 1, unfilledTables: [], violations: ['a row of public.A is gone'], lostValues: [], notCompared: [] },
           }),
         ],
       }),

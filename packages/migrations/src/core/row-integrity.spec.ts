@@ -78,11 +78,12 @@ describe('checkRowIntegrity', () => {
     ]);
   });
 
-  it('reports a column dropped and added again under the same name as lost values', () => {
+  it('reports a column dropped and added again under the same name as lost values, not as damage: the SQL drops it', () => {
     const after = { ...users, rows: users.rows.map((row) => ({ ...row, age: null })) };
     const meant = intent((i) => i.droppedColumns.set('public.User', new Set(['age'])));
-    const { violations } = checkRowIntegrity(snapshot({ 'public.User': users }), snapshot({ 'public.User': after }), meant);
-    expect(violations).toEqual([{ kind: 'column-recreated', table: 'public.User', column: 'age', valuesLost: 2 }]);
+    const { violations, lostValues } = checkRowIntegrity(snapshot({ 'public.User': users }), snapshot({ 'public.User': after }), meant);
+    expect(violations).toEqual([]);
+    expect(lostValues).toEqual([{ kind: 'column-recreated', table: 'public.User', column: 'age', valuesLost: 2 }]);
   });
 
   it('follows a column swap: the old column dropped, its converted copy renamed into its place', () => {
@@ -99,7 +100,19 @@ describe('checkRowIntegrity', () => {
     const after = { ...users, rows: users.rows.map((row) => ({ ...row, age: 0 })) };
     const meant = intent((i) => i.opaque.push('DO $$ ... $$'));
     const result = checkRowIntegrity(snapshot({ 'public.User': users }), snapshot({ 'public.User': after }), meant);
-    expect(result).toEqual({ violations: [], notCompared: ['values may be changed by: DO $$ ... $$'] });
+    expect(result).toEqual({ violations: [], lostValues: [], notCompared: ['values may be changed by: DO $$ ... $$'] });
+  });
+
+  it('takes a table or column gone after an opaque statement as dropped by it, and says so', () => {
+    const after = { columns: ['id', 'email'], primaryKey: ['id'], rows: users.rows.map(({ id, email }) => ({ id, email })) };
+    const meant = intent((i) => i.opaque.push('DO $$ ... $$'));
+    const result = checkRowIntegrity(snapshot({ 'public.User': users, 'public.Gone': users }), snapshot({ 'public.User': after }), meant);
+    expect(result.violations).toEqual([]);
+    expect(result.notCompared).toEqual([
+      'values may be changed by: DO $$ ... $$',
+      'column public.User.age is gone, taken as dropped by an opaque statement',
+      'table public.Gone is gone, taken as dropped by an opaque statement',
+    ]);
   });
 
   it('compares tables without a primary key as multisets of rows', () => {

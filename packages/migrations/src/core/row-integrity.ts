@@ -15,6 +15,12 @@ export type IntegrityViolation =
 
 export interface IntegrityResult {
   violations: IntegrityViolation[];
+  /**
+   * Values the migration loses by what it says it does: a column dropped and added again under
+   * the same name (how Prisma changes a type it cannot cast). Reported, not failed: the SQL
+   * drops the column, as the safety analysis (DS102) says.
+   */
+  lostValues: IntegrityViolation[];
   /** Why some values could not be compared (an opaque statement in the migration). */
   notCompared: string[];
 }
@@ -37,7 +43,13 @@ export function checkRowIntegrity(
   cascades: CascadeMap = new Map(),
 ): IntegrityResult {
   const violations: IntegrityViolation[] = [];
+  const lostValues: IntegrityViolation[] = [];
   const notCompared = intent.opaque.map((statement) => `values may be changed by: ${statement}`);
+  // An opaque statement (a DO block, a function) may drop what the script does not name.
+  const missing = (violation: Extract<IntegrityViolation, { kind: 'table-missing' | 'column-missing' }>) => {
+    if (intent.opaque.length === 0) violations.push(violation);
+    else notCompared.push(`${violation.kind === 'table-missing' ? `table ${violation.table}` : `column ${violation.table}.${violation.column}`} is gone, taken as dropped by an opaque statement`);
+  };
   const vanishing = closeOverCascades(intent.rowsMayVanish, cascades);
 
   for (const [table, rows] of before) {
@@ -45,7 +57,7 @@ export function checkRowIntegrity(
     const newName = intent.renamedTables.get(table) ?? table;
     const afterRows = after.get(newName);
     if (!afterRows) {
-      violations.push({ kind: 'table-missing', table, rows: rows.rows.length });
+      missing({ kind: 'table-missing', table, rows: rows.rows.length });
       continue;
     }
     const dropped = intent.droppedColumns.get(table) ?? new Set<string>();
@@ -60,13 +72,13 @@ export function checkRowIntegrity(
         const swappedIn = [...renamed.values()].includes(column);
         if (afterRows.columns.includes(column) && !swappedIn && intent.opaque.length === 0) {
           const lost = countLostValues(rows, afterRows, column);
-          if (lost > 0) violations.push({ kind: 'column-recreated', table, column, valuesLost: lost });
+          if (lost > 0) lostValues.push({ kind: 'column-recreated', table, column, valuesLost: lost });
         }
         continue;
       }
       const target = renamed.get(column) ?? column;
       if (!afterRows.columns.includes(target)) {
-        violations.push({ kind: 'column-missing', table, column });
+        missing({ kind: 'column-missing', table, column });
       } else if (!changed.has(column)) {
         pairs.push([column, target]);
       }
@@ -74,7 +86,7 @@ export function checkRowIntegrity(
     if (intent.opaque.length > 0) continue;
     violations.push(...compareRows(table, rows, afterRows, pairs, vanishing.has(table)));
   }
-  return { violations, notCompared };
+  return { violations, lostValues, notCompared };
 }
 
 function compareRows(
@@ -165,7 +177,7 @@ export function describeViolation(violation: IntegrityViolation): string {
     case 'row-missing':
       return `a row of ${violation.table} is gone: ${truncate(JSON.stringify(violation.row))}`;
     case 'column-recreated':
-      return `column ${violation.table}.${violation.column} is dropped and added again: ${violation.valuesLost} value(s) are lost (change its type in place, with USING, to keep them)`;
+      return `column ${violation.table}.${violation.column} is dropped and added again: ${violation.valuesLost} value(s) are lost, as the migration says (change its type in place, with USING, to keep them)`;
     case 'value-changed':
       return `row ${JSON.stringify(violation.key)} of ${violation.table} changed in ${violation.columns.join(', ')}, which the migration does not update`;
   }

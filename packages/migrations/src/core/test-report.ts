@@ -10,6 +10,27 @@ export interface UnfilledTable {
   reason: string;
 }
 
+/**
+ * A statement that failed only on the rows migrate-test inserted: the migration was applied again
+ * without them, and production rows decide whether it works there.
+ */
+export interface DataDependence {
+  /** The safety finding of that statement (DD101 unique, DD102 NOT NULL, DD103 cast, DD104 foreign key, DD105 check), when one applies. */
+  code?: string;
+  /** PostgreSQL's error code. */
+  sqlstate?: string;
+  /** The failing statement with where it is in migration.sql. */
+  statement?: string;
+  /** `schema.table` the failure is about. */
+  table?: string;
+  /** PostgreSQL's error. */
+  error: string;
+  /** What production rows need for the migration to apply. */
+  need: string;
+  /** The representative rows taken out before the migration ran again (and rows referencing them). */
+  rowsRemoved: Array<{ table: string; rows: number }>;
+}
+
 export interface MigrationTestResult {
   name: string;
   applied: boolean;
@@ -27,12 +48,16 @@ export interface MigrationTestResult {
     rowsChecked: number;
     unfilledTables: UnfilledTable[];
     violations: string[];
+    /** Values lost by what the migration says it does (a column dropped and added again): reported, not failed. */
+    lostValues: string[];
     notCompared: string[];
   };
   /** The safety analysis of migration.sql; on PostgreSQL, locking findings carry the lock observed. */
   findings: EvidencedFinding[];
   /** PostgreSQL only: the strongest lock the migration took on each table that existed before it. */
   locks?: ObservedLock[];
+  /** Failures caused only by representative rows, each retried without them (none with `strictData`). */
+  dataDependent: DataDependence[];
 }
 
 export interface TestError {

@@ -3,14 +3,14 @@ import { migrationLine, summaryLines } from './test-summary';
 
 describe('test summary', () => {
   it('prints one line per migration, with what went wrong under it', () => {
-    expect(migrationLine(migrationResult({ integrity: { tablesWithRows: ['public.A'], rowsChecked: 3, unfilledTables: [], violations: [], notCompared: [] } }))).toBe(
+    expect(migrationLine(migrationResult({ integrity: { tablesWithRows: ['public.A'], rowsChecked: 3, unfilledTables: [], violations: [], lostValues: [], notCompared: [] } }))).toBe(
       '  ✓ 20240101000000_init  (12 ms, down verified, 3 row(s) checked)',
     );
     const failed = migrationLine(
       migrationResult({
         down: 'failed',
         downDetails: ['after down.sql: + index public.a_idx (not there before)'],
-        integrity: { tablesWithRows: [], rowsChecked: 0, unfilledTables: [{ table: 'public.B', reason: 'check constraint' }], violations: ['a row of public.A is gone'], notCompared: [] },
+        integrity: { tablesWithRows: [], rowsChecked: 0, unfilledTables: [{ table: 'public.B', reason: 'check constraint' }], violations: ['a row of public.A is gone'], lostValues: [], notCompared: [] },
       }),
     );
     expect(failed.split('\n')).toEqual([

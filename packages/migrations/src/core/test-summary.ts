@@ -12,6 +12,11 @@ export function migrationLine(result: MigrationTestResult): string {
   const lines = [`  ${mark} ${result.name}  (${details.join(', ')})`];
   for (const detail of result.down === 'failed' ? result.downDetails : []) lines.push(`      down: ${detail}`);
   for (const violation of result.integrity.violations) lines.push(`      data: ${violation}`);
+  for (const lost of result.integrity.lostValues) lines.push(`      lost: ${lost}`);
+  for (const dependence of result.dataDependent) {
+    lines.push(`      data-dependent${dependence.code ? ` ${dependence.code}` : ''}: ${dependence.need}`);
+    lines.push(`        ${[dependence.statement, `${describeRemoved(dependence.rowsRemoved)} taken out and the migration applied again`].filter(Boolean).join('; ')}`);
+  }
   for (const unfilled of result.integrity.unfilledTables) lines.push(`      not filled: ${unfilled.table}: ${unfilled.reason}`);
   for (const note of result.integrity.notCompared) lines.push(`      not compared: ${note}`);
   for (const finding of result.findings.filter((f) => f.severity !== 'info' || f.evidence)) {
@@ -30,6 +35,12 @@ export function summaryLines(report: TestReport): string[] {
     if (error.statement) lines.push(`    failing ${error.statement}`);
   }
   const applied = report.migrations.filter((m) => m.applied).length;
+  const dataDependent = report.migrations.filter((m) => m.dataDependent.length > 0);
+  if (dataDependent.length) {
+    lines.push(
+      `! ${dataDependent.length} data-dependent migration(s): they failed on representative rows only, and apply in production only if its rows allow (see each "data-dependent" line; --strictData to fail on them)`,
+    );
+  }
   const downs = countBy(report.migrations.map((m) => m.down));
   lines.push(
     `${report.migrations.length} migration(s), ${applied} applied on ${report.engine}; downs: ${Object.entries(downs)
@@ -47,6 +58,10 @@ export function summaryLines(report: TestReport): string[] {
   }
   lines.push(report.ok ? `PASS ${report.project} (${report.durationMs} ms)` : `FAIL ${report.project}`);
   return lines;
+}
+
+function describeRemoved(removed: Array<{ table: string; rows: number }>): string {
+  return removed.map((entry) => `${entry.rows} representative row(s) of ${entry.table}`).join(', ');
 }
 
 function countBy(values: string[]): Record<string, number> {

@@ -12,24 +12,29 @@ import type { MigrationDiagrams } from './venture-view';
 
 const EMPTY: Datamodel = { models: [], enums: [], indexes: [] };
 
+/** The schema after migration i of a history (i: its index), or why it could not be read. */
+export type SchemaStates = ReadonlyMap<number, Datamodel | Error>;
+
 /**
- * The schema after each migration of a history, read back by Prisma's introspection from a
- * scratch embedded database the history is applied to one migration at a time. Index i is the
- * state after migration i; a state that cannot be read holds the reason.
+ * The schema after the migrations `wanted` names (indexes into the history), read back by
+ * Prisma's introspection from a scratch embedded database the history is applied to, one
+ * migration at a time and no further than the last one wanted.
  */
-export async function schemaStates(history: MigrationHistory, schema: SchemaFile[], configDir: string, cacheDir: string): Promise<Array<Datamodel | Error>> {
+export async function schemaStates(history: MigrationHistory, schema: SchemaFile[], configDir: string, cacheDir: string, wanted?: ReadonlySet<number>): Promise<SchemaStates> {
+  const last = wanted ? Math.max(-1, ...wanted) : history.migrations.length - 1;
   const scratch = await PgliteDatabase.open({ extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)), cacheDir });
   const config = configBlocks(schema);
   let engine: MigrationEngine | undefined;
-  const states: Array<Datamodel | Error> = [];
+  const states = new Map<number, Datamodel | Error>();
   try {
     engine = await MigrationEngine.start(scratch);
-    for (const [index, migration] of history.migrations.entries()) {
+    for (const [index, migration] of history.migrations.slice(0, last + 1).entries()) {
+      if (wanted && !wanted.has(index)) continue;
       try {
         await applyExistingHistory(scratch, history.migrations.slice(0, index + 1));
-        states.push(readDatamodel(makeSchemaCompatible(await engine.introspect(config, configDir), knownPreviewFeatures()).files));
+        states.set(index, readDatamodel(makeSchemaCompatible(await engine.introspect(config, configDir), knownPreviewFeatures()).files));
       } catch (error) {
-        states.push(new Error(`the schema after ${migration.name} could not be read: ${(error as Error).message}`));
+        states.set(index, new Error(`the schema after ${migration.name} could not be read: ${(error as Error).message}`));
       }
     }
     return states;
@@ -39,12 +44,17 @@ export async function schemaStates(history: MigrationHistory, schema: SchemaFile
   }
 }
 
+/** The states one migration's diagrams need: before it and after it. */
+export function statesAround(index: number): Set<number> {
+  return new Set([index - 1, index].filter((i) => i >= 0));
+}
+
 /** The before/after diagrams of migration `index`, focused on the models it touched. */
-export function migrationDiagrams(states: ReadonlyArray<Datamodel | Error>, index: number): MigrationDiagrams {
-  const before = index === 0 ? EMPTY : states[index - 1];
-  const after = states[index];
+export function migrationDiagrams(states: SchemaStates, index: number): MigrationDiagrams {
+  const before = index === 0 ? EMPTY : states.get(index - 1);
+  const after = states.get(index);
   const failed = [before, after].find((state): state is Error => state instanceof Error);
-  if (failed || !after) return { before: '', after: '', changes: [], error: failed?.message ?? 'no such migration' };
+  if (failed || !after || !before) return { before: '', after: '', changes: [], error: failed?.message ?? 'no such migration' };
   const marks = attributeChanges(before as Datamodel, after as Datamodel);
   const changes = [...marks.after, ...[...marks.before].filter(([, mark]) => mark === 'removed')].map(([key, change]) => {
     const [model, field] = key.split('.');

@@ -5,17 +5,18 @@ import path from 'node:path';
 import { EVENTS_EXIST, LATEST_EVENT_ID } from '../core/deploy/events';
 import { describeError, isForgeError } from '../core/errors';
 import { redact } from '../core/redact';
-import type { Datamodel } from '../core/schema/datamodel';
 import { loadSqlParser } from '../core/sql/parser';
 import { recordedBackups } from '../runner/deploy/backup-records';
 import { readAppliedState } from '../runner/deploy/applied-state';
 import { rollback } from '../runner/deploy/rollback';
 import { assets, page } from './html/page';
 import { html, type Safe } from './html/template';
-import { migrationPage, overview, venturePage, type RenderMode } from './html/views';
+import { migrationPage, overview, type RenderMode, schemaSection, venturePage } from './html/views';
+import { listMigrations, readListQuery } from './migration-list';
 import { readVenture, type VentureSource } from './read-venture';
 import { rollbackSelector } from './rollback-selector';
-import { migrationDiagrams, schemaStates } from './schema-states';
+import { migrationDiagrams, schemaStates, statesAround } from './schema-states';
+import type { MigrationDiagrams } from './venture-view';
 import { openVentureTarget, type VentureConfig, ventureSecrets, ventureSource } from './ventures';
 import { readTestReport } from '../store/test-report-file';
 
@@ -65,7 +66,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const mode: RenderMode = { kind: 'server', token };
   const secrets = ventureSecrets(options.ventures);
   const jobs = new Map<string, Job>();
-  const diagramCache = new Map<string, Promise<Array<Datamodel | Error>>>();
+  const diagramCache = new Map<string, Promise<MigrationDiagrams>>();
   const running = new Set<string>();
 
   const venture = (project: string) => {
@@ -77,12 +78,29 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const source = await ventureSource(options.workspaceRoot, config);
     return { source, view: await readVenture(source, () => openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs })) };
   };
-  const statesOf = (source: VentureSource) => {
-    const key = `${source.project}\0${source.history.migrations.map((migration) => migration.checksum).join()}`;
+  /** One migration's diagrams, kept for as long as the migrations up to it are unchanged. */
+  const diagramsOf = (source: VentureSource, index: number) => {
+    const key = `${source.project}\0${source.history.migrations
+      .slice(0, index + 1)
+      .map((migration) => migration.checksum)
+      .join()}`;
     if (!diagramCache.has(key)) {
-      diagramCache.set(key, schemaStates(source.history, source.schema, source.layout.projectRoot, options.cacheDir));
+      const states = schemaStates(source.history, source.schema, source.layout.projectRoot, options.cacheDir, statesAround(index));
+      const diagrams = states
+        .then((read) => migrationDiagrams(read, index))
+        .catch((error: unknown) => {
+          // A failure (the scratch database would not start) is not kept: the next view tries again.
+          diagramCache.delete(key);
+          throw error;
+        });
+      diagramCache.set(key, diagrams);
     }
     return diagramCache.get(key)!;
+  };
+  const migrationIndex = (source: VentureSource, project: string, name: string) => {
+    const index = source.history.migrations.findIndex((migration) => migration.name === name);
+    if (index < 0) throw new HttpError(404, `${project} has no migration ${name}.`);
+    return index;
   };
 
   const routes: Array<[string, RegExp, (match: string[], request: http.IncomingMessage, url: URL) => Promise<Reply>]> = [
@@ -90,9 +108,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     [
       'GET',
       /^\/v\/([^/]+)$/,
-      async ([project]) => {
+      async ([project], _request, url) => {
         const { view } = await read(venture(project));
-        return htmlReply(page(view.project, venturePage(view, mode), mode));
+        return htmlReply(page(view.project, venturePage(view, mode, listMigrations(view.migrations, readListQuery(url.searchParams))), mode));
       },
     ],
     [
@@ -100,10 +118,20 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       /^\/v\/([^/]+)\/m\/([^/]+)$/,
       async ([project, name]) => {
         const { source, view } = await read(venture(project));
-        const index = view.migrations.findIndex((migration) => migration.name === name);
-        if (index < 0) throw new HttpError(404, `${project} has no migration ${name}.`);
-        const diagrams = migrationDiagrams(await statesOf(source), index);
+        const index = migrationIndex(source, project, name);
+        const diagrams = { url: `/api/ventures/${encodeURIComponent(project)}/diagrams?migration=${encodeURIComponent(name)}` };
+        // Drawn ahead, while the page is read: the first view of a long history's migration needs the history applied.
+        void diagramsOf(source, index).catch(() => undefined);
         return htmlReply(page(`${name} · ${project}`, migrationPage(view, view.migrations[index], diagrams, mode), mode));
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/ventures\/([^/]+)\/diagrams$/,
+      async ([project], _request, url) => {
+        const source = await ventureSource(options.workspaceRoot, venture(project));
+        const index = migrationIndex(source, project, url.searchParams.get('migration') ?? '');
+        return jsonReply(200, { html: schemaSection(await diagramsOf(source, index)).toString() });
       },
     ],
     ['GET', /^\/assets\/mermaid\.min\.js$/, async () => ({ status: 200, type: 'text/javascript; charset=utf-8', body: assets().mermaid, cache: true })],

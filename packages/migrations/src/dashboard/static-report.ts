@@ -5,6 +5,7 @@ import { loadSqlParser } from '../core/sql/parser';
 import { page } from './html/page';
 import { html } from './html/template';
 import { migrationPage, overview, venturePage, type RenderMode } from './html/views';
+import { wholeList } from './migration-list';
 import { readVenture } from './read-venture';
 import { migrationDiagrams, schemaStates } from './schema-states';
 import { openVentureTarget, type VentureConfig, ventureSecrets, ventureSource } from './ventures';
@@ -23,7 +24,7 @@ export async function writeStaticReport(options: { workspaceRoot: string; ventur
     const view = await readVenture(source, () => openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }));
     const states = await schemaStates(source.history, source.schema, source.layout.projectRoot, options.cacheDir);
     views.push(view);
-    sections.push(venturePage(view, mode), ...view.migrations.map((migration, index) => migrationPage(view, migration, migrationDiagrams(states, index), mode)));
+    sections.push(venturePage(view, mode, wholeList(view.migrations)), ...view.migrations.map((migration, index) => migrationPage(view, migration, migrationDiagrams(states, index), mode)));
   }
   const file = path.join(options.dir, 'index.html');
   mkdirSync(options.dir, { recursive: true });

@@ -15,6 +15,11 @@ export interface ScriptFailure {
   position?: number;
   detail?: string;
   hint?: string;
+  /** The object PostgreSQL names in the error (constraint violations and the like), when it does. */
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
 }
 
 export class ScriptError extends Error {
@@ -33,6 +38,10 @@ interface PostgresErrorFields {
   position?: string | number;
   detail?: string;
   hint?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
 }
 
 /**
@@ -58,6 +67,10 @@ export async function runScript(script: string, send: (sql: string) => Promise<u
           position: Number.isFinite(position) ? position : undefined,
           detail: fields.detail || undefined,
           hint: fields.hint || undefined,
+          schema: fields.schema || undefined,
+          table: fields.table || undefined,
+          column: fields.column || undefined,
+          constraint: fields.constraint || undefined,
         },
         error,
       );

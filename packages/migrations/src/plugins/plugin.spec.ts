@@ -51,7 +51,7 @@ describe('createNodes', () => {
     expect(result.projects!['apps/billing'].targets!['migrate-lint']).toMatchObject({
       executor: '@forge/migrations:lint',
       cache: true,
-      inputs: ['{projectRoot}/prisma/migrations/**/*', { externalDependencies: ['@forge/migrations'] }, { runtime: 'git rev-parse --verify --quiet main || echo none' }],
+      inputs: ['{projectRoot}/prisma/migrations/**/*', { externalDependencies: ['@forge/migrations'] }, { runtime: 'git rev-parse --verify --quiet main || echo none' }, { env: 'NX_BASE' }],
       outputs: ['{options.outputFile}'],
     });
   });

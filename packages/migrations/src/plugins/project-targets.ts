@@ -113,7 +113,7 @@ export function migrateLintTarget(
   return {
     executor: '@forge/migrations:lint',
     cache: true,
-    inputs: [`{projectRoot}/${inputs.migrations}`, ...inputs.config.map((file) => `{projectRoot}/${file}`), pluginVersionInput, ...baseCommit],
+    inputs: [`{projectRoot}/${inputs.migrations}`, ...inputs.config.map((file) => `{projectRoot}/${file}`), pluginVersionInput, ...baseCommit, { env: 'NX_BASE' }],
     outputs: ['{options.outputFile}'],
     metadata: {
       technologies: ['prisma', 'postgresql'],

@@ -13,13 +13,30 @@ export async function describeFailingStatement(
   migrationSql: string,
   failure: ScriptFailure,
 ): Promise<string | undefined> {
+  return (await locateFailingStatement(database, migrationSql, failure))?.description;
+}
+
+export interface FailingStatement {
+  /** 1-based line of migration.sql where the statement starts. */
+  line: number;
+  /** `statement 3, line 15: ALTER TABLE ...` */
+  description: string;
+}
+
+/** The failing statement of a script, as describeFailingStatement finds it, with its line. */
+export async function locateFailingStatement(
+  database: Database,
+  migrationSql: string,
+  failure: ScriptFailure,
+): Promise<FailingStatement | undefined> {
   let statements: ParsedStatement[];
   try {
     statements = parseScript(failure.batch);
   } catch (error) {
     if (error instanceof SqlSyntaxError) {
       const offset = failure.batchOffset + (error.offset ?? failure.position ?? 0);
-      return `at line ${lineAt(migrationSql, offset)}: ${excerpt(lineText(migrationSql, offset))}`;
+      const line = lineAt(migrationSql, offset);
+      return { line, description: `at line ${line}: ${excerpt(lineText(migrationSql, offset))}` };
     }
     throw error;
   }
@@ -28,8 +45,8 @@ export async function describeFailingStatement(
       ? statements.find((statement) => failure.position! >= statement.start && failure.position! < statement.end)
       : await replayToFailure(database, statements);
   if (!failing) return undefined;
-  const offset = failure.batchOffset + failing.start;
-  return `statement ${statements.indexOf(failing) + 1}, line ${lineAt(migrationSql, offset)}: ${excerpt(failing.text)}`;
+  const line = lineAt(migrationSql, failure.batchOffset + failing.start);
+  return { line, description: `statement ${statements.indexOf(failing) + 1}, line ${line}: ${excerpt(failing.text)}` };
 }
 
 const SENTINEL_MESSAGE = 'forge-migrations: replay sentinel';

@@ -2,6 +2,8 @@ import type { ChangePlan } from '../core/changes/plan';
 import { ForgeError } from '../core/errors';
 import { compareFingerprints, describeDifference, isSameSchema } from '../core/fingerprint';
 import type { SchemaFile } from '../core/schema-compat';
+import { datasourceSchemas } from '../core/schema/config-blocks';
+import { indexInverse } from '../core/sql/catalog-inverse';
 import { irreversibleDown, makeIndexesConcurrent } from '../core/sql/ddl';
 import { createdExtensions } from '../core/sql/extensions';
 import { loadSqlParser } from '../core/sql/parser';
@@ -103,18 +105,24 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
     const irreversible = plan?.irreversible ?? [];
     if (irreversible.length > 0) return { up, down: irreversibleDown(irreversible), irreversible, nonTransactional, historySchema };
 
-    // Down: undo the raw SQL, reverse the fix-ups, then the engine's diff back to the old schema.
+    // Down: undo the raw SQL, reverse the fix-ups, build back the indexes the engine may not
+    // express, then the engine's diff back to the old schema.
+    const indexes = indexInverse(schemaBefore, schemaAfter, datasourceSchemas(input.schemaAfter));
     const downPrelude = [...(plan?.typeChanges ?? []).map((change) => alterColumnType(change, 'down')), ...(plan?.downPrelude ?? [])];
     await run(scratch, (plan?.downAppendix ?? []).join('\n'), 'the raw down SQL');
     await run(scratch, downPrelude.join('\n'), 'the down fix-ups');
-    const fixedDown = downPrelude.length > 0 || (plan?.downAppendix.length ?? 0) > 0;
+    await run(scratch, indexes.beforeDiff.join('\n'), 'the index re-creations');
+    const fixedDown = downPrelude.length > 0 || indexes.beforeDiff.length > 0 || (plan?.downAppendix.length ?? 0) > 0;
     const downFrom = fixedDown || !input.schemaBefore ? database : after;
     const downBody = makeIndexesConcurrent(await engine.diff(downFrom, before), plan?.concurrentIndexes ?? []);
     await run(scratch, downBody, "the engine's down script");
+    await run(scratch, indexes.afterDiff.join('\n'), 'the index re-creations');
     const down = composeScript([
       ['Undo what the Prisma schema cannot express', plan?.downAppendix ?? []],
       ['Reverse the intent fix-ups', downPrelude],
+      ['Indexes as they were, which the engine may not build back exactly', indexes.beforeDiff],
       ['', [downBody.trim()]],
+      ['Indexes as they were, once their tables are back', indexes.afterDiff],
     ]);
     const restored = compareFingerprints(schemaBefore, await fingerprintSchema(scratch));
     if (!isSameSchema(restored)) throw proofFailed(`the down script does not restore the schema:\n${indent(describeDifference(restored).join('\n'))}`);

@@ -20,7 +20,7 @@ export async function measureLocks(server: { url: string; source: string }, hist
   const database = await PgDatabase.createThrowaway(server, 'locks');
   try {
     await applyExistingHistory(database, history.migrations);
-    await seedRepresentativeRows(database, await readTables(database), new SeedCounter(), new Map());
+    await seedRepresentativeRows(database, await readTables(database), new SeedCounter());
     const folder = { ...migration, dir: '', checksum: migrationChecksum(migration.sql) };
     const { observation } = await observeLocks(database, () => applyPendingMigrations(database, [...history.migrations, folder]));
     return observation;

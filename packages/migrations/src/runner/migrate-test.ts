@@ -1,4 +1,4 @@
-import { compareFingerprints, isSameSchema, type SchemaFingerprint } from '../core/fingerprint';
+import { compareFingerprints, isSameSchema, sameTableShapes, type SchemaFingerprint } from '../core/fingerprint';
 import { emptyIntent, type MigrationIntent, readMigrationIntent } from '../core/migration-intent';
 import { migrationChecksum } from '../core/migration-folders';
 import { checkRowIntegrity, describeViolation, type CascadeMap } from '../core/row-integrity';
@@ -12,14 +12,17 @@ import { MigrationApplyError } from '../db/script-runner';
 import { MigrationEngine } from '../engine/migration-engine';
 import { toEngineMigrationList } from '../engine/migration-list';
 import type { MigrationFolder, MigrationHistory } from '../store/migration-store';
-import { applyPendingMigrations } from './apply-migrations';
 import { fingerprintSchema } from './catalog-fingerprint';
+import { HistoryHints } from '../core/seed-hints';
+import { applyBesideSeededRows } from './apply-beside-seeded-rows';
 import { SeedCounter, seedRepresentativeRows } from './data-seeder';
 import { runDataStep } from './data-step';
 import { describeFailingStatement } from './failing-statement';
 import { observeLocks } from './lock-sampler';
 import { proveDown } from './prove-down';
 import { snapshotRows } from './row-snapshot';
+import { tablesToCompare } from './compared-tables';
+import { SeededRows } from './seeded-rows';
 import { readTables, type TableModel } from './table-catalog';
 
 export interface MigrationTestInput {
@@ -30,6 +33,8 @@ export interface MigrationTestInput {
   schemaFiles: SchemaFile[];
   configDir: string;
   allowDrift: boolean;
+  /** Fail a migration on the first error its representative rows cause, instead of retrying without them. */
+  strictData?: boolean;
   /** Where a data step's TypeScript compiler is found. */
   workspaceRoot: string;
   warnings?: string[];
@@ -48,7 +53,7 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
   const { database, history } = input;
   const engine = await MigrationEngine.start(database);
   try {
-    const run = new HistoryRun(database, history, input.workspaceRoot, await readTables(database), await fingerprintSchema(database));
+    const run = new HistoryRun(database, history, input, await readTables(database), await fingerprintSchema(database));
     for (const migration of history.migrations) {
       const result = await run.test(migration);
       input.onMigration?.(result);
@@ -83,64 +88,91 @@ class HistoryRun {
   readonly errors: TestError[] = [];
   stopped = false;
   private readonly counter = new SeedCounter();
-  private readonly castTargets: Map<string, Map<string, string>>;
+  private readonly seeded = new SeededRows();
+  private readonly hints: HistoryHints;
   private readonly findings: Finding[][];
 
   constructor(
     private readonly database: Database,
     private readonly history: MigrationHistory,
-    private readonly workspaceRoot: string,
+    private readonly options: Pick<MigrationTestInput, 'workspaceRoot' | 'strictData'>,
     private tables: Map<string, TableModel>,
     private schema: SchemaFingerprint,
   ) {
-    this.castTargets = laterTypeChanges(history.migrations);
+    this.hints = new HistoryHints(history.migrations);
     this.findings = analyzeHistory(history.migrations);
   }
 
   async test(migration: MigrationFolder): Promise<MigrationTestResult> {
     const { database } = this;
-    const upToThis = this.history.migrations.slice(0, this.results.length + 1);
+    const index = this.results.length;
+    const upToThis = this.history.migrations.slice(0, index + 1);
     const intent = intentOf(migration);
-    const seeded = await seedRepresentativeRows(database, this.tables, this.counter, this.castTargets);
-    const rowsBefore = await snapshotRows(database, this.tables);
+    const hints = this.hints.before(index);
+    const seeded = await seedRepresentativeRows(database, this.tables, this.counter, hints, (table) => hints.touched.has(table.key) || this.seeded.needsRow(table));
+    for (const [table, row] of seeded.rows) this.seeded.add(this.tables.get(table)!, row);
     const schemaBefore = this.schema;
+    const compared = (tables: Map<string, TableModel>) => tablesToCompare(tables, hints.touched, intent, schemaBefore);
+    let rowsBefore = await snapshotRows(database, compared(this.tables));
     const result = pendingResult(migration, {
-      tablesWithRows: seeded.filled,
-      rowsChecked: [...rowsBefore.values()].reduce((sum, table) => sum + table.rows.length, 0),
+      tablesWithRows: [],
+      rowsChecked: 0,
       unfilledTables: seeded.unfilled,
       violations: [],
+      lostValues: [],
       notCompared: [],
     });
     this.results.push(result);
 
     const applyStarted = Date.now();
-    const findings = this.findings[this.results.length - 1];
+    const findings = this.findings[index];
     result.findings = findings;
+    const apply = () =>
+      applyBesideSeededRows({
+        database,
+        upToThis,
+        migration,
+        seeded: this.seeded,
+        tables: this.tables,
+        findings,
+        strictData: this.options.strictData === true,
+        // Rows taken out (and what cascaded from them) are not checked afterwards.
+        onRowsRemoved: async () => {
+          rowsBefore = await snapshotRows(database, compared(await readTables(database)));
+        },
+      });
     try {
       if (database.engine === 'postgresql') {
-        const { observation } = await observeLocks(database, () => applyPendingMigrations(database, upToThis));
+        const { result: dataDependent, observation } = await observeLocks(database, apply);
+        result.dataDependent = dataDependent;
         result.locks = observation.locks;
         result.findings = withLockEvidence(findings, observation);
       } else {
-        await applyPendingMigrations(database, upToThis);
+        result.dataDependent = await apply();
       }
     } catch (error) {
       if (!(error instanceof MigrationApplyError)) throw error;
       result.ms = Date.now() - applyStarted;
-      this.errors.push(await applyError(database, migration, error, seeded.filled.length > 0));
+      this.errors.push(await applyError(database, migration, error, this.seeded.count() > 0));
       this.stopped = true;
       return result;
     }
+    result.integrity.rowsChecked = [...rowsBefore.values()].reduce((sum, table) => sum + table.rows.length, 0);
+    result.integrity.tablesWithRows = [...rowsBefore].filter(([, table]) => table.rows.length > 0).map(([key]) => key).sort();
     result.ms = Date.now() - applyStarted;
     result.applied = true;
     if (!(await this.runDataStep(migration))) return result;
 
-    const tablesAfter = await readTables(database);
-    const integrity = checkRowIntegrity(rowsBefore, await snapshotRows(database, tablesAfter), intent, cascadesOf(this.tables));
-    result.integrity.violations = integrity.violations.map(describeViolation);
-    result.integrity.notCompared = integrity.notCompared;
-
     const schemaAfter = await fingerprintSchema(database);
+    const tablesAfter = sameTableShapes(schemaBefore, schemaAfter) ? this.tables : await readTables(database);
+    const renamedTo = new Set(intent.renamedTables.values());
+    const rowsAfter = await snapshotRows(database, new Map([...tablesAfter].filter(([key]) => rowsBefore.has(key) || renamedTo.has(key))));
+    const integrity = checkRowIntegrity(rowsBefore, rowsAfter, intent, cascadesOf(this.tables));
+    result.integrity.violations = integrity.violations.map(describeViolation);
+    result.integrity.lostValues = integrity.lostValues.map(describeViolation);
+    result.integrity.notCompared = integrity.notCompared;
+    this.seeded.follow(intent);
+
     this.schema = await proveDown(database, upToThis, migration, result, schemaBefore, schemaAfter);
     this.tables = tablesAfter;
     // Re-applied after its down, the migration needs its data moved again.
@@ -162,7 +194,7 @@ class HistoryRun {
   private async runDataStep(migration: MigrationFolder): Promise<boolean> {
     if (!migration.dataStep) return true;
     try {
-      await runDataStep(this.database, migration.dataStep.file, migration.dataStep.source, { workspaceRoot: this.workspaceRoot, log: () => undefined });
+      await runDataStep(this.database, migration.dataStep.file, migration.dataStep.source, { workspaceRoot: this.options.workspaceRoot, log: () => undefined });
       return true;
     } catch (error) {
       this.errors.push({ migration: migration.name, message: `data step failed: ${(error as Error).message}` });
@@ -201,22 +233,6 @@ async function isIdempotent(engine: MigrationEngine, history: MigrationHistory):
   );
 }
 
-/**
- * Every column some migration of the history converts to another type: rows seeded at any point
- * before must survive that conversion, as real data that reached it did.
- */
-function laterTypeChanges(migrations: MigrationFolder[]): Map<string, Map<string, string>> {
-  const targets = new Map<string, Map<string, string>>();
-  for (const migration of migrations) {
-    for (const [table, columns] of intentOf(migration).retypedColumns) {
-      const merged = targets.get(table) ?? new Map<string, string>();
-      columns.forEach((type, column) => merged.set(column, type));
-      targets.set(table, merged);
-    }
-  }
-  return targets;
-}
-
 function cascadesOf(tables: Map<string, TableModel>): CascadeMap {
   const cascades: CascadeMap = new Map();
   for (const table of tables.values()) {
@@ -242,9 +258,10 @@ function pendingResult(migration: MigrationFolder, integrity: MigrationTestResul
     downDetails: migration.down?.kind === 'irreversible' ? [migration.down.reason] : [],
     integrity,
     findings: [],
+    dataDependent: [],
   };
 }
 
 function notAttempted(migration: MigrationFolder): MigrationTestResult {
-  return pendingResult(migration, { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], notCompared: [] });
+  return pendingResult(migration, { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], lostValues: [], notCompared: [] });
 }

@@ -22,6 +22,8 @@ export interface TestProjectOptions {
   /** The environment variable the URL came from. */
   urlSource: string;
   allowDrift: boolean;
+  /** See MigrationTestInput.strictData. */
+  strictData?: boolean;
   onWarning?: (warning: string) => void;
   onMigration?: (result: MigrationTestResult) => void;
   onDatabase?: (label: string) => void;
@@ -55,6 +57,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
       schemaFiles: schema.files,
       configDir: options.projectRoot,
       allowDrift: options.allowDrift,
+      strictData: options.strictData,
       workspaceRoot: options.workspaceRoot,
       warnings: schema.warnings,
       onMigration: options.onMigration,

@@ -7,8 +7,9 @@ export function migrationResult(overrides: Partial<MigrationTestResult> = {}): M
     ms: 12,
     down: 'verified',
     downDetails: [],
-    integrity: { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], notCompared: [] },
+    integrity: { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], lostValues: [], notCompared: [] },
     findings: [],
+    dataDependent: [],
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import type { LintedMigration } from '../lint/lint-report';
+import { describeVerdict, type JudgedFinding } from './live-gate';
 import { runsInOneTransaction } from '../sql/transactions';
 
 export interface PlannedMigration {
@@ -23,13 +24,20 @@ export interface DeployPlan {
 export function plannedMigration(
   migration: { name: string; sql: string; dataStep?: unknown; down?: { kind: 'script' | 'irreversible' } },
   lint: LintedMigration | undefined,
+  judged: readonly JudgedFinding[] = [],
 ): PlannedMigration {
+  const verdict = (finding: { code: string; line: number }) =>
+    judged.find((candidate) => candidate.migration === migration.name && candidate.code === finding.code && candidate.line === finding.line);
   return {
     name: migration.name,
     transactional: runsInOneTransaction(migration.sql),
     dataStep: migration.dataStep !== undefined,
     down: migration.down?.kind ?? 'missing',
-    findings: (lint?.findings ?? []).map((finding) => `${finding.code} line ${finding.line}: ${finding.message}${finding.waived ? ` (waived: ${finding.waived})` : finding.approved ? ` (approved by ${finding.approved})` : ''}`),
+    findings: (lint?.findings ?? []).map((finding) => {
+      const judgement = verdict(finding);
+      const note = finding.waived ? ` (waived: ${finding.waived})` : finding.approved ? ` (approved by ${finding.approved})` : judgement ? ` (${describeVerdict(judgement)})` : '';
+      return `${finding.code} line ${finding.line}: ${finding.message}${note}`;
+    }),
     sql: migration.sql,
   };
 }
@@ -47,7 +55,7 @@ export function renderPlan(plan: DeployPlan, withSql: boolean): string[] {
     for (const finding of migration.findings) lines.push(`         ${finding}`);
     if (withSql) lines.push(...migration.sql.trim().split('\n').map((line) => `         | ${line}`));
   }
-  lines.push('  4. verify: nothing pending or failed, the live schema equals schema.prisma' + (plan.healthCheck ? `, then ${plan.healthCheck}` : ''));
+  lines.push('  4. verify: nothing pending or failed (a live schema that differs from schema.prisma is reported)' + (plan.healthCheck ? `, then ${plan.healthCheck}` : ''));
   lines.push('  on failure: the downs of what this deploy applied, newest first; the backup if a down is missing or fails; then the schema and every table\'s rows are compared with before');
   return lines;
 }

@@ -49,6 +49,15 @@ describe('erDiagram', () => {
     expect(mermaidErrors([...diagrams, erDiagram(before, [])])).toEqual([null, null, null]);
   });
 
+  it('finds no change where a schema spells out the default native type that introspection leaves out', () => {
+    const schema = (title: string) => [{ path: 'schema.prisma', content: `datasource db {\n  provider = "postgresql"\n}\n\nmodel Post {\n  id Int @id\n  ${title}\n}\n` }];
+    const marks = (a: string, b: string) => attributeChanges(readDatamodel(schema(a)), readDatamodel(schema(b))).after;
+    expect(marks('rank Int', 'rank Int @db.Integer')).toEqual(new Map());
+    expect(marks('at DateTime', 'at DateTime @db.Timestamp(3)')).toEqual(new Map());
+    expect(marks('at DateTime', 'at DateTime @db.Timestamp(6)')).toEqual(new Map([['Post.at', 'changed']]));
+    expect(marks('rank Int', 'rank Int @db.SmallInt')).toEqual(new Map([['Post.rank', 'changed']]));
+  });
+
   it('is checked by a parser that does reject a broken diagram', () => {
     expect(mermaidErrors(['erDiagram\n  User ||--o{ : oops'])[0]).toMatch(/Parse error/);
   });

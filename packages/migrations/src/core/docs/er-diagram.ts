@@ -62,11 +62,35 @@ function entityName(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) ? name : `"${name}"`;
 }
 
+/** The column type each scalar gets without a `@db.*` attribute (PostgreSQL). */
+const DEFAULT_NATIVE_TYPES: Record<string, string> = {
+  String: 'Text',
+  Int: 'Integer',
+  BigInt: 'BigInt',
+  Float: 'DoublePrecision',
+  Decimal: 'Decimal(65,30)',
+  Boolean: 'Boolean',
+  DateTime: 'Timestamp(3)',
+  Json: 'JsonB',
+  Bytes: 'ByteA',
+};
+
+/**
+ * A field's native type, none when it is the scalar's default: `Int @db.Integer` as written and
+ * `Int` as introspection reads it back are the same column.
+ */
+function nativeTypeOf(field: DmmfField): string | null {
+  if (!field.nativeType) return null;
+  const [name, args] = field.nativeType;
+  const text = args.length ? `${name}(${args.join(',')})` : name;
+  return DEFAULT_NATIVE_TYPES[field.type] === text ? null : text;
+}
+
 /** Which attributes of the affected models were added, removed or changed between two datamodels. */
 export function attributeChanges(before: Datamodel, after: Datamodel): { before: Map<string, AttributeMark>; after: Map<string, AttributeMark> } {
   const marksBefore = new Map<string, AttributeMark>();
   const marksAfter = new Map<string, AttributeMark>();
-  const signature = (field: DmmfField) => JSON.stringify([field.type, field.isList, field.isRequired, field.isUnique, field.isId, field.dbName ?? null, field.nativeType ?? null, field.default ?? null]);
+  const signature = (field: DmmfField) => JSON.stringify([field.type, field.isList, field.isRequired, field.isUnique, field.isId, field.dbName ?? null, nativeTypeOf(field), field.default ?? null]);
   for (const model of after.models) {
     const old = before.models.find((m) => m.name === model.name);
     for (const field of model.fields) {

@@ -13,6 +13,8 @@ export interface Finding {
   migration: string;
   /** The table the finding is about, when it is about one. */
   table?: string;
+  /** The column the finding is about, when it is about one. */
+  column?: string;
   statement: number;
   line: number;
   excerpt: string;
@@ -73,6 +75,7 @@ export function analyzeMigration(input: AnalysisInput): Finding[] {
         title: rule.title,
         migration: input.migration,
         table: 'table' in located.operation ? located.operation.table : undefined,
+        column: 'column' in located.operation ? located.operation.column : undefined,
         statement: located.statement,
         line: located.line,
         excerpt: located.excerpt,

@@ -4,6 +4,8 @@ import { columnType } from './rules/bc104-column-type';
 import { renameColumn } from './rules/bc102-rename-column';
 import { renameTable } from './rules/bc101-rename-table';
 import { castCanFail } from './rules/dd103-cast-can-fail';
+import { foreignKeyOverRows } from './rules/dd104-foreign-key-over-rows';
+import { checkOverRows } from './rules/dd105-check-over-rows';
 import { notNullOverRows } from './rules/dd102-not-null-over-rows';
 import { uniqueOverRows } from './rules/dd101-unique-over-rows';
 import { dropColumn } from './rules/ds102-drop-column';
@@ -40,4 +42,6 @@ export const RULES: readonly Rule[] = [
   uniqueOverRows,
   notNullOverRows,
   castCanFail,
+  foreignKeyOverRows,
+  checkOverRows,
 ];

@@ -1,7 +1,13 @@
-import { parseScript, statementBody, statementKind } from '../sql/parser';
+import { readDoBlock } from '../sql/do-block';
+import { type ParsedStatement, parseScript, statementBody, statementKind } from '../sql/parser';
+import { quoteLiteral } from '../sql/quote';
 import type { Finding } from './analyze';
+import { readOperations, readOperationsIfValid, type Operation } from './operations';
+import { dropEnumValue } from './rules/ds103-drop-enum-value';
+import { lossyTypeChange } from './rules/ds104-lossy-type-change';
 
 interface RangeVar {
+  schemaname?: string;
   relname?: string;
 }
 
@@ -13,51 +19,194 @@ const DATA_STATEMENTS: Record<string, string> = {
   CopyStmt: 'copies rows into',
 };
 
-interface StatementBody {
-  relation?: RangeVar;
-  relations?: Array<{ RangeVar: RangeVar }>;
-  cmds?: Array<{ AlterTableCmd?: { subtype: string; def?: { ColumnDef?: { colname: string } } } }>;
-  targetList?: Array<{ ResTarget?: { name?: string } }>;
+/** Rows an `INSERT ... VALUES` puts into a table that existed before: a down deletes them by key. */
+export interface InsertedRows {
+  schema?: string;
+  table: string;
+  /** The statement, for a reason when the table's key is not among the columns given. */
+  label: string;
+  columns: string[];
+  /** Each row's values as SQL literals; undefined where a value is not a constant. */
+  rows: Array<Array<string | undefined>>;
+}
+
+export interface Reversibility {
+  /** Why the schema cannot give back what was there; empty when it can. */
+  reasons: string[];
+  /** Rows to delete by key before the schema is taken back. */
+  inserted: InsertedRows[];
+}
+
+interface Scope {
+  created: Set<string>;
+  addedColumns: Set<string>;
 }
 
 /**
  * Why a migration cannot be undone from the schema alone, or nothing when it can: what it does
  * to existing data (its destructive findings, data statements on tables it did not create) and
- * statements whose effect cannot be read from the script (DO blocks, procedure and function
- * calls). Rows of a table the migration creates go away with the table, and values it writes
- * into columns it adds go away with the columns, so they do not count.
+ * statements whose effect cannot be read from the script (procedure and function calls, DO blocks
+ * running dynamic SQL). Rows of a table the migration creates go away with the table, values it
+ * writes into columns it adds go away with the columns, and rows it inserts by value into an
+ * existing table are deleted by key. A DO block is read statement by statement. Dropping an enum
+ * value the way Prisma does (the columns cast to the new type) loses nothing: a row holding the
+ * value makes the cast, and the migration, fail.
  */
-export function irreversibleReasons(sql: string, findings: readonly Finding[]): string[] {
-  const reasons = findings.filter((finding) => finding.family === 'destructive').map((finding) => `${finding.code}: ${finding.message}`);
-  const created = new Set<string>();
-  const addedColumns = new Set<string>();
+export function readReversibility(sql: string, findings: readonly Finding[], exists: ObjectExists = () => true): Reversibility {
+  const loud = castsThatFailLoudly(sql);
+  const losesNothing = (finding: Finding) =>
+    (loud.has(finding.statement) && (finding.code === dropEnumValue.code || finding.code === lossyTypeChange.code)) ||
+    (finding.table !== undefined && !exists(finding.table, finding.column));
+  const destructive = findings.filter((finding) => finding.family === 'destructive');
+  const reasons = destructive.filter((finding) => !losesNothing(finding)).map((finding) => `${finding.code}: ${finding.message}`);
+  const inserted: InsertedRows[] = [];
+  const scope: Scope = { created: new Set(), addedColumns: new Set() };
   parseScript(sql).forEach((statement, index) => {
-    const kind = statementKind(statement);
-    const body = statementBody<StatementBody>(statement);
-    const line = `statement ${index + 1}`;
-    const table = body.relation?.relname;
-    if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
-      const relation = body.relation ?? (body as { into?: { rel?: RangeVar } }).into?.rel;
-      if (relation?.relname) created.add(relation.relname);
-      return;
-    }
-    if (kind === 'AlterTableStmt') {
-      for (const { AlterTableCmd: cmd } of body.cmds ?? []) {
-        if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) addedColumns.add(`${table}.${cmd.def.ColumnDef.colname}`);
-      }
-    }
-    if (findings.some((finding) => finding.family === 'destructive' && finding.statement === index + 1)) return;
-    const onlyAddedColumns = kind === 'UpdateStmt' && (body.targetList ?? []).every((target) => addedColumns.has(`${table}.${target.ResTarget?.name}`));
-    if (kind in DATA_STATEMENTS && table && !created.has(table) && !onlyAddedColumns) {
-      reasons.push(`${line} ${DATA_STATEMENTS[kind]} the existing table ${table}`);
-    } else if (kind === 'TruncateStmt') {
-      const tables = (body.relations ?? []).map(({ RangeVar: relation }) => relation.relname).filter((name) => name && !created.has(name));
-      if (tables.length) reasons.push(`${line} empties the existing table${tables.length > 1 ? 's' : ''} ${tables.join(', ')}`);
-    } else if (kind === 'DoStmt' || kind === 'CallStmt') {
-      reasons.push(`${line} runs code whose effect cannot be read from the script (${kind === 'DoStmt' ? 'a DO block' : 'CALL'})`);
-    } else if (kind === 'SelectStmt' && JSON.stringify(body).includes('"FuncCall"')) {
-      reasons.push(`${line} calls a function, which may change data: ${statement.text.split('\n')[0].slice(0, 80)}`);
-    }
+    const handled = destructive.some((finding) => finding.statement === index + 1);
+    reasons.push(...statementReasons(statement, `statement ${index + 1}`, scope, inserted, handled ? 'tracked' : 'top'));
   });
-  return reasons;
+  return { reasons, inserted };
+}
+
+/**
+ * Whether a table (or a column of it) exists before the migration, by its bare name: a finding
+ * about one that does not (`DROP TABLE IF EXISTS` of a table never made) loses nothing.
+ */
+export type ObjectExists = (table: string, column?: string) => boolean;
+
+/** The reasons of a migration that cannot be undone from the schema (see readReversibility). */
+export function irreversibleReasons(sql: string, findings: readonly Finding[]): string[] {
+  return readReversibility(sql, findings).reasons;
+}
+
+/**
+ * `top`: a statement of the script, whose destructive effects the findings report; `tracked`: one
+ * a finding covers already; `nested`: one inside a DO block, which the analysis does not see.
+ */
+type Level = 'top' | 'tracked' | 'nested';
+
+function statementReasons(statement: ParsedStatement, label: string, scope: Scope, inserted: InsertedRows[], level: Level): string[] {
+  const kind = statementKind(statement);
+  const body = statementBody<StatementBody>(statement);
+  const table = body.relation?.relname;
+  if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
+    const relation = body.relation ?? (body as { into?: { rel?: RangeVar } }).into?.rel;
+    if (relation?.relname) scope.created.add(relation.relname);
+    return [];
+  }
+  if (kind === 'AlterTableStmt') {
+    for (const { AlterTableCmd: cmd } of body.cmds ?? []) {
+      if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) scope.addedColumns.add(`${table}.${cmd.def.ColumnDef.colname}`);
+    }
+  }
+  if (level === 'tracked') return [];
+  if (level === 'nested') {
+    const loss = nestedLoss(statement, scope);
+    if (loss) return [`${label} ${loss}`];
+  }
+  if (kind === 'InsertStmt' && table && !scope.created.has(table)) {
+    const rows = insertedRows(body, table, label);
+    if (typeof rows === 'string') return [`${label} inserts rows into the existing table ${table}${rows}`];
+    inserted.push(rows);
+    return [];
+  }
+  const onlyAddedColumns = kind === 'UpdateStmt' && (body.targetList ?? []).every((target) => scope.addedColumns.has(`${table}.${target.ResTarget?.name}`));
+  if (kind in DATA_STATEMENTS && table && !scope.created.has(table) && !onlyAddedColumns) return [`${label} ${DATA_STATEMENTS[kind]} the existing table ${table}`];
+  if (kind === 'TruncateStmt') {
+    const tables = (body.relations ?? []).map(({ RangeVar: relation }) => relation.relname).filter((name) => name && !scope.created.has(name));
+    return tables.length ? [`${label} empties the existing table${tables.length > 1 ? 's' : ''} ${tables.join(', ')}`] : [];
+  }
+  if (kind === 'DoStmt') {
+    const block = readDoBlock(statement);
+    if ('opaque' in block) return [`${label} runs a DO block whose effect cannot be read from the script: it ${block.opaque}`];
+    return block.statements.flatMap((nested, index) => statementReasons(nested, `${label} (DO block, statement ${index + 1})`, scope, inserted, 'nested'));
+  }
+  if (kind === 'CallStmt') return [`${label} runs code whose effect cannot be read from the script (CALL)`];
+  if (kind === 'SelectStmt' && level === 'top' && JSON.stringify(body).includes('"FuncCall"')) {
+    return [`${label} calls a function, which may change data: ${statement.text.split('\n')[0].slice(0, 80)}`];
+  }
+  return [];
+}
+
+/** What a statement inside a DO block destroys, which no finding reports there. */
+function nestedLoss(statement: ParsedStatement, scope: Scope): string | undefined {
+  for (const operation of operationsOf(statement)) {
+    const onExisting = 'table' in operation && !scope.created.has(bareName(operation.table));
+    if (operation.kind === 'drop_table' && onExisting) return `drops table ${operation.table} and its rows`;
+    if (operation.kind === 'drop_column' && onExisting) return `drops column ${operation.table}.${operation.column} and its values`;
+    if (operation.kind === 'alter_column_type' && onExisting) return `converts ${operation.table}.${operation.column} to ${operation.type}`;
+    if (operation.kind === 'drop_type') return `drops type ${operation.type}`;
+  }
+  return undefined;
+}
+
+function operationsOf(statement: ParsedStatement): Operation[] {
+  return readOperations(`${statement.text};`).map((located) => located.operation);
+}
+
+function bareName(table: string): string {
+  return table.split('.').at(-1)!;
+}
+
+/** A column type as the name of the enum it is (or is an array of), lower case. */
+export function enumName(type: string): string {
+  return bareName(type).replace(/\[\]$/, '').toLowerCase();
+}
+
+/**
+ * Statements of Prisma's way of dropping an enum value (a new type, every column cast to it
+ * with nothing but casts, the old type dropped): a row holding a dropped value fails the cast,
+ * so once the migration applied, no value was lost and the old type takes every value back.
+ */
+function castsThatFailLoudly(sql: string): Set<number> {
+  const located = readOperationsIfValid(sql);
+  // Column types come back canonical (upper case): enum names are compared without case.
+  const created = new Set(located.flatMap(({ operation }) => (operation.kind === 'create_enum' ? [operation.type.toLowerCase()] : [])));
+  const renamed = new Map(located.flatMap(({ operation }) => (operation.kind === 'rename_type' ? [[operation.to, operation.type] as const] : [])));
+  const casts = located.filter(({ operation }) => operation.kind === 'alter_column_type' && created.has(enumName(operation.type)));
+  if (casts.some(({ operation }) => operation.kind === 'alter_column_type' && operation.using === 'expression')) return new Set();
+  const statements = new Set(casts.map(({ statement }) => statement));
+  for (const { operation, statement } of located) {
+    if (operation.kind !== 'drop_type') continue;
+    // The old type is dropped under its own name or the name it was renamed to.
+    const original = renamed.get(operation.type) ?? operation.type;
+    if (created.has(original.toLowerCase()) || [...renamed.values()].includes(original)) statements.add(statement);
+  }
+  return casts.length ? statements : new Set();
+}
+
+/** The rows of `INSERT ... VALUES`, or why they cannot be deleted by key (appended to the reason). */
+function insertedRows(body: StatementBody, table: string, label: string): InsertedRows | string {
+  if (body.onConflictClause) return ' (ON CONFLICT: rows that were there before cannot be told from new ones)';
+  const values = body.selectStmt?.SelectStmt?.valuesLists;
+  const columns = (body.cols ?? []).map((column) => column.ResTarget?.name ?? '');
+  if (!values?.length) return ' (from a query: the rows cannot be known from the script)';
+  if (!columns.length || columns.some((column) => !column)) return ' (without a column list)';
+  const rows = values.map((list) => (list.List?.items ?? []).map(constantText));
+  return { schema: body.relation?.schemaname, table, label, columns, rows };
+}
+
+/** A constant as an untyped SQL literal (PostgreSQL gives it the column's type when compared). */
+function constantText(node: unknown): string | undefined {
+  const value = node as ConstNode;
+  if (value.TypeCast) return constantText(value.TypeCast.arg);
+  const constant = value.A_Const;
+  if (!constant || constant.isnull) return undefined;
+  const text = constant.sval?.sval ?? constant.ival?.ival ?? constant.fval?.fval ?? constant.boolval?.boolval ?? (constant.ival ? 0 : constant.boolval ? false : undefined);
+  return text === undefined ? undefined : quoteLiteral(String(text));
+}
+
+interface ConstNode {
+  TypeCast?: { arg: unknown };
+  A_Const?: { isnull?: boolean; sval?: { sval: string }; ival?: { ival?: number }; fval?: { fval: string }; boolval?: { boolval?: boolean } };
+}
+
+interface StatementBody {
+  relation?: RangeVar;
+  relations?: Array<{ RangeVar: RangeVar }>;
+  cmds?: Array<{ AlterTableCmd?: { subtype: string; def?: { ColumnDef?: { colname: string } } } }>;
+  targetList?: Array<{ ResTarget?: { name?: string } }>;
+  cols?: Array<{ ResTarget?: { name?: string } }>;
+  selectStmt?: { SelectStmt?: { valuesLists?: Array<{ List?: { items?: unknown[] } }> } };
+  onConflictClause?: unknown;
 }

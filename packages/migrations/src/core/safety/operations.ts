@@ -1,4 +1,4 @@
-import { parseScript, type ParsedStatement, statementBody, statementKind } from '../sql/parser';
+import { parseScript, type ParsedStatement, SqlSyntaxError, statementBody, statementKind } from '../sql/parser';
 import { canonicalSqlType } from '../sql/prisma-types';
 
 /**
@@ -10,10 +10,28 @@ export type Operation =
   | { kind: 'drop_table'; table: string }
   | { kind: 'add_column'; table: string; column: string; type: string; notNull: boolean; hasDefault: boolean; volatileDefault: boolean }
   | { kind: 'drop_column'; table: string; column: string }
-  | { kind: 'alter_column_type'; table: string; column: string; type: string; using?: string }
+  | {
+      kind: 'alter_column_type';
+      table: string;
+      column: string;
+      type: string;
+      /** A USING clause: casts of the column alone (`"c"::text::"E_new"`), or another expression. */
+      using?: 'cast' | 'expression';
+    }
   | { kind: 'set_not_null'; table: string; column: string }
-  | { kind: 'add_constraint'; table: string; constraint: 'foreign_key' | 'check' | 'unique' | 'primary_key' | 'exclusion'; name?: string; notValid: boolean; usingIndex: boolean }
-  | { kind: 'create_index'; table: string; name?: string; unique: boolean; concurrent: boolean }
+  | {
+      kind: 'add_constraint';
+      table: string;
+      constraint: 'foreign_key' | 'check' | 'unique' | 'primary_key' | 'exclusion';
+      name?: string;
+      notValid: boolean;
+      usingIndex: boolean;
+      /** The constrained columns (foreign key, unique, primary key), when named. */
+      columns: string[];
+      /** A foreign key's referenced table and columns. */
+      references?: { table: string; columns: string[] };
+    }
+  | { kind: 'create_index'; table: string; name?: string; unique: boolean; concurrent: boolean; columns: string[] }
   | { kind: 'drop_index'; name: string; concurrent: boolean }
   | { kind: 'create_trigger'; table: string; name: string }
   | { kind: 'drop_trigger'; table: string; name: string }
@@ -56,6 +74,16 @@ export function readOperations(sql: string): Array<Located> {
   return located;
 }
 
+/** The operations of a script that parses; none of one that does not (applying it fails with PostgreSQL's own message). */
+export function readOperationsIfValid(sql: string): Located[] {
+  try {
+    return readOperations(sql);
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return [];
+    throw error;
+  }
+}
+
 function operationsOf(statement: ParsedStatement): Operation[] {
   const body = statementBody<any>(statement); // eslint-disable-line @typescript-eslint/no-explicit-any
   switch (statementKind(statement)) {
@@ -66,7 +94,16 @@ function operationsOf(statement: ParsedStatement): Operation[] {
     case 'AlterTableStmt':
       return alterTableOperations(tableOf(body.relation), body.cmds ?? []);
     case 'IndexStmt':
-      return [{ kind: 'create_index', table: tableOf(body.relation), name: body.idxname, unique: body.unique === true, concurrent: body.concurrent === true }];
+      return [
+        {
+          kind: 'create_index',
+          table: tableOf(body.relation),
+          name: body.idxname,
+          unique: body.unique === true,
+          concurrent: body.concurrent === true,
+          columns: (body.indexParams ?? []).flatMap((param: { IndexElem?: { name?: string } }) => (param.IndexElem?.name ? [param.IndexElem.name] : [])),
+        },
+      ];
     case 'CreateTrigStmt':
       return [{ kind: 'create_trigger', table: tableOf(body.relation), name: body.trigname }];
     case 'RenameStmt':
@@ -115,7 +152,7 @@ function alterTableOperations(table: string, cmds: Array<{ AlterTableCmd?: any }
     switch (cmd.subtype) {
       case 'AT_AddColumn': {
         const column = cmd.def?.ColumnDef;
-        const constraints: Array<{ Constraint: { contype: string; raw_expr?: unknown } }> = column?.constraints ?? [];
+        const constraints: Array<{ Constraint: ConstraintNode & { contype: string; raw_expr?: unknown } }> = column?.constraints ?? [];
         const defaultExpr = constraints.find((c) => c.Constraint.contype === 'CONSTR_DEFAULT')?.Constraint.raw_expr;
         const typeName = lastName(column?.typeName?.names);
         operations.push({
@@ -129,7 +166,7 @@ function alterTableOperations(table: string, cmds: Array<{ AlterTableCmd?: any }
         });
         for (const { Constraint: constraint } of constraints) {
           const kind = constraintKind(constraint.contype);
-          if (kind && kind !== 'primary_key') operations.push({ kind: 'add_constraint', table, constraint: kind, notValid: false, usingIndex: false });
+          if (kind && kind !== 'primary_key') operations.push({ ...constraintOperation(table, kind, constraint), columns: [column?.colname] });
         }
         break;
       }
@@ -138,7 +175,8 @@ function alterTableOperations(table: string, cmds: Array<{ AlterTableCmd?: any }
         break;
       case 'AT_AlterColumnType': {
         const definition = cmd.def?.ColumnDef;
-        operations.push({ kind: 'alter_column_type', table, column: cmd.name, type: typeText(definition?.typeName), using: definition?.raw_default ? 'USING' : undefined });
+        const using = definition?.raw_default && (isCastOfColumn(definition.raw_default, cmd.name) ? 'cast' : 'expression');
+        operations.push({ kind: 'alter_column_type', table, column: cmd.name, type: typeText(definition?.typeName), using: using || undefined });
         break;
       }
       case 'AT_SetNotNull':
@@ -147,9 +185,7 @@ function alterTableOperations(table: string, cmds: Array<{ AlterTableCmd?: any }
       case 'AT_AddConstraint': {
         const constraint = cmd.def?.Constraint;
         const kind = constraint && constraintKind(constraint.contype);
-        if (kind) {
-          operations.push({ kind: 'add_constraint', table, constraint: kind, name: constraint.conname, notValid: constraint.skip_validation === true, usingIndex: constraint.indexname !== undefined });
-        }
+        if (kind) operations.push(constraintOperation(table, kind, constraint));
         break;
       }
       default:
@@ -157,6 +193,41 @@ function alterTableOperations(table: string, cmds: Array<{ AlterTableCmd?: any }
     }
   }
   return operations;
+}
+
+/** `"c"::text::"E"`: nothing but casts of the column itself. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function isCastOfColumn(expression: any, column: string): boolean {
+  if (expression?.TypeCast) return isCastOfColumn(expression.TypeCast.arg, column);
+  const fields: unknown[] = expression?.ColumnRef?.fields ?? [];
+  return fields.length > 0 && (fields.at(-1) as { String?: { sval?: string } }).String?.sval === column;
+}
+
+interface ConstraintNode {
+  conname?: string;
+  skip_validation?: boolean;
+  indexname?: string;
+  keys?: unknown[];
+  fk_attrs?: unknown[];
+  pktable?: RangeVar;
+  pk_attrs?: unknown[];
+}
+
+function constraintOperation(table: string, kind: Extract<Operation, { kind: 'add_constraint' }>['constraint'], constraint: ConstraintNode): Extract<Operation, { kind: 'add_constraint' }> {
+  return {
+    kind: 'add_constraint',
+    table,
+    constraint: kind,
+    name: constraint.conname,
+    notValid: constraint.skip_validation === true,
+    usingIndex: constraint.indexname !== undefined,
+    columns: names(kind === 'foreign_key' ? constraint.fk_attrs : constraint.keys),
+    references: kind === 'foreign_key' && constraint.pktable ? { table: tableOf(constraint.pktable), columns: names(constraint.pk_attrs) } : undefined,
+  };
+}
+
+function names(items: unknown[] | undefined): string[] {
+  return (items ?? []).map((item) => (item as { String?: { sval: string } }).String?.sval).filter(Boolean) as string[];
 }
 
 function columnsOf(elements: Array<{ ColumnDef?: { colname: string; typeName?: Parameters<typeof typeText>[0] } }>): Array<{ column: string; type: string }> {
@@ -185,8 +256,7 @@ function tableOf(relation: RangeVar | undefined): string {
 }
 
 function lastName(items: unknown[] | undefined): string {
-  const names = (items ?? []).map((item) => (item as { String?: { sval: string } }).String?.sval).filter(Boolean) as string[];
-  return names[names.length - 1] ?? '?';
+  return names(items).at(-1) ?? '?';
 }
 
 function excerpt(text: string): string {

@@ -1,8 +1,9 @@
-import { createPrismaSchemaBuilder, type Model } from '@mrleebo/prisma-ast';
+import type { Model } from '@mrleebo/prisma-ast';
+import { ForgeError } from '../errors';
 import type { SchemaFile } from '../schema-compat';
+import { type MaskedSchema, type SchemaBuilder, schemaBuilder } from './schema-source';
 
-type Builder = ReturnType<typeof createPrismaSchemaBuilder>;
-export type ModelBuilder = ReturnType<Builder['model']>;
+export type ModelBuilder = ReturnType<SchemaBuilder['model']>;
 
 /**
  * A Prisma schema (one file or a folder of them) being edited through prisma-ast. Only the blocks
@@ -10,7 +11,7 @@ export type ModelBuilder = ReturnType<Builder['model']>;
  * and formatting included, stays as it was.
  */
 export class SchemaDocument {
-  private readonly builders = new Map<string, Builder>();
+  private readonly builders = new Map<string, { builder: SchemaBuilder; masked: MaskedSchema }>();
   /** Per file: the name a touched block has in the original text -> its name after the edits. */
   private readonly touched = new Map<string, Map<string, string>>();
   private readonly removed = new Map<string, Set<string>>();
@@ -57,17 +58,18 @@ export class SchemaDocument {
   /** The files with every edit applied. */
   result(format: (block: string) => string): SchemaFile[] {
     return this.files.map((file) => {
-      const builder = this.builders.get(file.path);
-      if (!builder) return file;
-      const printed = builder.print();
+      const edited = this.builders.get(file.path);
+      if (!edited) return file;
+      const printed = edited.builder.print();
       let content = file.content;
       for (const name of this.removed.get(file.path) ?? []) content = removeBlock(content, name);
       for (const [original, current] of this.touched.get(file.path) ?? []) {
         if (this.removed.get(file.path)?.has(current)) continue;
         const range = blockRange(printed, current);
         if (!range) continue;
-        const block = format(printed.slice(range.start, range.end)).trim();
         const existing = blockRange(content, original);
+        if (existing) refuseInlineBlockComments(file, existing, edited.masked, original);
+        const block = edited.masked.restore(format(printed.slice(range.start, range.end))).trim();
         content = existing
           ? content.slice(0, existing.start) + block + content.slice(existing.end)
           : `${content.replace(/\s*$/, '')}\n\n${block}\n`;
@@ -76,15 +78,15 @@ export class SchemaDocument {
     });
   }
 
-  private builder(path: string): Builder {
-    let builder = this.builders.get(path);
-    if (!builder) {
+  private builder(path: string): SchemaBuilder {
+    let edited = this.builders.get(path);
+    if (!edited) {
       const file = this.files.find((candidate) => candidate.path === path);
       if (!file) throw new Error(`No schema file ${path}`);
-      builder = createPrismaSchemaBuilder(file.content);
-      this.builders.set(path, builder);
+      edited = schemaBuilder(file);
+      this.builders.set(path, edited);
     }
-    return builder;
+    return edited.builder;
   }
 
   private touchedIn(path: string): Map<string, string> {
@@ -104,6 +106,19 @@ export function blockRange(content: string, name: string): { start: number; end:
   const closing = /^[ \t]*\}[ \t]*$/m.exec(content.slice(header.index));
   if (!closing) return undefined;
   return { start: header.index, end: header.index + closing.index + closing[0].length };
+}
+
+/** A block comment sharing a line with schema text would be lost when its block is printed anew. */
+function refuseInlineBlockComments(file: SchemaFile, range: { start: number; end: number }, masked: MaskedSchema, block: string): void {
+  const first = file.content.slice(0, range.start).split('\n').length;
+  const last = first + file.content.slice(range.start, range.end).split('\n').length - 1;
+  const line = masked.inlineCommentLines.find((candidate) => candidate >= first && candidate <= last);
+  if (line === undefined) return;
+  throw new ForgeError(
+    'SCHEMA_INVALID',
+    `${file.path}:${line}: ${block} has a /* */ comment on a line with schema text, which rewriting the block would lose; nothing was written.`,
+    'Move the comment to a line of its own (or make it a // comment), then run the generator again.',
+  );
 }
 
 function removeBlock(content: string, name: string): string {

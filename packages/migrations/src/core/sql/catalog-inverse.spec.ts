@@ -43,4 +43,69 @@ describe('catalogInverse', () => {
       ],
     });
   });
+
+  it('drops a UNIQUE or EXCLUDE constraint the migration added, and re-creates one it dropped in place of the engine\'s unique index', () => {
+    const table = fingerprint({ 'table public."T"': '' });
+    const withConstraint = fingerprint({
+      'table public."T"': '',
+      'constraint public."T"."T_a_key"': 'UNIQUE (a, b) DEFERRABLE INITIALLY DEFERRED',
+      'constraint public."T".no_overlap': 'EXCLUDE USING gist (r WITH &&)',
+    });
+    expect(catalogInverse(table, withConstraint).beforeDiff).toEqual([
+      'ALTER TABLE public."T" DROP CONSTRAINT IF EXISTS "T_a_key";',
+      'ALTER TABLE public."T" DROP CONSTRAINT IF EXISTS no_overlap;',
+    ]);
+    expect(catalogInverse(withConstraint, table).afterDiff).toEqual([
+      'DROP INDEX IF EXISTS public."T_a_key";\nALTER TABLE public."T" ADD CONSTRAINT "T_a_key" UNIQUE (a, b) DEFERRABLE INITIALLY DEFERRED;',
+      'DROP INDEX IF EXISTS public.no_overlap;\nALTER TABLE public."T" ADD CONSTRAINT no_overlap EXCLUDE USING gist (r WITH &&);',
+    ]);
+  });
+
+  it('drops and re-creates indexes the engine cannot express, leaving constraint indexes and plain ones to it', () => {
+    const plain = 'CREATE INDEX "T_a_idx" ON public."T" USING btree (a)';
+    const covering = 'CREATE INDEX "T_b_idx" ON public."T" USING btree (b) INCLUDE (c) WITH (fillfactor=\'90\')';
+    const partial = 'CREATE INDEX "T_c_idx" ON public."T" USING btree (c) WHERE (c IS NOT NULL)';
+    const before = fingerprint({ 'index public."T_b_idx"': covering, 'index public."T_a_idx"': plain, 'index public."T_pkey"': 'CREATE UNIQUE INDEX "T_pkey" ON public."T" USING btree (id) WITH (fillfactor=\'90\')', 'constraint public."T"."T_pkey"': 'PRIMARY KEY (id)' });
+    const after = fingerprint({ 'index public."T_c_idx"': partial, 'constraint public."T"."T_pkey"': 'PRIMARY KEY (id)' });
+    expect(catalogInverse(before, after)).toEqual({
+      beforeDiff: ['DROP INDEX IF EXISTS public."T_c_idx";'],
+      afterDiff: [`DROP INDEX IF EXISTS public."T_b_idx";\n${covering};`],
+    });
+  });
+
+  it('builds back a dropped index the engine may not express before its diff, when its table and columns are still there', () => {
+    const trigram = 'CREATE INDEX "T_title_trgm_idx" ON public."T" USING gin (title gin_trgm_ops)';
+    const descending = 'CREATE INDEX "T_at_idx" ON public."T" USING btree ("createdAt" DESC, id)';
+    const table = { 'table public."T"': '', 'column public."T".title': 'text', 'column public."T"."createdAt"': 'timestamp(3) without time zone', 'column public."T".id': 'integer' };
+    const before = fingerprint({ ...table, 'index public."T_title_trgm_idx"': trigram, 'index public."T_at_idx"': descending });
+    expect(catalogInverse(before, fingerprint(table))).toEqual({ beforeDiff: [`DROP INDEX IF EXISTS public."T_title_trgm_idx";\n${trigram};`], afterDiff: [] });
+  });
+
+  it('drops the schema, tables, columns and indexes a migration adds outside the schemas the engine manages', () => {
+    const before = fingerprint({ 'schema public': '', 'table events.runs': '', 'column events.runs.id': 'integer' });
+    const after = fingerprint({
+      'schema public': '',
+      'schema audit': '',
+      'table audit.log': '',
+      'column audit.log.id': 'integer',
+      'table events.runs': '',
+      'column events.runs.id': 'integer',
+      'column events.runs."groupId"': 'text',
+      'index events.runs_time_idx': 'CREATE INDEX runs_time_idx ON events.runs USING btree (id)',
+      'column public."T".x': 'text',
+    });
+    expect(catalogInverse(before, after).beforeDiff).toEqual([
+      'DROP INDEX IF EXISTS events.runs_time_idx;',
+      'ALTER TABLE audit.log DROP COLUMN IF EXISTS id;',
+      'ALTER TABLE events.runs DROP COLUMN IF EXISTS "groupId";',
+      'DROP TABLE IF EXISTS audit.log;',
+      'DROP SCHEMA IF EXISTS audit;',
+    ]);
+    // With events managed (a multi-schema datasource), the engine's diff takes care of it.
+    expect(catalogInverse(before, after, ['public', 'events']).beforeDiff).toEqual([
+      'ALTER TABLE audit.log DROP COLUMN IF EXISTS id;',
+      'DROP TABLE IF EXISTS audit.log;',
+      'DROP SCHEMA IF EXISTS audit;',
+    ]);
+  });
 });

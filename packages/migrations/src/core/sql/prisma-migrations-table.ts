@@ -71,6 +71,11 @@ export function markFailed(id: string, logs: string): string {
   return `UPDATE "_prisma_migrations" SET logs = ${quoteLiteral(logs)} WHERE id = ${quoteLiteral(id)}`;
 }
 
+/** A failed migration's row as an interrupted one: unfinished, without logs, so that it can resume. */
+export function clearFailure(id: string): string {
+  return `UPDATE "_prisma_migrations" SET logs = NULL WHERE id = ${quoteLiteral(id)}`;
+}
+
 /**
  * Rows are only ever marked, never deleted: a migration marked rolled back is ignored by Prisma,
  * so `prisma migrate deploy` (or this plugin) applies it again later, and the audit trail stays.

@@ -12,3 +12,13 @@ export function qualifiedName(schema: string, name: string): string {
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/** Split a name as quote_ident renders it (`a."b.c".d`) into its identifiers, kept quoted. */
+export function splitQualified(qualified: string): string[] {
+  return qualified.match(/"(?:[^"]|"")*"|[^.]+/g) ?? [qualified];
+}
+
+/** An identifier as quote_ident renders it, without its quotes. */
+export function unquoteIdentifier(identifier: string): string {
+  return identifier.startsWith('"') ? identifier.slice(1, -1).replace(/""/g, '"') : identifier;
+}

@@ -29,4 +29,16 @@ describe('inverseRenames', () => {
   it('has nothing to undo in a migration without renames', () => {
     expect(inverseRenames('CREATE TABLE "A" ("id" INTEGER); ALTER TABLE "A" ADD COLUMN "b" TEXT;')).toEqual([]);
   });
+
+  it('leaves the renames of a replaced object to the schema diff: Prisma\'s recreated enum', () => {
+    const sql = [
+      'CREATE TYPE "Kind_new" AS ENUM (\'A\');',
+      'ALTER TABLE "T" ALTER COLUMN "kind" TYPE "Kind_new" USING ("kind"::text::"Kind_new");',
+      'ALTER TYPE "Kind" RENAME TO "Kind_old";',
+      'ALTER TYPE "Kind_new" RENAME TO "Kind";',
+      'DROP TYPE "Kind_old";',
+      'ALTER TABLE "T" RENAME COLUMN "a" TO "b";',
+    ].join('\n');
+    expect(inverseRenames(sql)).toEqual(['ALTER TABLE "T" RENAME COLUMN "b" TO "a";']);
+  });
 });

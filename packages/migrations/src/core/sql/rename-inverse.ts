@@ -23,10 +23,14 @@ const RENAMED_RELATIONS: Record<string, string> = { OBJECT_TABLE: 'TABLE', OBJEC
  */
 export function inverseRenames(sql: string): string[] {
   const inverses: string[] = [];
-  for (const statement of parseScript(sql)) {
+  const statements = parseScript(sql);
+  const replaced = replacedObjects(statements);
+  for (const statement of statements) {
     const kind = statementKind(statement);
     if (kind === 'RenameStmt') {
-      const inverse = inverseRename(statementBody<RenameStmt>(statement));
+      const rename = statementBody<RenameStmt>(statement);
+      if (isPartOfReplacement(rename, replaced)) continue;
+      const inverse = inverseRename(rename);
       if (inverse) inverses.unshift(inverse);
     } else if (kind === 'AlterEnumStmt') {
       const body = statementBody<{ typeName: Array<{ String: { sval: string } }>; oldVal?: string; newVal: string }>(statement);
@@ -34,6 +38,36 @@ export function inverseRenames(sql: string): string[] {
     }
   }
   return inverses;
+}
+
+/**
+ * Names of types and tables the script creates or drops: a rename from one it creates, or to one
+ * it drops, belongs to replacing an object (Prisma recreates an enum as "E_new", renames the
+ * old one to "E_old", the new one to "E", and drops "E_old"), which the schema diff undoes.
+ */
+function replacedObjects(statements: ReturnType<typeof parseScript>): { created: Set<string>; dropped: Set<string> } {
+  type Names = Array<{ String?: { sval: string } }>;
+  const last = (names: Names | undefined) => names?.at(-1)?.String?.sval;
+  const created = new Set<string>();
+  const dropped = new Set<string>();
+  for (const statement of statements) {
+    const kind = statementKind(statement);
+    const body = statementBody<{ typeName?: Names; typevar?: RangeVar; relation?: RangeVar; objects?: Array<{ List?: { items: Names }; TypeName?: { names: Names } }> }>(statement);
+    const made = kind === 'CreateEnumStmt' ? last(body.typeName) : kind === 'CompositeTypeStmt' ? body.typevar?.relname : kind === 'CreateStmt' ? body.relation?.relname : undefined;
+    if (made) created.add(made);
+    if (kind !== 'DropStmt') continue;
+    for (const object of body.objects ?? []) {
+      const name = last(object.List?.items ?? object.TypeName?.names);
+      if (name) dropped.add(name);
+    }
+  }
+  return { created, dropped };
+}
+
+function isPartOfReplacement(rename: RenameStmt, replaced: { created: Set<string>; dropped: Set<string> }): boolean {
+  if (rename.renameType !== 'OBJECT_TYPE' && !RENAMED_RELATIONS[rename.renameType]) return false;
+  const source = rename.relation?.relname ?? rename.object?.List?.items.at(-1)?.String?.sval;
+  return (source !== undefined && replaced.created.has(source)) || replaced.dropped.has(rename.newname);
 }
 
 function inverseRename(rename: RenameStmt): string | undefined {

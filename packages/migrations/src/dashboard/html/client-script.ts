@@ -1,14 +1,15 @@
 /**
- * The dashboard's only script, inlined in every page: draws the Mermaid diagrams, runs the
- * rollback dialog (impact, typed confirmation, progress) and reloads a page whose data changed.
- * Plain DOM, no build step; the static export uses only the diagram part.
+ * The dashboard's only script, inlined in every page: draws the Mermaid diagrams (fetching those
+ * a served migration page leaves to fill in), runs the rollback dialog (impact, typed
+ * confirmation, progress) and reloads a page whose data changed. Plain DOM, no build step; the
+ * static export uses only the diagram part.
  */
 export const CLIENT_SCRIPT = String.raw`
 (async () => {
   const token = document.querySelector('meta[name="forge-token"]')?.content;
-  if (window.mermaid) {
-    window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral' });
-    for (const node of document.querySelectorAll('pre.mermaid')) {
+  const draw = async (nodes) => {
+    if (!window.mermaid) return;
+    for (const node of nodes) {
       try {
         await window.mermaid.run({ nodes: [node] });
       } catch (error) {
@@ -16,6 +17,24 @@ export const CLIENT_SCRIPT = String.raw`
         node.setAttribute('data-error', String(error && error.message || error));
       }
     }
+  };
+  window.mermaid?.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral' });
+  await draw(document.querySelectorAll('pre.mermaid'));
+  // A served migration page shows at once; its diagrams come when the server has read the schemas.
+  for (const pending of document.querySelectorAll('[data-diagrams-url]')) {
+    try {
+      const response = await fetch(pending.dataset.diagramsUrl, { headers: { 'x-forge-token': token } });
+      const body = await response.json();
+      if (!response.ok) throw new Error(body.error);
+      pending.innerHTML = body.html;
+    } catch (error) {
+      const message = document.createElement('p');
+      message.className = 'error';
+      message.textContent = 'The diagrams could not be drawn: ' + (error && error.message || error);
+      pending.replaceChildren(message);
+    }
+    pending.removeAttribute('aria-busy');
+    await draw(pending.querySelectorAll('pre.mermaid'));
   }
   document.body.setAttribute('data-diagrams', 'drawn');
   if (!token) return;

@@ -11,6 +11,11 @@ header.top a { color: inherit; font-weight: 600; text-decoration: none; }
 h1 { font-size: 1.5rem; margin: .5rem 0; word-break: break-all; } h2 { font-size: 1.15rem; margin-top: 1.5rem; }
 table.list { border-collapse: collapse; width: 100%; } table.list th, table.list td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .scroll { overflow-x: auto; position: relative; }
+table.migrations td:first-child { overflow-wrap: anywhere; min-width: 12rem; } table.migrations td:nth-child(4) { font-size: .85rem; }
+ul.summary { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem 1.1rem; margin: .5rem 0; }
+form.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; margin: .75rem 0 .25rem; }
+form.filters select, form.filters input { font: inherit; padding: .2rem .35rem; }
+nav.pager { display: flex; gap: 1.25rem; justify-content: center; align-items: baseline; margin: .75rem 0; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-size: .8rem; border: 1px solid currentColor; white-space: nowrap; }
 .ok { color: var(--ok); } .bad { color: var(--bad); } .warn { color: var(--warn); } .muted, .meta { color: var(--muted); } .pending { color: #0969da; }
 .error { color: var(--bad); } .warn-text { color: var(--warn); }

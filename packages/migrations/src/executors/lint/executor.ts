@@ -23,7 +23,8 @@ export default async function migrateLintExecutor(options: LintExecutorOptions, 
     await loadSqlParser();
     const layout = await resolvePrismaLayout(path.resolve(context.root, projectRoot));
     const history = readMigrationHistory(layout.migrationsDir);
-    const base = options.base ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
+    // What `nx affected` compares with (NX_BASE, set in CI), else the default branch.
+    const base = options.base ?? (process.env['NX_BASE'] || undefined) ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
     const onBase = options.onlyNew ? migrationsOnRef(context.root, layout.migrationsDir, base) : new Set<string>();
     const report = lintHistory({
       project,

@@ -33,6 +33,7 @@ export default async function migrateTestExecutor(
       url,
       urlSource: urlEnv,
       allowDrift: options.allowDrift ?? false,
+      strictData: options.strictData ?? false,
       onWarning: (warning) => logger.warn(redact(`warning: ${warning}`, secrets)),
       onDatabase: (label) => print(`migrate-test ${project}: throwaway database on ${label}`),
       onMigration: (result) => print(migrationLine(result)),

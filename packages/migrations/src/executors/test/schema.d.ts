@@ -1,6 +1,7 @@
 export interface TestExecutorOptions {
   urlEnv?: string;
   allowDrift?: boolean;
+  strictData?: boolean;
   reportFile?: string;
   junitFile?: string;
 }

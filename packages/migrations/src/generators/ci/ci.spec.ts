@@ -28,7 +28,7 @@ describe('ci generator', () => {
     const verify = workflow.jobs.verify;
     expect(verify.services.postgres).toMatchObject({ image: 'postgres:15', ports: ['5432:5432'] });
     expect(verify.env.TEST_DATABASE_URL).toBe('postgresql://postgres:postgres@127.0.0.1:5432/postgres');
-    expect(runs(verify.steps)).toEqual(['npm ci', 'npx nx affected -t migrate-lint migrate-test --outputStyle=static']);
+    expect(runs(verify.steps)).toEqual(['npm ci', 'npx nx affected -t migrate-lint --onlyNew --outputStyle=static', 'npx nx affected -t migrate-test --outputStyle=static']);
     expect(verify.steps.map((step: Step) => step.uses).filter(Boolean)).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'nrwl/nx-set-shas@v4', 'actions/upload-artifact@v4']);
     expect(verify.steps.at(-1)).toMatchObject({ if: 'always()', with: { path: 'reports/' } });
 
@@ -49,7 +49,11 @@ describe('ci generator', () => {
     expect(pipeline.stages).toEqual(['verify', 'qa', 'staging', 'production']);
     expect(pipeline.verify).toMatchObject({ rules: [{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }], services: [{ name: 'postgres:16', alias: 'postgres' }], artifacts: { when: 'always', paths: ['reports/'] } });
     expect(pipeline.verify.variables.TEST_DATABASE_URL).toBe('postgresql://postgres:postgres@postgres:5432/postgres');
-    expect(pipeline.verify.script).toContain('npx nx affected -t migrate-lint migrate-test --outputStyle=static');
+    expect(pipeline.verify.script).toEqual([
+      'git fetch origin $CI_MERGE_REQUEST_TARGET_BRANCH_NAME',
+      'npx nx affected -t migrate-lint --onlyNew --outputStyle=static',
+      'npx nx affected -t migrate-test --outputStyle=static',
+    ]);
     expect(pipeline['deploy-qa'].needs).toBeUndefined();
     expect(pipeline['deploy-staging']).toMatchObject({ stage: 'staging', needs: ['deploy-qa'], environment: { name: 'staging' }, script: ['npx nx affected -t migrate-deploy --configuration=staging --outputStyle=static'] });
     expect(pipeline['deploy-production'].needs).toEqual(['deploy-staging']);

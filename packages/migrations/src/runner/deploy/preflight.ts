@@ -1,6 +1,8 @@
+import { blocksDeploy, describeVerdict, type JudgedFinding, judgeFindings, type LiveTable, needsRecheck, tablesToInspect } from '../../core/deploy/live-gate';
 import { ForgeError } from '../../core/errors';
 import { lintHistory, type LintedMigration } from '../../core/lint/lint-report';
 import type { SchemaFile } from '../../core/schema-compat';
+import { quoteIdentifier } from '../../core/sql/quote';
 import type { Database } from '../../db/database';
 import { MigrationEngine } from '../../engine/migration-engine';
 import { toEngineMigrationList } from '../../engine/migration-list';
@@ -57,22 +59,70 @@ export async function measureDrift(database: Database, history: MigrationHistory
   }
 }
 
-/** The safety gate: pending migrations with destructive findings neither waived nor approved, or SQL that does not parse. */
-export function safetyGate(project: string, history: MigrationHistory, pending: MigrationFolder[]): LintedMigration[] {
+export interface SafetyJudgement {
+  lint: LintedMigration[];
+  /** Every destructive finding neither waived nor approved, judged on the live database. */
+  judged: JudgedFinding[];
+}
+
+/**
+ * The safety gate: pending migrations whose SQL does not parse, or with destructive findings
+ * neither waived nor approved that would lose data on this database. A finding loses nothing
+ * when the table it is about is created earlier in the same deploy, does not exist, or is empty
+ * (checked again by `recheckBeforeMigration` right before the migration runs).
+ */
+export async function judgeSafety(database: Database, project: string, history: MigrationHistory, pending: MigrationFolder[]): Promise<SafetyJudgement> {
   const names = new Set(pending.map((migration) => migration.name));
   const report = lintHistory({ project, migrations: history.migrations, include: (name) => names.has(name), fileOf: (name) => name, scope: 'pending' });
-  const blocked = report.migrations.filter((migration) => migration.syntaxError || migration.findings.some((finding) => finding.blocking));
-  if (blocked.length === 0) return report.migrations;
-  const lines = blocked.flatMap((migration) =>
-    migration.syntaxError
-      ? [`  ${migration.name}: does not parse: ${migration.syntaxError.message}`]
-      : migration.findings.filter((finding) => finding.blocking).map((finding) => `  ${migration.name} line ${finding.line}: ${finding.code} ${finding.message}${migration.approvalProblem ? ` (${migration.approvalProblem})` : ''}`),
-  );
+  const forGate = report.migrations.map((linted) => ({
+    name: linted.name,
+    sql: pending.find((migration) => migration.name === linted.name)!.sql,
+    blocking: linted.findings.filter((finding) => finding.blocking),
+  }));
+  const live = await liveTables(database, tablesToInspect(forGate));
+  const judged = judgeFindings(forGate, (table) => live.get(table)!);
+  const lines = [
+    ...report.migrations.flatMap((migration) => (migration.syntaxError ? [`  ${migration.name}: does not parse: ${migration.syntaxError.message}`] : [])),
+    ...judged.filter((finding) => blocksDeploy(finding.verdict)).map((finding) => {
+      const approvalProblem = report.migrations.find((migration) => migration.name === finding.migration)?.approvalProblem;
+      return `  ${finding.migration} line ${finding.line}: ${finding.code} ${finding.message} (${describeVerdict(finding)})${approvalProblem ? ` (${approvalProblem})` : ''}`;
+    }),
+  ];
+  if (lines.length === 0) return { lint: report.migrations, judged };
   throw new ForgeError(
     'SAFETY_GATE',
     `The safety gate stopped the deploy before anything was applied:\n${lines.join('\n')}`,
     `Approve intended data loss with: nx g @forge/migrations:approve --project=${project} --migration=<name> (it records who and when); otherwise change the migration.`,
   );
+}
+
+/**
+ * Right before a migration runs: every table its destructive findings were judged empty (or
+ * absent) on must still hold no row, else the gate stops the deploy there (and it is rolled back).
+ */
+export async function recheckBeforeMigration(database: Database, judged: readonly JudgedFinding[], migration: string): Promise<void> {
+  const findings = judged.filter((finding) => finding.migration === migration && needsRecheck(finding.verdict));
+  const live = await liveTables(database, [...new Set(findings.flatMap((finding) => finding.tables))]);
+  const loses = findings.filter((finding) => finding.tables.some((table) => live.get(table)?.hasRows));
+  if (loses.length === 0) return;
+  throw new ForgeError(
+    'SAFETY_GATE',
+    `The safety gate stopped the deploy before ${migration}: ${loses
+      .map((finding) => `line ${finding.line}: ${finding.code} ${finding.message}, and ${finding.tables.filter((table) => live.get(table)?.hasRows).join(', ')} now holds rows (none when the deploy began)`)
+      .join('; ')}.`,
+    `Approve intended data loss with: nx g @forge/migrations:approve --project=<project> --migration=${migration}; otherwise change the migration.`,
+  );
+}
+
+/** Whether each table exists (as the connection's search_path finds it) and holds any row. */
+async function liveTables(database: Database, tables: readonly string[]): Promise<Map<string, LiveTable>> {
+  const facts = new Map<string, LiveTable>();
+  for (const table of tables) {
+    const [{ found }] = await database.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [quoteIdentifier(table)]);
+    const hasRows = found && (await database.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${quoteIdentifier(table)}) AS any`))[0].any;
+    facts.set(table, { exists: found, hasRows });
+  }
+  return facts;
 }
 
 /** The staging gate: every pending migration must have been applied, unchanged, on the named environment first. */

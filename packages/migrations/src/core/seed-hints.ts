@@ -1,0 +1,80 @@
+import { readMigrationIntent, tableKey } from './migration-intent';
+import { type Located, readOperationsIfValid } from './safety/operations';
+import { SqlSyntaxError } from './sql/parser';
+
+/** A foreign key a migration adds to a table that may already hold rows. */
+export interface LaterReference {
+  /** `schema.table` */
+  table: string;
+  columns: string[];
+  refTable: string;
+  refColumns: string[];
+}
+
+/**
+ * What the rest of a history tells about the values rows seeded before a migration need, as real
+ * rows that reached those migrations had: columns a later migration converts to another type
+ * (the value must survive the cast), gives a foreign key (the value must be one the referenced
+ * table holds) or makes unique (values must differ).
+ */
+export interface SeedHints {
+  /** Table -> column -> the type it is converted to. */
+  castTargets: Map<string, Map<string, string>>;
+  /** Table -> the foreign keys added to it. */
+  references: Map<string, LaterReference[]>;
+  /** Table -> the column sets made unique. */
+  uniques: Map<string, string[][]>;
+  /** The tables the coming migration itself changes: each gets a fresh row before it. */
+  touched: Set<string>;
+}
+
+interface HintedMigration {
+  sql: string;
+}
+
+/** The hints for the rows seeded before each migration of a history (index = the migration's). */
+export class HistoryHints {
+  private readonly operations: Located[][];
+  private readonly castTargets = new Map<string, Map<string, string>>();
+
+  constructor(migrations: readonly HintedMigration[]) {
+    this.operations = migrations.map((migration) => readOperationsIfValid(migration.sql));
+    for (const migration of migrations) {
+      for (const [table, columns] of retypedColumns(migration.sql)) {
+        const merged = this.castTargets.get(table) ?? new Map<string, string>();
+        columns.forEach((type, column) => merged.set(column, type));
+        this.castTargets.set(table, merged);
+      }
+    }
+  }
+
+  /** For rows seeded before migration `index`: what it and every later migration require. */
+  before(index: number): SeedHints {
+    const references = new Map<string, LaterReference[]>();
+    const uniques = new Map<string, string[][]>();
+    const push = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
+    for (const { operation } of this.operations.slice(index).flat()) {
+      if (operation.kind === 'add_constraint' && operation.constraint === 'foreign_key' && operation.references && operation.columns.length) {
+        const table = tableKey(undefined, operation.table);
+        push(references, table, { table, columns: operation.columns, refTable: tableKey(undefined, operation.references.table), refColumns: operation.references.columns });
+      }
+      const unique =
+        (operation.kind === 'create_index' && operation.unique) || (operation.kind === 'add_constraint' && operation.constraint === 'unique');
+      if (unique && operation.columns.length) push(uniques, tableKey(undefined, operation.table), operation.columns);
+    }
+    const touched = new Set((this.operations[index] ?? []).flatMap(({ operation }) => ('table' in operation ? [tableKey(undefined, operation.table)] : [])));
+    return { castTargets: this.castTargets, references, uniques, touched };
+  }
+}
+
+export const NO_SEED_HINTS: SeedHints = { castTargets: new Map(), references: new Map(), uniques: new Map(), touched: new Set() };
+
+
+function retypedColumns(sql: string): Map<string, Map<string, string>> {
+  try {
+    return readMigrationIntent(sql).retypedColumns;
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return new Map();
+    throw error;
+  }
+}

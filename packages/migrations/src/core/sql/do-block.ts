@@ -1,0 +1,74 @@
+import { parsePlPgSQLSync } from 'libpg-query';
+import { type ParsedStatement, parseScript, SqlSyntaxError, statementBody } from './parser';
+
+/**
+ * What a `DO` block runs, read from its PL/pgSQL: the SQL statements it executes (in the order
+ * written, whichever branch of an IF or iteration of a loop runs them), or why its effect cannot
+ * be read from the text (dynamic EXECUTE, PERFORM or CALL of a function, another language).
+ * Conditions, assignments and RAISE only read.
+ */
+export type DoBlockContents = { statements: ParsedStatement[] } | { opaque: string };
+
+interface DoStmtBody {
+  args?: Array<{ DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }>;
+}
+
+/** Statement kinds of PL/pgSQL that run code the text does not show. */
+const OPAQUE_STATEMENTS: Record<string, string> = {
+  PLpgSQL_stmt_dynexecute: 'runs dynamic SQL (EXECUTE)',
+  PLpgSQL_stmt_dynfors: 'loops over dynamic SQL (FOR ... EXECUTE)',
+  PLpgSQL_stmt_perform: 'calls a function (PERFORM)',
+  PLpgSQL_stmt_call: 'calls a procedure (CALL)',
+};
+
+export function readDoBlock(statement: ParsedStatement): DoBlockContents {
+  const args = statementBody<DoStmtBody>(statement).args ?? [];
+  const option = (name: string) => args.find((arg) => arg.DefElem?.defname === name)?.DefElem?.arg?.String?.sval;
+  const language = option('language') ?? 'plpgsql';
+  if (language.toLowerCase() !== 'plpgsql') return { opaque: `runs code in ${language}` };
+  const body = option('as') ?? '';
+  let parsed: unknown;
+  try {
+    parsed = parsePlPgSQLSync(`CREATE FUNCTION forge_do_block() RETURNS void AS ${dollarQuoted(body)} LANGUAGE plpgsql`);
+  } catch (error) {
+    return { opaque: `its PL/pgSQL could not be read (${(error as Error).message})` };
+  }
+  const queries: string[] = [];
+  const opaque = collect(parsed, queries);
+  if (opaque) return { opaque };
+  try {
+    return { statements: queries.flatMap((query) => parseScript(query)) };
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return { opaque: `a statement in it could not be read (${error.message})` };
+    throw error;
+  }
+}
+
+/** Walk the PL/pgSQL tree: the queries of its SQL statements into `queries`; the first opaque statement's reason. */
+function collect(node: unknown, queries: string[]): string | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const reason = collect(item, queries);
+      if (reason) return reason;
+    }
+    return undefined;
+  }
+  if (!node || typeof node !== 'object') return undefined;
+  for (const [key, value] of Object.entries(node)) {
+    if (key in OPAQUE_STATEMENTS) return OPAQUE_STATEMENTS[key];
+    if (key === 'PLpgSQL_stmt_execsql') {
+      const query = (value as { sqlstmt?: { PLpgSQL_expr?: { query?: string } } }).sqlstmt?.PLpgSQL_expr?.query;
+      if (query) queries.push(query);
+      continue;
+    }
+    const reason = collect(value, queries);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+function dollarQuoted(body: string): string {
+  let tag = '$forge$';
+  for (let n = 0; body.includes(tag); n++) tag = `$forge${n}$`;
+  return `${tag}${body}${tag}`;
+}

@@ -1,0 +1,78 @@
+import { logger } from '@nx/devkit';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { flushChanges, FsTree } from 'nx/src/generators/tree';
+import type { DatabaseEngine } from '../../db/database';
+import { testProject } from '../../runner/test-project';
+import { DATABASE_ENGINES, testServerUrl } from '../../test-support/databases';
+import { REPO_ROOT } from '../../test-support/fixtures';
+import { historyWorkspace, type HistoryWorkspace, REAL_HISTORIES, recordedDrift } from '../../test-support/real-histories';
+import downScriptsGenerator from './down-scripts';
+
+const MINUTES = 60_000;
+const IRREVERSIBLE_MARKER = '-- forge:irreversible:';
+
+/**
+ * The public histories under fixtures/, as a team brings them: down-scripts writes a down for
+ * every migration, then migrate-test proves the whole history with them on both databases.
+ */
+describe.each(REAL_HISTORIES)('down-scripts, then migrate-test, on the %s history', (history) => {
+  let workspace: HistoryWorkspace;
+  const downOf = (name: string) => readFileSync(path.join(workspace.migrationsDir, name, 'down.sql'), 'utf8');
+  const migrations = () =>
+    readdirSync(workspace.migrationsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+
+  beforeAll(async () => {
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    workspace = historyWorkspace(history);
+    const tree = new FsTree(workspace.dir, false);
+    await downScriptsGenerator(tree, { project: workspace.project });
+    flushChanges(workspace.dir, tree.listChanges());
+  }, 20 * MINUTES);
+  afterAll(() => {
+    jest.restoreAllMocks();
+    workspace.remove();
+  });
+
+  it('writes a down.sql for every migration: a script, or irreversible with its reasons', () => {
+    for (const name of migrations()) {
+      const down = downOf(name);
+      if (down.includes(IRREVERSIBLE_MARKER)) expect(down).toMatch(new RegExp(`${IRREVERSIBLE_MARKER} \\S.{10,}`));
+      else expect(down).toMatch(/^-- Down script of /);
+    }
+  });
+
+  it.each(DATABASE_ENGINES)(
+    'migrate-test passes on %s: every migration applied, every down script verified, none missing, the recorded drift only',
+    async (engine: DatabaseEngine) => {
+      const report = await testProject({
+        project: workspace.project,
+        projectRoot: workspace.projectDir,
+        workspaceRoot: REPO_ROOT,
+        url: engine === 'postgresql' ? testServerUrl() : undefined,
+        urlSource: 'TEST_DATABASE_URL',
+        allowDrift: true,
+      });
+      expect(report.errors).toEqual([]);
+      expect(report.migrations.map((migration) => migration.name)).toEqual(migrations());
+      expect(report.migrations.filter((migration) => !migration.applied)).toEqual([]);
+      const scripts = report.migrations.filter((migration) => !downOf(migration.name).includes(IRREVERSIBLE_MARKER));
+      expect(scripts.filter((migration) => migration.down !== 'verified').map((migration) => [migration.name, migration.down, migration.downDetails])).toEqual([]);
+      expect(report.migrations.filter((migration) => migration.down === 'missing' || migration.down === 'failed')).toEqual([]);
+      expect(report.migrations.flatMap((migration) => migration.integrity.violations)).toEqual([]);
+      expect(report.idempotent).toBe(true);
+      expect(report.drift).toMatchObject({ clean: false, allowed: true });
+      expect(report.drift.sql.trim()).toBe(recordedDrift(history));
+      expect(report.ok).toBe(true);
+      // What the representative rows made fail is reported with what production rows need.
+      for (const dependence of report.migrations.flatMap((migration) => migration.dataDependent)) {
+        expect(dependence).toMatchObject({ statement: expect.stringMatching(/line \d+/), need: expect.stringMatching(/first$/) });
+        expect(dependence.rowsRemoved).toEqual(expect.arrayContaining([{ table: expect.stringMatching(/^\w+\.\w+$/), rows: expect.any(Number) }]));
+      }
+    },
+    30 * MINUTES,
+  );
+});
