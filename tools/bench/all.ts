@@ -15,13 +15,14 @@ import { type Benchmark, type BenchResult, benchContext, REPO_ROOT } from './ben
 import { deploy } from './deploy';
 import { foundation } from './foundation';
 import { memory } from './memory';
+import { realHistories } from './real-histories';
 import { sectionedTable } from './report';
 import { safety } from './safety-analysis';
 import { scale } from './scale';
 import { machine } from './timing';
 
 /** In the order they run and appear in docs/benchmarks.md. */
-const BENCHMARKS: Benchmark[] = [foundation, memory, safety, deploy, scale];
+const BENCHMARKS: Benchmark[] = [foundation, memory, safety, deploy, scale, realHistories];
 
 async function main() {
   const names = process.argv.slice(2);

@@ -98,7 +98,7 @@ async function benchApply(url: string): Promise<{ ours: number; peer: number }> 
   }
 }
 
-async function withEmptyDatabase<T>(url: string, run: (databaseUrl: string) => Promise<T>): Promise<T> {
+export async function withEmptyDatabase<T>(url: string, run: (databaseUrl: string) => Promise<T>): Promise<T> {
   const admin = new pg.Client(url);
   await admin.connect();
   const name = `forge_bench_${process.pid}_${Date.now()}`;
@@ -170,7 +170,7 @@ function benchGenerator(workspaceRoot: string, project = 'billing'): { ours: num
   );
 }
 
-function psqlBinary(): string {
+export function psqlBinary(): string {
   const base = '/usr/lib/postgresql';
   const versions = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
   const candidate = versions.map((version) => path.join(base, version, 'bin', 'psql')).find((file) => existsSync(file));

@@ -4,7 +4,7 @@ export interface Row {
   ours: number;
   peer: number;
   peerName: string;
-  unit: 'ms' | 'MiB';
+  unit: 'ms' | 'MiB' | 'migrations';
   /** Met when `ours` is within the target. */
   target: string;
   met: boolean;

@@ -1,0 +1,133 @@
+/**
+ * The public histories under fixtures/ (umami 19, hoppscotch 21, trigger-dev 820 migrations), as
+ * a team brings them on its first day, each figure beside its peer in the same run:
+ *  - down-scripts of trigger-dev (a down derived and verified for every migration that has none)
+ *    against `psql -f` of the history's SQL in one connection;
+ *  - migrate-test of trigger-dev, with those downs, on the embedded database and on PostgreSQL,
+ *    against the same `psql -f`;
+ *  - the share of migrations whose down migrate-test then verifies, over the three histories
+ *    (the rest are irreversible, each with its reason: the notes count them by kind).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { flushChanges, FsTree } from 'nx/src/generators/tree';
+import downScriptsGenerator from '../../packages/migrations/src/generators/down-scripts/down-scripts';
+import { testProject } from '../../packages/migrations/src/runner/test-project';
+import type { TestReport } from '../../packages/migrations/src/core/test-report';
+import { type Benchmark, REPO_ROOT } from './benchmark';
+import { psqlBinary, withEmptyDatabase } from './foundation';
+import type { Row } from './report';
+
+const HISTORIES = ['umami', 'hoppscotch', 'trigger-dev'];
+const LONGEST = 'trigger-dev';
+const VERIFIED_GOAL = 0.85;
+
+export const realHistories: Benchmark = {
+  name: 'histories',
+  section: 'Real histories: down-scripts and migrate-test (umami, hoppscotch, trigger-dev)',
+  async run(context) {
+    const rows: Row[] = [];
+    const reports = new Map<string, TestReport>();
+    const irreversible = new Map<string, number>();
+    let downScriptsMs = 0;
+    for (const history of HISTORIES) {
+      const workspace = copyHistory(history);
+      try {
+        const started = performance.now();
+        await downScripts(workspace);
+        if (history === LONGEST) downScriptsMs = performance.now() - started;
+        for (const reason of irreversibleReasons(workspace)) irreversible.set(reason, (irreversible.get(reason) ?? 0) + 1);
+        reports.set(history, await migrateTest(workspace));
+        if (history === LONGEST) {
+          const psql = await psqlWholeHistory(context.databaseUrl(), workspace);
+          const embedded = reports.get(history)!;
+          const server = await migrateTest(workspace, context.databaseUrl());
+          const report = (name: string, ms: number): Row => ({ name, ours: ms, peer: psql, peerName: 'psql -f (same SQL, one connection)', unit: 'ms', target: 'reported', met: true });
+          rows.push(report(`down-scripts of ${LONGEST} (820 downs derived and verified)`, downScriptsMs));
+          rows.push(report(`migrate-test of ${LONGEST} with its downs, embedded`, embedded.durationMs));
+          rows.push(report(`migrate-test of ${LONGEST} with its downs, PostgreSQL`, server.durationMs));
+        }
+      } finally {
+        rmSync(workspace.root, { recursive: true, force: true });
+      }
+    }
+    const all = [...reports.values()].flatMap((report) => report.migrations);
+    const verified = all.filter((migration) => migration.down === 'verified').length;
+    rows.push({
+      name: 'downs verified by migrate-test, three histories',
+      ours: verified,
+      peer: all.length,
+      peerName: 'migrations',
+      unit: 'migrations',
+      target: `≥ ${VERIFIED_GOAL}× (${VERIFIED_GOAL * 100} %)`,
+      met: verified >= VERIFIED_GOAL * all.length,
+    });
+    const perHistory = [...reports].map(([history, report]) => `${history} ${report.migrations.filter((m) => m.down === 'verified').length} of ${report.migrations.length}`);
+    const kinds = [...irreversible].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} ${reason}`);
+    return {
+      rows,
+      notes: [
+        `One run each. Downs verified per history: ${perHistory.join(', ')}; the others are irreversible: ${kinds.join('; ')}.`,
+        'The peer applies the same SQL with one psql process and one connection, statement by statement, checking nothing; migrate-test applies each migration as Prisma does, with representative rows before it, checks their integrity after it, proves its down (down, then up again) and ends with the idempotency and drift checks.',
+      ],
+    };
+  },
+};
+
+interface HistoryCopy {
+  root: string;
+  project: string;
+  projectDir: string;
+}
+
+function copyHistory(history: string): HistoryCopy {
+  const root = mkdtempSync(path.join(os.tmpdir(), `forge-bench-${history}-`));
+  const project = history.replace(/[^a-z]/g, '');
+  const projectDir = path.join(root, 'apps', project);
+  mkdirSync(projectDir, { recursive: true });
+  writeFileSync(path.join(root, 'nx.json'), '{}');
+  writeFileSync(path.join(projectDir, 'project.json'), JSON.stringify({ name: project, root: `apps/${project}` }));
+  cpSync(path.join(REPO_ROOT, 'fixtures', history, 'prisma'), path.join(projectDir, 'prisma'), { recursive: true });
+  return { root, project, projectDir };
+}
+
+async function downScripts(workspace: HistoryCopy): Promise<void> {
+  const tree = new FsTree(workspace.root, false);
+  await downScriptsGenerator(tree, { project: workspace.project });
+  flushChanges(workspace.root, tree.listChanges());
+}
+
+function migrationFolders(workspace: HistoryCopy): string[] {
+  const dir = path.join(workspace.projectDir, 'prisma/migrations');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(dir, entry.name))
+    .sort();
+}
+
+/** The kind of each irreversible down's first reason: `DS102`, `updates rows`, `no down script could be derived`. */
+function irreversibleReasons(workspace: HistoryCopy): string[] {
+  return migrationFolders(workspace).flatMap((folder) => {
+    const reason = /^-- forge:irreversible: (.*)$/m.exec(readFileSync(path.join(folder, 'down.sql'), 'utf8'))?.[1];
+    if (!reason) return [];
+    const code = /^(DS\d{3})/.exec(reason)?.[1];
+    return [code ?? /(inserts rows|updates rows|deletes rows|DO block|calls a function|no down script could be derived)/.exec(reason)?.[1] ?? 'other'];
+  });
+}
+
+function migrateTest(workspace: HistoryCopy, url?: string): Promise<TestReport> {
+  return testProject({ project: workspace.project, projectRoot: workspace.projectDir, workspaceRoot: REPO_ROOT, url, urlSource: 'TEST_DATABASE_URL', allowDrift: true });
+}
+
+/** `psql -f` of every migration.sql of the history, in order, in one connection, on an empty database. */
+async function psqlWholeHistory(url: string, workspace: HistoryCopy): Promise<number> {
+  const sqlFile = path.join(workspace.root, 'history.sql');
+  writeFileSync(sqlFile, migrationFolders(workspace).map((folder) => readFileSync(path.join(folder, 'migration.sql'), 'utf8')).join('\n;\n'));
+  return withEmptyDatabase(url, async (databaseUrl) => {
+    const started = performance.now();
+    execFileSync(psqlBinary(), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl, '-f', sqlFile], { stdio: 'pipe' });
+    return performance.now() - started;
+  });
+}
