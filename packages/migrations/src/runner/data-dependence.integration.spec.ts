@@ -100,12 +100,19 @@ describe.each(DATABASE_ENGINES)('migrate-test with data-dependent migrations, on
 
   it('retries a unique index built CONCURRENTLY over colliding values from the batch that failed', async () => {
     migration(project, '20240501000000_region', 'ALTER TABLE "Customer" ADD COLUMN "region" TEXT NOT NULL DEFAULT \'eu\';\n');
-    migration(project, '20240502000000_region_unique', 'CREATE UNIQUE INDEX CONCURRENTLY "Customer_region_key" ON "Customer"("region");\n');
+    // IF NOT EXISTS: the failed build leaves an invalid index, which a replay would take for done.
+    migration(project, '20240502000000_region_unique', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Customer_region_key" ON "Customer"("region");\n');
     const report = await run(engine, project);
     expect(report.errors).toEqual([]);
     expect(report.idempotent).toBe(true);
     expect(byName(report, '20240502000000_region_unique').dataDependent).toEqual([
-      expect.objectContaining({ code: 'DD101', sqlstate: '23505', table: 'public.Customer', need: expect.stringMatching(/requires the existing rows of Customer to be unique: remove duplicates first/) }),
+      expect.objectContaining({
+        code: 'DD101',
+        sqlstate: '23505',
+        table: 'public.Customer',
+        statement: 'statement 1, line 1: CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Customer_region_key" ON "Customer"("region")',
+        need: expect.stringMatching(/requires the existing rows of Customer to be unique: remove duplicates first/),
+      }),
     ]);
     expect(report.ok).toBe(true);
   });

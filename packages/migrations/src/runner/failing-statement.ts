@@ -3,10 +3,10 @@ import type { Database } from '../db/database';
 import type { ScriptFailure } from '../db/script-runner';
 
 /**
- * Name the statement of a failed script: by the position PostgreSQL reported when it has one
- * (syntax and name-resolution errors), otherwise by replaying growing prefixes of the batch inside
- * a transaction that is always rolled back (errors found while executing, such as a constraint
- * violation). Only ever called on a throwaway database.
+ * Name the statement of a failed script: the batch's only statement, or by the position
+ * PostgreSQL reported when it has one (syntax and name-resolution errors), otherwise by replaying
+ * growing prefixes of the batch inside a transaction that is always rolled back (errors found
+ * while executing, such as a constraint violation). Only ever called on a throwaway database.
  */
 export async function describeFailingStatement(
   database: Database,
@@ -40,10 +40,14 @@ export async function locateFailingStatement(
     }
     throw error;
   }
+  // A batch of one statement (one that runs outside a transaction, such as CREATE INDEX
+  // CONCURRENTLY) failed in that statement; replaying it could find what its failure left behind.
   const failing =
-    failure.position !== undefined
-      ? statements.find((statement) => failure.position! >= statement.start && failure.position! < statement.end)
-      : await replayToFailure(database, statements);
+    statements.length === 1
+      ? statements[0]
+      : failure.position !== undefined
+        ? statements.find((statement) => failure.position! >= statement.start && failure.position! < statement.end)
+        : await replayToFailure(database, statements);
   if (!failing) return undefined;
   const line = lineAt(migrationSql, failure.batchOffset + failing.start);
   return { line, description: `statement ${statements.indexOf(failing) + 1}, line ${line}: ${excerpt(failing.text)}` };
