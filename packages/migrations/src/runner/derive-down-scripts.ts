@@ -69,7 +69,7 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
       await applyExistingHistory(scratch, upToThis);
       const schemaAfter = await introspect();
       const inverse = catalogInverse(before, await fingerprintSchema(scratch), managedSchemas);
-      const prelude = [...inverse.beforeDiff, ...deletes, ...inverseRenames(migration.sql)];
+      const prelude = [...inverse.beforeDiff, ...deletes, ...inverseRenames(migration.sql), ...inverse.afterRenames];
       const target = schemaBefore;
       // Schema to schema: both sides read back by the same introspection, so what it reads
       // differently from how an older Prisma wrote it (implicit many-to-many tables) is no change.

@@ -111,8 +111,9 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
     const downPrelude = [...(plan?.typeChanges ?? []).map((change) => alterColumnType(change, 'down')), ...(plan?.downPrelude ?? [])];
     await run(scratch, (plan?.downAppendix ?? []).join('\n'), 'the raw down SQL');
     await run(scratch, downPrelude.join('\n'), 'the down fix-ups');
-    await run(scratch, indexes.beforeDiff.join('\n'), 'the index re-creations');
-    const fixedDown = downPrelude.length > 0 || indexes.beforeDiff.length > 0 || (plan?.downAppendix.length ?? 0) > 0;
+    const indexesBack = [...indexes.beforeDiff, ...indexes.afterRenames];
+    await run(scratch, indexesBack.join('\n'), 'the index re-creations');
+    const fixedDown = downPrelude.length > 0 || indexesBack.length > 0 || (plan?.downAppendix.length ?? 0) > 0;
     const downFrom = fixedDown || !input.schemaBefore ? database : after;
     const downBody = makeIndexesConcurrent(await engine.diff(downFrom, before), plan?.concurrentIndexes ?? []);
     await run(scratch, downBody, "the engine's down script");
@@ -120,7 +121,7 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
     const down = composeScript([
       ['Undo what the Prisma schema cannot express', plan?.downAppendix ?? []],
       ['Reverse the intent fix-ups', downPrelude],
-      ['Indexes as they were, which the engine may not build back exactly', indexes.beforeDiff],
+      ['Indexes as they were, which the engine may not build back exactly', indexesBack],
       ['', [downBody.trim()]],
       ['Indexes as they were, once their tables are back', indexes.afterDiff],
     ]);

@@ -20,6 +20,7 @@ describe('catalogInverse', () => {
         'ALTER TABLE public."A" DROP CONSTRAINT IF EXISTS positive;',
         'DROP FUNCTION IF EXISTS public.touch();',
       ],
+      afterRenames: [],
       afterDiff: ['ALTER TABLE public."A" DISABLE ROW LEVEL SECURITY;', 'DROP EXTENSION IF EXISTS citext;'],
     });
   });
@@ -35,6 +36,7 @@ describe('catalogInverse', () => {
     const after = fingerprint({ 'view public.v': ' SELECT 2 AS one;' });
     expect(catalogInverse(before, after)).toEqual({
       beforeDiff: ['CREATE EXTENSION IF NOT EXISTS "uuid-ossp" SCHEMA public;', 'DROP VIEW IF EXISTS public.v;'],
+      afterRenames: [],
       afterDiff: [
         'ALTER TABLE public."A" ADD CONSTRAINT c CHECK (x > 0) NOT VALID;',
         'CREATE VIEW public.v AS SELECT 1 AS one;',
@@ -69,6 +71,7 @@ describe('catalogInverse', () => {
     const after = fingerprint({ 'index public."T_c_idx"': partial, 'constraint public."T"."T_pkey"': 'PRIMARY KEY (id)' });
     expect(catalogInverse(before, after)).toEqual({
       beforeDiff: ['DROP INDEX IF EXISTS public."T_c_idx";'],
+      afterRenames: [],
       afterDiff: [`DROP INDEX IF EXISTS public."T_b_idx";\n${covering};`],
     });
   });
@@ -78,7 +81,13 @@ describe('catalogInverse', () => {
     const descending = 'CREATE INDEX "T_at_idx" ON public."T" USING btree ("createdAt" DESC, id)';
     const table = { 'table public."T"': '', 'column public."T".title': 'text', 'column public."T"."createdAt"': 'timestamp(3) without time zone', 'column public."T".id': 'integer' };
     const before = fingerprint({ ...table, 'index public."T_title_trgm_idx"': trigram, 'index public."T_at_idx"': descending });
-    expect(catalogInverse(before, fingerprint(table))).toEqual({ beforeDiff: [`DROP INDEX IF EXISTS public."T_title_trgm_idx";\n${trigram};`], afterDiff: [] });
+    expect(catalogInverse(before, fingerprint(table))).toEqual({ beforeDiff: [], afterRenames: [`DROP INDEX IF EXISTS public."T_title_trgm_idx";\n${trigram};`], afterDiff: [] });
+  });
+
+  it('converts a column whose type the migration changed back in place, once renames are undone', () => {
+    const before = fingerprint({ 'table public."T"': '', 'column public."T".ts': 'integer not null', 'column public."T".name': 'text' });
+    const after = fingerprint({ 'table public."T"': '', 'column public."T".ts': 'text not null', 'column public."T".name': 'text default \'x\'::text' });
+    expect(catalogInverse(before, after).afterRenames).toEqual(['ALTER TABLE public."T" ALTER COLUMN ts SET DATA TYPE integer USING (ts::integer);']);
   });
 
   it('drops the schema, tables, columns and indexes a migration adds outside the schemas the engine manages', () => {

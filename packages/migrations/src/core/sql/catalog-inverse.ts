@@ -10,7 +10,10 @@ import { splitQualified, unquoteIdentifier } from './quote';
  * tables' columns may use their types.
  */
 export interface CatalogInverse {
+  /** First: drops of what the migration made, re-created extensions. */
   beforeDiff: string[];
+  /** Before the diff, once the migration's renames are undone: columns converted back, indexes built back. */
+  afterRenames: string[];
   afterDiff: string[];
 }
 
@@ -88,13 +91,14 @@ function inverse(before: SchemaFingerprint, after: SchemaFingerprint, managed: R
     else if (kind === 'index' && indexSurvives(definition, after)) earlyCreates.push(createStatement(kind, key, definition));
     else creates.push([kind, createStatement(kind, key, definition)]);
   }
-  if (handles('column')) drops.push(...retypedColumns(before, after, managed).map((statement): [Kind, string] => ['column', statement]));
+
   drops.sort(([a], [b]) => DROP_ORDER[a] - DROP_ORDER[b]);
   creates.sort(([a], [b]) => DROP_ORDER[b] - DROP_ORDER[a]);
   const isExtension = ([kind]: [Kind, string]) => kind === 'extension';
   const sql = ([, statement]: [Kind, string]) => statement;
   return {
-    beforeDiff: [...[...creates.filter(isExtension), ...drops.filter((entry) => !isExtension(entry))].map(sql), ...earlyCreates],
+    beforeDiff: [...creates.filter(isExtension), ...drops.filter((entry) => !isExtension(entry))].map(sql),
+    afterRenames: [...(handles('column') ? retypedColumns(before, after, managed) : []), ...earlyCreates],
     afterDiff: [...creates.filter((entry) => !isExtension(entry)), ...drops.filter(isExtension)].map(sql),
   };
 }
