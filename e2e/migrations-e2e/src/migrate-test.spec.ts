@@ -29,6 +29,40 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(target.inputs).toContainEqual({ externalDependencies: ['@forge/migrations'] });
   });
 
+  it('keeps every other venture\'s targets when one venture\'s prisma.config.ts is broken, and names it', () => {
+    workspace.write('ventures/vx/project.json', JSON.stringify({ name: 'vx' }));
+    workspace.write('ventures/vx/prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n}\n');
+    workspace.write('ventures/vx/prisma.config.ts', 'export default { schema: ;\n');
+    try {
+      const good = workspace.nx(['run', 'v1:migrate-lint', '--outputStyle=static', '--skip-nx-cache']);
+      expect(good.code).toBe(0);
+      expect(good.output).toMatch(/@forge\/migrations: ventures\/vx: .*prisma\.config\.ts/);
+      const broken = workspace.nx(['run', 'vx:migrate-lint', '--outputStyle=static', '--skip-nx-cache']);
+      expect(broken.code).not.toBe(0);
+      expect(broken.output).toMatch(/migrate-lint vx: Cannot load .*prisma\.config\.ts/);
+    } finally {
+      workspace.remove('ventures/vx');
+    }
+  });
+
+  it('still runs its targets when the lockfile does not list the plugin (installed by path)', () => {
+    const saved = workspace.read('package-lock.json');
+    const lock = JSON.parse(saved);
+    for (const key of Object.keys(lock.packages)) if (key.endsWith('node_modules/@forge/migrations')) delete lock.packages[key];
+    delete lock.packages['']?.dependencies?.['@forge/migrations'];
+    delete lock.packages['']?.devDependencies?.['@forge/migrations'];
+    workspace.write('package-lock.json', JSON.stringify(lock, null, 2));
+    try {
+      const inputs = JSON.parse(workspace.nx(['show', 'project', 'v1', '--json']).output).targets['migrate-lint'].inputs;
+      expect(inputs).toContainEqual({ runtime: `node -p "require('@forge/migrations/package.json').version"` });
+      const { code, output } = workspace.nx(['run', 'v1:migrate-lint', '--outputStyle=static', '--skip-nx-cache']);
+      expect(output).toMatch(/migrate-lint v1: \d+ migrations? analysed/);
+      expect(code).toBe(0);
+    } finally {
+      workspace.write('package-lock.json', saved);
+    }
+  });
+
   it('passes v1 on the embedded database, then answers from the cache', () => {
     const first = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static'], { TEST_DATABASE_URL: undefined });
     expect(first.output).toContain('throwaway database on embedded PGlite');

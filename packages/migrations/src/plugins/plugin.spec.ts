@@ -1,4 +1,4 @@
-import type { CreateNodesContext } from '@nx/devkit';
+import { type CreateNodesContext, logger } from '@nx/devkit';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporaryDir, type TemporaryProject } from '../test-support/fixtures';
@@ -25,12 +25,14 @@ describe('createNodes', () => {
   });
 
   it('gives a project with prisma/schema.prisma a cacheable migrate-test target with exact inputs and outputs', async () => {
+    write('package-lock.json', JSON.stringify({ packages: { 'node_modules/@forge/migrations': { version: '0.1.0' } } }));
     write('apps/billing/project.json', '{"name":"billing"}');
     write('apps/billing/prisma/schema.prisma', SCHEMA);
     const results = await run(['apps/billing/prisma/schema.prisma']);
     expect(results).toHaveLength(1);
     const [source, result] = results[0];
-    expect(source).toBe('apps/billing');
+    // Attributed to the file that made it a Prisma project, as Nx's createNodesFromFiles does.
+    expect(source).toBe('apps/billing/prisma/schema.prisma');
     const target = result.projects!['apps/billing'].targets!['migrate-test'];
     expect(target).toMatchObject({
       executor: '@forge/migrations:test',
@@ -54,6 +56,16 @@ describe('createNodes', () => {
       inputs: ['{projectRoot}/prisma/migrations/**/*', { externalDependencies: ['@forge/migrations'] }, { runtime: 'git rev-parse --verify --quiet main || echo none' }, { env: 'NX_BASE' }],
       outputs: ['{options.outputFile}'],
     });
+  });
+
+  it('reads its version at hash time where the lockfile does not list it (installed by path): Nx would fail every task on the external dependency', async () => {
+    write('apps/billing/project.json', '{"name":"billing"}');
+    write('apps/billing/prisma/schema.prisma', SCHEMA);
+    const [[, result]] = await run(['apps/billing/prisma/schema.prisma']);
+    for (const target of ['migrate-test', 'migrate-lint']) {
+      expect(result.projects!['apps/billing'].targets![target].inputs).toContainEqual({ runtime: `node -p "require('@forge/migrations/package.json').version"` });
+      expect(JSON.stringify(result.projects!['apps/billing'].targets![target].inputs)).not.toContain('externalDependencies');
+    }
   });
 
   it('gives deploy, rollback and status targets that are never cached; deploy runs migrate-test first unless configured not to', async () => {
@@ -123,5 +135,25 @@ describe('createNodes', () => {
     write('libs/tools/project.json', '{"name":"tools"}');
     write('libs/tools/templates/template.prisma', SCHEMA);
     expect(await run(['docs/snippets/example.prisma', 'libs/tools/templates/template.prisma'])).toEqual([]);
+  });
+
+  it('names a project whose prisma.config.ts cannot be loaded, and gives the others their targets', async () => {
+    const warnings: string[] = [];
+    jest.spyOn(logger, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+    write('apps/good/project.json', '{"name":"good"}');
+    write('apps/good/prisma/schema.prisma', SCHEMA);
+    write('apps/broken/project.json', '{"name":"broken"}');
+    write('apps/broken/prisma.config.ts', 'export default { schema: ;\n');
+    write('apps/broken/prisma/schema.prisma', SCHEMA);
+    const results = await run(['apps/broken/prisma.config.ts', 'apps/broken/prisma/schema.prisma', 'apps/good/prisma/schema.prisma']);
+    expect(results.map(([file, result]) => [file, Object.keys(result.projects ?? {})])).toEqual([
+      ['apps/broken/prisma.config.ts', ['apps/broken']],
+      ['apps/good/prisma/schema.prisma', ['apps/good']],
+    ]);
+    expect(results[1][1].projects!['apps/good'].targets!['migrate-test'].inputs!.slice(0, 2)).toEqual(['{projectRoot}/prisma/schema.prisma', '{projectRoot}/prisma/migrations/**/*']);
+    // The broken one keeps its targets (running one fails with the same reason) and is named.
+    expect(Object.keys(results[0][1].projects!['apps/broken'].targets!)).toContain('migrate-test');
+    expect(warnings).toEqual([expect.stringMatching(/^@forge\/migrations: apps\/broken: .*prisma\.config\.ts.* \(its migrate targets fail until this is fixed\)$/)]);
+    jest.restoreAllMocks();
   });
 });

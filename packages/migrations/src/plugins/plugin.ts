@@ -1,8 +1,8 @@
-import { type CreateNodes, type CreateNodesResult, hashArray } from '@nx/devkit';
+import { type CreateNodes, createNodesFromFiles, type CreateNodesResult, hashArray, logger } from '@nx/devkit';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PluginCache, workspaceDataDirectory } from 'nx/src/devkit-internals';
-import { isForgeError } from '../core/errors';
+import { describeError, isForgeError } from '../core/errors';
 import { PLUGIN_PACKAGE, PLUGIN_VERSION } from '../package-info';
 import { PRISMA_CONFIG_CANDIDATES } from '../store/prisma-config';
 import { resolvePrismaLayout } from '../store/project-layout';
@@ -12,6 +12,7 @@ import {
   migrateTestTarget,
   type MigrationsPluginOptions,
   normalizeOptions,
+  type PluginVersionInput,
   prismaInputs,
   type PrismaInputs,
 } from './project-targets';
@@ -25,62 +26,78 @@ const CONFIG_FILES = [...PRISMA_CONFIG_CANDIDATES, 'package.json'];
  * Inferred tasks: every project that holds a Prisma schema gets `migrate-test`, `migrate-lint`,
  * `migrate-deploy`, `migrate-rollback` and `migrate-status`. Finding a
  * project's schema can mean loading its prisma.config.ts, so the result is cached per project,
- * keyed by the content of the files that decide it.
+ * keyed by the content of the files that decide it. A project whose files cannot be read (a
+ * broken prisma.config.ts) is named in a warning and keeps targets that fail with the reason;
+ * the other projects are not affected.
  */
 export const createNodes: CreateNodes<MigrationsPluginOptions> = [
   PRISMA_FILES_GLOB,
   async (files, rawOptions, context) => {
     const options = normalizeOptions(rawOptions);
-    const cache = new PluginCache<PrismaInputs | null>(
+    const cache = new PluginCache<ProjectInputs | null>(
       path.join(workspaceDataDirectory, 'forge-migrations-layouts.json'),
     );
     const versionInput = pluginVersionInput(context.workspaceRoot);
-    const projectRoots = [...new Set(files.map((file) => owningProjectRoot(context.workspaceRoot, file)))].filter(
-      (root): root is string => root !== undefined,
-    );
-    const results: Array<readonly [string, CreateNodesResult]> = [];
-    for (const projectRoot of projectRoots.sort()) {
-      const inputs = await projectInputs(context.workspaceRoot, projectRoot, cache);
-      if (!inputs) continue;
-      results.push([
-        projectRoot,
-        {
-          projects: {
-            [projectRoot]: {
-              targets: {
-                [options.testTargetName]: migrateTestTarget(inputs, versionInput, options),
-                [options.lintTargetName]: migrateLintTarget(inputs, versionInput, context.nxJsonConfiguration.defaultBase ?? 'main'),
-                ...databaseTargets(options),
-              },
-            },
-          },
-        },
-      ]);
+    // One file per project stands for it: its targets come from its layout, whichever file matched.
+    const projects = new Map<string, string>();
+    for (const file of [...files].sort()) {
+      const projectRoot = owningProjectRoot(context.workspaceRoot, file);
+      if (projectRoot !== undefined && !projects.has(projectRoot)) projects.set(projectRoot, file);
     }
-    cache.writeToDisk();
-    return results;
+    const rootOf = new Map([...projects].map(([projectRoot, file]) => [file, projectRoot]));
+    try {
+      const results = await createNodesFromFiles(
+        async (file): Promise<CreateNodesResult> => {
+          const projectRoot = rootOf.get(file)!;
+          const inputs = await projectInputs(context.workspaceRoot, projectRoot, cache);
+          if (!inputs) return {};
+          const targets = {
+            [options.testTargetName]: migrateTestTarget(inputs, versionInput, options),
+            [options.lintTargetName]: migrateLintTarget(inputs, versionInput, context.nxJsonConfiguration.defaultBase ?? 'main'),
+            ...databaseTargets(options),
+          };
+          return { projects: { [projectRoot]: { targets } } };
+        },
+        [...projects.values()],
+        options,
+        context,
+      );
+      // A .prisma file in a project that is not a Prisma project (a template, a snippet) adds nothing.
+      return results.filter(([, result]) => result.projects !== undefined);
+    } finally {
+      cache.writeToDisk();
+    }
   },
 ];
+
+/** A project's inputs, or why its Prisma files could not be read (a broken prisma.config.ts). */
+type ProjectInputs = PrismaInputs & { unreadable?: string };
 
 async function projectInputs(
   workspaceRoot: string,
   projectRoot: string,
-  cache: PluginCache<PrismaInputs | null>,
+  cache: PluginCache<ProjectInputs | null>,
 ): Promise<PrismaInputs | null> {
   const absoluteRoot = path.join(workspaceRoot, projectRoot);
   const configFiles = CONFIG_FILES.map((file) => path.join(absoluteRoot, file)).filter((file) => existsSync(file));
   const key = hashArray([PLUGIN_VERSION, projectRoot, ...configFiles.map((file) => `${file}\0${readFileSync(file, 'utf8')}`), ...defaultSchemaPaths(absoluteRoot)]);
-  if (cache.has(key)) return cache.get(key) ?? null;
-  let inputs: PrismaInputs | null;
-  try {
-    const layout = await resolvePrismaLayout(absoluteRoot);
-    inputs = prismaInputs(layout, configFiles.filter((file) => !file.endsWith('package.json') || hasPrismaField(file)));
-  } catch (error) {
-    // A .prisma file outside any schema location Prisma would use: not a Prisma project.
-    if (isForgeError(error) && error.code === 'SCHEMA_NOT_FOUND') inputs = null;
-    else throw error;
+  let inputs: ProjectInputs | null;
+  if (cache.has(key)) {
+    inputs = cache.get(key) ?? null;
+  } else {
+    try {
+      const layout = await resolvePrismaLayout(absoluteRoot);
+      inputs = prismaInputs(layout, configFiles.filter((file) => !file.endsWith('package.json') || hasPrismaField(file)));
+    } catch (error) {
+      // A .prisma file outside any schema location Prisma would use: not a Prisma project.
+      if (isForgeError(error) && error.code === 'SCHEMA_NOT_FOUND') inputs = null;
+      // A Prisma project whose files cannot be read keeps its targets, which fail with this error
+      // when run: one broken project must not take every project's targets away.
+      else inputs = { schema: '**/*.prisma', migrations: '**/migrations/**/*', config: configFiles.map((file) => path.basename(file)), unreadable: describeError(error).split('\n')[0] };
+    }
+    cache.set(key, inputs);
   }
-  cache.set(key, inputs);
+  if (inputs?.unreadable) logger.warn(`@forge/migrations: ${projectRoot}: ${inputs.unreadable} (its migrate targets fail until this is fixed)`);
   return inputs;
 }
 
@@ -108,13 +125,20 @@ function owningProjectRoot(workspaceRoot: string, file: string): string | undefi
   }
 }
 
+/** The lockfiles Nx reads external dependencies from. */
+const LOCKFILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock'];
+
 /**
  * The plugin's version as a task input. Installed from the registry, that is the package's entry
- * in the lockfile; built from sources in this same workspace, it is those sources.
+ * in the lockfile; built from sources in this same workspace, it is those sources. Installed
+ * where the lockfile does not list it (by path, from a tarball without a lockfile entry), Nx would
+ * fail every task on an external dependency it cannot find: its version is read at hash time.
  */
-function pluginVersionInput(workspaceRoot: string): string | { externalDependencies: string[] } {
+function pluginVersionInput(workspaceRoot: string): PluginVersionInput {
   const packageDir = realpathSync(path.join(__dirname, '..', '..'));
   const relative = path.relative(realpathSync(workspaceRoot), packageDir);
   const insideWorkspaceSources = !relative.startsWith('..') && !relative.split(path.sep).includes('node_modules');
-  return insideWorkspaceSources ? `{workspaceRoot}/${relative.split(path.sep).join('/')}/src/**/*` : { externalDependencies: [PLUGIN_PACKAGE] };
+  if (insideWorkspaceSources) return `{workspaceRoot}/${relative.split(path.sep).join('/')}/src/**/*`;
+  const listed = LOCKFILES.some((file) => existsSync(path.join(workspaceRoot, file)) && readFileSync(path.join(workspaceRoot, file), 'utf8').includes(PLUGIN_PACKAGE));
+  return listed ? { externalDependencies: [PLUGIN_PACKAGE] } : { runtime: `node -p "require('${PLUGIN_PACKAGE}/package.json').version"` };
 }

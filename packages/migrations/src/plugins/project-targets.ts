@@ -47,6 +47,9 @@ export function normalizeOptions(options: MigrationsPluginOptions | undefined): 
 }
 
 /** The paths of a project's Prisma files, as Nx input globs relative to the project root. */
+/** What stands for the plugin's version among a target's inputs. */
+export type PluginVersionInput = string | { externalDependencies: string[] } | { runtime: string };
+
 export interface PrismaInputs {
   schema: string;
   migrations: string;
@@ -69,7 +72,7 @@ export function prismaInputs(layout: PrismaLayout, configFiles: string[]): Prism
  */
 export function migrateTestTarget(
   inputs: PrismaInputs,
-  pluginVersionInput: string | { externalDependencies: string[] },
+  pluginVersionInput: PluginVersionInput,
   options: NormalizedOptions,
 ): TargetConfiguration {
   const reports = `${options.reportsDirectory}/{projectRoot}`;
@@ -106,7 +109,7 @@ export function migrateTestTarget(
  */
 export function migrateLintTarget(
   inputs: PrismaInputs,
-  pluginVersionInput: string | { externalDependencies: string[] },
+  pluginVersionInput: PluginVersionInput,
   defaultBase: string,
 ): TargetConfiguration {
   const baseCommit = /^[\w./-]+$/.test(defaultBase) ? [{ runtime: `git rev-parse --verify --quiet ${defaultBase} || echo none` }] : [];

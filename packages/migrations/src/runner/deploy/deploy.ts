@@ -131,7 +131,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   if (drift.sql && !input.allowDrift) {
     await fail(
       new ForgeError(
-        'DEPLOY_FAILED',
+        'LIVE_DRIFT',
         `The live database differs from what its applied migrations make (drift), so nothing was applied. This SQL would bring the migrations to it:\n${drift.sql}`,
         'Find who changed the database by hand; capture the change in a migration, or undo it. --allowDrift deploys anyway.',
       ),
@@ -166,7 +166,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     await verify(input, warnings);
     await events.record('verified', { migrations: applied.map((migration) => migration.name) });
     const health = input.healthCheck && (await runHealthCheck(input.healthCheck, input.workspaceRoot));
-    if (health) throw new ForgeError('DEPLOY_FAILED', `The health check failed after the deploy: ${health}`, 'See the health check\'s own output; the deploy was rolled back.');
+    if (health) throw new ForgeError('HEALTH_CHECK_FAILED', `The health check failed after the deploy: ${health}`, 'See the health check\'s own output; the deploy was rolled back.');
   } catch (error) {
     const message = (error as Error).message;
     log(`deploy failed: ${message}`);
@@ -214,7 +214,7 @@ async function verify(input: DeployInput, warnings: string[]): Promise<void> {
   const state = await readAppliedState(input.target.database);
   const left = pendingMigrations(input.history, state);
   if (left.length || state.failed.length) {
-    throw new ForgeError('DEPLOY_FAILED', `After the deploy, ${[...left.map((m) => m.name), ...state.failed.map((row) => row.migration_name)].join(', ')} ${left.length + state.failed.length > 1 ? 'are' : 'is'} still not applied.`, 'See the deploy history for what happened.');
+    throw new ForgeError('DEPLOY_INCOMPLETE', `After the deploy, ${[...left.map((m) => m.name), ...state.failed.map((row) => row.migration_name)].join(', ')} ${left.length + state.failed.length > 1 ? 'are' : 'is'} still not applied.`, 'See the deploy history for what happened.');
   }
   const engine = await MigrationEngine.start(input.target.database);
   try {

@@ -71,11 +71,11 @@ async function rollBackRun(context: RecoveryContext, run: InterruptedRun): Promi
   const before = run.backup?.before;
   const downs = await undoByDowns(target, events, [...left].reverse(), before);
   if (downs.differences.length) {
-    if (!run.backup) throw new ForgeError('DEPLOY_FAILED', `The interrupted deploy ${run.runId} cannot be rolled back: ${downs.differences.join('; ')}, and it has no backup. Nothing was applied.`, `Undo its migrations by hand, then mark them with npx prisma migrate resolve --rolled-back <name>.`);
+    if (!run.backup) throw new ForgeError('RECOVERY_FAILED', `The interrupted deploy ${run.runId} cannot be rolled back: ${downs.differences.join('; ')}, and it has no backup. Nothing was applied.`, `Undo its migrations by hand, then mark them with npx prisma migrate resolve --rolled-back <name>.`);
     events.log(`the downs did not give back the state before deploy ${run.runId} (${downs.differences.join('; ')}): restoring ${run.backup.file}`);
     const differences = await restoreAndCompare(target, events, run.backup, { before, replayFrom: 0, because: downs.differences });
     if (differences.length) {
-      throw new ForgeError('DEPLOY_FAILED', `After restoring the backup of the interrupted deploy ${run.runId}, the database still differs from before it: ${differences.join('; ')}. Nothing was applied.`, `Compare the database with ${run.backup.file} by hand.`);
+      throw new ForgeError('RECOVERY_FAILED', `After restoring the backup of the interrupted deploy ${run.runId}, the database still differs from before it: ${differences.join('; ')}. Nothing was applied.`, `Compare the database with ${run.backup.file} by hand.`);
     }
   }
   await events.closeEarlierRun(run.runId, 'rollback_finished');
