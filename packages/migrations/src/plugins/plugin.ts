@@ -1,7 +1,7 @@
 import { type CreateNodes, createNodesFromFiles, type CreateNodesResult, hashArray, logger } from '@nx/devkit';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { PluginCache, workspaceDataDirectory } from 'nx/src/devkit-internals';
+import { PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
 import { describeError, isForgeError } from '../core/errors';
 import { PLUGIN_PACKAGE, PLUGIN_VERSION } from '../package-info';
 import { PRISMA_CONFIG_CANDIDATES } from '../store/prisma-config';
