@@ -10,6 +10,8 @@ type SnapshotModule = typeof import('./pglite-snapshot');
 function freshModule(): SnapshotModule {
   let loaded: SnapshotModule | undefined;
   jest.isolateModules(() => {
+    // A fresh copy of the module's state needs require inside isolateModules; import() would share it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require('./pglite-snapshot') as SnapshotModule;
   });
   return loaded!;

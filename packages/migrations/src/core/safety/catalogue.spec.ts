@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../test-support/fixtures';
 import { RULES } from './catalogue';
@@ -29,7 +29,7 @@ describe('rule catalogue', () => {
     const dir = path.join(__dirname, 'rules');
     for (const rule of RULES) {
       const base = `${rule.code.toLowerCase()}-`;
-      const spec = require('node:fs').readdirSync(dir).find((file: string) => file.startsWith(base) && file.endsWith('.spec.ts'));
+      const spec = readdirSync(dir).find((file: string) => file.startsWith(base) && file.endsWith('.spec.ts'));
       expect(spec).toBeDefined();
     }
   });

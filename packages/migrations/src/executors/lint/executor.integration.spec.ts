@@ -67,6 +67,6 @@ describe('migrate-lint executor', () => {
 
   it('names a base that does not exist, and fails', async () => {
     expect(await run({ onlyNew: true, base: 'origin/trunk' })).toEqual({ success: false });
-    expect(output.join('\n')).toMatch(/The base "origin\/trunk" is not a commit of this repository.\n  hint: Fetch it/);
+    expect(output.join('\n')).toMatch(/The base "origin\/trunk" is not a commit of this repository.\n {2}hint: Fetch it/);
   });
 });
