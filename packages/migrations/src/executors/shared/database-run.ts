@@ -6,6 +6,7 @@ import { redact, urlSecrets } from '../../core/redact';
 import { makeSchemaCompatible, type SchemaFile } from '../../core/schema-compat';
 import { createdExtensions } from '../../core/sql/extensions';
 import { loadSqlParser } from '../../core/sql/parser';
+import { DATABASE_DEFAULTS } from '../../defaults';
 import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
 import { inVentureSchema } from '../../db/venture-schema';
 import { knownPreviewFeatures } from '../../engine/preview-features';
@@ -16,16 +17,6 @@ import { postWebhook } from '../../runner/deploy/webhook';
 import { type MigrationHistory, readMigrationHistory } from '../../store/migration-store';
 import { type PrismaLayout, resolvePrismaLayout } from '../../store/project-layout';
 import { reportPath, writeReport } from './report-files';
-
-/** Where a venture's database things live unless its options say otherwise (paths with `{projectRoot}`). */
-export const DATABASE_DEFAULTS = {
-  urlEnv: 'DATABASE_URL',
-  dataDir: '{projectRoot}/.forge/pglite',
-  backupDir: '.forge/backups/{projectRoot}',
-  backupRetention: 10,
-  deployReportDir: 'reports/migrate-deploy/{projectRoot}',
-  testReport: 'reports/migrate-test/{projectRoot}/report.json',
-};
 
 /** The options every command on a venture's live database shares: deploy, rollback, status. */
 export interface DatabaseOptions {
@@ -67,7 +58,7 @@ export class DatabaseRun {
     this.urlEnv = options.urlEnv ?? DATABASE_DEFAULTS.urlEnv;
     const url = process.env[this.urlEnv] || undefined;
     this.url = inVentureSchema(url, options.schema, this.project);
-    this.webhook = process.env[options.webhookEnv ?? 'MIGRATIONS_WEBHOOK_URL'] || undefined;
+    this.webhook = process.env[options.webhookEnv ?? DATABASE_DEFAULTS.webhookEnv] || undefined;
     this.secrets = [...urlSecrets(url), ...urlSecrets(this.url), ...(this.webhook ? [this.webhook] : [])];
     this.environment = options.environment ?? context.configurationName ?? 'default';
   }
@@ -123,7 +114,7 @@ export class DatabaseRun {
       cacheDir: defaultSnapshotCacheDir(this.context.root),
       extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
       pgBinDir: this.options.pgBinDir,
-      lockTimeoutMs: (this.options.lockTimeout ?? 60) * 1000,
+      lockTimeoutMs: (this.options.lockTimeout ?? DATABASE_DEFAULTS.lockTimeout) * 1000,
     });
   }
 

@@ -7,6 +7,7 @@ import { describeError } from '../../core/errors';
 import { databaseVersionMarkdown, schemaVersions } from '../../core/schema-version';
 import { readStatus } from '../../runner/deploy/status';
 import type { MigrationHistory } from '../../store/migration-store';
+import { STATUS_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
 import type { StatusExecutorOptions } from './schema';
 
@@ -16,7 +17,7 @@ export default async function migrateStatusExecutor(options: StatusExecutorOptio
   let report: StatusReport;
   try {
     const { layout, history, schema } = await run.readProject();
-    const wrote = options.versionFile !== '' && keepVersionFile(run, history, options.versionFile ?? '{projectRoot}/DATABASE_VERSION.md');
+    const wrote = options.versionFile !== '' && keepVersionFile(run, history, options.versionFile ?? STATUS_DEFAULTS.versionFile);
     // On stderr with --json, so that stdout stays one JSON document.
     if (wrote) (options.json ? logger.warn : logger.info)(`migrate-status ${run.project}: wrote ${wrote}`);
     report = await run.withTarget(

@@ -19,6 +19,7 @@ import { describeLock } from '../../../core/lock-modes';
 import { withLockEvidence } from '../../../core/safety/lock-evidence';
 import { measureLocks } from '../../../runner/measure-locks';
 import { dropSyncTrigger, swapColumns, syncTrigger } from '../../../core/sql/expand-contract';
+import { MIGRATION_GENERATOR_DEFAULTS } from '../../../defaults';
 import { defaultSnapshotCacheDir } from '../../../db/pglite-snapshot';
 import { knownPreviewFeatures } from '../../../engine/preview-features';
 import { generateMigrationSql, type GeneratedSql } from '../../../runner/generate-migration';
@@ -70,10 +71,10 @@ export async function prepareMigrations(tree: Tree, options: MigrationGeneratorS
   const history = readMigrationHistory(layout.migrationsDir, files);
   const requested = readChangeRequest(tree, options);
   const previewFeatures = knownPreviewFeatures();
-  const urlEnv = options.urlEnv ?? 'DATABASE_URL';
+  const urlEnv = options.urlEnv ?? MIGRATION_GENERATOR_DEFAULTS.urlEnv;
   const context: Context = {
     impactSource: { url: process.env[urlEnv] || undefined, source: urlEnv },
-    locks: lockServerOf(options.testUrlEnv ?? 'TEST_DATABASE_URL'),
+    locks: lockServerOf(options.testUrlEnv ?? MIGRATION_GENERATOR_DEFAULTS.testUrlEnv),
     tree,
     project: options.project,
     layout,
