@@ -16,10 +16,11 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
   let result: DeployResult | undefined;
   let refusal: string | undefined;
   try {
-    const { layout, history, schema } = await run.readProject();
+    const venture = await run.readProject();
+    const { layout, history, schema } = venture;
     const requireDeployedTo = options.requireDeployedTo && { environment: options.requireDeployedTo.environment, state: await readOtherEnvironment(options.requireDeployedTo, (url) => inVentureSchema(url, options.schema, project)) };
     log(`migrate-deploy ${project} (${run.environment}) on ${run.where}`);
-    result = await run.withTarget(history, (target) =>
+    result = await run.withTarget(venture, (target) =>
       deploy({
         project,
         workspaceRoot: context.root,

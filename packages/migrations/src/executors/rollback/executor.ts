@@ -16,9 +16,10 @@ export default async function migrateRollbackExecutor(options: RollbackExecutorO
   let refusal: string | undefined;
   try {
     const selector = selectorOf(options);
-    const { history } = await run.readProject();
+    const venture = await run.readProject();
+    const { history } = venture;
     log(`migrate-rollback ${project} (${run.environment}) on ${run.where}`);
-    result = await run.withTarget(history, (target) =>
+    result = await run.withTarget(venture, (target) =>
       rollback({
         project,
         workspaceRoot: context.root,
