@@ -1,14 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../core/errors';
-import { urlSecrets } from '../core/redact';
-import { makeSchemaCompatible } from '../core/schema-compat';
-import { createdExtensions } from '../core/sql/extensions';
-import { inVentureSchema } from '../db/venture-schema';
-import { knownPreviewFeatures } from '../engine/preview-features';
+import { type DatabaseUrl, resolveDatabaseUrl } from '../db/database-url';
 import { openDeployTarget, type DeployTarget } from '../runner/deploy/deploy-target';
-import { readMigrationHistory } from '../store/migration-store';
-import { resolvePrismaLayout } from '../store/project-layout';
+import { historyExtensions, loadVenture } from '../store/load-venture';
 import type { VentureSource } from './read-venture';
 
 /** Where one venture's database, reports and backups are: its migrate-deploy options, else the defaults. */
@@ -28,22 +23,22 @@ export interface VentureConfig {
 
 /** The venture's files as they are now: re-read on every request, so edits show at once. */
 export async function ventureSource(workspaceRoot: string, venture: VentureConfig): Promise<VentureSource> {
-  const layout = await resolvePrismaLayout(path.join(workspaceRoot, venture.root));
+  const { layout, history, schema } = await loadVenture(path.join(workspaceRoot, venture.root));
   return {
     workspaceRoot,
     project: venture.project,
     root: venture.root,
-    where: process.env[venture.urlEnv] ? `the database in ${venture.urlEnv}` : 'the embedded database',
+    where: ventureDatabase(venture).where,
     layout,
-    history: readMigrationHistory(layout.migrationsDir),
-    schema: makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures()).files,
+    history,
+    schema,
     reportDir: venture.reportDir,
     environment: venture.environment,
   };
 }
 
 export async function openVentureTarget(venture: VentureConfig, source: VentureSource, cacheDir: string, how: { lock: boolean; lockTimeoutMs: number }): Promise<DeployTarget> {
-  const url = ventureUrl(venture);
+  const { url } = ventureDatabase(venture);
   // Looking must not create an embedded database: only a deploy does.
   if (!url && !existsSync(venture.dataDir)) {
     throw new ForgeError('NOT_DEPLOYED', `${venture.project} has no embedded database yet and ${venture.urlEnv} is not set.`, `Deploy it first: nx run ${venture.project}:migrate-deploy`);
@@ -53,7 +48,7 @@ export async function openVentureTarget(venture: VentureConfig, source: VentureS
     urlEnv: venture.urlEnv,
     dataDir: venture.dataDir,
     cacheDir,
-    extensions: source.history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
+    extensions: historyExtensions(source.history),
     lockTimeoutMs: how.lockTimeoutMs,
     lock: how.lock,
   });
@@ -61,9 +56,9 @@ export async function openVentureTarget(venture: VentureConfig, source: VentureS
 
 /** The secrets a venture's pages must never show: its database URL and that URL's password. */
 export function ventureSecrets(ventures: readonly VentureConfig[]): string[] {
-  return ventures.flatMap((venture) => [...urlSecrets(process.env[venture.urlEnv]), ...urlSecrets(ventureUrl(venture))]);
+  return ventures.flatMap((venture) => ventureDatabase(venture).secrets);
 }
 
-function ventureUrl(venture: VentureConfig): string | undefined {
-  return inVentureSchema(process.env[venture.urlEnv] || undefined, venture.schema, venture.project);
+function ventureDatabase(venture: VentureConfig): DatabaseUrl {
+  return resolveDatabaseUrl(process.env, venture.urlEnv, venture);
 }

@@ -1,15 +1,11 @@
-import { makeSchemaCompatible } from '../core/schema-compat';
-import { createdExtensions } from '../core/sql/extensions';
 import { loadSqlParser } from '../core/sql/parser';
 import type { MigrationTestResult, TestReport } from '../core/test-report';
 import type { Database } from '../db/database';
 import { PgDatabase } from '../db/pg-database';
 import { openThrowawayDatabase } from '../db/open-database';
 import { defaultSnapshotCacheDir } from '../db/pglite-snapshot';
-import { knownPreviewFeatures } from '../engine/preview-features';
 import { loadSchemaEngine } from '../engine/wasm-loader';
-import { readMigrationHistory } from '../store/migration-store';
-import { resolvePrismaLayout } from '../store/project-layout';
+import { loadVenture } from '../store/load-venture';
 import { runMigrationTest } from './migrate-test';
 
 export interface TestProjectOptions {
@@ -31,10 +27,8 @@ export interface TestProjectOptions {
 
 /** Find a project's schema and migrations, and test them on a throwaway database that is always removed. */
 export async function testProject(options: TestProjectOptions): Promise<TestReport> {
-  const layout = await resolvePrismaLayout(options.projectRoot);
-  const history = readMigrationHistory(layout.migrationsDir);
-  const schema = makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures());
-  schema.warnings.forEach((warning) => options.onWarning?.(warning));
+  const venture = await loadVenture(options.projectRoot);
+  venture.warnings.forEach((warning) => options.onWarning?.(warning));
   await loadSqlParser();
 
   // The schema engine's wasm compiles while the database starts.
@@ -43,7 +37,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
       url: options.url,
       urlSource: options.urlSource,
       label: options.project,
-      extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
+      extensions: venture.extensions,
       cacheDir: defaultSnapshotCacheDir(options.workspaceRoot),
     }),
     loadSchemaEngine(),
@@ -53,13 +47,13 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
     runMigrationTest({
       project: options.project,
       database,
-      history,
-      schemaFiles: schema.files,
+      history: venture.history,
+      schemaFiles: venture.schema,
       configDir: options.projectRoot,
       allowDrift: options.allowDrift,
       strictData: options.strictData,
       workspaceRoot: options.workspaceRoot,
-      warnings: schema.warnings,
+      warnings: venture.warnings,
       onMigration: options.onMigration,
     }),
   );

@@ -5,7 +5,8 @@ import { PgDatabase } from '../../db/pg-database';
 import { inVentureSchema } from '../../db/venture-schema';
 import { readAppliedState } from '../../runner/deploy/applied-state';
 import { deploy, type DeployResult } from '../../runner/deploy/deploy';
-import { DATABASE_DEFAULTS, DatabaseRun } from '../shared/database-run';
+import { DEPLOY_DEFAULTS } from '../../defaults';
+import { DatabaseRun } from '../shared/database-run';
 import type { DeployExecutorOptions } from './schema';
 
 /** `migrate-deploy`: see runner/deploy/deploy.ts for the steps; this wires options, secrets, reports and the webhook. */
@@ -15,10 +16,11 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
   let result: DeployResult | undefined;
   let refusal: string | undefined;
   try {
-    const { layout, history, schema } = await run.readProject();
+    const venture = await run.readProject();
+    const { layout, history, schema } = venture;
     const requireDeployedTo = options.requireDeployedTo && { environment: options.requireDeployedTo.environment, state: await readOtherEnvironment(options.requireDeployedTo, (url) => inVentureSchema(url, options.schema, project)) };
     log(`migrate-deploy ${project} (${run.environment}) on ${run.where}`);
-    result = await run.withTarget(history, (target) =>
+    result = await run.withTarget(venture, (target) =>
       deploy({
         project,
         workspaceRoot: context.root,
@@ -28,10 +30,14 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
         schema,
         configDir: layout.projectRoot,
         ...run.backups,
-        allowDrift: options.allowDrift ?? false,
-        healthCheck: options.healthCheck && { command: options.healthCheck.command, url: options.healthCheck.url, timeoutMs: (options.healthCheck.timeout ?? 30) * 1000 },
+        allowDrift: options.allowDrift ?? DEPLOY_DEFAULTS.allowDrift,
+        healthCheck: options.healthCheck && {
+          command: options.healthCheck.command,
+          url: options.healthCheck.url,
+          timeoutMs: (options.healthCheck.timeout ?? DEPLOY_DEFAULTS.healthCheck.timeout) * 1000,
+        },
         requireDeployedTo,
-        dryRun: options.dryRun ?? false,
+        dryRun: options.dryRun ?? DEPLOY_DEFAULTS.dryRun,
         log,
       }),
     );
@@ -44,7 +50,7 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
   for (const warning of result?.warnings ?? []) logger.warn(run.redact(`warning: ${warning}`));
   log(`migrate-deploy ${project}: ${status}${result?.applied.length ? ` (${result.applied.join(', ')})` : ''}`);
   if (status === 'dry-run') return { success: true };
-  const report = await run.finish(options.reportDir ?? DATABASE_DEFAULTS.deployReportDir, result, refusal, {
+  const report = await run.finish(options.reportDir ?? DEPLOY_DEFAULTS.reportDir, result, refusal, {
     command: 'migrate-deploy',
     status,
     applied: result?.applied ?? [],

@@ -4,7 +4,8 @@ import type { RollbackSelector } from '../../core/deploy/rollback-plan';
 import { describeError, ForgeError } from '../../core/errors';
 import { rollback, type RollbackResult } from '../../runner/deploy/rollback';
 import { readTestReport } from '../../store/test-report-file';
-import { DATABASE_DEFAULTS, DatabaseRun } from '../shared/database-run';
+import { ROLLBACK_DEFAULTS } from '../../defaults';
+import { DatabaseRun } from '../shared/database-run';
 import type { RollbackExecutorOptions } from './schema';
 
 /** `migrate-rollback`: see runner/deploy/rollback.ts; this reads the options, asks, and writes the reports. */
@@ -15,9 +16,10 @@ export default async function migrateRollbackExecutor(options: RollbackExecutorO
   let refusal: string | undefined;
   try {
     const selector = selectorOf(options);
-    const { history } = await run.readProject();
+    const venture = await run.readProject();
+    const { history } = venture;
     log(`migrate-rollback ${project} (${run.environment}) on ${run.where}`);
-    result = await run.withTarget(history, (target) =>
+    result = await run.withTarget(venture, (target) =>
       rollback({
         project,
         workspaceRoot: context.root,
@@ -27,8 +29,8 @@ export default async function migrateRollbackExecutor(options: RollbackExecutorO
         ...run.backups,
         selector,
         fromBackup: options.fromBackup,
-        testReport: readTestReport(run.resolve(options.testReport ?? DATABASE_DEFAULTS.testReport)),
-        confirm: (impact) => confirm(impact, options.yes ?? false, run),
+        testReport: readTestReport(run.resolve(options.testReport ?? ROLLBACK_DEFAULTS.testReport)),
+        confirm: (impact) => confirm(impact, options.yes ?? ROLLBACK_DEFAULTS.yes, run),
         log,
       }),
     );
@@ -40,7 +42,7 @@ export default async function migrateRollbackExecutor(options: RollbackExecutorO
   const status = result?.status ?? 'refused';
   log(`migrate-rollback ${project}: ${status}${result?.rolledBack.length ? ` (${result.rolledBack.join(', ')})` : ''}`);
   if (status === 'declined') return { success: false };
-  const report = await run.finish(options.reportDir ?? 'reports/migrate-rollback/{projectRoot}', result, refusal, {
+  const report = await run.finish(options.reportDir ?? ROLLBACK_DEFAULTS.reportDir, result, refusal, {
     command: 'migrate-rollback',
     status,
     impact: result?.impact,

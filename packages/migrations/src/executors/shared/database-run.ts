@@ -2,30 +2,17 @@ import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import path from 'node:path';
 import { type DeployReport, deployMarkdown, webhookPayload } from '../../core/deploy/report';
-import { redact, urlSecrets } from '../../core/redact';
-import { makeSchemaCompatible, type SchemaFile } from '../../core/schema-compat';
-import { createdExtensions } from '../../core/sql/extensions';
+import { redact } from '../../core/redact';
 import { loadSqlParser } from '../../core/sql/parser';
+import { DATABASE_DEFAULTS } from '../../defaults';
+import { resolveDatabaseUrl } from '../../db/database-url';
 import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
-import { inVentureSchema } from '../../db/venture-schema';
-import { knownPreviewFeatures } from '../../engine/preview-features';
 import type { BackupRecord } from '../../runner/deploy/backup';
 import { openDeployTarget, type DeployTarget } from '../../runner/deploy/deploy-target';
 import type { RecordedEvent } from '../../runner/deploy/event-log';
 import { postWebhook } from '../../runner/deploy/webhook';
-import { type MigrationHistory, readMigrationHistory } from '../../store/migration-store';
-import { type PrismaLayout, resolvePrismaLayout } from '../../store/project-layout';
+import { loadVenture, type Venture } from '../../store/load-venture';
 import { reportPath, writeReport } from './report-files';
-
-/** Where a venture's database things live unless its options say otherwise (paths with `{projectRoot}`). */
-export const DATABASE_DEFAULTS = {
-  urlEnv: 'DATABASE_URL',
-  dataDir: '{projectRoot}/.forge/pglite',
-  backupDir: '.forge/backups/{projectRoot}',
-  backupRetention: 10,
-  deployReportDir: 'reports/migrate-deploy/{projectRoot}',
-  testReport: 'reports/migrate-test/{projectRoot}/report.json',
-};
 
 /** The options every command on a venture's live database shares: deploy, rollback, status. */
 export interface DatabaseOptions {
@@ -52,6 +39,8 @@ export class DatabaseRun {
   readonly environment: string;
   readonly urlEnv: string;
   readonly url: string | undefined;
+  /** Where the run works, for messages: never the URL itself. */
+  readonly where: string;
   readonly webhook: string | undefined;
   readonly secrets: string[];
   readonly logLines: string[] = [];
@@ -64,17 +53,13 @@ export class DatabaseRun {
   ) {
     this.project = context.projectName ?? '';
     this.projectRoot = context.projectsConfigurations?.projects[this.project]?.root ?? '.';
-    this.urlEnv = options.urlEnv ?? DATABASE_DEFAULTS.urlEnv;
-    const url = process.env[this.urlEnv] || undefined;
-    this.url = inVentureSchema(url, options.schema, this.project);
-    this.webhook = process.env[options.webhookEnv ?? 'MIGRATIONS_WEBHOOK_URL'] || undefined;
-    this.secrets = [...urlSecrets(url), ...urlSecrets(this.url), ...(this.webhook ? [this.webhook] : [])];
+    const database = resolveDatabaseUrl(process.env, options.urlEnv ?? DATABASE_DEFAULTS.urlEnv, { schema: options.schema, project: this.project });
+    this.urlEnv = database.urlEnv;
+    this.url = database.url;
+    this.where = database.where;
+    this.webhook = process.env[options.webhookEnv ?? DATABASE_DEFAULTS.webhookEnv] || undefined;
+    this.secrets = [...database.secrets, ...(this.webhook ? [this.webhook] : [])];
     this.environment = options.environment ?? context.configurationName ?? 'default';
-  }
-
-  /** Where the run works, for messages: never the URL itself. */
-  get where(): string {
-    return this.url ? `the database in ${this.urlEnv}` : 'the embedded database';
   }
 
   log = (line: string): void => {
@@ -93,10 +78,9 @@ export class DatabaseRun {
   }
 
   /** The venture's layout, migrations, and schema as the engine reads it. */
-  async readProject(): Promise<{ layout: PrismaLayout; history: MigrationHistory; schema: SchemaFile[] }> {
+  async readProject(): Promise<Venture> {
     await loadSqlParser();
-    const layout = await resolvePrismaLayout(path.resolve(this.context.root, this.projectRoot));
-    return { layout, history: readMigrationHistory(layout.migrationsDir), schema: makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures()).files };
+    return loadVenture(path.resolve(this.context.root, this.projectRoot));
   }
 
   /** Where backups go, absolute, and how many are kept. */
@@ -105,8 +89,8 @@ export class DatabaseRun {
   }
 
   /** `work` on the venture's database, opened (under the deploy lock unless `lock: false`) and closed around it. */
-  async withTarget<T>(history: MigrationHistory, work: (target: DeployTarget) => Promise<T>, how: { lock?: boolean } = {}): Promise<T> {
-    const target = await this.openTarget(history, how);
+  async withTarget<T>(venture: Venture, work: (target: DeployTarget) => Promise<T>, how: { lock?: boolean } = {}): Promise<T> {
+    const target = await this.openTarget(venture, how);
     try {
       return await work(target);
     } finally {
@@ -114,16 +98,16 @@ export class DatabaseRun {
     }
   }
 
-  private openTarget(history: MigrationHistory, how: { lock?: boolean }): Promise<DeployTarget> {
+  private openTarget(venture: Venture, how: { lock?: boolean }): Promise<DeployTarget> {
     return openDeployTarget({
       ...how,
       url: this.url,
       urlEnv: this.urlEnv,
       dataDir: this.resolve(this.options.dataDir ?? DATABASE_DEFAULTS.dataDir),
       cacheDir: defaultSnapshotCacheDir(this.context.root),
-      extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
+      extensions: venture.extensions,
       pgBinDir: this.options.pgBinDir,
-      lockTimeoutMs: (this.options.lockTimeout ?? 60) * 1000,
+      lockTimeoutMs: (this.options.lockTimeout ?? DATABASE_DEFAULTS.lockTimeout) * 1000,
     });
   }
 

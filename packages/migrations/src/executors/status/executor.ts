@@ -7,6 +7,7 @@ import { describeError } from '../../core/errors';
 import { databaseVersionMarkdown, schemaVersions } from '../../core/schema-version';
 import { readStatus } from '../../runner/deploy/status';
 import type { MigrationHistory } from '../../store/migration-store';
+import { STATUS_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
 import type { StatusExecutorOptions } from './schema';
 
@@ -15,12 +16,13 @@ export default async function migrateStatusExecutor(options: StatusExecutorOptio
   const run = new DatabaseRun('migrate-status', options, context);
   let report: StatusReport;
   try {
-    const { layout, history, schema } = await run.readProject();
-    const wrote = options.versionFile !== '' && keepVersionFile(run, history, options.versionFile ?? '{projectRoot}/DATABASE_VERSION.md');
+    const venture = await run.readProject();
+    const { layout, history, schema } = venture;
+    const wrote = options.versionFile !== '' && keepVersionFile(run, history, options.versionFile ?? STATUS_DEFAULTS.versionFile);
     // On stderr with --json, so that stdout stays one JSON document.
     if (wrote) (options.json ? logger.warn : logger.info)(`migrate-status ${run.project}: wrote ${wrote}`);
     report = await run.withTarget(
-      history,
+      venture,
       (target) =>
         readStatus({
           project: run.project,

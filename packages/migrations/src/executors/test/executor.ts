@@ -6,6 +6,7 @@ import { toJUnitXml } from '../../core/junit';
 import { redact } from '../../core/redact';
 import { setupFailureReport, type TestReport } from '../../core/test-report';
 import { migrationLine, summaryLines } from '../../core/test-summary';
+import { TEST_DEFAULTS } from '../../defaults';
 import { testProject } from '../../runner/test-project';
 import { reportPath, writeReport } from '../shared/report-files';
 import type { TestExecutorOptions } from './schema';
@@ -16,7 +17,7 @@ export default async function migrateTestExecutor(
 ): Promise<{ success: boolean }> {
   const project = context.projectName ?? '';
   const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
-  const urlEnv = options.urlEnv ?? 'TEST_DATABASE_URL';
+  const urlEnv = options.urlEnv ?? TEST_DEFAULTS.urlEnv;
   const url = process.env[urlEnv] || undefined;
   const secrets = url ? [url] : [];
   const print = (text: string) => logger.info(redact(text, secrets));
@@ -32,8 +33,8 @@ export default async function migrateTestExecutor(
       workspaceRoot: context.root,
       url,
       urlSource: urlEnv,
-      allowDrift: options.allowDrift ?? false,
-      strictData: options.strictData ?? false,
+      allowDrift: options.allowDrift ?? TEST_DEFAULTS.allowDrift,
+      strictData: options.strictData ?? TEST_DEFAULTS.strictData,
       onWarning: (warning) => logger.warn(redact(`warning: ${warning}`, secrets)),
       onDatabase: (label) => print(`migrate-test ${project}: throwaway database on ${label}`),
       onMigration: (result) => print(migrationLine(result)),
@@ -44,7 +45,7 @@ export default async function migrateTestExecutor(
   } catch (error) {
     const message = redact(describeError(error), secrets);
     logger.error(`migrate-test ${project}: ${message}`);
-    writeReports(setupFailureReport(project, url ? 'postgresql' : 'pglite', message, options.allowDrift ?? false));
+    writeReports(setupFailureReport(project, url ? 'postgresql' : 'pglite', message, options.allowDrift ?? TEST_DEFAULTS.allowDrift));
     return { success: false };
   }
 }

@@ -5,9 +5,9 @@ import { describeError, isForgeError } from '../../core/errors';
 import { type Dashboard, startDashboard } from '../../dashboard/server';
 import { writeStaticReport } from '../../dashboard/static-report';
 import type { VentureConfig } from '../../dashboard/ventures';
+import { DEPLOY_DEFAULTS, ROLLBACK_DEFAULTS, UI_DEFAULTS } from '../../defaults';
 import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
 import { resolvePrismaLayout } from '../../store/project-layout';
-import { DATABASE_DEFAULTS } from '../shared/database-run';
 import { reportPath } from '../shared/report-files';
 import type { UiExecutorOptions } from './schema';
 
@@ -17,7 +17,7 @@ export default async function migrateUiExecutor(options: UiExecutorOptions, cont
   try {
     const ventures = await workspaceVentures(context);
     const cacheDir = defaultSnapshotCacheDir(context.root);
-    const lockTimeoutMs = (options.lockTimeout ?? 2) * 1000;
+    const lockTimeoutMs = (options.lockTimeout ?? UI_DEFAULTS.lockTimeout) * 1000;
     if (options.static) {
       const file = await writeStaticReport({ workspaceRoot: context.root, ventures, cacheDir, dir: path.resolve(context.root, options.static), lockTimeoutMs });
       logger.info(`migrate-ui: wrote ${path.relative(context.root, file)} (${ventures.length} venture${ventures.length === 1 ? '' : 's'})`);
@@ -26,10 +26,10 @@ export default async function migrateUiExecutor(options: UiExecutorOptions, cont
     dashboard = await startDashboard({
       workspaceRoot: context.root,
       ventures,
-      host: options.host ?? '127.0.0.1',
-      port: options.port ?? 0,
+      host: options.host ?? UI_DEFAULTS.host,
+      port: options.port ?? UI_DEFAULTS.port,
       cacheDir,
-      backupRetention: options.backupRetention ?? 10,
+      backupRetention: options.backupRetention ?? UI_DEFAULTS.backupRetention,
       lockTimeoutMs,
       log: (line) => logger.info(line),
     });
@@ -64,12 +64,12 @@ async function workspaceVentures(context: ExecutorContext): Promise<VentureConfi
     ventures.push({
       project,
       root: configuration.root,
-      urlEnv: optionOf('@forge/migrations:deploy', 'urlEnv') ?? DATABASE_DEFAULTS.urlEnv,
+      urlEnv: optionOf('@forge/migrations:deploy', 'urlEnv') ?? DEPLOY_DEFAULTS.urlEnv,
       schema: optionOf('@forge/migrations:deploy', 'schema'),
-      dataDir: resolve(optionOf('@forge/migrations:deploy', 'dataDir') ?? DATABASE_DEFAULTS.dataDir),
-      reportDir: resolve(optionOf('@forge/migrations:deploy', 'reportDir') ?? DATABASE_DEFAULTS.deployReportDir),
-      backupDir: resolve(optionOf('@forge/migrations:deploy', 'backupDir') ?? DATABASE_DEFAULTS.backupDir),
-      testReport: resolve(optionOf('@forge/migrations:rollback', 'testReport') ?? DATABASE_DEFAULTS.testReport),
+      dataDir: resolve(optionOf('@forge/migrations:deploy', 'dataDir') ?? DEPLOY_DEFAULTS.dataDir),
+      reportDir: resolve(optionOf('@forge/migrations:deploy', 'reportDir') ?? DEPLOY_DEFAULTS.reportDir),
+      backupDir: resolve(optionOf('@forge/migrations:deploy', 'backupDir') ?? DEPLOY_DEFAULTS.backupDir),
+      testReport: resolve(optionOf('@forge/migrations:rollback', 'testReport') ?? ROLLBACK_DEFAULTS.testReport),
       environment: optionOf('@forge/migrations:deploy', 'environment') ?? 'default',
     });
   }

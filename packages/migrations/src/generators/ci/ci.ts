@@ -2,6 +2,7 @@ import { logger, readNxJson, type Tree } from '@nx/devkit';
 import { stringify } from 'yaml';
 import { type CiOptions, githubWorkflow, gitlabPipeline } from '../../core/ci/workflows';
 import { ForgeError } from '../../core/errors';
+import { CI_DEFAULTS } from '../../defaults';
 import { environmentUrlEnv } from '../../plugins/project-targets';
 import { withForgeErrors } from '../shared/forge-errors';
 import type { CiGeneratorSchema } from './schema';
@@ -11,18 +12,18 @@ const FILES = { github: '.github/workflows/migrations.yml', gitlab: '.gitlab-ci.
 /** `nx g @forge/migrations:ci`: the migrations pipeline for GitHub Actions or GitLab CI. */
 export default async function ciGenerator(tree: Tree, options: CiGeneratorSchema): Promise<void> {
   await withForgeErrors(async () => {
-    const provider = options.provider ?? 'github';
-    const environments = options.environments ?? ['staging', 'production'];
+    const provider = options.provider ?? CI_DEFAULTS.provider;
+    const environments = options.environments ?? [...CI_DEFAULTS.environments];
     const invalid = environments.find((name) => !/^[a-z][a-z0-9-]*$/.test(name));
     if (invalid !== undefined || environments.length === 0) {
       throw new ForgeError('INVALID_OPTION', `--environments must name at least one environment, each in lower case (letters, digits, -): "${invalid ?? ''}" is not one. Nothing was written.`, 'For example: --environments=staging,production');
     }
     const ci: CiOptions = {
       mainBranch: options.mainBranch ?? readNxJson(tree)?.defaultBase ?? 'main',
-      nodeVersion: options.nodeVersion ?? '20',
-      postgresVersion: options.postgresVersion ?? '15',
+      nodeVersion: options.nodeVersion ?? CI_DEFAULTS.nodeVersion,
+      postgresVersion: options.postgresVersion ?? CI_DEFAULTS.postgresVersion,
       environments: environments.map((name) => ({ name, urlEnv: environmentUrlEnv(name) })),
-      webhookEnv: options.webhookEnv ?? 'MIGRATIONS_WEBHOOK_URL',
+      webhookEnv: options.webhookEnv ?? CI_DEFAULTS.webhookEnv,
     };
     const file = FILES[provider];
     if (tree.exists(file) && provider === 'gitlab') {

@@ -1,13 +1,10 @@
 import { logger, type Tree } from '@nx/devkit';
 import path from 'node:path';
 import { DOWN_SCRIPT } from '../../core/migration-folders';
-import { makeSchemaCompatible } from '../../core/schema-compat';
 import { irreversibleDown } from '../../core/sql/ddl';
 import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
-import { knownPreviewFeatures } from '../../engine/preview-features';
 import { deriveDownScripts } from '../../runner/derive-down-scripts';
-import { readMigrationHistory } from '../../store/migration-store';
-import { resolvePrismaLayout } from '../../store/project-layout';
+import { loadVenture } from '../../store/load-venture';
 import { withForgeErrors } from '../shared/forge-errors';
 import { writeMigrationsIndex } from '../shared/migrations-index-file';
 import { projectRootOf, treeFiles } from '../shared/tree-files';
@@ -20,9 +17,7 @@ import type { DownScriptsGeneratorSchema } from './schema';
  */
 export default async function downScriptsGenerator(tree: Tree, options: DownScriptsGeneratorSchema): Promise<void> {
   await withForgeErrors(async () => {
-    const files = treeFiles(tree);
-    const layout = await resolvePrismaLayout(path.join(tree.root, projectRootOf(tree, options.project)), files);
-    const history = readMigrationHistory(layout.migrationsDir, files);
+    const { layout, history, schema } = await loadVenture(path.join(tree.root, projectRootOf(tree, options.project)), treeFiles(tree));
     const missing = history.migrations.filter((migration) => !migration.down).length;
     if (missing === 0) {
       logger.info(`${options.project}: every one of its ${history.migrations.length} migrations has a down.sql already.`);
@@ -30,7 +25,7 @@ export default async function downScriptsGenerator(tree: Tree, options: DownScri
     }
     const derived = await deriveDownScripts({
       history,
-      schema: makeSchemaCompatible(layout.schemaFiles, knownPreviewFeatures()).files,
+      schema,
       configDir: layout.projectRoot,
       cacheDir: defaultSnapshotCacheDir(tree.root),
     });

@@ -11,7 +11,7 @@ import type { MigrationGeneratorSchema } from './schema';
  */
 export default async function migrationGenerator(tree: Tree, options: MigrationGeneratorSchema): Promise<void> {
   await withForgeErrors(async () => {
-    const migrations = await prepareMigrations(tree, options);
+    const migrations = await prepareMigrations(tree, options, process.env);
     for (const migration of migrations) {
       const folder = writeMigration(tree, migration);
       logger.info(`${folder}: ${migration.docs.summary.join('; ')}`);

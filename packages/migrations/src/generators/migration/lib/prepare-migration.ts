@@ -1,32 +1,33 @@
-import { logger, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
 import path from 'node:path';
 import { applyChanges } from '../../../core/changes/apply-changes';
+import type { Change } from '../../../core/changes/change';
 import { type ColumnSwap, splitUnsafeTypeChanges } from '../../../core/changes/expand-contract';
 import { deriveMigrationName } from '../../../core/changes/migration-name';
 import { type ChangePlan, emptyPlan } from '../../../core/changes/plan';
 import { migrationDocs, type MigrationDocs } from '../../../core/docs/migration-docs';
 import { ForgeError } from '../../../core/errors';
 import { MAX_MIGRATION_NAME_LENGTH, migrationChecksum, nextMigrationFolderName } from '../../../core/migration-folders';
-import { makeSchemaCompatible, type SchemaFile } from '../../../core/schema-compat';
-import { blockingFindings, analyzeMigration } from '../../../core/safety/analyze';
-import { type ApprovalRecord, approvalRecord } from '../../../core/safety/approval';
-import { type AssessedFinding, describeImpact } from '../../../core/safety/impact';
-import { columnName, type Datamodel, readDatamodel, tableName } from '../../../core/schema/datamodel';
-import { sqlType } from '../../../core/sql/prisma-types';
-import { assessFindings, type ImpactSource } from '../../../runner/assess-findings';
-import { approver } from '../../shared/approver';
-import { describeLock } from '../../../core/lock-modes';
-import { withLockEvidence } from '../../../core/safety/lock-evidence';
-import { measureLocks } from '../../../runner/measure-locks';
+import type { SchemaFile } from '../../../core/schema-compat';
+import { analyzeMigration } from '../../../core/safety/analyze';
+import type { ApprovalRecord } from '../../../core/safety/approval';
+import type { AssessedFinding } from '../../../core/safety/impact';
+import { type Datamodel, readDatamodel } from '../../../core/schema/datamodel';
 import { dropSyncTrigger, swapColumns, syncTrigger } from '../../../core/sql/expand-contract';
+import { resolveDatabaseUrl } from '../../../db/database-url';
 import { defaultSnapshotCacheDir } from '../../../db/pglite-snapshot';
-import { knownPreviewFeatures } from '../../../engine/preview-features';
+import { MIGRATION_GENERATOR_DEFAULTS } from '../../../defaults';
+import { assessFindings, type ImpactSource } from '../../../runner/assess-findings';
 import { generateMigrationSql, type GeneratedSql } from '../../../runner/generate-migration';
-import { type MigrationHistory, readMigrationHistory } from '../../../store/migration-store';
-import { type PrismaLayout, resolvePrismaLayout } from '../../../store/project-layout';
-import type { MigrationGeneratorSchema } from '../schema';
-import { readChangeRequest } from './read-change-request';
+import { loadVenture, type Venture } from '../../../store/load-venture';
+import type { MigrationHistory } from '../../../store/migration-store';
+import type { PrismaLayout } from '../../../store/project-layout';
 import { projectRootOf, treeFiles } from '../../shared/tree-files';
+import type { MigrationGeneratorSchema } from '../schema';
+import { approveDataLoss } from './approve-data-loss';
+import { columnTypeIn, enumValuesIn } from './datamodel-lookups';
+import { type LockServer, lockServerOf, withMeasuredLocks } from './measured-locks';
+import { readChangeRequest } from './read-change-request';
 
 /** A migration, generated and proven, not yet written. The safety analysis reads it here, before writing. */
 export interface PreparedMigration {
@@ -48,137 +49,141 @@ export interface PreparedMigration {
 }
 
 interface Context {
-  impactSource: ImpactSource;
-  /** A PostgreSQL server to measure the new migration's locks on, or why they are not measured. */
-  locks: { server: { url: string; source: string } } | { unmeasured: string };
   tree: Tree;
   project: string;
-  layout: PrismaLayout;
+  venture: Venture;
   now: Date;
   descriptor?: unknown;
-  compatible: (schema: SchemaFile[]) => SchemaFile[];
+  impactSource: ImpactSource;
+  locks: LockServer;
+}
+
+/** One migration to prepare: its name, the schema before and after, and the plan that makes one from the other. */
+interface Step {
+  history: MigrationHistory;
+  name: string;
+  before: SchemaFile[];
+  plan?: ChangePlan;
+  after: SchemaFile[];
+  swaps?: ColumnSwap[];
 }
 
 /**
  * The migrations a request makes: one, or for a type change that is not a safe cast, an expand
  * migration (new column, sync trigger, data step) and a contract migration (the swap).
+ * `env` holds the variables the options name: the database to size tables in and the test server.
  */
-export async function prepareMigrations(tree: Tree, options: MigrationGeneratorSchema, now = new Date()): Promise<PreparedMigration[]> {
-  const projectRoot = projectRootOf(tree, options.project);
-  const files = treeFiles(tree);
-  const layout = await resolvePrismaLayout(path.join(tree.root, projectRoot), files);
-  const history = readMigrationHistory(layout.migrationsDir, files);
+export async function prepareMigrations(tree: Tree, options: MigrationGeneratorSchema, env: NodeJS.ProcessEnv, now = new Date()): Promise<PreparedMigration[]> {
+  const venture = await loadVenture(path.join(tree.root, projectRootOf(tree, options.project)), treeFiles(tree));
   const requested = readChangeRequest(tree, options);
-  const previewFeatures = knownPreviewFeatures();
-  const urlEnv = options.urlEnv ?? 'DATABASE_URL';
+  const impact = resolveDatabaseUrl(env, options.urlEnv ?? MIGRATION_GENERATOR_DEFAULTS.urlEnv);
+  const test = resolveDatabaseUrl(env, options.testUrlEnv ?? MIGRATION_GENERATOR_DEFAULTS.testUrlEnv);
   const context: Context = {
-    impactSource: { url: process.env[urlEnv] || undefined, source: urlEnv },
-    locks: lockServerOf(options.testUrlEnv ?? 'TEST_DATABASE_URL'),
     tree,
     project: options.project,
-    layout,
+    venture,
     now,
     descriptor: requested?.descriptor,
-    compatible: (schema) => makeSchemaCompatible(schema, previewFeatures).files,
+    impactSource: { url: impact.url, source: impact.urlEnv },
+    locks: lockServerOf(test.url, test.urlEnv),
   };
-  if (!requested) return approve(tree, options, [await prepareOne(context, history, options.migrationName ?? 'schema_changes', layout.schemaFiles, undefined, layout.schemaFiles)]);
+  const current = venture.layout.schemaFiles;
+  const request = requested?.request;
+  const migrations = request
+    ? await prepareChanges(context, request.changes, options.migrationName ?? request.migrationName ?? deriveMigrationName(request.changes))
+    : [await prepareOne(context, { history: venture.history, name: options.migrationName ?? 'schema_changes', before: current, after: current })];
+  return approveDataLoss(tree, options.allowDataLoss, migrations);
+}
 
-  const changes = requested.request.changes;
-  const name = options.migrationName ?? requested.request.migrationName ?? deriveMigrationName(changes);
-  const final = applyChanges(layout.schemaFiles, changes, previewFeatures);
-  const { expand, swaps } = splitUnsafeTypeChanges(readDatamodel(context.compatible(layout.schemaFiles)), changes);
-  if (swaps.length === 0) return approve(tree, options, [await prepareOne(context, history, name, layout.schemaFiles, final.plan, final.files)]);
+/** The migration of a change request: one, or an expand/contract pair when a column's type cannot be cast in place. */
+async function prepareChanges(context: Context, changes: Change[], name: string): Promise<PreparedMigration[]> {
+  const { history, layout, previewFeatures, compatible } = context.venture;
+  const current = layout.schemaFiles;
+  const final = applyChanges(current, changes, previewFeatures);
+  const { expand, swaps } = splitUnsafeTypeChanges(readDatamodel(compatible(current)), changes);
+  if (swaps.length === 0) {
+    return [await prepareOne(context, { history, name, before: current, plan: final.plan, after: final.files })];
+  }
 
   // The data step runs between the two halves: migrate-test on PostgreSQL measures their locks.
   context.locks = { unmeasured: 'Locks were not measured for this expand/contract pair: `migrate-test` on PostgreSQL measures them, with the data step run between.' };
-  const expanded = applyChanges(layout.schemaFiles, expand, previewFeatures);
+  const expanded = applyChanges(current, expand, previewFeatures);
   expanded.plan.upAppendix.push(...swaps.flatMap(syncTrigger));
   expanded.plan.downAppendix.unshift(...swaps.flatMap(dropSyncTrigger));
-  const first = await prepareOne(context, history, `${name}_expand`, layout.schemaFiles, expanded.plan, expanded.files, swaps);
-  const withFirst: MigrationHistory = {
-    ...history,
-    migrations: [...history.migrations, { name: first.folder, dir: path.join(layout.migrationsDir, first.folder), sql: first.sql.up, checksum: migrationChecksum(first.sql.up) }],
-  };
-  const second = await prepareOne(context, withFirst, `${name}_contract`, expanded.files, contractPlan(final.plan, swaps, first.folder), final.files);
-  return approve(tree, options, [{ ...first, schemaFiles: undefined }, second]);
-}
-
-/**
- * The safety gate: a destructive finding (not waived in the SQL) stops the generator unless
- * --allowDataLoss approves it, which records the approval beside the migration.
- */
-function approve(tree: Tree, options: MigrationGeneratorSchema, migrations: PreparedMigration[]): PreparedMigration[] {
-  const blocking = migrations.flatMap((migration) => blockingFindings(migration.findings).map((finding) => ({ migration, finding: finding as AssessedFinding })));
-  if (blocking.length === 0) return migrations;
-  if (!options.allowDataLoss) {
-    throw new ForgeError(
-      'DATA_LOSS_NOT_APPROVED',
-      `The migration would lose data, so nothing was written:\n${blocking
-        .map(({ finding }) => `  ${finding.code} ${finding.migration} line ${finding.line}: ${finding.message} (${describeImpact(finding.impact)})`)
-        .join('\n')}`,
-      'If the loss is intended, run again with --allowDataLoss: the approval (who, when, which codes) is recorded with the migration.',
-    );
-  }
-  const who = approver(tree.root);
-  const now = new Date();
-  return migrations.map((migration) => {
-    const findings = blockingFindings(migration.findings);
-    if (findings.length === 0) return migration;
-    const approval = approvalRecord(migration.sql.up, findings, who, now);
-    return { ...migration, approval, docs: { ...migration.docs, approval: `Data loss approved by ${who} on ${approval.approvedAt} (${approval.codes.join(', ')}), recorded in approval.json for this exact migration.sql.` } };
+  const expandStep = { history, name: `${name}_expand`, before: current, plan: expanded.plan, after: expanded.files, swaps };
+  const first = await prepareOne(context, expandStep);
+  const second = await prepareOne(context, {
+    history: withMigration(history, first, layout.migrationsDir),
+    name: `${name}_contract`,
+    before: expanded.files,
+    plan: contractPlan(final.plan, swaps, first.folder),
+    after: final.files,
   });
+  return [{ ...first, schemaFiles: undefined }, second];
 }
 
-async function prepareOne(
-  context: Context,
-  history: MigrationHistory,
-  name: string,
-  before: SchemaFile[],
-  plan: ChangePlan | undefined,
-  after: SchemaFile[],
-  swaps: ColumnSwap[] = [],
-): Promise<PreparedMigration> {
-  const { tree, layout, compatible } = context;
+/** Generate a migration's SQL, analyse it, measure its locks and write its docs. */
+async function prepareOne(context: Context, step: Step): Promise<PreparedMigration> {
+  const { tree, venture } = context;
+  const { history, name, before, plan, after, swaps = [] } = step;
   const sql = await generateMigrationSql({
     history,
-    schemaBefore: plan ? compatible(before) : undefined,
-    schemaAfter: compatible(after),
+    schemaBefore: plan ? venture.compatible(before) : undefined,
+    schemaAfter: venture.compatible(after),
     plan,
-    configDir: layout.projectRoot,
+    configDir: venture.layout.projectRoot,
     cacheDir: defaultSnapshotCacheDir(tree.root),
   });
-  const folder = nextMigrationFolderName(context.now, name, history.migrations.map((migration) => migration.name));
-  if (folder.length >= MAX_MIGRATION_NAME_LENGTH) {
-    throw new ForgeError('MIGRATION_NAME_INVALID', `The migration name "${name}" is too long for a folder name.`, `Give a --migrationName of at most ${MAX_MIGRATION_NAME_LENGTH - 30} characters.`);
-  }
-  const beforeModel: Datamodel = plan
-    ? readDatamodel(compatible(before))
-    : sql.historySchema
-      ? readDatamodel(compatible(sql.historySchema))
-      : { models: [], enums: [], indexes: [] };
+  const folder = folderName(context.now, name, history);
+  const beforeModel = modelBefore(venture, step, sql);
   const assessed = await assessFindings(
     analyzeMigration({ migration: folder, sql: sql.up, columnType: columnTypeIn(beforeModel), enumValues: enumValuesIn(beforeModel) }),
     context.impactSource,
   );
-  const { findings, lockEvidence } = await withMeasuredLocks(context, history, { name: folder, sql: sql.up }, assessed);
+  const { findings, lockEvidence } = await withMeasuredLocks(context.locks, history, { name: folder, sql: sql.up }, assessed);
   const docs = migrationDocs({
     findings,
     lockEvidence,
     folder,
     project: context.project,
-    migrationsPath: path.relative(tree.root, layout.migrationsDir).split(path.sep).join('/'),
+    migrationsPath: path.relative(tree.root, venture.layout.migrationsDir).split(path.sep).join('/'),
     createdAt: context.now,
     descriptor: context.descriptor,
     plan,
     before: beforeModel,
-    after: readDatamodel(compatible(after)),
+    after: readDatamodel(venture.compatible(after)),
     up: sql.up,
     down: sql.down,
     irreversible: sql.irreversible,
     nonTransactional: sql.nonTransactional,
     dataStep: swaps.length > 0,
   });
-  return { project: context.project, layout, folder, schemaFiles: after, plan, sql, findings, docs, swaps };
+  return { project: context.project, layout: venture.layout, folder, schemaFiles: after, plan, sql, findings, docs, swaps };
+}
+
+function folderName(now: Date, name: string, history: MigrationHistory): string {
+  const folder = nextMigrationFolderName(now, name, history.migrations.map((migration) => migration.name));
+  if (folder.length >= MAX_MIGRATION_NAME_LENGTH) {
+    throw new ForgeError(
+      'MIGRATION_NAME_INVALID',
+      `The migration name "${name}" is too long for a folder name.`,
+      `Give a --migrationName of at most ${MAX_MIGRATION_NAME_LENGTH - 30} characters.`,
+    );
+  }
+  return folder;
+}
+
+/** The datamodel the migration starts from: the planned schema, else the one the history makes, else none. */
+function modelBefore(venture: Venture, step: Step, sql: GeneratedSql): Datamodel {
+  if (step.plan) return readDatamodel(venture.compatible(step.before));
+  return sql.historySchema ? readDatamodel(venture.compatible(sql.historySchema)) : { models: [], enums: [], indexes: [] };
+}
+
+/** The history with a prepared (not yet written) migration after it. */
+function withMigration(history: MigrationHistory, migration: PreparedMigration, migrationsDir: string): MigrationHistory {
+  const { folder, sql } = migration;
+  const written = { name: folder, dir: path.join(migrationsDir, folder), sql: sql.up, checksum: migrationChecksum(sql.up) };
+  return { ...history, migrations: [...history.migrations, written] };
 }
 
 /** The contract half: swap the columns, then whatever else the final schema wants of them. */
@@ -190,44 +195,4 @@ function contractPlan(finalPlan: ChangePlan, swaps: ColumnSwap[], expandFolder: 
   plan.breaking.push(...finalPlan.breaking);
   plan.affectedModels.push(...swaps.map((swap) => swap.model));
   return plan;
-}
-
-/** The SQL type of a column (by table and column name) in a datamodel. */
-function columnTypeIn(datamodel: Datamodel): (table: string, column: string) => string | undefined {
-  const enums = datamodel.enums.map((e) => e.name);
-  return (table, column) => {
-    const model = datamodel.models.find((m) => tableName(m) === table);
-    const field = model?.fields.find((f) => columnName(f) === column && f.kind !== 'object');
-    return field ? sqlType(`${field.type}${field.isList ? '[]' : ''}`, field.nativeType, enums) : undefined;
-  };
-}
-
-function enumValuesIn(datamodel: Datamodel): (type: string) => string[] | undefined {
-  return (type) => datamodel.enums.find((e) => e.name === type)?.values.map((v) => v.dbName ?? v.name);
-}
-
-
-function lockServerOf(variable: string): Context['locks'] {
-  const url = process.env[variable];
-  return url ? { server: { url, source: variable } } : { unmeasured: `Locks were not measured: set ${variable} to a PostgreSQL server to see the locks this migration takes.` };
-}
-
-/** The locks the new migration takes, next to its findings: measured on a throwaway database of the test server when there is one. */
-async function withMeasuredLocks(
-  context: Context,
-  history: MigrationHistory,
-  migration: { name: string; sql: string },
-  findings: AssessedFinding[],
-): Promise<{ findings: Array<AssessedFinding & { evidence?: string }>; lockEvidence: string }> {
-  if ('unmeasured' in context.locks) return { findings, lockEvidence: context.locks.unmeasured };
-  const measured = await measureLocks(context.locks.server, history, migration);
-  if ('failure' in measured) {
-    logger.warn(`${migration.name}: on PostgreSQL, over a representative row in every table, the migration fails: ${measured.failure}`);
-    return { findings, lockEvidence: `On PostgreSQL, over a representative row in every table, this migration fails: ${measured.failure}` };
-  }
-  const strongest = measured.locks.map(describeLock);
-  return {
-    findings: withLockEvidence(findings, measured),
-    lockEvidence: `Locks observed on PostgreSQL (a throwaway database holding the history and a representative row in every table): ${strongest.length ? strongest.join('; ') : 'none on existing tables'}.`,
-  };
 }
