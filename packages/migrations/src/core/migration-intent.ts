@@ -1,4 +1,6 @@
-import { parseScript, type ParsedStatement, statementBody, statementKind } from './sql/parser';
+import { schemaTable } from './sql/qualified-name';
+import { readStatements, type Statement } from './sql/statements';
+import type { TableChange } from './sql/table-changes';
 
 /**
  * What a migration means to do to existing data, read from its syntax tree. The integrity check
@@ -23,11 +25,6 @@ export interface MigrationIntent {
   opaque: string[];
 }
 
-interface RangeVar {
-  schemaname?: string;
-  relname: string;
-}
-
 export function emptyIntent(): MigrationIntent {
   return {
     droppedTables: new Set(),
@@ -42,11 +39,7 @@ export function emptyIntent(): MigrationIntent {
 }
 
 export function tableKey(schema: string | undefined, table: string): string {
-  return `${schema ?? 'public'}.${table}`;
-}
-
-function rangeVarKey(relation: RangeVar): string {
-  return tableKey(relation.schemaname, relation.relname);
+  return schemaTable({ schema, name: table });
 }
 
 function addTo<V>(map: Map<string, Set<V>>, key: string, value: V): void {
@@ -55,118 +48,67 @@ function addTo<V>(map: Map<string, Set<V>>, key: string, value: V): void {
   map.set(key, set);
 }
 
+function setIn(map: Map<string, Map<string, string>>, key: string, from: string, to: string): void {
+  const entries = map.get(key) ?? new Map<string, string>();
+  entries.set(from, to);
+  map.set(key, entries);
+}
+
 export function readMigrationIntent(sql: string): MigrationIntent {
   const intent = emptyIntent();
-  for (const statement of parseScript(sql)) readStatement(statement, intent);
+  for (const statement of readStatements(sql)) readStatement(statement, intent);
   return intent;
 }
 
-function readStatement(statement: ParsedStatement, intent: MigrationIntent): void {
-  const body = statementBody<unknown>(statement);
-  switch (statementKind(statement)) {
-    case 'AlterTableStmt':
-      return readAlterTable(body as { relation: RangeVar; cmds?: Array<{ AlterTableCmd?: AlterTableCmd }> }, intent);
-    case 'RenameStmt':
-      return readRename(body as RenameStmt, intent);
-    case 'DropStmt':
-      return readDrop(body as DropStmt, statement.text, intent);
-    case 'AlterObjectSchemaStmt': {
-      const move = body as { objectType?: string; relation?: RangeVar; newschema?: string };
-      if (move.objectType === 'OBJECT_TABLE' && move.relation && move.newschema) {
-        intent.renamedTables.set(rangeVarKey(move.relation), tableKey(move.newschema, move.relation.relname));
-      }
+/** Dropping one of these with CASCADE drops the columns that use it. */
+const CASCADING_DROPS = new Set(['type', 'domain', 'schema', 'extension']);
+
+function readStatement(statement: Statement, intent: MigrationIntent): void {
+  const opaque = () => intent.opaque.push(firstLine(statement.source.text));
+  switch (statement.kind) {
+    case 'alter_table':
+      return readAlterTable(schemaTable(statement.table), statement.changes, intent);
+    case 'rename_relation':
+      if (statement.relation === 'TABLE') intent.renamedTables.set(schemaTable(statement.name), schemaTable({ ...statement.name, name: statement.to }));
       return;
-    }
-    case 'UpdateStmt': {
-      const update = body as { relation: RangeVar; targetList?: Array<{ ResTarget?: { name?: string } }> };
-      for (const target of update.targetList ?? []) {
-        if (target.ResTarget?.name) addTo(intent.changedColumns, rangeVarKey(update.relation), target.ResTarget.name);
-      }
+    case 'rename_column':
+      return setIn(intent.renamedColumns, schemaTable(statement.table), statement.column, statement.to);
+    case 'drop':
+      if (statement.object === 'table') for (const table of statement.names) intent.droppedTables.add(schemaTable(table));
+      else if (statement.cascade && CASCADING_DROPS.has(statement.object)) opaque();
       return;
-    }
-    case 'DeleteStmt':
-      intent.rowsMayVanish.add(rangeVarKey((body as { relation: RangeVar }).relation));
+    case 'move_table':
+      intent.renamedTables.set(schemaTable(statement.table), schemaTable({ schema: statement.toSchema, name: statement.table.name }));
       return;
-    case 'TruncateStmt':
-      for (const relation of (body as { relations?: Array<{ RangeVar: RangeVar }> }).relations ?? []) {
-        intent.rowsMayVanish.add(rangeVarKey(relation.RangeVar));
-      }
+    case 'update':
+      for (const column of statement.columns) if (column) addTo(intent.changedColumns, schemaTable(statement.table), column);
       return;
-    case 'DoStmt':
-    case 'CallStmt':
-      intent.opaque.push(firstLine(statement.text));
+    case 'delete':
+      intent.rowsMayVanish.add(schemaTable(statement.table));
       return;
-    case 'SelectStmt':
+    case 'truncate':
+      for (const table of statement.tables) intent.rowsMayVanish.add(schemaTable(table));
+      return;
+    case 'do_block':
+    case 'call':
+    case 'rename_enum_value':
+      return void opaque();
+    case 'select':
       // A bare SELECT changes nothing unless it calls a function, which may.
-      if (JSON.stringify(body).includes('"FuncCall"')) intent.opaque.push(firstLine(statement.text));
-      return;
-    case 'AlterEnumStmt':
-      if ((body as { oldVal?: string }).oldVal) intent.opaque.push(firstLine(statement.text));
+      if (statement.callsFunction) opaque();
       return;
     default:
       return;
   }
 }
 
-interface AlterTableCmd {
-  subtype: string;
-  name?: string;
-  def?: { ColumnDef?: { typeName?: { names?: Array<{ String?: { sval: string } }> } } };
-}
-
-function readAlterTable(body: { relation: RangeVar; cmds?: Array<{ AlterTableCmd?: AlterTableCmd }> }, intent: MigrationIntent) {
-  const table = rangeVarKey(body.relation);
-  for (const { AlterTableCmd: cmd } of body.cmds ?? []) {
-    if (!cmd?.name) continue;
-    if (cmd.subtype === 'AT_DropColumn') addTo(intent.droppedColumns, table, cmd.name);
-    if (cmd.subtype === 'AT_AlterColumnType') {
-      addTo(intent.changedColumns, table, cmd.name);
-      const names = cmd.def?.ColumnDef?.typeName?.names ?? [];
-      const typeName = names[names.length - 1]?.String?.sval;
-      if (typeName) {
-        const retyped = intent.retypedColumns.get(table) ?? new Map<string, string>();
-        retyped.set(cmd.name, typeName);
-        intent.retypedColumns.set(table, retyped);
-      }
+function readAlterTable(table: string, changes: TableChange[], intent: MigrationIntent) {
+  for (const change of changes) {
+    if (change.kind === 'drop_column' && change.column) addTo(intent.droppedColumns, table, change.column);
+    if (change.kind === 'alter_column_type' && change.column) {
+      addTo(intent.changedColumns, table, change.column);
+      if (change.typeName) setIn(intent.retypedColumns, table, change.column, change.typeName);
     }
-  }
-}
-
-interface RenameStmt {
-  renameType: string;
-  relation?: RangeVar;
-  subname?: string;
-  newname: string;
-}
-
-function readRename(body: RenameStmt, intent: MigrationIntent) {
-  if (!body.relation) return;
-  const table = rangeVarKey(body.relation);
-  if (body.renameType === 'OBJECT_TABLE') {
-    intent.renamedTables.set(table, tableKey(body.relation.schemaname, body.newname));
-  } else if (body.renameType === 'OBJECT_COLUMN' && body.subname) {
-    const columns = intent.renamedColumns.get(table) ?? new Map<string, string>();
-    columns.set(body.subname, body.newname);
-    intent.renamedColumns.set(table, columns);
-  }
-}
-
-interface DropStmt {
-  removeType: string;
-  behavior?: string;
-  objects?: Array<{ List?: { items: Array<{ String?: { sval: string } }> } }>;
-}
-
-function readDrop(body: DropStmt, text: string, intent: MigrationIntent) {
-  if (body.removeType === 'OBJECT_TABLE') {
-    for (const object of body.objects ?? []) {
-      const parts = (object.List?.items ?? []).map((item) => item.String?.sval ?? '');
-      const name = parts[parts.length - 1];
-      if (name) intent.droppedTables.add(tableKey(parts.length > 1 ? parts[parts.length - 2] : undefined, name));
-    }
-  } else if (body.behavior === 'DROP_CASCADE' && ['OBJECT_TYPE', 'OBJECT_DOMAIN', 'OBJECT_SCHEMA', 'OBJECT_EXTENSION'].includes(body.removeType)) {
-    // Dropping a type, schema or extension with CASCADE drops the columns that use it.
-    intent.opaque.push(firstLine(text));
   }
 }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ForgeError } from '../core/errors';
 import { COMMITTED_BATCHES, CREATE_BATCH_PROGRESS, recordBatch } from '../core/sql/batch-progress';
-import { loadSqlParser, parseScript, statementBody, statementKind } from '../core/sql/parser';
-import { quoteIdentifier } from '../core/sql/quote';
+import { loadSqlParser } from '../core/sql/parser';
+import { quotedName } from '../core/sql/qualified-name';
+import { readStatements } from '../core/sql/statements';
 import {
   CREATE_TABLE,
   insertFailed,
@@ -144,20 +145,17 @@ export async function resumeInterrupted(database: Database, migration: Migration
  * `done` when the index is gone. Undefined for anything else (run it again).
  */
 async function concurrentIndexState(session: SqlRunner, sql: string): Promise<string | undefined> {
-  const [statement] = parseScript(sql);
-  if (!statement) return undefined;
-  const kind = statementKind(statement);
-  if (kind === 'IndexStmt') {
-    const body = statementBody<{ idxname?: string; relation?: { schemaname?: string } }>(statement);
-    if (!body.idxname) return undefined;
-    const name = body.relation?.schemaname ? `${quoteIdentifier(body.relation.schemaname)}.${quoteIdentifier(body.idxname)}` : quoteIdentifier(body.idxname);
-    const [index] = await session.query<{ valid: boolean | null }>(`SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)) AS valid`, [name]);
+  const [statement] = readStatements(sql);
+  if (statement?.kind === 'create_index') {
+    if (!statement.name) return undefined;
+    const name = quotedName({ schema: statement.table.schema, name: statement.name });
+    const validity = `SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1)) AS valid`;
+    const [index] = await session.query<{ valid: boolean | null }>(validity, [name]);
     if (index.valid === null) return undefined;
     return index.valid ? 'done' : `DROP INDEX ${name};`;
   }
-  if (kind === 'DropStmt') {
-    const body = statementBody<{ objects?: Array<{ List?: { items: Array<{ String?: { sval: string } }> } }> }>(statement);
-    const names = (body.objects ?? []).map((object) => (object.List?.items ?? []).map((item) => quoteIdentifier(item.String?.sval ?? '')).join('.'));
+  if (statement?.kind === 'drop') {
+    const names = statement.names.map(quotedName);
     const left = await session.query<{ there: boolean }>(`SELECT bool_or(to_regclass(name) IS NOT NULL) AS there FROM unnest($1::text[]) AS name`, [names]);
     return left[0]?.there ? undefined : 'done';
   }

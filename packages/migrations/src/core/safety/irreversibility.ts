@@ -1,22 +1,16 @@
 import { readDoBlock } from '../sql/do-block';
-import { type ParsedStatement, parseScript, statementBody, statementKind } from '../sql/parser';
-import { quoteLiteral } from '../sql/quote';
+import { readStatements, type Statement, type StatementOf } from '../sql/statements';
 import type { Finding } from './analyze';
-import { readOperations, readOperationsIfValid, type Operation } from './operations';
+import { operationsOf, readOperationsIfValid } from './operations';
 import { dropEnumValue } from './rules/ds103-drop-enum-value';
 import { lossyTypeChange } from './rules/ds104-lossy-type-change';
 
-interface RangeVar {
-  schemaname?: string;
-  relname?: string;
-}
-
-const DATA_STATEMENTS: Record<string, string> = {
-  InsertStmt: 'inserts rows into',
-  UpdateStmt: 'updates rows of',
-  DeleteStmt: 'deletes rows of',
-  MergeStmt: 'merges rows into',
-  CopyStmt: 'copies rows into',
+const DATA_STATEMENTS: Partial<Record<Statement['kind'], string>> = {
+  insert: 'inserts rows into',
+  update: 'updates rows of',
+  delete: 'deletes rows of',
+  merge: 'merges rows into',
+  copy: 'copies rows into',
 };
 
 /** Rows an `INSERT ... VALUES` puts into a table that existed before: a down deletes them by key. */
@@ -61,7 +55,7 @@ export function readReversibility(sql: string, findings: readonly Finding[], exi
   const reasons = destructive.filter((finding) => !losesNothing(finding)).map((finding) => `${finding.code}: ${finding.message}`);
   const inserted: InsertedRows[] = [];
   const scope: Scope = { created: new Set(), addedColumns: new Set() };
-  parseScript(sql).forEach((statement, index) => {
+  readStatements(sql).forEach((statement, index) => {
     const handled = destructive.some((finding) => finding.statement === index + 1);
     reasons.push(...statementReasons(statement, `statement ${index + 1}`, scope, inserted, handled ? 'tracked' : 'top'));
   });
@@ -85,51 +79,47 @@ export function irreversibleReasons(sql: string, findings: readonly Finding[]): 
  */
 type Level = 'top' | 'tracked' | 'nested';
 
-function statementReasons(statement: ParsedStatement, label: string, scope: Scope, inserted: InsertedRows[], level: Level): string[] {
-  const kind = statementKind(statement);
-  const body = statementBody<StatementBody>(statement);
-  const table = body.relation?.relname;
-  if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') {
-    const relation = body.relation ?? (body as { into?: { rel?: RangeVar } }).into?.rel;
-    if (relation?.relname) scope.created.add(relation.relname);
+function statementReasons(statement: Statement, label: string, scope: Scope, inserted: InsertedRows[], level: Level): string[] {
+  const table = 'table' in statement ? statement.table?.name : undefined;
+  if (statement.kind === 'create_table' || statement.kind === 'create_table_as') {
+    if (statement.table?.name) scope.created.add(statement.table.name);
     return [];
   }
-  if (kind === 'AlterTableStmt') {
-    for (const { AlterTableCmd: cmd } of body.cmds ?? []) {
-      if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) scope.addedColumns.add(`${table}.${cmd.def.ColumnDef.colname}`);
-    }
+  if (statement.kind === 'alter_table') {
+    for (const change of statement.changes) if (change.kind === 'add_column') scope.addedColumns.add(`${table}.${change.column}`);
   }
   if (level === 'tracked') return [];
   if (level === 'nested') {
     const loss = nestedLoss(statement, scope);
     if (loss) return [`${label} ${loss}`];
   }
-  if (kind === 'InsertStmt' && table && !scope.created.has(table)) {
-    const rows = insertedRows(body, table, label);
+  if (statement.kind === 'insert' && table && !scope.created.has(table)) {
+    const rows = insertedRows(statement, label);
     if (typeof rows === 'string') return [`${label} inserts rows into the existing table ${table}${rows}`];
     inserted.push(rows);
     return [];
   }
-  const onlyAddedColumns = kind === 'UpdateStmt' && (body.targetList ?? []).every((target) => scope.addedColumns.has(`${table}.${target.ResTarget?.name}`));
-  if (kind in DATA_STATEMENTS && table && !scope.created.has(table) && !onlyAddedColumns) return [`${label} ${DATA_STATEMENTS[kind]} the existing table ${table}`];
-  if (kind === 'TruncateStmt') {
-    const tables = (body.relations ?? []).map(({ RangeVar: relation }) => relation.relname).filter((name) => name && !scope.created.has(name));
+  const onlyAddedColumns = statement.kind === 'update' && statement.columns.every((column) => scope.addedColumns.has(`${table}.${column}`));
+  const verb = DATA_STATEMENTS[statement.kind];
+  if (verb && table && !scope.created.has(table) && !onlyAddedColumns) return [`${label} ${verb} the existing table ${table}`];
+  if (statement.kind === 'truncate') {
+    const tables = statement.tables.map(({ name }) => name).filter((name) => name && !scope.created.has(name));
     return tables.length ? [`${label} empties the existing table${tables.length > 1 ? 's' : ''} ${tables.join(', ')}`] : [];
   }
-  if (kind === 'DoStmt') {
+  if (statement.kind === 'do_block') {
     const block = readDoBlock(statement);
     if ('opaque' in block) return [`${label} runs a DO block whose effect cannot be read from the script: it ${block.opaque}`];
     return block.statements.flatMap((nested, index) => statementReasons(nested, `${label} (DO block, statement ${index + 1})`, scope, inserted, 'nested'));
   }
-  if (kind === 'CallStmt') return [`${label} runs code whose effect cannot be read from the script (CALL)`];
-  if (kind === 'SelectStmt' && level === 'top' && JSON.stringify(body).includes('"FuncCall"')) {
-    return [`${label} calls a function, which may change data: ${statement.text.split('\n')[0].slice(0, 80)}`];
+  if (statement.kind === 'call') return [`${label} runs code whose effect cannot be read from the script (CALL)`];
+  if (statement.kind === 'select' && level === 'top' && statement.callsFunction) {
+    return [`${label} calls a function, which may change data: ${statement.source.text.split('\n')[0].slice(0, 80)}`];
   }
   return [];
 }
 
 /** What a statement inside a DO block destroys, which no finding reports there. */
-function nestedLoss(statement: ParsedStatement, scope: Scope): string | undefined {
+function nestedLoss(statement: Statement, scope: Scope): string | undefined {
   for (const operation of operationsOf(statement)) {
     const onExisting = 'table' in operation && !scope.created.has(bareName(operation.table));
     if (operation.kind === 'drop_table' && onExisting) return `drops table ${operation.table} and its rows`;
@@ -138,10 +128,6 @@ function nestedLoss(statement: ParsedStatement, scope: Scope): string | undefine
     if (operation.kind === 'drop_type') return `drops type ${operation.type}`;
   }
   return undefined;
-}
-
-function operationsOf(statement: ParsedStatement): Operation[] {
-  return readOperations(`${statement.text};`).map((located) => located.operation);
 }
 
 function bareName(table: string): string {
@@ -176,37 +162,9 @@ function castsThatFailLoudly(sql: string): Set<number> {
 }
 
 /** The rows of `INSERT ... VALUES`, or why they cannot be deleted by key (appended to the reason). */
-function insertedRows(body: StatementBody, table: string, label: string): InsertedRows | string {
-  if (body.onConflictClause) return ' (ON CONFLICT: rows that were there before cannot be told from new ones)';
-  const values = body.selectStmt?.SelectStmt?.valuesLists;
-  const columns = (body.cols ?? []).map((column) => column.ResTarget?.name ?? '');
-  if (!values?.length) return ' (from a query: the rows cannot be known from the script)';
-  if (!columns.length || columns.some((column) => !column)) return ' (without a column list)';
-  const rows = values.map((list) => (list.List?.items ?? []).map(constantText));
-  return { schema: body.relation?.schemaname, table, label, columns, rows };
-}
-
-/** A constant as an untyped SQL literal (PostgreSQL gives it the column's type when compared). */
-function constantText(node: unknown): string | undefined {
-  const value = node as ConstNode;
-  if (value.TypeCast) return constantText(value.TypeCast.arg);
-  const constant = value.A_Const;
-  if (!constant || constant.isnull) return undefined;
-  const text = constant.sval?.sval ?? constant.ival?.ival ?? constant.fval?.fval ?? constant.boolval?.boolval ?? (constant.ival ? 0 : constant.boolval ? false : undefined);
-  return text === undefined ? undefined : quoteLiteral(String(text));
-}
-
-interface ConstNode {
-  TypeCast?: { arg: unknown };
-  A_Const?: { isnull?: boolean; sval?: { sval: string }; ival?: { ival?: number }; fval?: { fval: string }; boolval?: { boolval?: boolean } };
-}
-
-interface StatementBody {
-  relation?: RangeVar;
-  relations?: Array<{ RangeVar: RangeVar }>;
-  cmds?: Array<{ AlterTableCmd?: { subtype: string; def?: { ColumnDef?: { colname: string } } } }>;
-  targetList?: Array<{ ResTarget?: { name?: string } }>;
-  cols?: Array<{ ResTarget?: { name?: string } }>;
-  selectStmt?: { SelectStmt?: { valuesLists?: Array<{ List?: { items?: unknown[] } }> } };
-  onConflictClause?: unknown;
+function insertedRows(insert: StatementOf<'insert'>, label: string): InsertedRows | string {
+  if (insert.onConflict) return ' (ON CONFLICT: rows that were there before cannot be told from new ones)';
+  if (!insert.rows) return ' (from a query: the rows cannot be known from the script)';
+  if (!insert.columns.length || insert.columns.some((column) => !column)) return ' (without a column list)';
+  return { schema: insert.table.schema, table: insert.table.name, label, columns: insert.columns, rows: insert.rows };
 }

@@ -1,5 +1,6 @@
 import { parsePlPgSQLSync } from 'libpg-query';
-import { type ParsedStatement, parseScript, SqlSyntaxError, statementBody } from './parser';
+import { SqlSyntaxError } from './parser';
+import { readStatements, type Statement, type StatementOf } from './statements';
 
 /**
  * What a `DO` block runs, read from its PL/pgSQL: the SQL statements it executes (in the order
@@ -7,11 +8,7 @@ import { type ParsedStatement, parseScript, SqlSyntaxError, statementBody } from
  * be read from the text (dynamic EXECUTE, PERFORM or CALL of a function, another language).
  * Conditions, assignments and RAISE only read.
  */
-export type DoBlockContents = { statements: ParsedStatement[] } | { opaque: string };
-
-interface DoStmtBody {
-  args?: Array<{ DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }>;
-}
+export type DoBlockContents = { statements: Statement[] } | { opaque: string };
 
 /** Statement kinds of PL/pgSQL that run code the text does not show. */
 const OPAQUE_STATEMENTS: Record<string, string> = {
@@ -21,12 +18,8 @@ const OPAQUE_STATEMENTS: Record<string, string> = {
   PLpgSQL_stmt_call: 'calls a procedure (CALL)',
 };
 
-export function readDoBlock(statement: ParsedStatement): DoBlockContents {
-  const args = statementBody<DoStmtBody>(statement).args ?? [];
-  const option = (name: string) => args.find((arg) => arg.DefElem?.defname === name)?.DefElem?.arg?.String?.sval;
-  const language = option('language') ?? 'plpgsql';
+export function readDoBlock({ language, code: body }: StatementOf<'do_block'>): DoBlockContents {
   if (language.toLowerCase() !== 'plpgsql') return { opaque: `runs code in ${language}` };
-  const body = option('as') ?? '';
   let parsed: unknown;
   try {
     parsed = parsePlPgSQLSync(`CREATE FUNCTION forge_do_block() RETURNS void AS ${dollarQuoted(body)} LANGUAGE plpgsql`);
@@ -37,7 +30,7 @@ export function readDoBlock(statement: ParsedStatement): DoBlockContents {
   const opaque = collect(parsed, queries);
   if (opaque) return { opaque };
   try {
-    return { statements: queries.flatMap((query) => parseScript(query)) };
+    return { statements: queries.flatMap((query) => readStatements(query)) };
   } catch (error) {
     if (error instanceof SqlSyntaxError) return { opaque: `a statement in it could not be read (${error.message})` };
     throw error;

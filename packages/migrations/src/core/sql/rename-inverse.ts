@@ -1,20 +1,8 @@
-import { parseScript, statementBody, statementKind } from './parser';
+import { quotedName } from './qualified-name';
 import { quoteIdentifier, quoteLiteral } from './quote';
+import { readStatements, type Statement } from './statements';
 
-interface RangeVar {
-  schemaname?: string;
-  relname: string;
-}
-
-interface RenameStmt {
-  renameType: string;
-  relation?: RangeVar;
-  object?: { List?: { items: Array<{ String?: { sval: string } }> } };
-  subname?: string;
-  newname: string;
-}
-
-const RENAMED_RELATIONS: Record<string, string> = { OBJECT_TABLE: 'TABLE', OBJECT_INDEX: 'INDEX', OBJECT_SEQUENCE: 'SEQUENCE', OBJECT_VIEW: 'VIEW', OBJECT_MATVIEW: 'MATERIALIZED VIEW' };
+type Rename = Extract<Statement, { kind: 'rename_relation' | 'rename_column' | 'rename_constraint' | 'rename_type' }>;
 
 /**
  * The statements that undo a migration's renames, last rename first. A schema diff cannot tell a
@@ -23,21 +11,20 @@ const RENAMED_RELATIONS: Record<string, string> = { OBJECT_TABLE: 'TABLE', OBJEC
  */
 export function inverseRenames(sql: string): string[] {
   const inverses: string[] = [];
-  const statements = parseScript(sql);
+  const statements = readStatements(sql);
   const replaced = replacedObjects(statements);
   for (const statement of statements) {
-    const kind = statementKind(statement);
-    if (kind === 'RenameStmt') {
-      const rename = statementBody<RenameStmt>(statement);
-      if (isPartOfReplacement(rename, replaced)) continue;
-      const inverse = inverseRename(rename);
-      if (inverse) inverses.unshift(inverse);
-    } else if (kind === 'AlterEnumStmt') {
-      const body = statementBody<{ typeName: Array<{ String: { sval: string } }>; oldVal?: string; newVal: string }>(statement);
-      if (body.oldVal) inverses.unshift(`ALTER TYPE ${qualified(body.typeName.map((part) => part.String.sval))} RENAME VALUE ${quoteLiteral(body.newVal)} TO ${quoteLiteral(body.oldVal)};`);
+    if (statement.kind === 'rename_enum_value') {
+      inverses.unshift(`ALTER TYPE ${quotedName(statement.type)} RENAME VALUE ${quoteLiteral(statement.to)} TO ${quoteLiteral(statement.from)};`);
+    } else if (isRename(statement) && !isPartOfReplacement(statement, replaced)) {
+      inverses.unshift(inverseRename(statement));
     }
   }
   return inverses;
+}
+
+function isRename(statement: Statement): statement is Rename {
+  return ['rename_relation', 'rename_column', 'rename_constraint', 'rename_type'].includes(statement.kind);
 }
 
 /**
@@ -45,50 +32,33 @@ export function inverseRenames(sql: string): string[] {
  * it drops, belongs to replacing an object (Prisma recreates an enum as "E_new", renames the
  * old one to "E_old", the new one to "E", and drops "E_old"), which the schema diff undoes.
  */
-function replacedObjects(statements: ReturnType<typeof parseScript>): { created: Set<string>; dropped: Set<string> } {
-  type Names = Array<{ String?: { sval: string } }>;
-  const last = (names: Names | undefined) => names?.at(-1)?.String?.sval;
+function replacedObjects(statements: Statement[]): { created: Set<string>; dropped: Set<string> } {
   const created = new Set<string>();
   const dropped = new Set<string>();
   for (const statement of statements) {
-    const kind = statementKind(statement);
-    const body = statementBody<{ typeName?: Names; typevar?: RangeVar; relation?: RangeVar; objects?: Array<{ List?: { items: Names }; TypeName?: { names: Names } }> }>(statement);
-    const made = kind === 'CreateEnumStmt' ? last(body.typeName) : kind === 'CompositeTypeStmt' ? body.typevar?.relname : kind === 'CreateStmt' ? body.relation?.relname : undefined;
-    if (made) created.add(made);
-    if (kind !== 'DropStmt') continue;
-    for (const object of body.objects ?? []) {
-      const name = last(object.List?.items ?? object.TypeName?.names);
-      if (name) dropped.add(name);
-    }
+    if (statement.kind === 'create_enum' && statement.type.name !== '?') created.add(statement.type.name);
+    if (statement.kind === 'create_composite_type' && statement.type) created.add(statement.type.name);
+    if (statement.kind === 'create_table') created.add(statement.table.name);
+    if (statement.kind === 'drop') for (const { name } of statement.names) dropped.add(name);
+    if (statement.kind === 'drop_trigger') for (const { name } of statement.triggers) dropped.add(name);
   }
   return { created, dropped };
 }
 
-function isPartOfReplacement(rename: RenameStmt, replaced: { created: Set<string>; dropped: Set<string> }): boolean {
-  if (rename.renameType !== 'OBJECT_TYPE' && !RENAMED_RELATIONS[rename.renameType]) return false;
-  const source = rename.relation?.relname ?? rename.object?.List?.items.at(-1)?.String?.sval;
-  return (source !== undefined && replaced.created.has(source)) || replaced.dropped.has(rename.newname);
+function isPartOfReplacement(rename: Rename, replaced: { created: Set<string>; dropped: Set<string> }): boolean {
+  const source = rename.kind === 'rename_relation' ? rename.name.name : rename.kind === 'rename_type' ? rename.type.name : undefined;
+  return source !== undefined && (replaced.created.has(source) || replaced.dropped.has(rename.to));
 }
 
-function inverseRename(rename: RenameStmt): string | undefined {
-  const relation = rename.relation;
-  const relationKind = RENAMED_RELATIONS[rename.renameType];
-  if (relationKind && relation) {
-    return `ALTER ${relationKind} ${qualified([relation.schemaname, rename.newname])} RENAME TO ${quoteIdentifier(relation.relname)};`;
+function inverseRename(rename: Rename): string {
+  switch (rename.kind) {
+    case 'rename_relation':
+      return `ALTER ${rename.relation} ${quotedName({ ...rename.name, name: rename.to })} RENAME TO ${quoteIdentifier(rename.name.name)};`;
+    case 'rename_column':
+      return `ALTER TABLE ${quotedName(rename.table)} RENAME COLUMN ${quoteIdentifier(rename.to)} TO ${quoteIdentifier(rename.column)};`;
+    case 'rename_constraint':
+      return `ALTER TABLE ${quotedName(rename.table)} RENAME CONSTRAINT ${quoteIdentifier(rename.to)} TO ${quoteIdentifier(rename.constraint)};`;
+    case 'rename_type':
+      return `ALTER TYPE ${quotedName({ ...rename.type, name: rename.to })} RENAME TO ${quoteIdentifier(rename.type.name)};`;
   }
-  if (rename.renameType === 'OBJECT_COLUMN' && relation && rename.subname) {
-    return `ALTER TABLE ${qualified([relation.schemaname, relation.relname])} RENAME COLUMN ${quoteIdentifier(rename.newname)} TO ${quoteIdentifier(rename.subname)};`;
-  }
-  if (rename.renameType === 'OBJECT_TABCONSTRAINT' && relation && rename.subname) {
-    return `ALTER TABLE ${qualified([relation.schemaname, relation.relname])} RENAME CONSTRAINT ${quoteIdentifier(rename.newname)} TO ${quoteIdentifier(rename.subname)};`;
-  }
-  if (rename.renameType === 'OBJECT_TYPE' && rename.object?.List) {
-    const names = rename.object.List.items.map((item) => item.String?.sval ?? '');
-    return `ALTER TYPE ${qualified([...names.slice(0, -1), rename.newname])} RENAME TO ${quoteIdentifier(names[names.length - 1])};`;
-  }
-  return undefined;
-}
-
-function qualified(parts: Array<string | undefined>): string {
-  return parts.filter((part): part is string => Boolean(part)).map(quoteIdentifier).join('.');
 }

@@ -1,4 +1,5 @@
-import { parseScript, ParsedStatement, SqlSyntaxError, statementBody, statementKind } from './parser';
+import { SqlSyntaxError } from './parser';
+import { readStatements, type Statement } from './statements';
 
 /**
  * PostgreSQL runs a multi-statement script sent as one simple query in one implicit transaction,
@@ -6,33 +7,23 @@ import { parseScript, ParsedStatement, SqlSyntaxError, statementBody, statementK
  * inside a transaction block (prisma/prisma#14456); those are sent on their own, and the rest of
  * the script is sent in the batches between them.
  */
-export function cannotRunInTransaction(statement: ParsedStatement): boolean {
-  const body = statementBody(statement);
-  switch (statementKind(statement)) {
-    case 'IndexStmt':
-    case 'DropStmt':
-      return body['concurrent'] === true;
-    case 'ReindexStmt':
-      return hasOption(body, 'concurrently');
-    case 'VacuumStmt':
-    case 'CreatedbStmt':
-    case 'DropdbStmt':
-    case 'AlterSystemStmt':
-    case 'CreateTableSpaceStmt':
-    case 'DropTableSpaceStmt':
-      return true;
-    case 'AlterTableStmt':
+export function cannotRunInTransaction(statement: Statement): boolean {
+  switch (statement.kind) {
+    case 'create_index':
+    case 'drop':
+    case 'reindex':
+      return statement.concurrent;
+    case 'alter_table':
       // ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY
-      return JSON.stringify(body).includes('"concurrent":true');
+      return statement.concurrent;
+    case 'other':
+      return OUTSIDE_TRANSACTIONS.has(statement.node);
     default:
       return false;
   }
 }
 
-function hasOption(body: Record<string, unknown>, name: string): boolean {
-  const params = (body['params'] as Array<{ DefElem?: { defname?: string } }> | undefined) ?? [];
-  return params.some((param) => param.DefElem?.defname === name);
-}
+const OUTSIDE_TRANSACTIONS = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt']);
 
 /**
  * `BEGIN` / `START TRANSACTION` / `COMMIT` / `END` written into a script (Prisma's engine writes
@@ -40,17 +31,13 @@ function hasOption(body: Record<string, unknown>, name: string): boolean {
  * half-way and an error after a BEGIN would leave the session in an aborted block; the batch is
  * one transaction already, so they are blanked out.
  */
-function isTransactionControl(statement: ParsedStatement): boolean {
-  if (statementKind(statement) !== 'TransactionStmt') return false;
-  const kind = statementBody<{ kind?: string }>(statement).kind;
-  return kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START' || kind === 'TRANS_STMT_COMMIT';
+function isTransactionControl(statement: Statement): boolean {
+  return statement.kind === 'transaction' && ['BEGIN', 'START', 'COMMIT'].includes(statement.action);
 }
 
 /** The label of `ALTER TYPE ... ADD VALUE 'label'`, else undefined. */
-function addedEnumValue(statement: ParsedStatement): string | undefined {
-  if (statementKind(statement) !== 'AlterEnumStmt') return undefined;
-  const body = statementBody<{ newVal?: string; oldVal?: string }>(statement);
-  return body.oldVal ? undefined : body.newVal;
+function addedEnumValue(statement: Statement): string | undefined {
+  return statement.kind === 'add_enum_value' ? statement.value : undefined;
 }
 
 const MAY_NEED_BATCHES = /\b(concurrently|vacuum|database|tablespace|system|begin|start|commit|end|add\s+value)\b/i;
@@ -79,9 +66,9 @@ export function planScriptBatches(sql: string): ScriptBatch[] {
   // Parsing costs more than the round trip of a small migration: skip it when no keyword of a
   // statement that needs a batch of its own appears anywhere in the text.
   if (!MAY_NEED_BATCHES.test(sql)) return [{ sql, offset: 0, transactional: true }];
-  let statements: ParsedStatement[];
+  let statements: Statement[];
   try {
-    statements = parseScript(sql);
+    statements = readStatements(sql);
   } catch (error) {
     if (error instanceof SqlSyntaxError) return [{ sql, offset: 0, transactional: true }];
     throw error;
@@ -89,10 +76,10 @@ export function planScriptBatches(sql: string): ScriptBatch[] {
   const script = blankTransactionControl(sql, statements);
 
   const batches: ScriptBatch[] = [];
-  let pending: ParsedStatement[] = [];
-  const slice = (group: ParsedStatement[], transactional: boolean): ScriptBatch => ({
-    sql: script.slice(group[0].start, group[group.length - 1].end).trimEnd(),
-    offset: group[0].start,
+  let pending: Statement[] = [];
+  const slice = (group: Statement[], transactional: boolean): ScriptBatch => ({
+    sql: script.slice(group[0].source.start, group[group.length - 1].source.end).trimEnd(),
+    offset: group[0].source.start,
     transactional,
   });
   const flush = () => {
@@ -125,15 +112,15 @@ export function runsInOneTransaction(sql: string): boolean {
   return batches.length === 1 && batches[0].transactional;
 }
 
-function usedLater(sql: string, statements: ParsedStatement[], index: number, label: string): boolean {
+function usedLater(sql: string, statements: Statement[], index: number, label: string): boolean {
   const literal = `'${label.replace(/'/g, "''")}'`;
-  return statements.slice(index + 1).some((statement) => addedEnumValue(statement) === undefined && sql.slice(statement.start, statement.end).includes(literal));
+  return statements.slice(index + 1).some(({ kind, source }) => kind !== 'add_enum_value' && sql.slice(source.start, source.end).includes(literal));
 }
 
 /** The script with its transaction control replaced by spaces (newlines kept): offsets stay valid. */
-function blankTransactionControl(sql: string, statements: ParsedStatement[]): string {
+function blankTransactionControl(sql: string, statements: Statement[]): string {
   let script = sql;
-  for (const statement of statements.filter(isTransactionControl)) {
+  for (const { source: statement } of statements.filter(isTransactionControl)) {
     // Through the statement's semicolon, when it has one.
     const end = script[statement.end] === ';' ? statement.end + 1 : statement.end;
     script = script.slice(0, statement.start) + script.slice(statement.start, end).replace(/[^\n]/g, ' ') + script.slice(end);
