@@ -2,11 +2,10 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { EVENTS_EXIST, LATEST_EVENT_ID } from '../core/deploy/events';
 import { describeError, isForgeError } from '../core/errors';
 import { redact } from '../core/redact';
 import { loadSqlParser } from '../core/sql/parser';
-import { recordedBackups } from '../runner/deploy/backup-records';
+import { backupRecords, latestEventId } from '../runner/deploy/event-store';
 import { readAppliedState } from '../runner/deploy/applied-state';
 import { rollback } from '../runner/deploy/rollback';
 import { assets, page } from './html/page';
@@ -144,9 +143,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         const target = await openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: 500 });
         try {
           const state = await readAppliedState(target.database);
-          const [{ exists }] = await target.database.query<{ exists: boolean }>(EVENTS_EXIST);
-          const [latest] = exists ? await target.database.query<{ id: string }>(LATEST_EVENT_ID) : [{ id: '0' }];
-          return jsonReply(200, { revision: JSON.stringify([state.rows.map((row) => [row.migration_name, row.finished_at, row.rolled_back_at]), latest.id, await target.deployRunning(), source.history.migrations.length]) });
+          const latest = await latestEventId(target.database);
+          return jsonReply(200, { revision: JSON.stringify([state.rows.map((row) => [row.migration_name, row.finished_at, row.rolled_back_at]), latest, await target.deployRunning(), source.history.migrations.length]) });
         } finally {
           await target.close();
         }
@@ -166,7 +164,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
             return false;
           };
           await rollback({ ...input, confirm: decline });
-          return (await recordedBackups(input.target.database, 3)).map((record) => path.relative(options.workspaceRoot, record.file));
+          return (await backupRecords(input.target.database, 3)).map((record) => path.relative(options.workspaceRoot, record.file));
         });
         return jsonReply(200, { impact, backups });
       },

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type DeployPlan, plannedMigration, renderPlan } from '../../core/deploy/plan';
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
-import { EVENTS_EXIST, VENTURE_EVENTS } from '../../core/deploy/events';
 import { ForgeError } from '../../core/errors';
 import { schemaVersions, versionOf } from '../../core/schema-version';
 import type { SchemaFile } from '../../core/schema-compat';
@@ -15,6 +14,7 @@ import { type BackupRecord, pruneBackups } from './backup';
 import type { DatabaseState } from './data-state';
 import type { DeployTarget } from './deploy-target';
 import { EventLog, type RecordedEvent } from './event-log';
+import { lastMigrationSteps } from './event-store';
 import { type HealthCheck, runHealthCheck } from './health-check';
 import { judgeSafety, measureDrift, pendingMigrations, recheckBeforeMigration, refuseEditedMigrations, stagingGate, unknownAppliedMigrations } from './preflight';
 import { recoverEarlierRuns } from './recover';
@@ -188,12 +188,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
 async function dataStepsLeft(target: DeployTarget, history: MigrationHistory, state: AppliedState): Promise<MigrationFolder[]> {
   const withSteps = history.migrations.filter((migration) => migration.dataStep && state.applied.has(migration.name));
   if (withSteps.length === 0) return [];
-  const [{ exists }] = await target.database.query<{ exists: boolean }>(EVENTS_EXIST);
-  if (!exists) return [];
-  const rows = await target.database.query<{ kind: string; migration: string }>(
-    `SELECT kind, unnest(migrations) AS migration FROM ${VENTURE_EVENTS} WHERE kind IN ('migration_applied', 'data_step_finished') ORDER BY id`,
-  );
-  const last = new Map(rows.map((row) => [row.migration, row.kind]));
+  const last = await lastMigrationSteps(target.database);
   return withSteps.filter((migration) => last.get(migration.name) === 'migration_applied');
 }
 
