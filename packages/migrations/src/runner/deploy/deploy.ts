@@ -19,7 +19,7 @@ import { type HealthCheck, runHealthCheck } from './health-check';
 import { judgeSafety, measureDrift, pendingMigrations, recheckBeforeMigration, refuseEditedMigrations, stagingGate, unknownAppliedMigrations } from './preflight';
 import { recoverEarlierRuns } from './recover';
 import { stateAndBackup } from './take-backup';
-import { restoreAndCompare, undoByDowns } from './undo';
+import { undoDeploy } from './undo';
 
 export interface DeployInput {
   project: string;
@@ -233,7 +233,7 @@ interface RollbackOutcome {
  * schema fingerprint and every table's row count and checksum.
  */
 async function rollBack(input: DeployInput, events: EventLog, applied: MigrationFolder[], before: DatabaseState, backup: BackupRecord, eventsSinceBackup: number): Promise<RollbackOutcome> {
-  const { target, log } = input;
+  const { target } = input;
   await events.record('rollback_started', { migrations: applied.map((migration) => migration.name) });
   // The migration that failed left at most a failed row: its work was rolled back with its transaction.
   const failing = applied[applied.length - 1];
@@ -242,16 +242,10 @@ async function rollBack(input: DeployInput, events: EventLog, applied: Migration
   if (failing && !state.applied.has(failing.name)) {
     await target.database.query(markRolledBack(failing.name));
   }
-  const downs = await undoByDowns(target, events, [...done].reverse(), before);
-  if (downs.differences.length === 0) return { ok: true, rolledBack: downs.undone, restored: false };
-
-  log(`the downs did not give back the state before the deploy (${downs.differences.join('; ')}): restoring ${backup.file}`);
-  let differences: string[];
-  try {
-    differences = await restoreAndCompare(target, events, backup, { before, replayFrom: eventsSinceBackup, because: downs.differences });
-  } catch (error) {
-    return { ok: false, rolledBack: downs.undone, restored: false, error: `restoring the backup failed: ${(error as Error).message}` };
-  }
-  if (differences.length) return { ok: false, rolledBack: downs.undone, restored: true, error: `after the restore the database still differs from before the deploy: ${differences.join('; ')}` };
-  return { ok: true, rolledBack: applied.map((migration) => migration.name), restored: true };
+  const undo = await undoDeploy(target, events, [...done].reverse(), { deploy: 'the deploy', backup, before, replayFrom: eventsSinceBackup });
+  if (!undo.failure) return { ok: true, rolledBack: undo.restored ? applied.map((migration) => migration.name) : undo.undone, restored: undo.restored };
+  const error = undo.failure.restoreError
+    ? `restoring the backup failed: ${undo.failure.restoreError.message}`
+    : `after the restore the database still differs from before the deploy: ${undo.failure.differences.join('; ')}`;
+  return { ok: false, rolledBack: undo.undone, restored: undo.restored, error };
 }

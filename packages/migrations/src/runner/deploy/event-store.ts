@@ -43,7 +43,8 @@ async function historyExists(database: SqlRunner): Promise<boolean> {
 export async function backupRecords(database: SqlRunner, limit?: number): Promise<RecordedBackup[]> {
   if (!(await historyExists(database))) return [];
   const rows = await database.query<{ details: RecordedBackup }>(
-    `SELECT details FROM ${VENTURE_EVENTS} WHERE kind = 'backup_taken' AND details IS NOT NULL ORDER BY id DESC${limit === undefined ? '' : ` LIMIT ${Math.floor(limit)}`}`,
+    `SELECT details FROM ${VENTURE_EVENTS} WHERE kind = 'backup_taken' AND details IS NOT NULL ORDER BY id DESC` +
+      (limit === undefined ? '' : ` LIMIT ${Math.floor(limit)}`),
   );
   return rows.map((row) => row.details);
 }
@@ -56,9 +57,10 @@ export async function backupRecord(database: SqlRunner, file: string): Promise<R
 /** The id of the latest deploy run other than `exceptRunId`. */
 export async function latestDeployRun(database: SqlRunner, exceptRunId: string): Promise<string | undefined> {
   if (!(await historyExists(database))) return undefined;
-  const [latest] = await database.query<{ run_id: string }>(`SELECT run_id FROM ${VENTURE_EVENTS} WHERE kind = 'deploy_started' AND run_id <> $1 ORDER BY id DESC LIMIT 1`, [
-    exceptRunId,
-  ]);
+  const [latest] = await database.query<{ run_id: string }>(
+    `SELECT run_id FROM ${VENTURE_EVENTS} WHERE kind = 'deploy_started' AND run_id <> $1 ORDER BY id DESC LIMIT 1`,
+    [exceptRunId],
+  );
   return latest?.run_id;
 }
 
@@ -70,14 +72,16 @@ export async function runEvents(database: SqlRunner, runId: string): Promise<Arr
 /** The events of the latest run, in order. */
 export async function lastRun(database: SqlRunner): Promise<Array<Pick<EventRow, 'at' | 'kind' | 'error'>>> {
   if (!(await historyExists(database))) return [];
-  return database.query(`SELECT at::text AS at, kind, error FROM ${VENTURE_EVENTS} WHERE run_id = (SELECT run_id FROM ${VENTURE_EVENTS} ORDER BY id DESC LIMIT 1) ORDER BY id`);
+  const latest = `SELECT run_id FROM ${VENTURE_EVENTS} ORDER BY id DESC LIMIT 1`;
+  return database.query(`SELECT at::text AS at, kind, error FROM ${VENTURE_EVENTS} WHERE run_id = (${latest}) ORDER BY id`);
 }
 
 /** The schema versions the latest 20 finished deploys and rollbacks left, newest first. */
 export async function versionHistory(database: SqlRunner): Promise<Array<{ at: string; version: string; event: string }>> {
   if (!(await historyExists(database))) return [];
   return database.query(
-    `SELECT at::text AS at, details->>'version' AS version, kind AS event FROM ${VENTURE_EVENTS} WHERE details ? 'version' AND kind IN ('deploy_finished', 'rollback_finished') ORDER BY id DESC LIMIT 20`,
+    `SELECT at::text AS at, details->>'version' AS version, kind AS event FROM ${VENTURE_EVENTS}
+      WHERE details ? 'version' AND kind IN ('deploy_finished', 'rollback_finished') ORDER BY id DESC LIMIT 20`,
   );
 }
 
@@ -93,7 +97,9 @@ export async function lastMigrationSteps(database: SqlRunner): Promise<Map<strin
 /** The newest events, newest first. */
 export async function recentEvents(database: SqlRunner, limit: number): Promise<Array<Omit<EventRow, 'details'>>> {
   if (!(await historyExists(database))) return [];
-  return database.query(`SELECT run_id, at::text AS at, kind, environment, migrations, duration_ms, error FROM ${VENTURE_EVENTS} ORDER BY id DESC LIMIT ${Math.floor(limit)}`);
+  return database.query(
+    `SELECT run_id, at::text AS at, kind, environment, migrations, duration_ms, error FROM ${VENTURE_EVENTS} ORDER BY id DESC LIMIT ${Math.floor(limit)}`,
+  );
 }
 
 /** The id of the newest event, '0' without any: it changes whenever the history does. */
