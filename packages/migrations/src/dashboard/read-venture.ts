@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EVENTS_EXIST, VENTURE_EVENTS } from '../core/deploy/events';
 import type { DeployReport } from '../core/deploy/report';
 import { lintHistory, type LintedMigration } from '../core/lint/lint-report';
 import type { SchemaFile } from '../core/schema-compat';
 import { schemaVersions } from '../core/schema-version';
 import type { SqlRunner } from '../db/database';
 import type { DeployTarget } from '../runner/deploy/deploy-target';
+import { recentEvents } from '../runner/deploy/event-store';
 import { readStatus } from '../runner/deploy/status';
 import type { MigrationHistory } from '../store/migration-store';
 import type { PrismaLayout } from '../store/project-layout';
@@ -89,11 +89,7 @@ function riskOf(linted: LintedMigration | undefined): Risk {
 }
 
 async function readEvents(database: SqlRunner): Promise<EventView[]> {
-  const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
-  if (!exists) return [];
-  const rows = await database.query<{ run_id: string; at: string; kind: string; environment: string; migrations: string[]; duration_ms: number | null; error: string | null }>(
-    `SELECT run_id, at::text AS at, kind, environment, migrations, duration_ms, error FROM ${VENTURE_EVENTS} ORDER BY id DESC LIMIT 500`,
-  );
+  const rows = await recentEvents(database, 500);
   return rows.map((row) => ({
     runId: row.run_id,
     at: row.at,

@@ -92,14 +92,14 @@ export const EVENTS_EXIST = `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE att
 /** The schemas of the ventures that deployed into this database from a schema of their own. */
 export const SHARING_VENTURES = `SELECT DISTINCT scope FROM ${EVENTS_TABLE} WHERE scope <> '' ORDER BY 1`;
 
+/** An event as the history's readers see it. */
 export interface EventRow {
   run_id: string;
   at: string;
   kind: EventKind;
   environment: string;
   migrations: string[];
+  duration_ms: number | null;
   error: string | null;
   details: Record<string, unknown> | null;
 }
-
-export const LIST_EVENTS = `SELECT run_id, at::text AS at, kind, environment, migrations, error, details FROM ${VENTURE_EVENTS} ORDER BY id`;

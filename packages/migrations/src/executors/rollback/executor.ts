@@ -3,7 +3,7 @@ import { logger } from '@nx/devkit';
 import type { RollbackSelector } from '../../core/deploy/rollback-plan';
 import { describeError, ForgeError } from '../../core/errors';
 import { rollback, type RollbackResult } from '../../runner/deploy/rollback';
-import { readTestReport } from '../../store/test-report-file';
+import { rollbackInput } from '../../runner/deploy/rollback-input';
 import { ROLLBACK_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
 import type { RollbackExecutorOptions } from './schema';
@@ -20,19 +20,20 @@ export default async function migrateRollbackExecutor(options: RollbackExecutorO
     const { history } = venture;
     log(`migrate-rollback ${project} (${run.environment}) on ${run.where}`);
     result = await run.withTarget(venture, (target) =>
-      rollback({
-        project,
-        workspaceRoot: context.root,
-        environment: run.environment,
-        target,
-        history,
-        ...run.backups,
-        selector,
-        fromBackup: options.fromBackup,
-        testReport: readTestReport(run.resolve(options.testReport ?? ROLLBACK_DEFAULTS.testReport)),
-        confirm: (impact) => confirm(impact, options.yes ?? ROLLBACK_DEFAULTS.yes, run),
-        log,
-      }),
+      rollback(
+        rollbackInput(target, {
+          project,
+          workspaceRoot: context.root,
+          environment: run.environment,
+          history,
+          ...run.backups,
+          selector,
+          fromBackup: options.fromBackup,
+          testReportFile: run.resolve(options.testReport ?? ROLLBACK_DEFAULTS.testReport),
+          confirm: (impact) => confirm(impact, options.yes ?? ROLLBACK_DEFAULTS.yes, run),
+          log,
+        }),
+      ),
     );
   } catch (error) {
     refusal = describeError(error);

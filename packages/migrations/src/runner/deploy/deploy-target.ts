@@ -2,7 +2,6 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
-import { EVENTS_EXIST, SHARING_VENTURES } from '../../core/deploy/events';
 import { ForgeError } from '../../core/errors';
 import { PRISMA_MIGRATIONS_LOCK_ID } from '../../core/sql/prisma-migrations-table';
 import { quoteIdentifier, quoteLiteral } from '../../core/sql/quote';
@@ -10,6 +9,7 @@ import type { Database } from '../../db/database';
 import { PgDatabase } from '../../db/pg-database';
 import { PgliteDatabase } from '../../db/pglite-database';
 import { type BackupRecord, dumpDatabase, type PgServer, restoreDump, sha256Of, verifyChecksum } from './backup';
+import { sharingVentures } from './event-store';
 
 /**
  * The plugin's deploy lock (Prisma's own, 72707369, is taken per apply): one deploy or rollback at
@@ -139,8 +139,7 @@ class PgTarget implements DeployTarget {
       return;
     }
     // A backup and restore of the whole database would take other ventures' schemas with it.
-    const [{ exists }] = await this.database.query<{ exists: boolean }>(EVENTS_EXIST);
-    const sharing = exists ? (await this.database.query<{ scope: string }>(SHARING_VENTURES)).map((row) => row.scope) : [];
+    const sharing = await sharingVentures(this.database);
     if (sharing.length) {
       throw new ForgeError(
         'DATABASE_SHARED',

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type DeployPlan, plannedMigration, renderPlan } from '../../core/deploy/plan';
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
-import { EVENTS_EXIST, VENTURE_EVENTS } from '../../core/deploy/events';
 import { ForgeError } from '../../core/errors';
 import { schemaVersions, versionOf } from '../../core/schema-version';
 import type { SchemaFile } from '../../core/schema-compat';
@@ -15,11 +14,12 @@ import { type BackupRecord, pruneBackups } from './backup';
 import type { DatabaseState } from './data-state';
 import type { DeployTarget } from './deploy-target';
 import { EventLog, type RecordedEvent } from './event-log';
+import { lastMigrationSteps } from './event-store';
 import { type HealthCheck, runHealthCheck } from './health-check';
 import { judgeSafety, measureDrift, pendingMigrations, recheckBeforeMigration, refuseEditedMigrations, stagingGate, unknownAppliedMigrations } from './preflight';
 import { recoverEarlierRuns } from './recover';
 import { stateAndBackup } from './take-backup';
-import { restoreAndCompare, undoByDowns } from './undo';
+import { undoDeploy } from './undo';
 
 export interface DeployInput {
   project: string;
@@ -188,12 +188,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
 async function dataStepsLeft(target: DeployTarget, history: MigrationHistory, state: AppliedState): Promise<MigrationFolder[]> {
   const withSteps = history.migrations.filter((migration) => migration.dataStep && state.applied.has(migration.name));
   if (withSteps.length === 0) return [];
-  const [{ exists }] = await target.database.query<{ exists: boolean }>(EVENTS_EXIST);
-  if (!exists) return [];
-  const rows = await target.database.query<{ kind: string; migration: string }>(
-    `SELECT kind, unnest(migrations) AS migration FROM ${VENTURE_EVENTS} WHERE kind IN ('migration_applied', 'data_step_finished') ORDER BY id`,
-  );
-  const last = new Map(rows.map((row) => [row.migration, row.kind]));
+  const last = await lastMigrationSteps(target.database);
   return withSteps.filter((migration) => last.get(migration.name) === 'migration_applied');
 }
 
@@ -238,7 +233,7 @@ interface RollbackOutcome {
  * schema fingerprint and every table's row count and checksum.
  */
 async function rollBack(input: DeployInput, events: EventLog, applied: MigrationFolder[], before: DatabaseState, backup: BackupRecord, eventsSinceBackup: number): Promise<RollbackOutcome> {
-  const { target, log } = input;
+  const { target } = input;
   await events.record('rollback_started', { migrations: applied.map((migration) => migration.name) });
   // The migration that failed left at most a failed row: its work was rolled back with its transaction.
   const failing = applied[applied.length - 1];
@@ -247,16 +242,10 @@ async function rollBack(input: DeployInput, events: EventLog, applied: Migration
   if (failing && !state.applied.has(failing.name)) {
     await target.database.query(markRolledBack(failing.name));
   }
-  const downs = await undoByDowns(target, events, [...done].reverse(), before);
-  if (downs.differences.length === 0) return { ok: true, rolledBack: downs.undone, restored: false };
-
-  log(`the downs did not give back the state before the deploy (${downs.differences.join('; ')}): restoring ${backup.file}`);
-  let differences: string[];
-  try {
-    differences = await restoreAndCompare(target, events, backup, { before, replayFrom: eventsSinceBackup, because: downs.differences });
-  } catch (error) {
-    return { ok: false, rolledBack: downs.undone, restored: false, error: `restoring the backup failed: ${(error as Error).message}` };
-  }
-  if (differences.length) return { ok: false, rolledBack: downs.undone, restored: true, error: `after the restore the database still differs from before the deploy: ${differences.join('; ')}` };
-  return { ok: true, rolledBack: applied.map((migration) => migration.name), restored: true };
+  const undo = await undoDeploy(target, events, [...done].reverse(), { deploy: 'the deploy', backup, before, replayFrom: eventsSinceBackup });
+  if (!undo.failure) return { ok: true, rolledBack: undo.restored ? applied.map((migration) => migration.name) : undo.undone, restored: undo.restored };
+  const error = undo.failure.restoreError
+    ? `restoring the backup failed: ${undo.failure.restoreError.message}`
+    : `after the restore the database still differs from before the deploy: ${undo.failure.differences.join('; ')}`;
+  return { ok: false, rolledBack: undo.undone, restored: undo.restored, error };
 }

@@ -1,7 +1,7 @@
-import { EVENTS_EXIST, VENTURE_EVENTS } from '../../core/deploy/events';
 import type { SqlRunner } from '../../db/database';
 import type { BackupRecord } from './backup';
 import type { DatabaseState } from './data-state';
+import { latestDeployRun, runEvents } from './event-store';
 
 /** A deploy that stopped without a last word: killed while applying, or while rolling back. */
 export interface InterruptedRun {
@@ -17,33 +17,24 @@ export interface InterruptedRun {
 
 const LAST_WORDS = new Set(['deploy_finished', 'rollback_finished', 'rollback_failed', 'superseded']);
 
-interface EventRow {
-  run_id: string;
-  kind: string;
-  migrations: string[];
-  details: (BackupRecord & { before?: DatabaseState }) | null;
-}
-
 /**
  * The latest deploy run that neither finished, nor finished rolling back, nor was refused before
  * changing anything, nor was taken over by a later run; undefined when there is none.
  */
 export async function latestInterruptedRun(database: SqlRunner, currentRunId: string): Promise<InterruptedRun | undefined> {
-  const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
-  if (!exists) return undefined;
-  const [latest] = await database.query<{ run_id: string }>(`SELECT run_id FROM ${VENTURE_EVENTS} WHERE kind = 'deploy_started' AND run_id <> $1 ORDER BY id DESC LIMIT 1`, [currentRunId]);
+  const latest = await latestDeployRun(database, currentRunId);
   if (!latest) return undefined;
-  const events = await database.query<EventRow>(`SELECT run_id, kind, migrations, details FROM ${VENTURE_EVENTS} WHERE run_id = $1 ORDER BY id`, [latest.run_id]);
+  const events = await runEvents(database, latest);
   const kinds = new Set(events.map((event) => event.kind));
   // A run refused before its backup changed nothing; one that failed after it was rolling back.
   if ([...kinds].some((kind) => LAST_WORDS.has(kind)) || !kinds.has('backup_taken')) return undefined;
   const rollingBack = kinds.has('deploy_failed') || kinds.has('rollback_started');
   const of = (kind: string) => events.filter((event) => event.kind === kind).flatMap((event) => event.migrations);
   return {
-    runId: latest.run_id,
+    runId: latest,
     rollingBack,
     applied: of('migration_applied'),
     undone: of('migration_rolled_back'),
-    backup: events.find((event) => event.kind === 'backup_taken')?.details ?? undefined,
+    backup: (events.find((event) => event.kind === 'backup_taken')?.details as InterruptedRun['backup'] | null) ?? undefined,
   };
 }

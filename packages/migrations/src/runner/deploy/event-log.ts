@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { CREATE_EVENTS, type DeployEvent, eventParams, type EventKind, INSERT_EVENT } from '../../core/deploy/events';
+import type { DeployEvent, EventKind } from '../../core/deploy/events';
 import type { Database } from '../../db/database';
+import { createEventsTable, recordEvent } from './event-store';
 
 export interface RecordedEvent extends DeployEvent {
   at: string;
@@ -23,7 +24,7 @@ export class EventLog {
   ) {}
 
   static async open(database: () => Database, base: { runId: string; environment: string; workspaceRoot: string }, log: (line: string) => void): Promise<EventLog> {
-    await database().executeScript(CREATE_EVENTS);
+    await createEventsTable(database());
     return new EventLog(database, { runId: base.runId, environment: base.environment, gitCommit: gitCommit(base.workspaceRoot), host: os.hostname() }, log);
   }
 
@@ -45,12 +46,12 @@ export class EventLog {
 
   /** Write this run's events from `since` on again, into a database restored from a copy taken before them (the embedded one). */
   async replay(since: number): Promise<void> {
-    await this.database().executeScript(CREATE_EVENTS);
+    await createEventsTable(this.database());
     for (const event of this.events.slice(since)) await this.write(event);
   }
 
   private async write(event: DeployEvent): Promise<void> {
-    await this.database().query(INSERT_EVENT, eventParams(event));
+    await recordEvent(this.database(), event);
   }
 }
 

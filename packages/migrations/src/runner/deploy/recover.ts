@@ -7,7 +7,7 @@ import { readAppliedState } from './applied-state';
 import type { DeployTarget } from './deploy-target';
 import { type InterruptedRun, latestInterruptedRun } from './earlier-runs';
 import type { EventLog } from './event-log';
-import { restoreAndCompare, undoByDowns } from './undo';
+import { undoDeploy } from './undo';
 
 export interface RecoveryContext {
   target: DeployTarget;
@@ -68,18 +68,26 @@ async function rollBackRun(context: RecoveryContext, run: InterruptedRun): Promi
   const state = await readAppliedState(target.database);
   for (const row of state.failed) await target.database.query(markRolledBack(row.migration_name));
   const left = history.migrations.filter((migration) => run.applied.includes(migration.name) && !run.undone.includes(migration.name) && state.applied.has(migration.name));
-  const before = run.backup?.before;
-  const downs = await undoByDowns(target, events, [...left].reverse(), before);
-  if (downs.differences.length) {
-    if (!run.backup) throw new ForgeError('RECOVERY_FAILED', `The interrupted deploy ${run.runId} cannot be rolled back: ${downs.differences.join('; ')}, and it has no backup. Nothing was applied.`, `Undo its migrations by hand, then mark them with npx prisma migrate resolve --rolled-back <name>.`);
-    events.log(`the downs did not give back the state before deploy ${run.runId} (${downs.differences.join('; ')}): restoring ${run.backup.file}`);
-    const differences = await restoreAndCompare(target, events, run.backup, { before, replayFrom: 0, because: downs.differences });
-    if (differences.length) {
-      throw new ForgeError('RECOVERY_FAILED', `After restoring the backup of the interrupted deploy ${run.runId}, the database still differs from before it: ${differences.join('; ')}. Nothing was applied.`, `Compare the database with ${run.backup.file} by hand.`);
+  const fallback = { deploy: `deploy ${run.runId}`, backup: run.backup, before: run.backup?.before, replayFrom: 0 };
+  const undo = await undoDeploy(target, events, [...left].reverse(), fallback);
+  if (undo.failure?.restoreError) throw undo.failure.restoreError;
+  if (undo.failure) {
+    const why = undo.failure.differences.join('; ');
+    if (!run.backup) {
+      throw new ForgeError(
+        'RECOVERY_FAILED',
+        `The interrupted deploy ${run.runId} cannot be rolled back: ${why}, and it has no backup. Nothing was applied.`,
+        'Undo its migrations by hand, then mark them with npx prisma migrate resolve --rolled-back <name>.',
+      );
     }
+    throw new ForgeError(
+      'RECOVERY_FAILED',
+      `After restoring the backup of the interrupted deploy ${run.runId}, the database still differs from before it: ${why}. Nothing was applied.`,
+      `Compare the database with ${run.backup.file} by hand.`,
+    );
   }
   await events.closeEarlierRun(run.runId, 'rollback_finished');
-  await events.record('recovered', { migrations: [...downs.undone], details: { how: `finished the rollback of the interrupted deploy ${run.runId}` } });
+  await events.record('recovered', { migrations: [...undo.undone], details: { how: `finished the rollback of the interrupted deploy ${run.runId}` } });
 }
 
 function unresolved(context: RecoveryContext, row: MigrationRow, why: string): ForgeError {

@@ -9,10 +9,10 @@ import type { SqlRunner } from '../../db/database';
 import type { MigrationHistory } from '../../store/migration-store';
 import { readAppliedState } from './applied-state';
 import { type BackupRecord, pruneBackups, verifyChecksum } from './backup';
-import { findBackupRecord, recordedBackups, type RecordedBackup } from './backup-records';
 import { readDatabaseState } from './data-state';
 import type { DeployTarget } from './deploy-target';
 import { EventLog, type RecordedEvent } from './event-log';
+import { backupRecord, backupRecords, type RecordedBackup } from './event-store';
 import { refuseEditedMigrations } from './preflight';
 import { restoreAndCompare, undoByDowns } from './undo';
 import { backupKind, type BackupPlace, recordedChecksum, stateAndBackup } from './take-backup';
@@ -130,7 +130,7 @@ async function planDowns(input: RollbackInput, applied: ReadonlyMap<string, unkn
   const migrations = undo.map((migration) => undoImpact(migration, versions, input.testReport));
   const blocked = migrations.filter((migration) => migration.down !== 'script');
   if (blocked.length) {
-    const backups = (await recordedBackups(input.target.database, 3)).map((record) => path.relative(input.workspaceRoot, record.file));
+    const backups = (await backupRecords(input.target.database, 3)).map((record) => path.relative(input.workspaceRoot, record.file));
     throw new ForgeError(
       'ROLLBACK_REFUSED',
       `${blocked.map((migration) => `${migration.name} cannot be undone by a down: ${migration.reason}`).join('; ')}. Nothing was rolled back.`,
@@ -160,7 +160,7 @@ async function liveRows(database: SqlRunner, table: string, column?: string): Pr
 async function planRestore(input: RollbackInput, file: string): Promise<RollbackPlan> {
   const absolute = path.resolve(input.workspaceRoot, file);
   const kind = backupKind(absolute, input.target);
-  const recorded = await findBackupRecord(input.target.database, absolute);
+  const recorded = await backupRecord(input.target.database, absolute);
   const beside = await recordedChecksum(absolute);
   const sha256 = recorded?.sha256 ?? beside;
   if (!sha256) {

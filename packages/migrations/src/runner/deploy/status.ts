@@ -1,4 +1,3 @@
-import { EVENTS_EXIST, VENTURE_EVENTS } from '../../core/deploy/events';
 import { isHealthy, migrationStates, type StatusReport } from '../../core/deploy/status-report';
 import { schemaVersions, type VersionedMigration, versionOf } from '../../core/schema-version';
 import type { SchemaFile } from '../../core/schema-compat';
@@ -6,6 +5,7 @@ import type { SqlRunner } from '../../db/database';
 import { ENGINE_VERSION, PLUGIN_VERSION } from '../../package-info';
 import type { MigrationHistory } from '../../store/migration-store';
 import { readAppliedState } from './applied-state';
+import { lastRun, versionHistory } from './event-store';
 import type { DeployTarget } from './deploy-target';
 import { measureDrift, unknownAppliedMigrations } from './preflight';
 
@@ -45,14 +45,8 @@ export async function readStatus(input: StatusInput): Promise<StatusReport> {
 }
 
 async function recordedRuns(database: SqlRunner): Promise<{ versions: StatusReport['versionHistory']; last?: StatusReport['lastRun'] }> {
-  const [{ exists }] = await database.query<{ exists: boolean }>(EVENTS_EXIST);
-  if (!exists) return { versions: [] };
-  const versions = await database.query<{ at: string; version: string; event: string }>(
-    `SELECT at::text AS at, details->>'version' AS version, kind AS event FROM ${VENTURE_EVENTS} WHERE details ? 'version' AND kind IN ('deploy_finished', 'rollback_finished') ORDER BY id DESC LIMIT 20`,
-  );
-  const run = await database.query<{ at: string; kind: string; error: string | null }>(
-    `SELECT at::text AS at, kind, error FROM ${VENTURE_EVENTS} WHERE run_id = (SELECT run_id FROM ${VENTURE_EVENTS} ORDER BY id DESC LIMIT 1) ORDER BY id`,
-  );
+  const versions = await versionHistory(database);
+  const run = await lastRun(database);
   const words = run.filter((event) => /_(finished|failed)$|^superseded$/.test(event.kind)).map((event) => event.kind);
   const error = run.find((event) => event.error)?.error;
   const last = run.length ? { at: run[run.length - 1].at, event: `${run[0].kind.replace(/_started$/, '')}: ${words.join(' → ') || 'unfinished (running, or interrupted)'}`, ...(error ? { error } : {}) } : undefined;

@@ -36,3 +36,35 @@ export async function restoreAndCompare(
   await events.record('restored', { details: { file: backup.file, sha256: backup.sha256, ...(proof.because ? { because: proof.because } : {}) } });
   return proof.before ? stateDifferences(proof.before, await readDatabaseState(target.database)) : [];
 }
+
+/** How undoing a deploy went: `failure` says why the result is not proven, when it is not. */
+export interface DeployUndo {
+  /** What the downs undid. */
+  undone: string[];
+  restored: boolean;
+  failure?: { differences: string[]; restoreError?: Error };
+}
+
+/**
+ * Undo a deploy: the downs of `migrations` (newest first); the backup when a down is missing,
+ * irreversible or fails, or when the downs do not give back `before`; proven against `before`.
+ */
+export async function undoDeploy(
+  target: DeployTarget,
+  events: EventLog,
+  migrations: readonly MigrationFolder[],
+  fallback: { deploy: string; backup?: BackupRecord; before?: DatabaseState; replayFrom: number },
+): Promise<DeployUndo> {
+  const { backup, before } = fallback;
+  const downs = await undoByDowns(target, events, migrations, before);
+  if (downs.differences.length === 0) return { undone: downs.undone, restored: false };
+  if (!backup) return { undone: downs.undone, restored: false, failure: { differences: downs.differences } };
+  events.log(`the downs did not give back the state before ${fallback.deploy} (${downs.differences.join('; ')}): restoring ${backup.file}`);
+  let differences: string[];
+  try {
+    differences = await restoreAndCompare(target, events, backup, { before, replayFrom: fallback.replayFrom, because: downs.differences });
+  } catch (error) {
+    return { undone: downs.undone, restored: false, failure: { differences: downs.differences, restoreError: error as Error } };
+  }
+  return { undone: downs.undone, restored: true, ...(differences.length ? { failure: { differences } } : {}) };
+}
