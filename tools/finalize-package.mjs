@@ -23,7 +23,7 @@ for (const [file, key] of [['executors.json', 'executors'], ['generators.json', 
 }
 if (!existsSync(path.join(dist, manifest.main))) missing.push(manifest.main);
 // Scripts the package runs by path as processes of their own (not reached from an entry point).
-for (const script of ['src/db/pglite-snapshot-maker.js']) {
+for (const script of ['src/adapters/db/pglite-snapshot-maker.js']) {
   if (!existsSync(path.join(dist, script))) missing.push(script);
 }
 if (missing.length) {

@@ -16,13 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { quoteIdentifier } from '../../packages/migrations/src/core/sql/quote';
-import { PgDatabase } from '../../packages/migrations/src/db/pg-database';
+import { PgDatabase } from '../../packages/migrations/src/adapters/db/pg-database';
 import migrateRollbackExecutor from '../../packages/migrations/src/executors/rollback/executor';
-import { applyPendingMigrations } from '../../packages/migrations/src/runner/apply-migrations';
-import { type BackupRecord, dumpDatabase, type PgServer, restoreDump } from '../../packages/migrations/src/runner/deploy/backup';
-import { findPgTool, libpqEnvironment } from '../../packages/migrations/src/runner/deploy/pg-tools';
+import { applyPendingMigrations } from '../../packages/migrations/src/use-cases/shared/apply-migrations';
+import { type BackupRecord, dumpDatabase, type PgServer, restoreDump } from '../../packages/migrations/src/adapters/db/backup';
+import { findPgTool, libpqEnvironment } from '../../packages/migrations/src/adapters/db/pg-tools';
 import { markRolledBack } from '../../packages/migrations/src/core/sql/prisma-migrations-table';
-import { readMigrationHistory } from '../../packages/migrations/src/store/migration-store';
+import { readMigrationHistory } from '../../packages/migrations/src/adapters/store/migration-store';
 import { executorContext } from '../../packages/migrations/src/test-support/executor-context';
 import { serverRows } from '../../packages/migrations/src/test-support/server-queries';
 import type { Benchmark } from './benchmark';
@@ -432,7 +432,7 @@ function renderReport(rows: Row[], sizes: Sizes): string {
     'The two backup rows share one database and the same rounds (each round: both peers, then ours), as a backup changes nothing; so their "ours" is one figure.',
     'The client programs are the ones `findPgTool` picks, connected through the same libpq environment for ours and the peer.',
     '',
-    '- **backup**: ours is `dumpDatabase` (runner/deploy/backup.ts): `pg_dump --format=custom --compress=1` to a temporary name, `pg_restore --list` to read it back whole, a rename, then the SHA-256 and size of the file.',
+    '- **backup**: ours is `dumpDatabase` (adapters/db/backup.ts): `pg_dump --format=custom --compress=1` to a temporary name, `pg_restore --list` to read it back whole, a rename, then the SHA-256 and size of the file.',
     '  The peer of row 1 is `pg_dump -Fc -f <file>` (its default compression) followed by `pg_restore --list <file>`; the peer of row 2 is the same with `--compress=1`.',
     `- **restore**: ours is \`restoreDump\` of one backup taken by \`dumpDatabase\`: checksum check, then \`pg_restore --file=-\` streaming the dump's SQL into one \`psql\` transaction that first empties the user schemas (no temporary file).`,
     `  The peer is \`pg_restore --clean --if-exists --single-transaction -d <database>\` of the same file. After every restore, ours or the peer's, "Event" must hold ${ROWS.toLocaleString('en')} rows again.`,

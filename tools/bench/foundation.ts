@@ -12,10 +12,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { PgDatabase } from '../../packages/migrations/src/db/pg-database';
-import { PgliteDatabase } from '../../packages/migrations/src/db/pglite-database';
-import { applyPendingMigrations } from '../../packages/migrations/src/runner/apply-migrations';
-import { readMigrationHistory } from '../../packages/migrations/src/store/migration-store';
+import { PgDatabase } from '../../packages/migrations/src/adapters/db/pg-database';
+import { PgliteDatabase } from '../../packages/migrations/src/adapters/db/pglite-database';
+import { applyPendingMigrations } from '../../packages/migrations/src/use-cases/shared/apply-migrations';
+import { readMigrationHistory } from '../../packages/migrations/src/adapters/store/migration-store';
 import { type Benchmark, REPO_ROOT } from './benchmark';
 import { generateHistory } from './generate-history';
 import type { Row } from './report';

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import downScriptsGenerator from '../../packages/migrations/src/generators/down-scripts/down-scripts';
-import { testProject } from '../../packages/migrations/src/runner/test-project';
+import { testProject } from '../../packages/migrations/src/use-cases/test';
 import type { TestReport } from '../../packages/migrations/src/core/test-report';
 import { type Benchmark, REPO_ROOT } from './benchmark';
 import { psqlBinary, withEmptyDatabase } from './foundation';

@@ -1,4 +1,4 @@
 export { createNodes } from './plugins/plugin';
 export type { MigrationsPluginOptions } from './plugins/project-targets';
 export type { TestReport } from './core/test-report';
-export type { DataMigration, DataStepContext } from './core/data-step';
+export type { DataMigration, DataStepContext } from './core/data-step-contract';

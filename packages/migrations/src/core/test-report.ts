@@ -1,4 +1,4 @@
-import type { DatabaseEngine } from '../db/database';
+import type { DatabaseEngine } from '../adapters/db/database';
 import type { ObservedLock } from './lock-modes';
 import type { EvidencedFinding } from './safety/lock-evidence';
 

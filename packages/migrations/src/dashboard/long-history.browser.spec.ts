@@ -6,7 +6,7 @@ import { launchChromium, SCREENSHOT_DIR, screenshotTaker } from '../test-support
 import { createServerDatabase, SNAPSHOT_CACHE_DIR } from '../test-support/databases';
 import { executorContext } from '../test-support/executor-context';
 import { historyWorkspace, type HistoryWorkspace } from '../test-support/real-histories';
-import { readMigrationHistory } from '../store/migration-store';
+import { readMigrationHistory } from '../adapters/store/migration-store';
 import { PAGE_SIZE } from './migration-list';
 import { type Dashboard, startDashboard } from './server';
 

@@ -4,12 +4,12 @@ import type { DeployReport } from '../core/deploy/report';
 import { lintHistory, type LintedMigration } from '../core/lint/lint-report';
 import type { SchemaFile } from '../core/schema-compat';
 import { schemaVersions } from '../core/schema-version';
-import type { SqlRunner } from '../db/database';
-import type { DeployTarget } from '../runner/deploy/deploy-target';
-import { recentEvents } from '../runner/deploy/event-store';
-import { readStatus } from '../runner/deploy/status';
-import type { MigrationHistory } from '../store/migration-store';
-import type { PrismaLayout } from '../store/project-layout';
+import type { SqlRunner } from '../adapters/db/database';
+import type { DeployTarget } from '../adapters/db/deploy-target';
+import { recentEvents } from '../use-cases/deploy/event-store';
+import { readStatus } from '../use-cases/status';
+import type { MigrationHistory } from '../adapters/store/migration-store';
+import type { PrismaLayout } from '../adapters/store/project-layout';
 import type { EventView, Risk, VentureView } from './venture-view';
 
 export interface VentureSource {

@@ -3,11 +3,11 @@ import { makeSchemaCompatible, type SchemaFile } from '../core/schema-compat';
 import { configBlocks } from '../core/schema/config-blocks';
 import { type Datamodel, readDatamodel } from '../core/schema/datamodel';
 import { createdExtensions } from '../core/sql/extensions';
-import { PgliteDatabase } from '../db/pglite-database';
-import { MigrationEngine } from '../engine/migration-engine';
-import { knownPreviewFeatures } from '../engine/preview-features';
-import { applyExistingHistory } from '../runner/apply-migrations';
-import type { MigrationHistory } from '../store/migration-store';
+import { PgliteDatabase } from '../adapters/db/pglite-database';
+import { MigrationEngine } from '../adapters/engine/migration-engine';
+import { knownPreviewFeatures } from '../adapters/engine/preview-features';
+import { applyExistingHistory } from '../use-cases/shared/apply-migrations';
+import type { MigrationHistory } from '../adapters/store/migration-store';
 import type { MigrationDiagrams } from './venture-view';
 
 const EMPTY: Datamodel = { models: [], enums: [], indexes: [] };

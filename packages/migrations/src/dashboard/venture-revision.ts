@@ -1,5 +1,5 @@
-import { readAppliedState } from '../runner/deploy/applied-state';
-import { latestEventId } from '../runner/deploy/event-store';
+import { readAppliedState } from '../use-cases/deploy/applied-state';
+import { latestEventId } from '../use-cases/deploy/event-store';
 import { openVentureTarget, type VentureConfig, ventureSource } from './ventures';
 
 /** A token that changes whenever the venture's migrations, their state, its deploy history or a running deploy does. */

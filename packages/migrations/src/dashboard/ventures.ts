@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../core/errors';
-import { type DatabaseUrl, resolveDatabaseUrl } from '../db/database-url';
-import { openDeployTarget, type DeployTarget } from '../runner/deploy/deploy-target';
-import { historyExtensions, loadVenture } from '../store/load-venture';
+import { type DatabaseUrl, resolveDatabaseUrl } from '../adapters/db/database-url';
+import { openDeployTarget, type DeployTarget } from '../adapters/db/deploy-target';
+import { historyExtensions, loadVenture } from '../adapters/store/load-venture';
 import type { VentureSource } from './read-venture';
 
 /** Where one venture's database, reports and backups are: its migrate-deploy options, else the defaults. */

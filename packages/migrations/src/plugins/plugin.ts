@@ -4,8 +4,8 @@ import path from 'node:path';
 import { PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
 import { describeError, isForgeError } from '../core/errors';
 import { PLUGIN_PACKAGE, PLUGIN_VERSION } from '../package-info';
-import { PRISMA_CONFIG_CANDIDATES } from '../store/prisma-config';
-import { resolvePrismaLayout } from '../store/project-layout';
+import { PRISMA_CONFIG_CANDIDATES } from '../adapters/store/prisma-config';
+import { resolvePrismaLayout } from '../adapters/store/project-layout';
 import {
   databaseTargets,
   migrateLintTarget,

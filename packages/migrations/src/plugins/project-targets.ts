@@ -1,6 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import path from 'node:path';
-import type { PrismaLayout } from '../store/project-layout';
+import type { PrismaLayout } from '../adapters/store/project-layout';
 
 export interface MigrationsPluginOptions {
   /** Name of the inferred test target. */

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Database, DatabaseEngine } from '../db/database';
-import { openThrowawayDatabase } from '../db/open-database';
+import type { Database, DatabaseEngine } from '../adapters/db/database';
+import { openThrowawayDatabase } from '../adapters/db/open-database';
 
 /** Both databases every integration test runs on. */
 export const DATABASE_ENGINES: DatabaseEngine[] = ['pglite', 'postgresql'];

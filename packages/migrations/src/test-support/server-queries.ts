@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { PgDatabase } from '../db/pg-database';
-import { applyPendingMigrations } from '../runner/apply-migrations';
-import { readDatabaseState } from '../runner/deploy/data-state';
-import { readMigrationHistory } from '../store/migration-store';
+import { PgDatabase } from '../adapters/db/pg-database';
+import { applyPendingMigrations } from '../use-cases/shared/apply-migrations';
+import { readDatabaseState } from '../use-cases/deploy/data-state';
+import { readMigrationHistory } from '../adapters/store/migration-store';
 
 /** The rows of one query on a server database, over a connection of its own. */
 export async function serverRows<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {

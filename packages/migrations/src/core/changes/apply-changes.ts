@@ -10,7 +10,7 @@ import { addIndex, removeIndex } from './handlers/indexes';
 import { rawSql } from './handlers/raw-sql';
 import { addRelation, removeRelation } from './handlers/relations';
 import { addTable, removeTable, renameTableChange } from './handlers/tables';
-import { type ChangePlan, emptyPlan } from './plan';
+import { type ChangePlan, emptyPlan } from './change-plan';
 
 type Handler = (change: never, ctx: ChangeContext) => void;
 

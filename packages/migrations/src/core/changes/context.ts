@@ -2,7 +2,7 @@ import type { Field, Model } from '@mrleebo/prisma-ast';
 import { ForgeError } from '../errors';
 import { type Datamodel, type DmmfField, type DmmfModel, findField, findModel, PRISMA_SCALARS } from '../schema/datamodel';
 import type { SchemaDocument } from '../schema/schema-document';
-import type { ChangePlan } from './plan';
+import type { ChangePlan } from './change-plan';
 
 /** What a change handler works with: Prisma's reading of the schema before it, the document, the plan. */
 export class ChangeContext {

@@ -1,4 +1,4 @@
-import type { DeployPlan } from './plan';
+import type { DeployPlan } from './deploy-plan';
 
 /** What a deploy or rollback run reports, as JSON and Markdown (CI artifacts) and to the webhook. */
 export interface DeployReport {

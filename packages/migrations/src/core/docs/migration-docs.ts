@@ -1,4 +1,4 @@
-import type { ChangePlan } from '../changes/plan';
+import type { ChangePlan } from '../changes/change-plan';
 import type { Datamodel } from '../schema/datamodel';
 import { type AssessedFinding, describeImpact } from '../safety/impact';
 import { attributeChanges, erDiagram } from './er-diagram';

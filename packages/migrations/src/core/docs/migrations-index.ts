@@ -1,4 +1,4 @@
-import type { MigrationFolder } from '../../store/migration-store';
+import type { MigrationFolder } from '../../adapters/store/migration-store';
 
 /** What a migration's README.md records for tools, in its first line. */
 export interface MigrationMeta {

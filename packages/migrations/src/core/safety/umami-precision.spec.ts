@@ -1,4 +1,4 @@
-import { readMigrationHistory } from '../../store/migration-store';
+import { readMigrationHistory } from '../../adapters/store/migration-store';
 import { FIXTURES_DIR } from '../../test-support/fixtures';
 import { loadSqlParser } from '../sql/parser';
 import { analyzeHistory } from './analyze';

@@ -1,4 +1,4 @@
-import type { TypeChange } from '../changes/plan';
+import type { TypeChange } from '../changes/change-plan';
 import { quoteIdentifier } from './quote';
 
 /** `ALTER TABLE ... ALTER COLUMN ... SET DATA TYPE ... USING ...`: a type change in place. */

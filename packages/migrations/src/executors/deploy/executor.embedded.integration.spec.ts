@@ -1,8 +1,8 @@
 import { logger } from '@nx/devkit';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PgliteDatabase } from '../../db/pglite-database';
-import { readDatabaseState } from '../../runner/deploy/data-state';
+import { PgliteDatabase } from '../../adapters/db/pglite-database';
+import { readDatabaseState } from '../../use-cases/deploy/data-state';
 import { SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
 import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';

@@ -1,15 +1,15 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import { describeError, ForgeError } from '../../core/errors';
-import { PgDatabase } from '../../db/pg-database';
-import { inVentureSchema } from '../../db/venture-schema';
-import { readAppliedState } from '../../runner/deploy/applied-state';
-import { deploy, type DeployResult } from '../../runner/deploy/deploy';
+import { PgDatabase } from '../../adapters/db/pg-database';
+import { inVentureSchema } from '../../adapters/db/venture-schema';
+import { readAppliedState } from '../../use-cases/deploy/applied-state';
+import { deploy, type DeployResult } from '../../use-cases/deploy';
 import { DEPLOY_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
 import type { DeployExecutorOptions } from './schema';
 
-/** `migrate-deploy`: see runner/deploy/deploy.ts for the steps; this wires options, secrets, reports and the webhook. */
+/** `migrate-deploy`: see use-cases/deploy.ts for the steps; this wires options, secrets, reports and the webhook. */
 export default async function migrateDeployExecutor(options: DeployExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const run = new DatabaseRun('migrate-deploy', options, context);
   const { project, log } = run;

@@ -1,9 +1,9 @@
 import { logger } from '@nx/devkit';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PgDatabase } from '../../db/pg-database';
-import { applyPendingMigrations } from '../../runner/apply-migrations';
-import { readMigrationHistory } from '../../store/migration-store';
+import { PgDatabase } from '../../adapters/db/pg-database';
+import { applyPendingMigrations } from '../../use-cases/shared/apply-migrations';
+import { readMigrationHistory } from '../../adapters/store/migration-store';
 import { createServerDatabase } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
 import { historyWorkspace, type HistoryWorkspace, REAL_HISTORIES } from '../../test-support/real-histories';

@@ -2,15 +2,11 @@ import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import path from 'node:path';
 import { describeError } from '../../core/errors';
-import { lintHistory } from '../../core/lint/lint-report';
 import { lintSarif } from '../../core/lint/lint-sarif';
 import { lintText } from '../../core/lint/lint-text';
 import { RULES } from '../../core/safety/catalogue';
-import { loadSqlParser } from '../../core/sql/parser';
-import { PLUGIN_VERSION, RULE_DOCS_DIR } from '../../package-info';
-import { migrationsOnRef } from '../../store/git-refs';
-import { readMigrationHistory } from '../../store/migration-store';
-import { resolvePrismaLayout } from '../../store/project-layout';
+import { PLUGIN_VERSION } from '../../package-info';
+import { lintVenture } from '../../use-cases/lint';
 import { reportPath, writeReport } from '../shared/report-files';
 import type { LintExecutorOptions } from './schema';
 
@@ -18,22 +14,10 @@ import type { LintExecutorOptions } from './schema';
 export default async function migrateLintExecutor(options: LintExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = context.projectName ?? '';
   const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
-  const workspacePath = (file: string) => path.relative(context.root, file).split(path.sep).join('/');
   try {
-    await loadSqlParser();
-    const layout = await resolvePrismaLayout(path.resolve(context.root, projectRoot));
-    const history = readMigrationHistory(layout.migrationsDir);
     // What `nx affected` compares with (NX_BASE, set in CI), else the default branch.
     const base = options.base ?? (process.env['NX_BASE'] || undefined) ?? context.nxJsonConfiguration?.defaultBase ?? 'main';
-    const onBase = options.onlyNew ? migrationsOnRef(context.root, layout.migrationsDir, base) : new Set<string>();
-    const report = lintHistory({
-      project,
-      migrations: history.migrations,
-      include: (name) => !onBase.has(name),
-      fileOf: (name) => workspacePath(path.join(layout.migrationsDir, name, 'migration.sql')),
-      docOf: (code) => workspacePath(path.join(RULE_DOCS_DIR, `${code}.md`)),
-      scope: options.onlyNew ? `not on ${base}` : 'all',
-    });
+    const report = await lintVenture({ project, workspaceRoot: context.root, projectRoot, onlyNew: options.onlyNew ?? false, base });
     const format = options.format ?? 'text';
     const text = lintText(report);
     const output =

@@ -2,13 +2,13 @@ import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import type { RollbackSelector } from '../../core/deploy/rollback-plan';
 import { describeError, ForgeError } from '../../core/errors';
-import { rollback, type RollbackResult } from '../../runner/deploy/rollback';
-import { rollbackInput } from '../../runner/deploy/rollback-input';
+import { rollback, type RollbackResult } from '../../use-cases/rollback';
+import { rollbackInput } from '../../use-cases/deploy/rollback-input';
 import { ROLLBACK_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
 import type { RollbackExecutorOptions } from './schema';
 
-/** `migrate-rollback`: see runner/deploy/rollback.ts; this reads the options, asks, and writes the reports. */
+/** `migrate-rollback`: see use-cases/rollback.ts; this reads the options, asks, and writes the reports. */
 export default async function migrateRollbackExecutor(options: RollbackExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const run = new DatabaseRun('migrate-rollback', options, context);
   const { project, log } = run;

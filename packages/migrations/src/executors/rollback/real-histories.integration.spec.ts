@@ -4,7 +4,7 @@ import path from 'node:path';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { schemaVersions } from '../../core/schema-version';
 import downScriptsGenerator from '../../generators/down-scripts/down-scripts';
-import { readMigrationHistory } from '../../store/migration-store';
+import { readMigrationHistory } from '../../adapters/store/migration-store';
 import { createServerDatabase } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
 import { historyWorkspace, type HistoryWorkspace } from '../../test-support/real-histories';

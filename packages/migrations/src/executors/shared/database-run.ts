@@ -5,13 +5,13 @@ import { type DeployReport, deployMarkdown, webhookPayload } from '../../core/de
 import { redact } from '../../core/redact';
 import { loadSqlParser } from '../../core/sql/parser';
 import { DATABASE_DEFAULTS } from '../../defaults';
-import { resolveDatabaseUrl } from '../../db/database-url';
-import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
-import type { BackupRecord } from '../../runner/deploy/backup';
-import { openDeployTarget, type DeployTarget } from '../../runner/deploy/deploy-target';
-import type { RecordedEvent } from '../../runner/deploy/event-log';
-import { postWebhook } from '../../runner/deploy/webhook';
-import { loadVenture, type Venture } from '../../store/load-venture';
+import { resolveDatabaseUrl } from '../../adapters/db/database-url';
+import { defaultSnapshotCacheDir } from '../../adapters/db/pglite-snapshot';
+import type { BackupRecord } from '../../adapters/db/backup';
+import { openDeployTarget, type DeployTarget } from '../../adapters/db/deploy-target';
+import type { RecordedEvent } from '../../use-cases/deploy/event-log';
+import { postWebhook } from '../../adapters/http/webhook';
+import { loadVenture, type Venture } from '../../adapters/store/load-venture';
 import { reportPath, writeReport } from './report-files';
 
 /** The options every command on a venture's live database shares: deploy, rollback, status. */

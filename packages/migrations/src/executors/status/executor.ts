@@ -5,13 +5,13 @@ import path from 'node:path';
 import { renderStatus, type StatusReport } from '../../core/deploy/status-report';
 import { describeError } from '../../core/errors';
 import { databaseVersionMarkdown, schemaVersions } from '../../core/schema-version';
-import { readStatus } from '../../runner/deploy/status';
-import type { MigrationHistory } from '../../store/migration-store';
+import { readStatus } from '../../use-cases/status';
+import type { MigrationHistory } from '../../adapters/store/migration-store';
 import { STATUS_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
 import type { StatusExecutorOptions } from './schema';
 
-/** `migrate-status`: see runner/deploy/status.ts; text or --json, and --check for CI. */
+/** `migrate-status`: see use-cases/status.ts; text or --json, and --check for CI. */
 export default async function migrateStatusExecutor(options: StatusExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const run = new DatabaseRun('migrate-status', options, context);
   let report: StatusReport;

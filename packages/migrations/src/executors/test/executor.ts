@@ -7,7 +7,7 @@ import { redact } from '../../core/redact';
 import { setupFailureReport, type TestReport } from '../../core/test-report';
 import { migrationLine, summaryLines } from '../../core/test-summary';
 import { TEST_DEFAULTS } from '../../defaults';
-import { testProject } from '../../runner/test-project';
+import { testProject } from '../../use-cases/test';
 import { reportPath, writeReport } from '../shared/report-files';
 import type { TestExecutorOptions } from './schema';
 

@@ -6,8 +6,8 @@ import { type Dashboard, startDashboard } from '../../dashboard/server';
 import { writeStaticReport } from '../../dashboard/static-report';
 import type { VentureConfig } from '../../dashboard/ventures';
 import { DEPLOY_DEFAULTS, ROLLBACK_DEFAULTS, UI_DEFAULTS } from '../../defaults';
-import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
-import { resolvePrismaLayout } from '../../store/project-layout';
+import { defaultSnapshotCacheDir } from '../../adapters/db/pglite-snapshot';
+import { resolvePrismaLayout } from '../../adapters/store/project-layout';
 import { reportPath } from '../shared/report-files';
 import type { UiExecutorOptions } from './schema';
 

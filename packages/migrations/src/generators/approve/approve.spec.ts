@@ -2,8 +2,8 @@ import { addProjectConfiguration, logger, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { loadSqlParser } from '../../core/sql/parser';
 import { lintHistory } from '../../core/lint/lint-report';
-import { readMigrationHistory } from '../../store/migration-store';
-import { treeFiles } from '../shared/tree-files';
+import { readMigrationHistory } from '../../adapters/store/migration-store';
+import { treeFiles } from '../../adapters/store/tree-files';
 import approveGenerator from './approve';
 
 const MIGRATIONS = 'apps/shop/prisma/migrations';

@@ -4,11 +4,11 @@ import { ForgeError } from '../../core/errors';
 import { lintHistory } from '../../core/lint/lint-report';
 import { APPROVAL_FILE, approvalRecord } from '../../core/safety/approval';
 import { loadSqlParser } from '../../core/sql/parser';
-import { readMigrationHistory } from '../../store/migration-store';
-import { resolvePrismaLayout } from '../../store/project-layout';
-import { approver } from '../shared/approver';
+import { readMigrationHistory } from '../../adapters/store/migration-store';
+import { resolvePrismaLayout } from '../../adapters/store/project-layout';
+import { approver } from '../../adapters/store/approver';
 import { withForgeErrors } from '../shared/forge-errors';
-import { projectRootOf, treeFiles } from '../shared/tree-files';
+import { projectRootOf, treeFiles } from '../../adapters/store/tree-files';
 import type { ApproveGeneratorSchema } from './schema';
 
 /**

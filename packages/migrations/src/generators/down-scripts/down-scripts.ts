@@ -2,12 +2,12 @@ import { logger, type Tree } from '@nx/devkit';
 import path from 'node:path';
 import { DOWN_SCRIPT } from '../../core/migration-folders';
 import { irreversibleDown } from '../../core/sql/ddl';
-import { defaultSnapshotCacheDir } from '../../db/pglite-snapshot';
-import { deriveDownScripts } from '../../runner/derive-down-scripts';
-import { loadVenture } from '../../store/load-venture';
+import { defaultSnapshotCacheDir } from '../../adapters/db/pglite-snapshot';
+import { deriveDownScripts } from '../../use-cases/derive-downs';
+import { loadVenture } from '../../adapters/store/load-venture';
 import { withForgeErrors } from '../shared/forge-errors';
 import { writeMigrationsIndex } from '../shared/migrations-index-file';
-import { projectRootOf, treeFiles } from '../shared/tree-files';
+import { projectRootOf, treeFiles } from '../../adapters/store/tree-files';
 import type { DownScriptsGeneratorSchema } from './schema';
 
 /**

@@ -1,6 +1,6 @@
 import { formatFiles, logger, type Tree } from '@nx/devkit';
 import { withForgeErrors } from '../shared/forge-errors';
-import { prepareMigrations } from './lib/prepare-migration';
+import { prepareMigrations } from '../../use-cases/generate';
 import { writeMigration } from './lib/write-migration';
 import type { MigrationGeneratorSchema } from './schema';
 

@@ -2,7 +2,7 @@ import { logger } from '@nx/devkit';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
-import { testProject } from '../../runner/test-project';
+import { testProject } from '../../use-cases/test';
 import { REPO_ROOT } from '../../test-support/fixtures';
 import { historyWorkspace, type HistoryWorkspace, REAL_HISTORIES, type RealHistory } from '../../test-support/real-histories';
 import migrationGenerator from './migration';

@@ -2,8 +2,8 @@ import { readProjectConfiguration, type Tree } from '@nx/devkit';
 import path from 'node:path';
 import { migrationsIndex } from '../../core/docs/migrations-index';
 import { databaseVersionMarkdown, schemaVersions } from '../../core/schema-version';
-import { type MigrationHistory, readMigrationHistory } from '../../store/migration-store';
-import { treeFiles } from './tree-files';
+import { type MigrationHistory, readMigrationHistory } from '../../adapters/store/migration-store';
+import { treeFiles } from '../../adapters/store/tree-files';
 
 /** Regenerate a project's MIGRATIONS.md from every migration folder, as the tree holds them now. */
 export function writeMigrationsIndex(tree: Tree, project: string, migrationsDir: string): void {

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { migrationMetaLine } from '../../../core/docs/migrations-index';
 import { LOCKFILE, lockfileContent } from '../../../core/migration-folders';
 import { APPROVAL_FILE } from '../../../core/safety/approval';
-import { clearBatch, copyBatch, rowsLeft } from '../../../core/sql/expand-contract';
+import { clearBatch, copyBatch, rowsLeft } from '../../../core/sql/column-swap-sql';
 import { writeMigrationsIndex } from '../../shared/migrations-index-file';
-import type { PreparedMigration } from './prepare-migration';
+import type { PreparedMigration } from '../../../use-cases/generate';
 
 /** Write a prepared migration into the tree: the schema, the folder, the lockfile, and the index. */
 export function writeMigration(tree: Tree, migration: PreparedMigration): string {

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { ForgeError } from '../../core/errors';
+import { SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
+import { temporaryDir } from '../../test-support/fixtures';
+import { pgliteExtensions } from './pglite-extensions';
+import { PgliteDatabase } from './pglite-database';
+
+describe('PgliteDatabase', () => {
+  it('keeps a database in a data folder across restarts', async () => {
+    const folder = temporaryDir('forge-pgdata-');
+    const dataDir = path.join(folder.dir, 'db');
+    try {
+      const first = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR, dataDir });
+      expect(first.label).toBe(`embedded PGlite (data folder ${dataDir})`);
+      await first.executeScript('CREATE TABLE kept (id int); INSERT INTO kept VALUES (42);');
+      await first.close();
+      const second = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR, dataDir });
+      expect(await second.query('SELECT id FROM kept')).toEqual([{ id: 42 }]);
+      await second.close();
+    } finally {
+      folder.remove();
+    }
+  });
+
+  it('loads the contrib extensions the migrations create', async () => {
+    const database = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR, extensions: ['pgcrypto', 'uuid-ossp', 'plpgsql'] });
+    try {
+      await database.executeScript('CREATE EXTENSION pgcrypto; CREATE EXTENSION "uuid-ossp";');
+      const [row] = await database.query<{ digest: string; uuid: string }>(
+        `SELECT encode(digest('a', 'sha256'), 'hex') AS digest, uuid_generate_v4()::text AS uuid`,
+      );
+      expect(row.digest).toBe('ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb');
+      expect(row.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('refuses an extension the embedded database does not ship, naming it', () => {
+    expect(() => pgliteExtensions(['postgis'])).toThrow(ForgeError);
+    expect(() => pgliteExtensions(['postgis'])).toThrow(/"postgis", which the embedded database does not ship/);
+  });
+
+  it('closes every shadow database the schema engine opens (upstream leaked one PGlite per call)', async () => {
+    const database = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR });
+    const closes = jest.spyOn(PgliteDatabase.prototype, 'close');
+    const opens = jest.spyOn(PgliteDatabase, 'open');
+    try {
+      const factory = database.adapterFactory();
+      for (let i = 0; i < 2; i++) {
+        const shadow = await factory.connectToShadowDb();
+        await shadow.executeScript('CREATE TABLE scratch (id int); DO $$ BEGIN PERFORM 1; END $$;');
+        await shadow.dispose();
+      }
+      expect(opens).toHaveBeenCalledTimes(2);
+      expect(closes).toHaveBeenCalledTimes(2);
+      // The shadow databases were separate: the main one has no scratch table.
+      expect(await database.query(`SELECT to_regclass('scratch') AS t`)).toEqual([{ t: null }]);
+    } finally {
+      jest.restoreAllMocks();
+      await database.close();
+    }
+  });
+});

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { type DeployPlan, plannedMigration, renderPlan } from '../core/deploy/deploy-plan';
+import { markRolledBack } from '../core/sql/prisma-migrations-table';
+import { ForgeError } from '../core/errors';
+import { schemaVersions, versionOf } from '../core/schema-version';
+import type { SchemaFile } from '../core/schema-compat';
+import { MigrationEngine } from '../adapters/engine/migration-engine';
+import type { MigrationFolder, MigrationHistory } from '../adapters/store/migration-store';
+import { applyPendingMigrations } from './shared/apply-migrations';
+import { runDataStep } from './shared/run-data-step';
+import { type AppliedState, readAppliedState } from './deploy/applied-state';
+import { type BackupRecord, pruneBackups } from '../adapters/db/backup';
+import type { DatabaseState } from './deploy/data-state';
+import type { DeployTarget } from '../adapters/db/deploy-target';
+import { EventLog, type RecordedEvent } from './deploy/event-log';
+import { lastMigrationSteps } from './deploy/event-store';
+import { type HealthCheck, runHealthCheck } from '../adapters/http/health-check';
+import { judgeSafety, measureDrift, pendingMigrations, recheckBeforeMigration, refuseEditedMigrations, stagingGate, unknownAppliedMigrations } from './deploy/preflight';
+import { recoverEarlierRuns } from './deploy/recover';
+import { stateAndBackup } from './deploy/take-backup';
+import { undoDeploy } from './deploy/undo';
+
+export interface DeployInput {
+  project: string;
+  workspaceRoot: string;
+  environment: string;
+  target: DeployTarget;
+  history: MigrationHistory;
+  /** The schema as the engine reads it. */
+  schema: SchemaFile[];
+  configDir: string;
+  backupDir: string;
+  backupRetention: number;
+  allowDrift: boolean;
+  healthCheck?: HealthCheck;
+  /** Another environment every pending migration must have reached first. */
+  requireDeployedTo?: { environment: string; state: AppliedState };
+  dryRun: boolean;
+  log: (line: string) => void;
+}
+
+export type DeployStatus = 'deployed' | 'up-to-date' | 'dry-run' | 'rolled-back' | 'rollback-failed';
+
+export interface DeployResult {
+  ok: boolean;
+  runId: string;
+  status: DeployStatus;
+  project: string;
+  environment: string;
+  database: string;
+  startedAt: string;
+  durationMs: number;
+  plan: DeployPlan;
+  applied: string[];
+  rolledBack: string[];
+  restored: boolean;
+  backup?: BackupRecord;
+  error?: string;
+  warnings: string[];
+  events: RecordedEvent[];
+}
+
+/**
+ * `migrate-deploy` against one database, already held under the deploy lock: preflight (edited
+ * migrations, earlier failures, drift, the safety and staging gates), a verified backup, the
+ * pending migrations one at a time with their data steps, verification; on any failure after the
+ * backup, the downs of what this run applied or else the backup, proven against the state
+ * before. Every step is an event in the deploy history. Preflight errors throw: nothing changed.
+ */
+export async function deploy(input: DeployInput): Promise<DeployResult> {
+  const started = Date.now();
+  const runId = randomUUID();
+  const { target, history, log } = input;
+  const warnings: string[] = [];
+  const result = (fields: Partial<DeployResult> & Pick<DeployResult, 'status' | 'ok' | 'plan'>, events: RecordedEvent[] = []): DeployResult => ({
+    runId,
+    project: input.project,
+    environment: input.environment,
+    database: target.label,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    applied: [],
+    rolledBack: [],
+    restored: false,
+    warnings,
+    events,
+    ...fields,
+  });
+
+  const state = await readAppliedState(target.database);
+  refuseEditedMigrations(history, state, target.label);
+  const unknown = unknownAppliedMigrations(history, state);
+  if (unknown.length) warnings.push(`applied to the database but not in the migrations folder: ${unknown.join(', ')}`);
+  const failedBefore = state.failed.map((row) => row.migration_name);
+  // A failed row keeps its migration out of `applied`: it comes back as pending once recovered.
+  const planned = pendingMigrations(history, state);
+  let safety = await judgeSafety(target.database, input.project, history, planned);
+  if (input.requireDeployedTo) stagingGate(planned, input.requireDeployedTo);
+  const plan: DeployPlan = {
+    database: target.label,
+    environment: input.environment,
+    recover: failedBefore.map((name) => `${name} failed or was interrupted earlier: made harmless first`),
+    pending: planned.map((migration) => plannedMigration(migration, safety.lint.find((linted) => linted.name === migration.name), safety.judged)),
+    backup: `${target.backupKind === 'pg_dump' ? 'pg_dump -Fc, checked with pg_restore --list' : 'a copy of the data folder, opened to check it'}, into ${path.relative(input.workspaceRoot, input.backupDir) || '.'} (newest ${input.backupRetention} kept)`,
+    healthCheck: input.healthCheck && (input.healthCheck.url ? `GET ${input.healthCheck.url} must answer 2xx` : `\`${input.healthCheck.command}\` must exit 0`),
+  };
+  if (input.dryRun) {
+    renderPlan(plan, true).forEach(log);
+    return result({ ok: true, status: 'dry-run', plan });
+  }
+
+  const events = await EventLog.open(() => target.database, { runId, environment: input.environment, workspaceRoot: input.workspaceRoot }, log);
+  await events.record('deploy_started', { migrations: planned.map((migration) => migration.name), details: safety.judged.length ? { gate: safety.judged } : undefined });
+  const fail = async (error: unknown): Promise<never> => {
+    await events.record('deploy_failed', { error: (error as Error).message, durationMs: Date.now() - started });
+    throw error;
+  };
+
+  await recoverEarlierRuns({ target, history, project: input.project, events }).catch(fail);
+  // What the recoveries undid is pending again, and goes through the gates like the rest.
+  const pending = pendingMigrations(history, await readAppliedState(target.database));
+  if (pending.length !== planned.length) {
+    await (async () => {
+      safety = await judgeSafety(target.database, input.project, history, pending);
+      if (input.requireDeployedTo) stagingGate(pending, input.requireDeployedTo);
+    })().catch(fail);
+  }
+  const drift = await measureDrift(target.database, history, input.schema, input.configDir).catch(fail);
+  if (drift.error) warnings.push(`drift was not checked: ${drift.error}`);
+  if (drift.sql && !input.allowDrift) {
+    await fail(
+      new ForgeError(
+        'LIVE_DRIFT',
+        `The live database differs from what its applied migrations make (drift), so nothing was applied. This SQL would bring the migrations to it:\n${drift.sql}`,
+        'Find who changed the database by hand; capture the change in a migration, or undo it. --allowDrift deploys anyway.',
+      ),
+    );
+  }
+  const unfinishedDataSteps = await dataStepsLeft(target, history, state);
+  if (pending.length === 0 && unfinishedDataSteps.length === 0) {
+    await events.record('deploy_finished', { durationMs: Date.now() - started, details: { status: 'up-to-date' } });
+    return result({ ok: true, status: 'up-to-date', plan }, events.events);
+  }
+
+  const [before, backup] = await stateAndBackup(target, input, runId).catch(fail);
+  // What a restore of the embedded database's copy forgets, and must be written again.
+  const eventsSinceBackup = events.events.length;
+  // With the state before, so that a run taking over after a crash can prove its rollback too.
+  const appliedBefore = [...(await readAppliedState(target.database)).applied.keys()];
+  await events.record('backup_taken', { details: { ...backup, before, applied: appliedBefore } });
+
+  const applied: MigrationFolder[] = [];
+  try {
+    for (const migration of unfinishedDataSteps) await runStep(input, events, migration);
+    for (const migration of pending) {
+      const upToThis = history.migrations.slice(0, history.migrations.indexOf(migration) + 1);
+      const migrationStarted = Date.now();
+      await recheckBeforeMigration(target.database, safety.judged, migration.name);
+      log(`applying ${migration.name}`);
+      applied.push(migration);
+      await applyPendingMigrations(target.database, upToThis);
+      await events.record('migration_applied', { migrations: [migration.name], durationMs: Date.now() - migrationStarted });
+      await runStep(input, events, migration);
+    }
+    await verify(input, warnings);
+    await events.record('verified', { migrations: applied.map((migration) => migration.name) });
+    const health = input.healthCheck && (await runHealthCheck(input.healthCheck, input.workspaceRoot));
+    if (health) throw new ForgeError('HEALTH_CHECK_FAILED', `The health check failed after the deploy: ${health}`, 'See the health check\'s own output; the deploy was rolled back.');
+  } catch (error) {
+    const message = (error as Error).message;
+    log(`deploy failed: ${message}`);
+    await events.record('deploy_failed', { migrations: applied.map((migration) => migration.name), error: message });
+    const undo = await rollBack(input, events, applied, before, backup, eventsSinceBackup);
+    await events.record(undo.ok ? 'rollback_finished' : 'rollback_failed', { migrations: undo.rolledBack, durationMs: Date.now() - started, error: undo.error });
+    return result(
+      { ok: false, status: undo.ok ? 'rolled-back' : 'rollback-failed', plan, backup, rolledBack: undo.rolledBack, restored: undo.restored, error: undo.ok ? message : `${message}\n${undo.error}` },
+      events.events,
+    );
+  }
+  const version = versionOf(schemaVersions(history.migrations), (await readAppliedState(target.database)).applied);
+  await events.record('deploy_finished', { migrations: applied.map((migration) => migration.name), durationMs: Date.now() - started, details: { status: 'deployed', version } });
+  await pruneBackups(input.backupDir, `${input.project}-`, input.backupRetention);
+  return result({ ok: true, status: 'deployed', plan, backup, applied: applied.map((migration) => migration.name) }, events.events);
+}
+
+/** Migrations a deploy applied whose data step has not finished (the deploy was interrupted in it). */
+async function dataStepsLeft(target: DeployTarget, history: MigrationHistory, state: AppliedState): Promise<MigrationFolder[]> {
+  const withSteps = history.migrations.filter((migration) => migration.dataStep && state.applied.has(migration.name));
+  if (withSteps.length === 0) return [];
+  const last = await lastMigrationSteps(target.database);
+  return withSteps.filter((migration) => last.get(migration.name) === 'migration_applied');
+}
+
+async function runStep(input: DeployInput, events: EventLog, migration: MigrationFolder): Promise<void> {
+  if (!migration.dataStep) return;
+  const started = Date.now();
+  input.log(`data step of ${migration.name}`);
+  await runDataStep(input.target.database, migration.dataStep.file, migration.dataStep.source, { workspaceRoot: input.workspaceRoot, log: input.log });
+  await events.record('data_step_finished', { migrations: [migration.name], durationMs: Date.now() - started });
+}
+
+/**
+ * Nothing pending or failed. A live schema that differs from schema.prisma is a warning: the
+ * database is what its migrations make (drift from them was checked before), and a schema file
+ * the history does not match is what migrate-test reports, not a reason to undo the deploy.
+ */
+async function verify(input: DeployInput, warnings: string[]): Promise<void> {
+  const state = await readAppliedState(input.target.database);
+  const left = pendingMigrations(input.history, state);
+  if (left.length || state.failed.length) {
+    throw new ForgeError('DEPLOY_INCOMPLETE', `After the deploy, ${[...left.map((m) => m.name), ...state.failed.map((row) => row.migration_name)].join(', ')} ${left.length + state.failed.length > 1 ? 'are' : 'is'} still not applied.`, 'See the deploy history for what happened.');
+  }
+  const engine = await MigrationEngine.start(input.target.database);
+  try {
+    const gap = await engine.diff({ kind: 'database', files: input.schema, configDir: input.configDir }, { kind: 'schema', files: input.schema });
+    if (gap) warnings.push(`the deployed schema differs from schema.prisma (migrate-test reports it as drift); this SQL would close the gap:\n${gap}`);
+  } finally {
+    engine.dispose();
+  }
+}
+
+interface RollbackOutcome {
+  ok: boolean;
+  rolledBack: string[];
+  restored: boolean;
+  error?: string;
+}
+
+/**
+ * Undo this run: the downs of what it applied, newest first; the backup when a down is missing,
+ * irreversible or fails, or when the downs do not give back the state from before. Proven by the
+ * schema fingerprint and every table's row count and checksum.
+ */
+async function rollBack(input: DeployInput, events: EventLog, applied: MigrationFolder[], before: DatabaseState, backup: BackupRecord, eventsSinceBackup: number): Promise<RollbackOutcome> {
+  const { target } = input;
+  await events.record('rollback_started', { migrations: applied.map((migration) => migration.name) });
+  // The migration that failed left at most a failed row: its work was rolled back with its transaction.
+  const failing = applied[applied.length - 1];
+  const state = await readAppliedState(target.database);
+  const done = applied.filter((migration) => state.applied.has(migration.name));
+  if (failing && !state.applied.has(failing.name)) {
+    await target.database.query(markRolledBack(failing.name));
+  }
+  const undo = await undoDeploy(target, events, [...done].reverse(), { deploy: 'the deploy', backup, before, replayFrom: eventsSinceBackup });
+  if (!undo.failure) return { ok: true, rolledBack: undo.restored ? applied.map((migration) => migration.name) : undo.undone, restored: undo.restored };
+  const error = undo.failure.restoreError
+    ? `restoring the backup failed: ${undo.failure.restoreError.message}`
+    : `after the restore the database still differs from before the deploy: ${undo.failure.differences.join('; ')}`;
+  return { ok: false, rolledBack: undo.undone, restored: undo.restored, error };
+}

@@ -1,0 +1,168 @@
+import { compareFingerprints, describeDifference, holdsObject, isSameSchema, type SchemaFingerprint } from '../core/fingerprint';
+import type { SchemaFile } from '../core/schema-compat';
+import { configBlocks, datasourceSchemas } from '../core/schema/config-blocks';
+import { analyzeHistory, type Finding } from '../core/safety/analyze';
+import { type ObjectExists, readReversibility } from '../core/safety/irreversibility';
+import { readOperations } from '../core/safety/operations';
+import { catalogInverse } from '../core/sql/catalog-inverse';
+import { concurrentLikeTheUp, deleteInsertedRows } from '../core/sql/down-adjustments';
+import { createdExtensions } from '../core/sql/extensions';
+import { loadSqlParser } from '../core/sql/parser';
+import { inverseRenames } from '../core/sql/rename-inverse';
+import type { Database } from '../adapters/db/database';
+import { PgliteDatabase } from '../adapters/db/pglite-database';
+import { MigrationEngine, type SchemaSource } from '../adapters/engine/migration-engine';
+import type { MigrationFolder, MigrationHistory } from '../adapters/store/migration-store';
+import { applyExistingHistory } from './shared/apply-migrations';
+import { fingerprintSchema } from './shared/catalog-fingerprint';
+import { readTables } from './shared/table-catalog';
+
+export interface DownScriptInput {
+  history: MigrationHistory;
+  /** The project's schema as the engine reads it (its datasource and generator blocks are used). */
+  schema: SchemaFile[];
+  configDir: string;
+  cacheDir: string;
+}
+
+export type DerivedDown =
+  | { migration: string; kind: 'script'; sql: string }
+  | { migration: string; kind: 'irreversible'; reasons: string[] };
+
+/**
+ * A down script for every migration of the history that has none. On a scratch embedded
+ * database the history is applied one migration at a time; before each, the database is read
+ * back as a Prisma schema (introspection) and its catalog fingerprinted; after it, the down is
+ * the rows it inserted deleted by key and its renames undone by name, then Prisma's diff from the
+ * schema read back then to the one before, wrapped in what the engine does not model or may not
+ * build back (catalogInverse). The down is run in a transaction that is rolled back: it must give
+ * back the fingerprint from before the migration without dropping what held data then, else it is
+ * not written as a script. A migration the schema cannot undo is irreversible, with its reasons;
+ * the history always goes on to the end.
+ */
+export async function deriveDownScripts(input: DownScriptInput): Promise<DerivedDown[]> {
+  await loadSqlParser();
+  const { migrations } = input.history;
+  const findings = analyzeHistory(migrations);
+  const scratch = await PgliteDatabase.open({ extensions: migrations.flatMap((migration) => createdExtensions(migration.sql)), cacheDir: input.cacheDir });
+  const config = configBlocks(input.schema);
+  const managedSchemas = datasourceSchemas(config);
+  const derived: DerivedDown[] = [];
+  let engine: MigrationEngine | undefined;
+  try {
+    const started = await MigrationEngine.start(scratch);
+    engine = started;
+    const introspect = async (): Promise<SchemaSource> => ({ kind: 'schema', files: await started.introspect(config, input.configDir) });
+    // The schema before the next migration, read back once per state.
+    let schemaBefore: SchemaSource | undefined = { kind: 'empty' };
+    for (const [index, migration] of migrations.entries()) {
+      const upToThis = migrations.slice(0, index + 1);
+      const { reasons, deletes } = migration.down ? { reasons: [], deletes: [] } : await reversibilityOn(scratch, migration, findings[index]);
+      if (migration.down || reasons.length > 0) {
+        await applyExistingHistory(scratch, upToThis);
+        schemaBefore = undefined;
+        if (!migration.down) derived.push({ migration: migration.name, kind: 'irreversible', reasons });
+        continue;
+      }
+      const before = await fingerprintSchema(scratch);
+      schemaBefore ??= await introspect();
+      await applyExistingHistory(scratch, upToThis);
+      const schemaAfter = await introspect();
+      const inverse = catalogInverse(before, await fingerprintSchema(scratch), managedSchemas);
+      const prelude = [...inverse.beforeDiff, ...deletes, ...inverseRenames(migration.sql), ...inverse.afterRenames];
+      const target = schemaBefore;
+      // Schema to schema: both sides read back by the same introspection, so what it reads
+      // differently from how an older Prisma wrote it (implicit many-to-many tables) is no change.
+      const diffBack = async () => started.diff(prelude.length ? await introspect() : schemaAfter, target);
+      const attempt = await tryDown(scratch, prelude, diffBack, inverse.afterDiff, before);
+      const failure = attempt.failure ?? valuesTheDownDrops(attempt.statements, before);
+      derived.push(
+        failure
+          ? { migration: migration.name, kind: 'irreversible', reasons: [`no down script could be derived from the schema (${failure}): write down.sql by hand`] }
+          : { migration: migration.name, kind: 'script', sql: composeDown(migration, attempt.statements) },
+      );
+      schemaBefore = schemaAfter;
+    }
+    return derived;
+  } finally {
+    engine?.dispose();
+    await scratch.close();
+  }
+}
+
+/**
+ * Why a migration cannot be undone, judged on the scratch database as it stands before the
+ * migration (what its statements drop or insert into exists there or not), and the DELETEs that
+ * take back the rows it inserts into existing tables, by their primary keys.
+ */
+async function reversibilityOn(database: Database, migration: MigrationFolder, findings: Finding[]): Promise<{ reasons: string[]; deletes: string[] }> {
+  const bySql = readReversibility(migration.sql, findings);
+  const needsCatalog = bySql.inserted.length > 0 || findings.some((finding) => finding.family === 'destructive' && finding.table !== undefined);
+  if (!needsCatalog) return { reasons: bySql.reasons, deletes: [] };
+  const tables = [...(await readTables(database)).values()];
+  const exists: ObjectExists = (table, column) => tables.some((model) => model.name === table && (column === undefined || model.columns.some((candidate) => candidate.name === column)));
+  const reversibility = readReversibility(migration.sql, findings, exists);
+  const reasons = [...reversibility.reasons];
+  const deletes: string[] = [];
+  for (const rows of reversibility.inserted) {
+    const table = tables.find((model) => model.name === rows.table && (rows.schema === undefined || model.schema === rows.schema));
+    const deletion = deleteInsertedRows(rows, table?.primaryKey ?? []);
+    if ('sql' in deletion) deletes.push(deletion.sql);
+    else reasons.push(deletion.reason);
+  }
+  return { reasons, deletes };
+}
+
+/**
+ * What a derived down would lose: a table or column that existed before the migration, dropped
+ * (the engine's diff drops and adds a column whose type it cannot convert back), so that the
+ * schema comes back but not its values.
+ */
+function valuesTheDownDrops(statements: string[], before: SchemaFingerprint): string | undefined {
+  for (const { operation } of readOperations(statements.join('\n'))) {
+    if (operation.kind === 'drop_column' && holdsObject(before, operation.table, operation.column)) {
+      return `the derived script drops ${operation.table}.${operation.column}, which held values before the migration`;
+    }
+    if (operation.kind === 'drop_table' && holdsObject(before, operation.table)) return `the derived script drops ${operation.table}, which held rows before the migration`;
+  }
+  return undefined;
+}
+
+function composeDown(migration: MigrationFolder, statements: string[]): string {
+  const body = concurrentLikeTheUp(migration.sql, statements.map((statement) => statement.trim()).filter(Boolean).join('\n'));
+  return [
+    `-- Down script of ${migration.name}: its renames undone, then Prisma's schema diff back to the state before it,`,
+    '-- with what the diff does not model or build back as it was (functions, triggers, policies, views, constraints, indexes).',
+    '-- Derived and verified (the schema before the migration, exactly) by nx g @forge/migrations:down-scripts.',
+    body || '-- The migration changed nothing in the schema: there is nothing to undo.',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Build and run the down in a transaction that is rolled back: the prelude (drops, inverse
+ * renames), then the engine's diff from the schema as the prelude leaves it, then the
+ * re-creations. The statements, or why they do not restore `before`.
+ */
+async function tryDown(
+  database: Database,
+  prelude: string[],
+  diffBack: () => Promise<string>,
+  recreate: string[],
+  before: SchemaFingerprint,
+): Promise<{ statements: string[]; failure?: string }> {
+  const statements = [...prelude];
+  await database.query('BEGIN');
+  try {
+    await database.executeScript(prelude.join('\n'));
+    const diff = await diffBack();
+    statements.push(diff, ...recreate);
+    await database.executeScript([diff, ...recreate].join('\n'));
+    const difference = compareFingerprints(before, await fingerprintSchema(database));
+    return isSameSchema(difference) ? { statements } : { statements, failure: `the derived script leaves ${describeDifference(difference).join('; ')}` };
+  } catch (error) {
+    return { statements, failure: `the derived script fails: ${(error as Error).message}` };
+  } finally {
+    await database.query('ROLLBACK');
+  }
+}

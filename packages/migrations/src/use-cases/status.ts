@@ -1,0 +1,54 @@
+import { isHealthy, migrationStates, type StatusReport } from '../core/deploy/status-report';
+import { schemaVersions, type VersionedMigration, versionOf } from '../core/schema-version';
+import type { SchemaFile } from '../core/schema-compat';
+import type { SqlRunner } from '../adapters/db/database';
+import { ENGINE_VERSION, PLUGIN_VERSION } from '../package-info';
+import type { MigrationHistory } from '../adapters/store/migration-store';
+import { readAppliedState } from './deploy/applied-state';
+import { lastRun, versionHistory } from './deploy/event-store';
+import type { DeployTarget } from '../adapters/db/deploy-target';
+import { measureDrift, unknownAppliedMigrations } from './deploy/preflight';
+
+export interface StatusInput {
+  project: string;
+  environment: string;
+  target: DeployTarget;
+  history: MigrationHistory;
+  schema: SchemaFile[];
+  configDir: string;
+  /** The history's schema versions, when the caller has them. */
+  versions?: VersionedMigration[];
+}
+
+/** Read-only: the migrations' states, drift, schema version, deploy history and versions of a database. */
+export async function readStatus(input: StatusInput): Promise<StatusReport> {
+  const { target, history } = input;
+  const state = await readAppliedState(target.database);
+  const versions = input.versions ?? schemaVersions(history.migrations);
+  const migrations = migrationStates(history.migrations, state.rows, versions);
+  const drift = await measureDrift(target.database, history, input.schema, input.configDir);
+  const events = await recordedRuns(target.database);
+  const report: Omit<StatusReport, 'ok'> = {
+    project: input.project,
+    environment: input.environment,
+    database: target.label,
+    migrations,
+    unknownApplied: unknownAppliedMigrations(history, state),
+    drift: { checked: !drift.error, clean: !drift.error && !drift.sql, sql: drift.sql, error: drift.error },
+    schemaVersion: { database: versionOf(versions, state.applied), migrations: versions.at(-1)?.version ?? '0.0.0' },
+    versionHistory: events.versions,
+    lastRun: events.last,
+    deployRunning: await target.deployRunning(),
+    versions: { postgres: await target.serverVersion(), engine: ENGINE_VERSION, node: process.version, plugin: PLUGIN_VERSION },
+  };
+  return { ...report, ok: isHealthy(report) };
+}
+
+async function recordedRuns(database: SqlRunner): Promise<{ versions: StatusReport['versionHistory']; last?: StatusReport['lastRun'] }> {
+  const versions = await versionHistory(database);
+  const run = await lastRun(database);
+  const words = run.filter((event) => /_(finished|failed)$|^superseded$/.test(event.kind)).map((event) => event.kind);
+  const error = run.find((event) => event.error)?.error;
+  const last = run.length ? { at: run[run.length - 1].at, event: `${run[0].kind.replace(/_started$/, '')}: ${words.join(' → ') || 'unfinished (running, or interrupted)'}`, ...(error ? { error } : {}) } : undefined;
+  return { versions, last };
+}

@@ -1,0 +1,83 @@
+import { loadSqlParser } from '../core/sql/parser';
+import type { MigrationTestResult, TestReport } from '../core/test-report';
+import type { Database } from '../adapters/db/database';
+import { PgDatabase } from '../adapters/db/pg-database';
+import { openThrowawayDatabase } from '../adapters/db/open-database';
+import { defaultSnapshotCacheDir } from '../adapters/db/pglite-snapshot';
+import { loadSchemaEngine } from '../adapters/engine/wasm-loader';
+import { loadVenture } from '../adapters/store/load-venture';
+import { runMigrationTest } from './test/migration-test';
+
+export interface TestProjectOptions {
+  project: string;
+  /** Absolute. */
+  projectRoot: string;
+  workspaceRoot: string;
+  /** A PostgreSQL server URL; without one the embedded database is used. */
+  url?: string;
+  /** The environment variable the URL came from. */
+  urlSource: string;
+  allowDrift: boolean;
+  /** See MigrationTestInput.strictData. */
+  strictData?: boolean;
+  onWarning?: (warning: string) => void;
+  onMigration?: (result: MigrationTestResult) => void;
+  onDatabase?: (label: string) => void;
+}
+
+/** Find a project's schema and migrations, and test them on a throwaway database that is always removed. */
+export async function testProject(options: TestProjectOptions): Promise<TestReport> {
+  const venture = await loadVenture(options.projectRoot);
+  venture.warnings.forEach((warning) => options.onWarning?.(warning));
+  await loadSqlParser();
+
+  // The schema engine's wasm compiles while the database starts.
+  const [database] = await Promise.all([
+    openThrowawayDatabase({
+      url: options.url,
+      urlSource: options.urlSource,
+      label: options.project,
+      extensions: venture.extensions,
+      cacheDir: defaultSnapshotCacheDir(options.workspaceRoot),
+    }),
+    loadSchemaEngine(),
+  ]);
+  options.onDatabase?.(database.label);
+  return withCleanupOnSignal(database, () =>
+    runMigrationTest({
+      project: options.project,
+      database,
+      history: venture.history,
+      schemaFiles: venture.schema,
+      configDir: options.projectRoot,
+      allowDrift: options.allowDrift,
+      strictData: options.strictData,
+      workspaceRoot: options.workspaceRoot,
+      warnings: venture.warnings,
+      onMigration: options.onMigration,
+    }),
+  );
+}
+
+/**
+ * Remove the throwaway database however the run ends: normally, by an error, or interrupted.
+ * Only a server's database outlives the process: an in-memory embedded one gets no handler, so
+ * Ctrl-C ends the run at once (even inside a long statement, which blocks the event loop).
+ */
+async function withCleanupOnSignal<T>(database: Database, run: () => Promise<T>): Promise<T> {
+  const onSignal =
+    database instanceof PgDatabase ? (signal: NodeJS.Signals) => void database.abandon().finally(() => process.kill(process.pid, signal)) : undefined;
+  if (onSignal) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  try {
+    return await run();
+  } finally {
+    if (onSignal) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    await database.close();
+  }
+}

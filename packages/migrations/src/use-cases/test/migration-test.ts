@@ -1,0 +1,267 @@
+import { compareFingerprints, isSameSchema, sameTableShapes, type SchemaFingerprint } from '../../core/fingerprint';
+import { emptyIntent, type MigrationIntent, readMigrationIntent } from '../../core/migration-intent';
+import { migrationChecksum } from '../../core/migration-folders';
+import { checkRowIntegrity, describeViolation, type CascadeMap } from '../../core/row-integrity';
+import type { SchemaFile } from '../../core/schema-compat';
+import { analyzeHistory, type Finding } from '../../core/safety/analyze';
+import { withLockEvidence } from '../../core/safety/lock-evidence';
+import { loadSqlParser, SqlSyntaxError } from '../../core/sql/parser';
+import { isSuccessful, type MigrationTestResult, type TestError, type TestReport } from '../../core/test-report';
+import type { Database } from '../../adapters/db/database';
+import { MigrationApplyError } from '../../adapters/db/script-runner';
+import { MigrationEngine } from '../../adapters/engine/migration-engine';
+import { toEngineMigrationList } from '../../adapters/engine/migration-list';
+import type { MigrationFolder, MigrationHistory } from '../../adapters/store/migration-store';
+import { fingerprintSchema } from '../shared/catalog-fingerprint';
+import { HistoryHints } from '../../core/seed-hints';
+import { applyBesideSeededRows } from './apply-beside-seeded-rows';
+import { SeedCounter, seedRepresentativeRows } from './data-seeder';
+import { runDataStep } from '../shared/run-data-step';
+import { describeFailingStatement } from './failing-statement';
+import { observeLocks } from '../shared/lock-sampler';
+import { proveDown } from './prove-down';
+import { snapshotRows } from './row-snapshot';
+import { tablesToCompare } from './compared-tables';
+import { SeededRows } from './seeded-rows';
+import { readTables, type TableModel } from '../shared/table-catalog';
+
+export interface MigrationTestInput {
+  project: string;
+  database: Database;
+  history: MigrationHistory;
+  /** The schema as the engine should read it (see makeSchemaCompatible). */
+  schemaFiles: SchemaFile[];
+  configDir: string;
+  allowDrift: boolean;
+  /** Fail a migration on the first error its representative rows cause, instead of retrying without them. */
+  strictData?: boolean;
+  /** Where a data step's TypeScript compiler is found. */
+  workspaceRoot: string;
+  warnings?: string[];
+  onMigration?: (result: MigrationTestResult) => void;
+}
+
+/**
+ * Test a migration history on an empty throwaway database: apply each migration in order with
+ * representative rows in every table, check those rows survived, prove its down script (down
+ * restores the schema before it, up again the schema after it), then check that a second apply
+ * does nothing and that the result is what schema.prisma describes.
+ */
+export async function runMigrationTest(input: MigrationTestInput): Promise<TestReport> {
+  const started = Date.now();
+  await loadSqlParser();
+  const { database, history } = input;
+  const engine = await MigrationEngine.start(database);
+  try {
+    const run = new HistoryRun(database, history, input, await readTables(database), await fingerprintSchema(database));
+    for (const migration of history.migrations) {
+      const result = await run.test(migration);
+      input.onMigration?.(result);
+      if (run.stopped) break;
+    }
+    const results = run.results;
+    const completed = results.length === history.migrations.length && results.every((r) => r.applied);
+    const idempotent = completed && (await isIdempotent(engine, history));
+    const driftSql = completed
+      ? await engine.diff({ kind: 'database', files: input.schemaFiles, configDir: input.configDir }, { kind: 'schema', files: input.schemaFiles })
+      : '';
+    const report: Omit<TestReport, 'ok'> = {
+      project: input.project,
+      engine: database.engine,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      migrations: [...results, ...history.migrations.slice(results.length).map(notAttempted)],
+      idempotent,
+      drift: { clean: completed && driftSql === '', allowed: input.allowDrift, sql: driftSql },
+      errors: run.errors,
+      warnings: input.warnings ?? [],
+    };
+    return { ok: isSuccessful(report), ...report };
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** The state carried from one migration to the next: the tables, the schema, the seeded rows. */
+class HistoryRun {
+  readonly results: MigrationTestResult[] = [];
+  readonly errors: TestError[] = [];
+  stopped = false;
+  private readonly counter = new SeedCounter();
+  private readonly seeded = new SeededRows();
+  private readonly hints: HistoryHints;
+  private readonly findings: Finding[][];
+
+  constructor(
+    private readonly database: Database,
+    private readonly history: MigrationHistory,
+    private readonly options: Pick<MigrationTestInput, 'workspaceRoot' | 'strictData'>,
+    private tables: Map<string, TableModel>,
+    private schema: SchemaFingerprint,
+  ) {
+    this.hints = new HistoryHints(history.migrations);
+    this.findings = analyzeHistory(history.migrations);
+  }
+
+  async test(migration: MigrationFolder): Promise<MigrationTestResult> {
+    const { database } = this;
+    const index = this.results.length;
+    const upToThis = this.history.migrations.slice(0, index + 1);
+    const intent = intentOf(migration);
+    const hints = this.hints.before(index);
+    const seeded = await seedRepresentativeRows(database, this.tables, this.counter, hints, (table) => hints.touched.has(table.key) || this.seeded.needsRow(table));
+    for (const [table, row] of seeded.rows) this.seeded.add(this.tables.get(table)!, row);
+    const schemaBefore = this.schema;
+    const compared = (tables: Map<string, TableModel>) => tablesToCompare(tables, hints.touched, intent, schemaBefore);
+    let rowsBefore = await snapshotRows(database, compared(this.tables));
+    const result = pendingResult(migration, {
+      tablesWithRows: [],
+      rowsChecked: 0,
+      unfilledTables: seeded.unfilled,
+      violations: [],
+      lostValues: [],
+      notCompared: [],
+    });
+    this.results.push(result);
+
+    const applyStarted = Date.now();
+    const findings = this.findings[index];
+    result.findings = findings;
+    const apply = () =>
+      applyBesideSeededRows({
+        database,
+        upToThis,
+        migration,
+        seeded: this.seeded,
+        tables: this.tables,
+        findings,
+        strictData: this.options.strictData === true,
+        // Rows taken out (and what cascaded from them) are not checked afterwards.
+        onRowsRemoved: async () => {
+          rowsBefore = await snapshotRows(database, compared(await readTables(database)));
+        },
+      });
+    try {
+      if (database.engine === 'postgresql') {
+        const { result: dataDependent, observation } = await observeLocks(database, apply);
+        result.dataDependent = dataDependent;
+        result.locks = observation.locks;
+        result.findings = withLockEvidence(findings, observation);
+      } else {
+        result.dataDependent = await apply();
+      }
+    } catch (error) {
+      if (!(error instanceof MigrationApplyError)) throw error;
+      result.ms = Date.now() - applyStarted;
+      this.errors.push(await applyError(database, migration, error, this.seeded.count() > 0));
+      this.stopped = true;
+      return result;
+    }
+    result.integrity.rowsChecked = [...rowsBefore.values()].reduce((sum, table) => sum + table.rows.length, 0);
+    result.integrity.tablesWithRows = [...rowsBefore].filter(([, table]) => table.rows.length > 0).map(([key]) => key).sort();
+    result.ms = Date.now() - applyStarted;
+    result.applied = true;
+    if (!(await this.runDataStep(migration))) return result;
+
+    const schemaAfter = await fingerprintSchema(database);
+    const tablesAfter = sameTableShapes(schemaBefore, schemaAfter) ? this.tables : await readTables(database);
+    const renamedTo = new Set(intent.renamedTables.values());
+    const rowsAfter = await snapshotRows(database, new Map([...tablesAfter].filter(([key]) => rowsBefore.has(key) || renamedTo.has(key))));
+    const integrity = checkRowIntegrity(rowsBefore, rowsAfter, intent, cascadesOf(this.tables));
+    result.integrity.violations = integrity.violations.map(describeViolation);
+    result.integrity.lostValues = integrity.lostValues.map(describeViolation);
+    result.integrity.notCompared = integrity.notCompared;
+    this.seeded.follow(intent);
+
+    this.schema = await proveDown(database, upToThis, migration, result, schemaBefore, schemaAfter);
+    this.tables = tablesAfter;
+    // Re-applied after its down, the migration needs its data moved again.
+    if (migration.down?.kind === 'script' && !(await this.runDataStep(migration))) return result;
+    if (migration.seedSql !== undefined) {
+      await database.executeScript(migration.seedSql).catch((error: Error) =>
+        this.errors.push({ migration: migration.name, message: `seed.sql failed: ${error.message}` }),
+      );
+      this.schema = await fingerprintSchema(database);
+    }
+    if (result.down === 'failed' && !isSameSchema(compareFingerprints(schemaAfter, this.schema))) {
+      this.errors.push({ migration: migration.name, message: 'The schema could not be restored after its down script failed; later migrations were not tested.' });
+      this.stopped = true;
+    }
+    return result;
+  }
+
+  /** Run the migration's data step, if it has one; false (and the run stopped) when it fails. */
+  private async runDataStep(migration: MigrationFolder): Promise<boolean> {
+    if (!migration.dataStep) return true;
+    try {
+      await runDataStep(this.database, migration.dataStep.file, migration.dataStep.source, { workspaceRoot: this.options.workspaceRoot, log: () => undefined });
+      return true;
+    } catch (error) {
+      this.errors.push({ migration: migration.name, message: `data step failed: ${(error as Error).message}` });
+      this.stopped = true;
+      return false;
+    }
+  }
+}
+
+function intentOf(migration: MigrationFolder): MigrationIntent {
+  try {
+    return readMigrationIntent(migration.sql);
+  } catch (error) {
+    // The apply fails on the same syntax error, with PostgreSQL's message.
+    if (error instanceof SqlSyntaxError) return emptyIntent();
+    throw error;
+  }
+}
+
+async function applyError(database: Database, migration: MigrationFolder, error: MigrationApplyError, withRows: boolean): Promise<TestError> {
+  const statement = error.failure ? await describeFailingStatement(database, migration.sql, error.failure) : undefined;
+  const context = withRows ? ' (its tables held representative rows)' : '';
+  return { migration: error.migrationName ?? migration.name, message: `${error.message}${context}`, statement };
+}
+
+/** Prisma's own engine must find nothing to apply and nothing wrong: our rows are its rows. */
+async function isIdempotent(engine: MigrationEngine, history: MigrationHistory): Promise<boolean> {
+  const list = toEngineMigrationList(history, history.migrations);
+  const appliedAgain = await engine.applyMigrations(list);
+  const diagnosis = await engine.diagnose(list);
+  return (
+    appliedAgain.length === 0 &&
+    diagnosis.history === null &&
+    diagnosis.failedMigrationNames.length === 0 &&
+    diagnosis.editedMigrationNames.length === 0
+  );
+}
+
+function cascadesOf(tables: Map<string, TableModel>): CascadeMap {
+  const cascades: CascadeMap = new Map();
+  for (const table of tables.values()) {
+    const parents = table.foreignKeys
+      .filter((foreignKey) => foreignKey.onDelete === 'c' || foreignKey.onDelete === 'n')
+      .map((foreignKey) => ({
+        parent: foreignKey.refTable,
+        columns: foreignKey.columns,
+        action: foreignKey.onDelete === 'c' ? ('cascade' as const) : ('set-null' as const),
+      }));
+    if (parents.length) cascades.set(table.key, parents);
+  }
+  return cascades;
+}
+
+function pendingResult(migration: MigrationFolder, integrity: MigrationTestResult['integrity']): MigrationTestResult {
+  return {
+    name: migration.name,
+    applied: false,
+    ms: 0,
+    down: migration.down ? 'not-run' : 'missing',
+    downChecksum: migration.down && migrationChecksum(migration.down.sql),
+    downDetails: migration.down?.kind === 'irreversible' ? [migration.down.reason] : [],
+    integrity,
+    findings: [],
+    dataDependent: [],
+  };
+}
+
+function notAttempted(migration: MigrationFolder): MigrationTestResult {
+  return pendingResult(migration, { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], lostValues: [], notCompared: [] });
+}
