@@ -13,7 +13,10 @@ manifest.types = './src/index.d.ts';
 writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
 
 const missing = [];
-for (const [file, key] of [['executors.json', 'executors'], ['generators.json', 'generators']]) {
+for (const [file, key] of [
+  ['executors.json', 'executors'],
+  ['generators.json', 'generators'],
+]) {
   const entries = JSON.parse(readFileSync(path.join(dist, file), 'utf8'))[key] ?? {};
   for (const [name, entry] of Object.entries(entries)) {
     const implementation = path.join(dist, entry.implementation ?? entry.factory);

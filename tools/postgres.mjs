@@ -24,7 +24,9 @@ const isRoot = process.getuid?.() === 0;
 function serverBinDir() {
   const base = '/usr/lib/postgresql';
   const versions = existsSync(base)
-    ? readdirSync(base).filter((v) => existsSync(path.join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
+    ? readdirSync(base)
+        .filter((v) => existsSync(path.join(base, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
     : [];
   return versions.length ? path.join(base, versions[0], 'bin') : undefined;
 }
@@ -33,7 +35,11 @@ function ensureServerInstalled() {
   if (serverBinDir()) return serverBinDir();
   console.error('[postgres] server binaries missing: installing Debian package postgresql');
   const sudo = isRoot ? [] : ['sudo'];
-  const run = (args) => execFileSync(sudo.length ? 'sudo' : args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const run = (args) =>
+    execFileSync(sudo.length ? 'sudo' : args[0], sudo.length ? args : args.slice(1), {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   run(['apt-get', 'update', '-q']);
   run(['apt-get', 'install', '-y', '-q', '--no-install-recommends', 'postgresql', 'postgresql-client']);
   const dir = serverBinDir();
@@ -74,12 +80,28 @@ async function start() {
     chownSync(dir, ...ids('postgres'));
     chownSync(pwfile, ...ids('postgres'));
   }
-  asServerUser(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+  asServerUser(path.join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=scram-sha-256',
+    `--pwfile=${pwfile}`,
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+    '--no-sync',
+  ]);
   rmSync(pwfile);
   const port = await freePort();
   const options = [
-    `-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c max_connections=300',
-    '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off',
+    `-p ${port}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c max_connections=300',
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
   ].join(' ');
   asServerUser(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   const url = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;

@@ -27,7 +27,8 @@ const BENCHMARKS: Benchmark[] = [foundation, memory, safety, deploy, scale, real
 async function main() {
   const names = process.argv.slice(2);
   const unknown = names.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
-  if (unknown.length) throw new Error(`no benchmark named ${unknown.join(', ')}; the benchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`no benchmark named ${unknown.join(', ')}; the benchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
   const selected = names.length ? BENCHMARKS.filter((benchmark) => names.includes(benchmark.name)) : BENCHMARKS;
 
   const started = performance.now();
@@ -70,7 +71,9 @@ function render(results: Array<{ benchmark: Benchmark; result: BenchResult }>, e
     '',
     ...sectionedTable(results.map(({ benchmark, result }) => ({ title: benchmark.section, rows: result.rows }))),
     '',
-    ...results.flatMap(({ benchmark, result }) => (result.notes?.length ? [`**${benchmark.section}.** ${result.notes.join(' ')}`, ''] : [])),
+    ...results.flatMap(({ benchmark, result }) =>
+      result.notes?.length ? [`**${benchmark.section}.** ${result.notes.join(' ')}`, ''] : [],
+    ),
     '## How to rerun',
     '',
     '`npm run bench` builds the package, starts a throwaway PostgreSQL 15 server (tools/postgres.mjs, which installs the Debian package when it is missing),',

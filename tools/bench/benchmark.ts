@@ -49,7 +49,10 @@ export function benchContext(): BenchContext & { dispose(): void } {
       if (!workspace) {
         workspace = E2eWorkspace.create();
         workspace.addVenture('billing');
-        workspace.write('tools/project.json', JSON.stringify({ name: 'noop', targets: { run: { executor: 'nx:run-commands', options: { command: 'node -e ""' } } } }));
+        workspace.write(
+          'tools/project.json',
+          JSON.stringify({ name: 'noop', targets: { run: { executor: 'nx:run-commands', options: { command: 'node -e ""' } } } }),
+        );
       }
       return workspace;
     },

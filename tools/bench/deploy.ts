@@ -127,8 +127,24 @@ async function benchDeploy(url: string): Promise<{ rows: Row[]; sizes: Sizes }> 
         sizes.table = await tableBytes(server.url);
         const backup = await benchBackup(server, tools, path.join(scratch, 'backup'), sizes);
         return [
-          { name: `backup of a ${ROWS.toLocaleString('en')}-row database`, ours: backup.ours, peer: backup.peerDefault, peerName: 'pg_dump -Fc, then pg_restore --list', unit: 'ms', target: '≤ 1.1× peer', met: backup.ours <= 1.1 * backup.peerDefault },
-          { name: 'backup, same compression as ours', ours: backup.ours, peer: backup.peerLevel1, peerName: 'pg_dump -Fc --compress=1, then pg_restore --list', unit: 'ms', target: '≤ 1.1× peer', met: backup.ours <= 1.1 * backup.peerLevel1 },
+          {
+            name: `backup of a ${ROWS.toLocaleString('en')}-row database`,
+            ours: backup.ours,
+            peer: backup.peerDefault,
+            peerName: 'pg_dump -Fc, then pg_restore --list',
+            unit: 'ms',
+            target: '≤ 1.1× peer',
+            met: backup.ours <= 1.1 * backup.peerDefault,
+          },
+          {
+            name: 'backup, same compression as ours',
+            ours: backup.ours,
+            peer: backup.peerLevel1,
+            peerName: 'pg_dump -Fc --compress=1, then pg_restore --list',
+            unit: 'ms',
+            target: '≤ 1.1× peer',
+            met: backup.ours <= 1.1 * backup.peerLevel1,
+          },
         ];
       })),
     );
@@ -136,14 +152,28 @@ async function benchDeploy(url: string): Promise<{ rows: Row[]; sizes: Sizes }> 
     rows.push(
       await withBenchDatabase(url, 2, workspace, async (server) => {
         const restore = await benchRestore(server, tools, path.join(scratch, 'restore'));
-        return { name: 'restore from backup', ...restore, peerName: 'pg_restore --clean --if-exists --single-transaction', unit: 'ms', target: '≤ 1.2× peer', met: restore.ours <= 1.2 * restore.peer };
+        return {
+          name: 'restore from backup',
+          ...restore,
+          peerName: 'pg_restore --clean --if-exists --single-transaction',
+          unit: 'ms',
+          target: '≤ 1.2× peer',
+          met: restore.ours <= 1.2 * restore.peer,
+        };
       }),
     );
 
     rows.push(
       await withBenchDatabase(url, 3, workspace, async (server) => {
         const rollback = await benchRollback(server, tools, workspace, path.join(scratch, 'rollback'));
-        return { name: `roll back the latest migration (${ROWS.toLocaleString('en')}-row table)`, ...rollback, peerName: 'pg_dump -Fc, pg_restore --list, psql -f down.sql', unit: 'ms', target: 'ours ≤ 5000 ms', met: rollback.ours <= 5000 };
+        return {
+          name: `roll back the latest migration (${ROWS.toLocaleString('en')}-row table)`,
+          ...rollback,
+          peerName: 'pg_dump -Fc, pg_restore --list, psql -f down.sql',
+          unit: 'ms',
+          target: 'ours ≤ 5000 ms',
+          met: rollback.ours <= 5000,
+        };
       }),
     );
   } finally {
@@ -176,7 +206,12 @@ interface Tools {
  * the first two by hand, at pg_dump's default compression and at level 1, in the same rounds (a
  * backup changes nothing, so both rows share one database). Each dump's size goes into `sizes`.
  */
-async function benchBackup(server: PgServer, tools: Tools, dir: string, sizes: Sizes): Promise<{ ours: number; peerDefault: number; peerLevel1: number }> {
+async function benchBackup(
+  server: PgServer,
+  tools: Tools,
+  dir: string,
+  sizes: Sizes,
+): Promise<{ ours: number; peerDefault: number; peerLevel1: number }> {
   mkdirSync(dir, { recursive: true });
   let round = 0;
   const peer = (compress: string[], size: 'peerDefault' | 'peerLevel1') => async () => {
@@ -218,7 +253,9 @@ async function benchRestore(server: PgServer, tools: Tools, dir: string): Promis
       return elapsed;
     },
     async () => {
-      const elapsed = await timed(() => run(tools.pgRestore, ['--clean', '--if-exists', '--single-transaction', '-d', database, record.file], server.url));
+      const elapsed = await timed(() =>
+        run(tools.pgRestore, ['--clean', '--if-exists', '--single-transaction', '-d', database, record.file], server.url),
+      );
       await expectRows(server.url, 'pg_restore');
       return elapsed;
     },
@@ -242,7 +279,9 @@ async function benchRollback(server: PgServer, tools: Tools, workspace: string, 
       async () => {
         const output: string[] = [];
         let result: { success: boolean } | undefined;
-        const elapsed = await quietly(output, () => timed(async () => (result = await migrateRollbackExecutor({ steps: 1, yes: true, urlEnv: URL_ENV }, context))));
+        const elapsed = await quietly(output, () =>
+          timed(async () => (result = await migrateRollbackExecutor({ steps: 1, yes: true, urlEnv: URL_ENV }, context))),
+        );
         if (!result?.success) throw new Error(`migrate-rollback failed:\n${output.join('\n')}`);
         await expectRolledBack(server.url, 'migrate-rollback');
         await reapply(server.url, workspace);
@@ -272,7 +311,8 @@ async function benchRollback(server: PgServer, tools: Tools, workspace: string, 
 /** Run with Nx's logger collected instead of printed. */
 async function quietly<T>(lines: string[], work: () => Promise<T>): Promise<T> {
   const saved = { info: logger.info, warn: logger.warn, error: logger.error, log: logger.log };
-  for (const level of ['info', 'warn', 'error', 'log'] as const) logger[level] = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+  for (const level of ['info', 'warn', 'error', 'log'] as const)
+    logger[level] = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
   try {
     return await work();
   } finally {
@@ -319,7 +359,10 @@ async function withBenchDatabase<T>(url: string, n: number, workspace: string, w
       const history = readMigrationHistory(migrationsDir(workspace));
       const database = await PgDatabase.connect({ url: server.url, source: URL_ENV });
       try {
-        await applyPendingMigrations(database, history.migrations.filter((migration) => migration.name === CREATE_EVENT));
+        await applyPendingMigrations(
+          database,
+          history.migrations.filter((migration) => migration.name === CREATE_EVENT),
+        );
         await database.query(FILL);
         await database.query('VACUUM ANALYZE "Event"');
         const applied = await applyPendingMigrations(database, history.migrations);
@@ -342,7 +385,10 @@ async function reapply(url: string, workspace: string): Promise<void> {
   const database = await PgDatabase.connect({ url, source: URL_ENV });
   try {
     const applied = await applyPendingMigrations(database, readMigrationHistory(migrationsDir(workspace)).migrations);
-    if (applied.join() !== ADD_REGION) throw new Error(`re-applying applied ${applied.join(', ') || 'nothing'}, expected ${ADD_REGION}: the rollback did not mark it rolled back`);
+    if (applied.join() !== ADD_REGION)
+      throw new Error(
+        `re-applying applied ${applied.join(', ') || 'nothing'}, expected ${ADD_REGION}: the rollback did not mark it rolled back`,
+      );
   } finally {
     await database.close();
   }
@@ -380,7 +426,9 @@ function run(command: string, args: string[], url: string): Promise<void> {
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += String(chunk)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args.join(' ')} exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args.join(' ')} exited ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -399,7 +447,7 @@ function against(a: number | undefined, b: number | undefined): string {
 function compressionParagraph(rows: readonly Row[], sizes: Sizes): string[] {
   const [atDefault, atLevel1] = rows;
   return [
-    '**Compression.** Ours dumps at compression level 1 (`pg_dump --format=custom --compress=1`); a plain `pg_dump -Fc` compresses at zlib\'s default level.',
+    "**Compression.** Ours dumps at compression level 1 (`pg_dump --format=custom --compress=1`); a plain `pg_dump -Fc` compresses at zlib's default level.",
     'A backup stands between the operator and the change, so ours spends bytes to save time:',
     `in this run, ours took ${Math.round(atDefault.ours)} ms against ${Math.round(atDefault.peer)} ms for \`pg_dump -Fc\` at the default level (${against(atDefault.ours, atDefault.peer)} time),`,
     `for a dump of ${megabytes(sizes.ours, 1)} against ${megabytes(sizes.peerDefault, 1)} (${against(sizes.ours, sizes.peerDefault)} bytes); \`pg_dump -Fc --compress=1\` wrote ${megabytes(sizes.peerLevel1, 1)}.`,
@@ -436,7 +484,7 @@ function renderReport(rows: Row[], sizes: Sizes): string {
     '  The peer of row 1 is `pg_dump -Fc -f <file>` (its default compression) followed by `pg_restore --list <file>`; the peer of row 2 is the same with `--compress=1`.',
     `- **restore**: ours is \`restoreDump\` of one backup taken by \`dumpDatabase\`: checksum check, then \`pg_restore --file=-\` streaming the dump's SQL into one \`psql\` transaction that first empties the user schemas (no temporary file).`,
     `  The peer is \`pg_restore --clean --if-exists --single-transaction -d <database>\` of the same file. After every restore, ours or the peer's, "Event" must hold ${ROWS.toLocaleString('en')} rows again.`,
-    '- **roll back the latest migration**: ours is the whole `migrate-rollback` executor with `{ steps: 1, yes: true }`: it takes a verified backup while computing every table\'s row count and checksum side by side with it,',
+    "- **roll back the latest migration**: ours is the whole `migrate-rollback` executor with `{ steps: 1, yes: true }`: it takes a verified backup while computing every table's row count and checksum side by side with it,",
     '  then runs the down of migration 2 and marks it rolled back.',
     '  The peer is what a careful operator does by hand: the backup of row 1 (`pg_dump -Fc`, `pg_restore --list`), then `psql --single-transaction -f down.sql`;',
     "  marking the migration rolled back in `_prisma_migrations` (what `prisma migrate resolve --rolled-back` does) is left out of the peer's time. After every round the column and index must be gone and the rows all there;",

@@ -29,10 +29,26 @@ export const foundation: Benchmark = {
   async run(context) {
     const rows: Row[] = [];
     const apply = await benchApply(context.databaseUrl());
-    rows.push({ name: `apply ${HISTORY_LENGTH} migrations to an empty database`, ours: apply.ours, peer: apply.peer, peerName: 'psql -f (same SQL)', unit: 'ms', target: '≤ 1.3× psql', met: apply.ours <= 1.3 * apply.peer });
+    rows.push({
+      name: `apply ${HISTORY_LENGTH} migrations to an empty database`,
+      ours: apply.ours,
+      peer: apply.peer,
+      peerName: 'psql -f (same SQL)',
+      unit: 'ms',
+      target: '≤ 1.3× psql',
+      met: apply.ours <= 1.3 * apply.peer,
+    });
 
     const coldStart = await benchColdStart();
-    rows.push({ name: 'embedded database cold start', ours: coldStart.ours, peer: coldStart.peer, peerName: 'fresh PGlite (initdb)', unit: 'ms', target: '< peer', met: coldStart.ours < coldStart.peer });
+    rows.push({
+      name: 'embedded database cold start',
+      ours: coldStart.ours,
+      peer: coldStart.peer,
+      peerName: 'fresh PGlite (initdb)',
+      unit: 'ms',
+      target: '< peer',
+      met: coldStart.ours < coldStart.peer,
+    });
 
     const inRepo = benchNxMigrateTest(REPO_ROOT, 'billing', 'bench:nx-startup');
     rows.push(migrateTestRow('this repo (TypeScript sources)', inRepo));
@@ -52,11 +68,25 @@ export const foundation: Benchmark = {
 };
 
 function migrateTestRow(where: string, timing: { ours: number; peer: number }): Row {
-  return { name: `example migrate-test (embedded) via Nx, ${where}`, ...timing, peerName: 'a no-op Nx task', unit: 'ms', target: '≤ peer + 2000 ms', met: timing.ours - timing.peer <= 2000 };
+  return {
+    name: `example migrate-test (embedded) via Nx, ${where}`,
+    ...timing,
+    peerName: 'a no-op Nx task',
+    unit: 'ms',
+    target: '≤ peer + 2000 ms',
+    met: timing.ours - timing.peer <= 2000,
+  };
 }
 
 function generatorRow(where: string, timing: { ours: number; peer: number }): Row {
-  return { name: `generator (add_column, proven, --dry-run), ${where}`, ...timing, peerName: 'nx show projects', unit: 'ms', target: '≤ 2× peer', met: timing.ours <= 2 * timing.peer };
+  return {
+    name: `generator (add_column, proven, --dry-run), ${where}`,
+    ...timing,
+    peerName: 'nx show projects',
+    unit: 'ms',
+    target: '≤ 2× peer',
+    met: timing.ours <= 2 * timing.peer,
+  };
 }
 
 async function benchApply(url: string): Promise<{ ours: number; peer: number }> {
@@ -165,7 +195,16 @@ function benchGenerator(workspaceRoot: string, project = 'billing'): { ours: num
   const nx = nxTimer(workspaceRoot);
   const changes = JSON.stringify({ columns: [{ name: 'vip', type: 'Boolean', default: false }] });
   return sideBySide(
-    () => nx('g', '@forge/migrations:migration', `--project=${project}`, '--changeType=add_column', '--targetTable=Customer', `--changes=${changes}`, '--dry-run'),
+    () =>
+      nx(
+        'g',
+        '@forge/migrations:migration',
+        `--project=${project}`,
+        '--changeType=add_column',
+        '--targetTable=Customer',
+        `--changes=${changes}`,
+        '--dry-run',
+      ),
     () => nx('show', 'projects'),
   );
 }

@@ -25,19 +25,25 @@ function migrationSql(k: number): string {
   const table = `"Entity${k}"`;
   switch (k % 5) {
     case 1:
-      return [
-        `-- CreateTable`,
-        `CREATE TABLE ${table} (`,
-        `    "id" SERIAL NOT NULL,`,
-        `    "name" TEXT NOT NULL,`,
-        `    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,`,
-        k > 1 ? `    "parentId" INTEGER,` : '',
-        `    CONSTRAINT "Entity${k}_pkey" PRIMARY KEY ("id")`,
-        `);`,
-        `CREATE INDEX "Entity${k}_name_idx" ON ${table}("name");`,
-        k > 1 ? `ALTER TABLE ${table} ADD CONSTRAINT "Entity${k}_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "Entity${k - 5}"("id") ON DELETE SET NULL ON UPDATE CASCADE;` : '',
-        '',
-      ].filter((line) => line !== '').join('\n') + '\n';
+      return (
+        [
+          `-- CreateTable`,
+          `CREATE TABLE ${table} (`,
+          `    "id" SERIAL NOT NULL,`,
+          `    "name" TEXT NOT NULL,`,
+          `    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,`,
+          k > 1 ? `    "parentId" INTEGER,` : '',
+          `    CONSTRAINT "Entity${k}_pkey" PRIMARY KEY ("id")`,
+          `);`,
+          `CREATE INDEX "Entity${k}_name_idx" ON ${table}("name");`,
+          k > 1
+            ? `ALTER TABLE ${table} ADD CONSTRAINT "Entity${k}_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "Entity${k - 5}"("id") ON DELETE SET NULL ON UPDATE CASCADE;`
+            : '',
+          '',
+        ]
+          .filter((line) => line !== '')
+          .join('\n') + '\n'
+      );
     case 2:
       return `-- AlterTable\nALTER TABLE "Entity${k - 1}" ADD COLUMN "score" INTEGER NOT NULL DEFAULT 0,\nADD COLUMN "notes" JSONB;\n`;
     case 3:
@@ -64,7 +70,11 @@ export function generatedSchema(count: number): string {
   for (let k = 1; k <= count; k++) {
     switch (k % 5) {
       case 1:
-        entities.set(k, ['  id        Int      @id @default(autoincrement())', '  name      String', '  createdAt DateTime @default(now())']);
+        entities.set(k, [
+          '  id        Int      @id @default(autoincrement())',
+          '  name      String',
+          '  createdAt DateTime @default(now())',
+        ]);
         if (k > 1) {
           entities.get(k)!.push('  parentId  Int?');
           parents.set(k, k - 5);
@@ -85,7 +95,8 @@ export function generatedSchema(count: number): string {
   const models = [...entities].map(([k, fields]) => {
     const relations: string[] = [];
     const parent = parents.get(k);
-    if (parent !== undefined) relations.push(`  parent    Entity${parent}? @relation(fields: [parentId], references: [id], onDelete: SetNull, onUpdate: Cascade)`);
+    if (parent !== undefined)
+      relations.push(`  parent    Entity${parent}? @relation(fields: [parentId], references: [id], onDelete: SetNull, onUpdate: Cascade)`);
     if (entities.has(k + 5) && parents.get(k + 5) === k) relations.push(`  children  Entity${k + 5}[]`);
     const attributes = fields.filter((line) => line.startsWith('  @@'));
     const columns = fields.filter((line) => !line.startsWith('  @@'));

@@ -44,7 +44,15 @@ export const realHistories: Benchmark = {
           const psql = await psqlWholeHistory(context.databaseUrl(), workspace);
           const embedded = reports.get(history)!;
           const server = await migrateTest(workspace, context.databaseUrl());
-          const report = (name: string, ms: number): Row => ({ name, ours: ms, peer: psql, peerName: 'psql -f (same SQL, one connection)', unit: 'ms', target: 'reported', met: true });
+          const report = (name: string, ms: number): Row => ({
+            name,
+            ours: ms,
+            peer: psql,
+            peerName: 'psql -f (same SQL, one connection)',
+            unit: 'ms',
+            target: 'reported',
+            met: true,
+          });
           rows.push(report(`down-scripts of ${LONGEST} (820 downs derived and verified)`, downScriptsMs));
           rows.push(report(`migrate-test of ${LONGEST} with its downs, embedded`, embedded.durationMs));
           rows.push(report(`migrate-test of ${LONGEST} with its downs, PostgreSQL`, server.durationMs));
@@ -64,7 +72,9 @@ export const realHistories: Benchmark = {
       target: `≥ ${VERIFIED_GOAL}× (${VERIFIED_GOAL * 100} %)`,
       met: verified >= VERIFIED_GOAL * all.length,
     });
-    const perHistory = [...reports].map(([history, report]) => `${history} ${report.migrations.filter((m) => m.down === 'verified').length} of ${report.migrations.length}`);
+    const perHistory = [...reports].map(
+      ([history, report]) => `${history} ${report.migrations.filter((m) => m.down === 'verified').length} of ${report.migrations.length}`,
+    );
     const kinds = [...irreversible].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} ${reason}`);
     return {
       rows,
@@ -113,18 +123,34 @@ function irreversibleReasons(workspace: HistoryCopy): string[] {
     const reason = /^-- forge:irreversible: (.*)$/m.exec(readFileSync(path.join(folder, 'down.sql'), 'utf8'))?.[1];
     if (!reason) return [];
     const code = /^(DS\d{3})/.exec(reason)?.[1];
-    return [code ?? /(inserts rows|updates rows|deletes rows|DO block|calls a function|no down script could be derived)/.exec(reason)?.[1] ?? 'other'];
+    return [
+      code ??
+        /(inserts rows|updates rows|deletes rows|DO block|calls a function|no down script could be derived)/.exec(reason)?.[1] ??
+        'other',
+    ];
   });
 }
 
 function migrateTest(workspace: HistoryCopy, url?: string): Promise<TestReport> {
-  return testProject({ project: workspace.project, projectRoot: workspace.projectDir, workspaceRoot: REPO_ROOT, url, urlSource: 'TEST_DATABASE_URL', allowDrift: true });
+  return testProject({
+    project: workspace.project,
+    projectRoot: workspace.projectDir,
+    workspaceRoot: REPO_ROOT,
+    url,
+    urlSource: 'TEST_DATABASE_URL',
+    allowDrift: true,
+  });
 }
 
 /** `psql -f` of every migration.sql of the history, in order, in one connection, on an empty database. */
 async function psqlWholeHistory(url: string, workspace: HistoryCopy): Promise<number> {
   const sqlFile = path.join(workspace.root, 'history.sql');
-  writeFileSync(sqlFile, migrationFolders(workspace).map((folder) => readFileSync(path.join(folder, 'migration.sql'), 'utf8')).join('\n;\n'));
+  writeFileSync(
+    sqlFile,
+    migrationFolders(workspace)
+      .map((folder) => readFileSync(path.join(folder, 'migration.sql'), 'utf8'))
+      .join('\n;\n'),
+  );
   return withEmptyDatabase(url, async (databaseUrl) => {
     const started = performance.now();
     execFileSync(psqlBinary(), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl, '-f', sqlFile], { stdio: 'pipe' });

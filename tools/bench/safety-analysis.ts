@@ -30,7 +30,11 @@ const CONCEPTS: Array<{ concept: string; ours: string[]; squawk: string[]; why?:
   { concept: 'rename column', ours: ['BC102'], squawk: ['renaming-column'] },
   { concept: 'index built without CONCURRENTLY', ours: ['LK101'], squawk: ['require-concurrent-index-creation'] },
   { concept: 'index dropped without CONCURRENTLY', ours: ['LK107'], squawk: ['require-concurrent-index-deletion'] },
-  { concept: 'constraint validated while locked', ours: ['LK103', 'LK104'], squawk: ['adding-foreign-key-constraint', 'constraint-missing-not-valid'] },
+  {
+    concept: 'constraint validated while locked',
+    ours: ['LK103', 'LK104'],
+    squawk: ['adding-foreign-key-constraint', 'constraint-missing-not-valid'],
+  },
   {
     concept: 'UNIQUE over existing rows',
     ours: ['DD101'],
@@ -72,18 +76,31 @@ export const safety: Benchmark = {
       const squawkBinary = path.join(REPO_ROOT, 'node_modules', '@squawk-cli', `${process.platform}-${process.arch}`, 'bin', 'squawk');
       const ours = () => run(process.execPath, [path.join(__dirname, 'analyze-files.js'), ...files]);
       const squawk = () => run(squawkBinary, ['--reporter', 'json', '--assume-in-transaction', ...files]);
-      const timing = sideBySide(() => ours().ms, () => squawk().ms);
+      const timing = sideBySide(
+        () => ours().ms,
+        () => squawk().ms,
+      );
       const analysisOnly = median(Array.from({ length: ROUNDS }, () => JSON.parse(ours().stderr).analysisMs as number));
 
       const statementOf = statementLocator(files);
       const ourHits = (JSON.parse(ours().stdout) as Array<{ migration: string; code: string; line: number }>).flatMap((finding) =>
-        hitsOf(finding.migration, CONCEPTS.filter((c) => c.ours.includes(finding.code)), statementOf(finding.migration, finding.line)),
+        hitsOf(
+          finding.migration,
+          CONCEPTS.filter((c) => c.ours.includes(finding.code)),
+          statementOf(finding.migration, finding.line),
+        ),
       );
       const squawkFindings = JSON.parse(squawk().stdout) as Array<{ file: string; line: number; rule_name: string }>;
       const squawkHits = squawkFindings.flatMap((finding) =>
-        hitsOf(finding.file, CONCEPTS.filter((c) => c.squawk.includes(finding.rule_name)), statementOf(finding.file, finding.line + 1)),
+        hitsOf(
+          finding.file,
+          CONCEPTS.filter((c) => c.squawk.includes(finding.rule_name)),
+          statementOf(finding.file, finding.line + 1),
+        ),
       );
-      const squawkOnlyRules = countBy(squawkFindings.map((f) => f.rule_name).filter((rule) => !CONCEPTS.some((c) => c.squawk.includes(rule))));
+      const squawkOnlyRules = countBy(
+        squawkFindings.map((f) => f.rule_name).filter((rule) => !CONCEPTS.some((c) => c.squawk.includes(rule))),
+      );
       return {
         rows: [
           {
@@ -99,7 +116,12 @@ export const safety: Benchmark = {
           `The median of ${ROUNDS} alternating rounds; ours is \`node analyze-files.js <files>\` loading the built package, Node's start-up and the parser's WebAssembly included (the analysis itself: ${Math.round(analysisOnly)} ms).`,
           `No target was set for this figure before this table: ${TARGET_MS} ms for a whole history is the one proposed. Where the two tools agree and disagree: docs/safety-benchmark.md.`,
         ],
-        documents: [{ file: 'docs/safety-benchmark.md', markdown: render(files.length, { ...timing, analysisOnly }, ourHits, squawkHits, squawkOnlyRules) }],
+        documents: [
+          {
+            file: 'docs/safety-benchmark.md',
+            markdown: render(files.length, { ...timing, analysisOnly }, ourHits, squawkHits, squawkOnlyRules),
+          },
+        ],
       };
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -146,7 +168,10 @@ function statementLocator(files: string[]): (file: string, line: number) => numb
   const starts = new Map<string, number[]>();
   for (const file of files) {
     const sql = readFileSync(file, 'utf8');
-    starts.set(file, parseScript(sql).map((statement) => sql.slice(0, statement.start).split('\n').length));
+    starts.set(
+      file,
+      parseScript(sql).map((statement) => sql.slice(0, statement.start).split('\n').length),
+    );
   }
   return (file, line) => {
     const lines = starts.get(file) ?? [];
@@ -175,11 +200,21 @@ function example(key: string | undefined): string {
   const [file, statement] = key.split('\0');
   const sql = readFileSync(file, 'utf8');
   const text = parseScript(sql)[Math.max(0, Number(statement) - 1)]?.text.replace(/\s+/g, ' ') ?? '';
-  const where = file.split(path.sep).slice(-3).join('/').replace(/^history-\d\//, '');
+  const where = file
+    .split(path.sep)
+    .slice(-3)
+    .join('/')
+    .replace(/^history-\d\//, '');
   return `\`${where.replace(/\/migration\.sql$/, '')}\`${statement === '0' ? '' : `: \`${text.length > 70 ? `${text.slice(0, 67)}...` : text}\``}`;
 }
 
-function render(count: number, timing: { ours: number; peer: number; analysisOnly: number }, ours: Hit[], squawk: Hit[], squawkOnlyRules: Map<string, number>): string {
+function render(
+  count: number,
+  timing: { ours: number; peer: number; analysisOnly: number },
+  ours: Hit[],
+  squawk: Hit[],
+  squawkOnlyRules: Map<string, number>,
+): string {
   const rows = CONCEPTS.map(({ concept }) => {
     const a = keys(ours, concept);
     const b = keys(squawk, concept);
@@ -191,7 +226,7 @@ function render(count: number, timing: { ours: number; peer: number; analysisOnl
   return [
     '# Safety analysis beside squawk',
     '',
-    'Measured by `npm run bench` with every other benchmark (alone: `npm run bench:safety`; tools/bench/safety-analysis.ts), on the same files: umami\'s 19 real migrations,',
+    "Measured by `npm run bench` with every other benchmark (alone: `npm run bench:safety`; tools/bench/safety-analysis.ts), on the same files: umami's 19 real migrations,",
     `the billing example's 5 and ${GENERATED} generated Prisma-style migrations (${count} in all, analysed as histories).`,
     `Each tool is one command over all files, the median of ${ROUNDS} alternating rounds. Machine: ${machine()}.`,
     '',

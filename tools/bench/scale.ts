@@ -25,7 +25,14 @@ export const scale: Benchmark = {
       for (const name of VENTURES) {
         workspace.addVenture(name);
         // A cached no-op target per venture: the peer of the fully cached run.
-        workspace.write(`ventures/${name}/project.json`, JSON.stringify({ name, projectType: 'application', targets: { noop: { executor: 'nx:run-commands', cache: true, options: { command: 'node -e ""' } } } }));
+        workspace.write(
+          `ventures/${name}/project.json`,
+          JSON.stringify({
+            name,
+            projectType: 'application',
+            targets: { noop: { executor: 'nx:run-commands', cache: true, options: { command: 'node -e ""' } } },
+          }),
+        );
       }
       workspace.git('add', '-A');
       workspace.git('commit', '-qm', '50 ventures');
@@ -45,15 +52,26 @@ export const scale: Benchmark = {
         cached.peer.push(nx(['run-many', '-t', 'noop', '--parallel=4']).ms);
         const run = nx(['run-many', '-t', 'migrate-test', '--parallel=4']);
         if (!/for 50 out of 50 tasks/.test(run.output)) {
-          const ran = run.output.split('\n').filter((line) => /^> nx run \S+:migrate-test/.test(line) && !/cache|existing outputs/.test(line));
-          throw new Error(`the identical run was not fully cached: ${ran.join('; ')}\n${run.output.split('\n').filter((line) => /cache/i.test(line)).join('\n')}`);
+          const ran = run.output
+            .split('\n')
+            .filter((line) => /^> nx run \S+:migrate-test/.test(line) && !/cache|existing outputs/.test(line));
+          throw new Error(
+            `the identical run was not fully cached: ${ran.join('; ')}\n${run.output
+              .split('\n')
+              .filter((line) => /cache/i.test(line))
+              .join('\n')}`,
+          );
         }
         cached.ours.push(run.ms);
 
-        workspace.write(`ventures/${TOUCHED}/prisma/migrations/20240101090000_init/migration.sql`, `${workspace.read(`ventures/${TOUCHED}/prisma/migrations/20240101090000_init/migration.sql`)}\n-- round ${round}\n`);
+        workspace.write(
+          `ventures/${TOUCHED}/prisma/migrations/20240101090000_init/migration.sql`,
+          `${workspace.read(`ventures/${TOUCHED}/prisma/migrations/20240101090000_init/migration.sql`)}\n-- round ${round}\n`,
+        );
         workspace.git('commit', '-qam', `touch ${TOUCHED}, round ${round}`);
         const one = nx(['affected', '-t', 'migrate-test', '--base=HEAD~1', '--head=HEAD']);
-        if (!new RegExp(`Successfully ran target migrate-test for project ${TOUCHED}`).test(one.output)) throw new Error(`affected did not run ${TOUCHED} alone:\n${one.output.slice(-2000)}`);
+        if (!new RegExp(`Successfully ran target migrate-test for project ${TOUCHED}`).test(one.output))
+          throw new Error(`affected did not run ${TOUCHED} alone:\n${one.output.slice(-2000)}`);
         affected.ours.push(one.ms);
         affected.peer.push(nx(['run', `${TOUCHED}:migrate-test`, '--skip-nx-cache']).ms);
       }
@@ -65,7 +83,7 @@ export const scale: Benchmark = {
             name: 'nx affected -t migrate-test after a commit touching 1 of 50 ventures',
             ours: ours.affected,
             peer: peer.affected,
-            peerName: 'that venture\'s migrate-test alone, uncached',
+            peerName: "that venture's migrate-test alone, uncached",
             unit: 'ms',
             target: '≤ peer + 1000 ms',
             met: ours.affected - peer.affected <= 1000,

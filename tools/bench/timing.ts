@@ -23,7 +23,11 @@ export function sideBySide(ours: () => number, peer: () => number): { ours: numb
  * The same for asynchronous measurements, each returning its own timed part, against one or more
  * peers: each round runs every peer, then ours; the medians over `rounds` rounds.
  */
-export async function sideBySideAsync(ours: () => Promise<number>, peers: Array<() => Promise<number>>, rounds = ROUNDS): Promise<{ ours: number; peers: number[] }> {
+export async function sideBySideAsync(
+  ours: () => Promise<number>,
+  peers: Array<() => Promise<number>>,
+  rounds = ROUNDS,
+): Promise<{ ours: number; peers: number[] }> {
   await ours();
   const a: number[] = [];
   const b: number[][] = peers.map(() => []);

@@ -29,7 +29,7 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(target.inputs).toContainEqual({ externalDependencies: ['@forge/migrations'] });
   });
 
-  it('keeps every other venture\'s targets when one venture\'s prisma.config.ts is broken, and names it', () => {
+  it("keeps every other venture's targets when one venture's prisma.config.ts is broken, and names it", () => {
     workspace.write('ventures/vx/project.json', JSON.stringify({ name: 'vx' }));
     workspace.write('ventures/vx/prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n}\n');
     workspace.write('ventures/vx/prisma.config.ts', 'export default { schema: ;\n');
@@ -73,16 +73,22 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(second.output).toMatch(/local cache|existing outputs match the cache/);
   });
 
-  it('follows a venture\'s prisma.config.ts to its schema and migrations', () => {
+  it("follows a venture's prisma.config.ts to its schema and migrations", () => {
     const target = JSON.parse(workspace.nx(['show', 'project', 'v3', '--json']).output).targets['migrate-test'];
-    expect(target.inputs.slice(0, 3)).toEqual(['{projectRoot}/db/schema.prisma', '{projectRoot}/db/migrations/**/*', '{projectRoot}/prisma.config.ts']);
+    expect(target.inputs.slice(0, 3)).toEqual([
+      '{projectRoot}/db/schema.prisma',
+      '{projectRoot}/db/migrations/**/*',
+      '{projectRoot}/prisma.config.ts',
+    ]);
     const { code, output } = workspace.nx(['run', 'v3:migrate-test', '--outputStyle=static'], { TEST_DATABASE_URL: undefined });
     expect(output).toContain('PASS v3');
     expect(code).toBe(0);
   });
 
   it('passes v1 on PostgreSQL without printing the connection string', () => {
-    const { code, output } = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static', '--skip-nx-cache'], { TEST_DATABASE_URL: serverUrl });
+    const { code, output } = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static', '--skip-nx-cache'], {
+      TEST_DATABASE_URL: serverUrl,
+    });
     expect(output).toMatch(/throwaway database on PostgreSQL 127\.0\.0\.1:\d+\/forge_v1_[0-9a-f]{12}/);
     expect(output).toContain('PASS v1');
     expect(code).toBe(0);
@@ -90,7 +96,10 @@ describe('@forge/migrations in a real Nx workspace', () => {
   });
 
   it('fails a broken migration on both databases, naming its statement', () => {
-    workspace.write('ventures/v1/prisma/migrations/20240501000000_broken/migration.sql', '-- AlterTable\nALTER TABLE "Invoice" ADD COLUMN "paidAt" TIMESTAMPP(3);\n');
+    workspace.write(
+      'ventures/v1/prisma/migrations/20240501000000_broken/migration.sql',
+      '-- AlterTable\nALTER TABLE "Invoice" ADD COLUMN "paidAt" TIMESTAMPP(3);\n',
+    );
     try {
       for (const url of [undefined, serverUrl]) {
         const { code, output } = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static'], { TEST_DATABASE_URL: url });
@@ -103,18 +112,27 @@ describe('@forge/migrations in a real Nx workspace', () => {
     }
   });
 
-  it('runs only v2 after a commit that touches only v2\'s migrations', () => {
-    workspace.write('ventures/v2/prisma/migrations/20240501000000_customer_phone/migration.sql', '-- AlterTable\nALTER TABLE "Customer" ADD COLUMN "phone" TEXT;\n');
-    workspace.write('ventures/v2/prisma/migrations/20240501000000_customer_phone/down.sql', 'ALTER TABLE "Customer" DROP COLUMN "phone";\n');
+  it("runs only v2 after a commit that touches only v2's migrations", () => {
+    workspace.write(
+      'ventures/v2/prisma/migrations/20240501000000_customer_phone/migration.sql',
+      '-- AlterTable\nALTER TABLE "Customer" ADD COLUMN "phone" TEXT;\n',
+    );
+    workspace.write(
+      'ventures/v2/prisma/migrations/20240501000000_customer_phone/down.sql',
+      'ALTER TABLE "Customer" DROP COLUMN "phone";\n',
+    );
     workspace.git('add', '-A');
     workspace.git('commit', '-qm', 'v2: customer phone');
 
     const affected = workspace.nx(['show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--json']);
     expect(JSON.parse(affected.output)).toEqual(['v2']);
 
-    const { code, output } = workspace.nx(['affected', '-t', 'migrate-test', '--base=HEAD~1', '--head=HEAD', '--outputStyle=static', '--allowDrift'], {
-      TEST_DATABASE_URL: serverUrl,
-    });
+    const { code, output } = workspace.nx(
+      ['affected', '-t', 'migrate-test', '--base=HEAD~1', '--head=HEAD', '--outputStyle=static', '--allowDrift'],
+      {
+        TEST_DATABASE_URL: serverUrl,
+      },
+    );
     expect(code).toBe(0);
     expect(output).toContain('nx run v2:migrate-test');
     expect(output).not.toContain('nx run v1:migrate-test');
@@ -123,15 +141,24 @@ describe('@forge/migrations in a real Nx workspace', () => {
 
   it('generates an add_column and a rename with the generator, and migrate-test proves both downs', () => {
     const generate = (...args: string[]) => workspace.nx(['g', '@forge/migrations:migration', '--project=v1', ...args]);
-    const added = generate('--changeType=add_column', '--targetTable=Customer', `--changes=${JSON.stringify({ columns: [{ name: 'vip', type: 'Boolean', default: false }] })}`);
+    const added = generate(
+      '--changeType=add_column',
+      '--targetTable=Customer',
+      `--changes=${JSON.stringify({ columns: [{ name: 'vip', type: 'Boolean', default: false }] })}`,
+    );
     expect(added.output).toMatch(/_add_column_customer_vip: Add column Customer\.vip \(Boolean\)/);
     expect(added.code).toBe(0);
-    workspace.write('rename.json', JSON.stringify({ changeType: 'rename', targetTable: 'Customer', changes: { column: 'name', to: 'fullName' } }));
+    workspace.write(
+      'rename.json',
+      JSON.stringify({ changeType: 'rename', targetTable: 'Customer', changes: { column: 'name', to: 'fullName' } }),
+    );
     const renamed = generate('--descriptor=rename.json');
     expect(renamed.code).toBe(0);
     expect(workspace.read('ventures/v1/prisma/schema.prisma')).toMatch(/fullName +String/);
 
-    const { code, output } = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static', '--skip-nx-cache'], { TEST_DATABASE_URL: serverUrl });
+    const { code, output } = workspace.nx(['run', 'v1:migrate-test', '--outputStyle=static', '--skip-nx-cache'], {
+      TEST_DATABASE_URL: serverUrl,
+    });
     expect(output).toMatch(/✓ \d{14}_add_column_customer_vip +\(.*down verified/);
     expect(output).toMatch(/✓ \d{14}_rename_customer_name_to_full_name +\(.*down verified/);
     expect(output).toContain('no drift');
@@ -141,7 +168,15 @@ describe('@forge/migrations in a real Nx workspace', () => {
   it('refuses a bad descriptor with the field named, and leaves the workspace untouched, with or without --dry-run', () => {
     const before = workspace.git('status', '--porcelain');
     for (const dryRun of [[], ['--dry-run']]) {
-      const { code, output } = workspace.nx(['g', '@forge/migrations:migration', '--project=v1', '--changeType=add_column', '--targetTable=Customer', '--changes={"columns":[{"name":"x;y","type":"Int"}]}', ...dryRun]);
+      const { code, output } = workspace.nx([
+        'g',
+        '@forge/migrations:migration',
+        '--project=v1',
+        '--changeType=add_column',
+        '--targetTable=Customer',
+        '--changes={"columns":[{"name":"x;y","type":"Int"}]}',
+        ...dryRun,
+      ]);
       expect(code).not.toBe(0);
       expect(output).toContain('changes.columns[0].name: "x;y" contains a quote, backslash or semicolon');
       expect(workspace.git('status', '--porcelain')).toBe(before);
@@ -150,7 +185,15 @@ describe('@forge/migrations in a real Nx workspace', () => {
 
   it('shows with --dry-run what it would write, and writes nothing', () => {
     const before = workspace.git('status', '--porcelain');
-    const { code, output } = workspace.nx(['g', '@forge/migrations:migration', '--project=v1', '--changeType=add_index', '--targetTable=Invoice', '--changes={"columns":["status"],"concurrently":true}', '--dry-run']);
+    const { code, output } = workspace.nx([
+      'g',
+      '@forge/migrations:migration',
+      '--project=v1',
+      '--changeType=add_index',
+      '--targetTable=Invoice',
+      '--changes={"columns":["status"],"concurrently":true}',
+      '--dry-run',
+    ]);
     expect(code).toBe(0);
     expect(output).toMatch(/CREATE ventures\/v1\/prisma\/migrations\/\d{14}_add_index_invoice_status\/migration\.sql/);
     expect(output).toContain('UPDATE ventures/v1/prisma/schema.prisma');
@@ -162,13 +205,25 @@ describe('@forge/migrations in a real Nx workspace', () => {
     const folder = 'ventures/v2/prisma/migrations/20990101000000_drop_preferences';
     workspace.write(`${folder}/migration.sql`, 'ALTER TABLE "Customer" DROP COLUMN "preferences";\n');
     const lint = () =>
-      workspace.nx(['run', 'v2:migrate-lint', '--onlyNew', '--format=sarif', '--outputFile=reports/{projectRoot}/lint.sarif', '--outputStyle=static', '--skip-nx-cache']);
+      workspace.nx([
+        'run',
+        'v2:migrate-lint',
+        '--onlyNew',
+        '--format=sarif',
+        '--outputFile=reports/{projectRoot}/lint.sarif',
+        '--outputStyle=static',
+        '--skip-nx-cache',
+      ]);
     const blocked = lint();
     expect(blocked.code).not.toBe(0);
     expect(blocked.output).toContain('migrate-lint v2: 1 migration analysed (not on main), 2 findings: 1 blocking');
     expect(blocked.output).toContain('see node_modules/@forge/migrations/docs/rules/DS102.md');
     const sarif = JSON.parse(workspace.read('reports/ventures/v2/lint.sarif'));
-    expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: 'DS102', level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: `${folder}/migration.sql` } } }] });
+    expect(sarif.runs[0].results[0]).toMatchObject({
+      ruleId: 'DS102',
+      level: 'error',
+      locations: [{ physicalLocation: { artifactLocation: { uri: `${folder}/migration.sql` } } }],
+    });
 
     const approve = workspace.nx(['g', '@forge/migrations:approve', '--project=v2', '--migration=20990101000000_drop_preferences']);
     expect(approve.code).toBe(0);
@@ -179,12 +234,18 @@ describe('@forge/migrations in a real Nx workspace', () => {
 
   it('writes down scripts for a history without them, and migrate-test verifies every one', () => {
     const migrations = 'ventures/v3/db/migrations';
-    for (const name of workspace.git('ls-files', migrations).split('\n').filter((file) => file.endsWith('/down.sql'))) workspace.remove(name);
+    for (const name of workspace
+      .git('ls-files', migrations)
+      .split('\n')
+      .filter((file) => file.endsWith('/down.sql')))
+      workspace.remove(name);
     const generated = workspace.nx(['g', '@forge/migrations:down-scripts', '--project=v3']);
     expect(generated.output).toContain('v3: 5 down scripts written, 0 marked irreversible');
     expect(generated.code).toBe(0);
     expect(workspace.read(`${migrations}/20240415090000_invoice_audit_trigger/down.sql`)).toMatch(/DROP TRIGGER IF EXISTS/);
-    const { code, output } = workspace.nx(['run', 'v3:migrate-test', '--outputStyle=static', '--skip-nx-cache'], { TEST_DATABASE_URL: undefined });
+    const { code, output } = workspace.nx(['run', 'v3:migrate-test', '--outputStyle=static', '--skip-nx-cache'], {
+      TEST_DATABASE_URL: undefined,
+    });
     expect(output.match(/down verified/g)).toHaveLength(5);
     expect(code).toBe(0);
   });
@@ -229,7 +290,14 @@ describe('@forge/migrations in a real Nx workspace', () => {
         .filter((run?: string) => run?.startsWith('npx nx '))
         .map((run: string) => run.split(' ').slice(2));
     const commandOf = (job: string) => commandsOf(job)[0];
-    const added = workspace.nx(['g', '@forge/migrations:migration', '--project=v3', '--changeType=add_column', '--targetTable=Invoice', `--changes=${JSON.stringify({ columns: [{ name: 'note', type: 'String', optional: true }] })}`]);
+    const added = workspace.nx([
+      'g',
+      '@forge/migrations:migration',
+      '--project=v3',
+      '--changeType=add_column',
+      '--targetTable=Invoice',
+      `--changes=${JSON.stringify({ columns: [{ name: 'note', type: 'String', optional: true }] })}`,
+    ]);
     expect(added.code).toBe(0);
     workspace.git('add', '-A');
     workspace.git('commit', '-qm', 'v3: invoice note, and the CI workflow');
@@ -273,7 +341,10 @@ describe('@forge/migrations in a real Nx workspace', () => {
   it('deploys a venture after the ventures it depends on', () => {
     const file = 'ventures/v3/project.json';
     workspace.write(file, JSON.stringify({ ...JSON.parse(workspace.read(file)), implicitDependencies: ['v1'] }));
-    const { code, output } = workspace.nx(['run', 'v3:migrate-deploy', '--outputStyle=static'], { DATABASE_URL: undefined, TEST_DATABASE_URL: undefined });
+    const { code, output } = workspace.nx(['run', 'v3:migrate-deploy', '--outputStyle=static'], {
+      DATABASE_URL: undefined,
+      TEST_DATABASE_URL: undefined,
+    });
     expect(code).toBe(0);
     const [v1, v3] = [output.indexOf('migrate-deploy v1: deployed'), output.indexOf('migrate-deploy v3: deployed')];
     expect(v1).toBeGreaterThan(-1);
@@ -283,7 +354,9 @@ describe('@forge/migrations in a real Nx workspace', () => {
   it('deploys ventures that share one PostgreSQL database each into its own schema, in dependency order, from one URL', async () => {
     const nxJson = JSON.parse(workspace.read('nx.json'));
     nxJson.plugins = nxJson.plugins.map((entry: string | { plugin: string; options?: object }) =>
-      (typeof entry === 'string' ? entry : entry.plugin) === '@forge/migrations' ? { plugin: '@forge/migrations', options: { ...(typeof entry === 'string' ? {} : entry.options), ventureSchema: '{projectName}' } } : entry,
+      (typeof entry === 'string' ? entry : entry.plugin) === '@forge/migrations'
+        ? { plugin: '@forge/migrations', options: { ...(typeof entry === 'string' ? {} : entry.options), ventureSchema: '{projectName}' } }
+        : entry,
     );
     workspace.write('nx.json', JSON.stringify(nxJson, null, 2));
     const admin = new pg.Client(serverUrl);
@@ -305,14 +378,18 @@ describe('@forge/migrations in a real Nx workspace', () => {
       const database = new pg.Client(shared);
       await database.connect();
       try {
-        const schemas = await database.query("SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = '_prisma_migrations' ORDER BY 1");
+        const schemas = await database.query(
+          "SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = '_prisma_migrations' ORDER BY 1",
+        );
         expect(schemas.rows).toEqual([{ schema: 'v1' }, { schema: 'v3' }]);
         for (const venture of ['v1', 'v3']) {
           const status = workspace.nx(['run', `${venture}:migrate-status:staging`, '--check', '--outputStyle=static'], env);
           expect(status.code).toBe(0);
           const applied = Number(/(\d+) applied, 0 pending, 0 failed, 0 rolled back[^]*drift: none/.exec(status.output)?.[1]);
           expect(applied).toBeGreaterThanOrEqual(5);
-          const [row] = (await database.query(`SELECT count(*)::int AS n FROM "${venture}"._prisma_migrations WHERE finished_at IS NOT NULL`)).rows;
+          const [row] = (
+            await database.query(`SELECT count(*)::int AS n FROM "${venture}"._prisma_migrations WHERE finished_at IS NOT NULL`)
+          ).rows;
           expect(row.n).toBe(applied);
         }
       } finally {

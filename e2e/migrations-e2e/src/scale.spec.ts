@@ -49,7 +49,11 @@ describe('@forge/migrations at workspace scale: 50 ventures', () => {
     for (const name of VENTURES) workspace.addVenture(name);
     workspace.git('add', '-A');
     workspace.git('commit', '-qm', '50 ventures');
-    timings.push({ id: 'workspace', label: 'workspace: npm install, init, 50 ventures, commit', seconds: seconds(performance.now() - start) });
+    timings.push({
+      id: 'workspace',
+      label: 'workspace: npm install, init, 50 ventures, commit',
+      seconds: seconds(performance.now() - start),
+    });
     // Another test run may share the server: only this spec's throwaway databases are counted.
     throwawayBefore = await throwawayDatabases(serverUrl);
   });
@@ -58,7 +62,8 @@ describe('@forge/migrations at workspace scale: 50 ventures', () => {
     workspace?.dispose();
     const total = seconds(performance.now() - specStart);
     const rows = [...timings, { label: 'whole spec', seconds: total, nxRunSeconds: undefined }].map(
-      (row) => `  ${row.seconds.toFixed(2).padStart(7)} s  ${row.label}${row.nxRunSeconds === undefined ? '' : ` (Nx run duration ${row.nxRunSeconds} s)`}`,
+      (row) =>
+        `  ${row.seconds.toFixed(2).padStart(7)} s  ${row.label}${row.nxRunSeconds === undefined ? '' : ` (Nx run duration ${row.nxRunSeconds} s)`}`,
     );
     process.stdout.write(`\nscale e2e timings (${os.cpus().length} cores):\n${rows.join('\n')}\n`);
     // For benchmark rows: SCALE_E2E_TIMINGS=<file> writes the same timings as JSON.
@@ -75,7 +80,9 @@ describe('@forge/migrations at workspace scale: 50 ventures', () => {
     // Every task had a database of its own: 50 distinct throwaway names, one per venture.
     const databases = new Set(output.match(/forge_scale_\d{2}_[0-9a-f]{12}/g));
     expect(databases.size).toBe(50);
-    expect(new Set([...databases].map((name) => name.slice(0, -13)))).toEqual(new Set(VENTURES.map((name) => `forge_${name.replace('-', '_')}`)));
+    expect(new Set([...databases].map((name) => name.slice(0, -13)))).toEqual(
+      new Set(VENTURES.map((name) => `forge_${name.replace('-', '_')}`)),
+    );
     expect(newThrowaways(await throwawayDatabases(serverUrl))).toEqual([]);
   });
 
@@ -93,7 +100,15 @@ describe('@forge/migrations at workspace scale: 50 ventures', () => {
     const affected = workspace.nx(['show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--json']);
     expect(JSON.parse(affected.output)).toEqual(['scale-17']);
 
-    const { code, output } = timed('affected', 'affected: 1 task run (one migration committed)', ['affected', '-t', TARGET, '--base=HEAD~1', '--head=HEAD', '--parallel=4', '--outputStyle=static']);
+    const { code, output } = timed('affected', 'affected: 1 task run (one migration committed)', [
+      'affected',
+      '-t',
+      TARGET,
+      '--base=HEAD~1',
+      '--head=HEAD',
+      '--parallel=4',
+      '--outputStyle=static',
+    ]);
     expect(code).toBe(0);
     expect(output).toContain(`Successfully ran target ${TARGET} for project scale-17`);
     expect(ranAndCached(output)).toEqual({ ran: ['scale-17'], cached: [] });
@@ -174,7 +189,9 @@ async function throwawayDatabases(url: string | undefined): Promise<string[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>(String.raw`SELECT datname FROM pg_database WHERE datname LIKE 'forge\_scale\_%' ORDER BY datname`);
+    const { rows } = await client.query<{ datname: string }>(
+      String.raw`SELECT datname FROM pg_database WHERE datname LIKE 'forge\_scale\_%' ORDER BY datname`,
+    );
     return rows.map((row) => row.datname);
   } finally {
     await client.end();

@@ -49,7 +49,10 @@ export class E2eWorkspace {
     const prismaDir = path.join(dir, options.configured ? 'db' : 'prisma');
     cpSync(path.join(REPO_ROOT, 'examples', 'billing', 'prisma'), prismaDir, { recursive: true });
     if (options.configured) {
-      writeFileSync(path.join(dir, 'prisma.config.ts'), "export default { schema: 'db/schema.prisma', migrations: { path: 'db/migrations' } };\n");
+      writeFileSync(
+        path.join(dir, 'prisma.config.ts'),
+        "export default { schema: 'db/schema.prisma', migrations: { path: 'db/migrations' } };\n",
+      );
     }
     writeJson(path.join(dir, 'project.json'), { name, projectType: 'application' });
   }

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CI_DEFAULTS, DEPLOY_DEFAULTS, MIGRATION_GENERATOR_DEFAULTS, ROLLBACK_DEFAULTS, STATUS_DEFAULTS, TEST_DEFAULTS, UI_DEFAULTS } from './defaults';
+import {
+  CI_DEFAULTS,
+  DEPLOY_DEFAULTS,
+  MIGRATION_GENERATOR_DEFAULTS,
+  ROLLBACK_DEFAULTS,
+  STATUS_DEFAULTS,
+  TEST_DEFAULTS,
+  UI_DEFAULTS,
+} from './defaults';
 
 interface JsonSchema {
   default?: unknown;

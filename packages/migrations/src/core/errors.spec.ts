@@ -5,7 +5,9 @@ import { describeError, ERROR_CODES, ForgeError } from './errors';
 
 describe('errors', () => {
   it('prints the cause, the hint and the code, each on a line', () => {
-    expect(describeError(new ForgeError('DEPLOY_LOCKED', 'Another deploy is running.', 'Wait for it.'))).toBe('Another deploy is running.\n  hint: Wait for it.\n  code: DEPLOY_LOCKED');
+    expect(describeError(new ForgeError('DEPLOY_LOCKED', 'Another deploy is running.', 'Wait for it.'))).toBe(
+      'Another deploy is running.\n  hint: Wait for it.\n  code: DEPLOY_LOCKED',
+    );
     expect(describeError(new Error('plain'))).toBe('plain');
   });
 

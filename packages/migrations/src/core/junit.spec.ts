@@ -12,18 +12,26 @@ describe('toJUnitXml', () => {
     expect(suite.name).toBe('billing (pglite)');
     expect(suite.tests).toBe('4');
     expect(suite.failures).toBe('0');
-    expect(suite.testcase.map((c: { name: string }) => c.name)).toEqual(['20240101000000_init', '20240102000000_two', 'idempotency', 'drift']);
+    expect(suite.testcase.map((c: { name: string }) => c.name)).toEqual([
+      '20240101000000_init',
+      '20240102000000_two',
+      'idempotency',
+      'drift',
+    ]);
     expect(suite.testcase[1].time).toBe('0.250');
   });
 
   it('reports failures with their messages, escaped, and skips what never ran', () => {
     const report = testReport({
       ok: false,
-      migrations: [
-        migrationResult({ applied: false }),
-        migrationResult({ name: '20240102000000_later', applied: false, down: 'not-run' }),
+      migrations: [migrationResult({ applied: false }), migrationResult({ name: '20240102000000_later', applied: false, down: 'not-run' })],
+      errors: [
+        {
+          migration: '20240101000000_init',
+          message: 'ERROR: syntax error at or near "<" & more',
+          statement: 'statement 1, line 2: SELECT <',
+        },
       ],
-      errors: [{ migration: '20240101000000_init', message: 'ERROR: syntax error at or near "<" & more', statement: 'statement 1, line 2: SELECT <' }],
       drift: { clean: false, allowed: false, sql: '' },
     });
     const xml = toJUnitXml(report);
@@ -41,7 +49,14 @@ describe('toJUnitXml', () => {
           migrationResult({
             down: 'failed',
             downDetails: ['after down.sql: + enum public."Status" (not there before)'],
-            integrity: { tablesWithRows: ['public.A'], rowsChecked: 1, unfilledTables: [], violations: ['a row of public.A is gone'], lostValues: [], notCompared: [] },
+            integrity: {
+              tablesWithRows: ['public.A'],
+              rowsChecked: 1,
+              unfilledTables: [],
+              violations: ['a row of public.A is gone'],
+              lostValues: [],
+              notCompared: [],
+            },
           }),
         ],
       }),

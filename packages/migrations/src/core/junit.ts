@@ -5,7 +5,9 @@ export function toJUnitXml(report: TestReport): string {
   const cases: string[] = [];
   for (const migration of report.migrations) {
     const failures = [
-      ...report.errors.filter((error) => error.migration === migration.name).map((error) => [error.message, error.statement].filter(Boolean).join('\n')),
+      ...report.errors
+        .filter((error) => error.migration === migration.name)
+        .map((error) => [error.message, error.statement].filter(Boolean).join('\n')),
       ...(migration.down === 'failed' ? [`down.sql failed:\n${migration.downDetails.join('\n')}`] : []),
       ...migration.integrity.violations.map((violation) => `data integrity: ${violation}`),
     ];
@@ -14,10 +16,21 @@ export function toJUnitXml(report: TestReport): string {
   }
   cases.push(testCase('idempotency', 0, report.idempotent ? [] : ['a second apply applied migrations again, or the history is not clean']));
   cases.push(
-    testCase('drift', 0, report.drift.clean || report.drift.allowed ? [] : [`the migrated schema differs from schema.prisma:\n${report.drift.sql}`]),
+    testCase(
+      'drift',
+      0,
+      report.drift.clean || report.drift.allowed ? [] : [`the migrated schema differs from schema.prisma:\n${report.drift.sql}`],
+    ),
   );
   const general = report.errors.filter((error) => !error.migration);
-  if (general.length) cases.push(testCase('setup', 0, general.map((error) => error.message)));
+  if (general.length)
+    cases.push(
+      testCase(
+        'setup',
+        0,
+        general.map((error) => error.message),
+      ),
+    );
 
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const skipped = cases.filter((c) => c.includes('<skipped')).length;
@@ -45,11 +58,13 @@ function seconds(ms: number): string {
 }
 
 function escape(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
 }

@@ -10,7 +10,6 @@ import {
 
 describe('migration folder conventions', () => {
   it('checksums as Prisma does: lowercase hex SHA-256 of the script', () => {
-
     expect(migrationChecksum('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 

@@ -73,9 +73,7 @@ export function lockfileProvider(content: string): string | undefined {
   return /^\s*provider\s*=\s*"([^"]*)"/m.exec(content)?.[1];
 }
 
-export type DownScript =
-  | { kind: 'script'; sql: string }
-  | { kind: 'irreversible'; sql: string; reason: string };
+export type DownScript = { kind: 'script'; sql: string } | { kind: 'irreversible'; sql: string; reason: string };
 
 const IRREVERSIBLE_MARKER = /^\s*--\s*forge:irreversible\b:?[ \t]*(.*)$/m;
 

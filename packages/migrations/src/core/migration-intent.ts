@@ -69,7 +69,8 @@ function readStatement(statement: Statement, intent: MigrationIntent): void {
     case 'alter_table':
       return readAlterTable(schemaTable(statement.table), statement.changes, intent);
     case 'rename_relation':
-      if (statement.relation === 'TABLE') intent.renamedTables.set(schemaTable(statement.name), schemaTable({ ...statement.name, name: statement.to }));
+      if (statement.relation === 'TABLE')
+        intent.renamedTables.set(schemaTable(statement.name), schemaTable({ ...statement.name, name: statement.to }));
       return;
     case 'rename_column':
       return setIn(intent.renamedColumns, schemaTable(statement.table), statement.column, statement.to);

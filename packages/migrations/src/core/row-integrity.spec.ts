@@ -45,7 +45,11 @@ describe('checkRowIntegrity', () => {
   });
 
   it('follows renamed tables and columns', () => {
-    const after = { columns: ['id', 'mail', 'age'], primaryKey: ['id'], rows: users.rows.map(({ id, email, age }) => ({ id, mail: email, age })) };
+    const after = {
+      columns: ['id', 'mail', 'age'],
+      primaryKey: ['id'],
+      rows: users.rows.map(({ id, email, age }) => ({ id, mail: email, age })),
+    };
     const meant = intent((i) => {
       i.renamedTables.set('public.User', 'public.Member');
       i.renamedColumns.set('public.User', new Map([['email', 'mail']]));
@@ -62,9 +66,9 @@ describe('checkRowIntegrity', () => {
     expect(checkRowIntegrity(snapshot({ 'public.User': users }), snapshot({ 'public.User': lessRows }), emptyIntent()).violations).toEqual([
       { kind: 'row-missing', table: 'public.User', row: users.rows[1] },
     ]);
-    expect(checkRowIntegrity(snapshot({ 'public.User': users }), snapshot({ 'public.User': fewerColumns }), emptyIntent()).violations).toEqual([
-      { kind: 'column-missing', table: 'public.User', column: 'age' },
-    ]);
+    expect(
+      checkRowIntegrity(snapshot({ 'public.User': users }), snapshot({ 'public.User': fewerColumns }), emptyIntent()).violations,
+    ).toEqual([{ kind: 'column-missing', table: 'public.User', column: 'age' }]);
   });
 
   it('lets rows vanish from deleted tables and what cascades from them', () => {

@@ -48,7 +48,10 @@ export function checkRowIntegrity(
   // An opaque statement (a DO block, a function) may drop what the script does not name.
   const missing = (violation: Extract<IntegrityViolation, { kind: 'table-missing' | 'column-missing' }>) => {
     if (intent.opaque.length === 0) violations.push(violation);
-    else notCompared.push(`${violation.kind === 'table-missing' ? `table ${violation.table}` : `column ${violation.table}.${violation.column}`} is gone, taken as dropped by an opaque statement`);
+    else
+      notCompared.push(
+        `${violation.kind === 'table-missing' ? `table ${violation.table}` : `column ${violation.table}.${violation.column}`} is gone, taken as dropped by an opaque statement`,
+      );
   };
   const vanishing = closeOverCascades(intent.rowsMayVanish, cascades);
 

@@ -14,7 +14,14 @@ const HISTORY = [
 
 describe('schemaVersions', () => {
   it('bumps major for destructive or breaking changes, minor for additions, patch otherwise', () => {
-    expect(schemaVersions(HISTORY).map(({ version, bump }) => `${version} ${bump}`)).toEqual(['0.1.0 minor', '0.1.1 patch', '0.2.0 minor', '1.0.0 major', '2.0.0 major', '2.1.0 minor']);
+    expect(schemaVersions(HISTORY).map(({ version, bump }) => `${version} ${bump}`)).toEqual([
+      '0.1.0 minor',
+      '0.1.1 patch',
+      '0.2.0 minor',
+      '1.0.0 major',
+      '2.0.0 major',
+      '2.1.0 minor',
+    ]);
     expect(schemaVersions(HISTORY)[3].reason).toMatch(/^DS102/);
     expect(schemaVersions(HISTORY)[4].reason).toMatch(/^BC101/);
   });

@@ -14,7 +14,13 @@ export interface VersionedMigration {
 
 export const INITIAL_VERSION = '0.0.0';
 
-const ADDITIVE: Record<string, string> = { create_table: 'tables', add_column: 'columns', create_index: 'indexes', create_enum: 'enums', add_enum_value: 'enum values' };
+const ADDITIVE: Record<string, string> = {
+  create_table: 'tables',
+  add_column: 'columns',
+  create_index: 'indexes',
+  create_enum: 'enums',
+  add_enum_value: 'enum values',
+};
 
 /**
  * The semantic version of the schema after each migration of a history, from 0.0.0 before the
@@ -22,7 +28,10 @@ const ADDITIVE: Record<string, string> = { create_table: 'tables', add_column: '
  * waived or approved or not: an approval does not make a change compatible), minor for an
  * additive one, patch for anything else. `findings`: the history's analysis, when the caller has it.
  */
-export function schemaVersions(migrations: ReadonlyArray<{ name: string; sql: string }>, findings: ReadonlyArray<readonly Finding[]> = analyzeHistory(migrations)): VersionedMigration[] {
+export function schemaVersions(
+  migrations: ReadonlyArray<{ name: string; sql: string }>,
+  findings: ReadonlyArray<readonly Finding[]> = analyzeHistory(migrations),
+): VersionedMigration[] {
   let [major, minor, patch] = [0, 0, 0];
   return migrations.map((migration, index) => {
     const breaking = findings[index].filter((finding) => finding.family === 'destructive' || finding.family === 'backward-incompatible');
@@ -59,12 +68,16 @@ export function databaseVersionMarkdown(project: string, versions: readonly Vers
   const lines = [
     `# ${project}: database schema version ${current}`,
     '',
-    'Kept by the migration generator and `nx run ' + project + ':migrate-status` from the migrations; do not edit. Major: a destructive or backward-incompatible change; minor: an additive one; patch: anything else.',
+    'Kept by the migration generator and `nx run ' +
+      project +
+      ':migrate-status` from the migrations; do not edit. Major: a destructive or backward-incompatible change; minor: an additive one; patch: anything else.',
     '`nx run ' + project + ':migrate-rollback --toVersion X.Y.Z` rolls a database back to a version.',
     '',
     '| version | migration | change | why |',
     '|---|---|---|---|',
-    ...[...versions].reverse().map((migration) => `| ${migration.version} | ${migration.name} | ${migration.bump} | ${migration.reason.replace(/\|/g, '\\|')} |`),
+    ...[...versions]
+      .reverse()
+      .map((migration) => `| ${migration.version} | ${migration.name} | ${migration.bump} | ${migration.reason.replace(/\|/g, '\\|')} |`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -54,21 +54,33 @@ export class HistoryHints {
     const uniques = new Map<string, string[][]>();
     const push = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
     for (const { operation } of this.operations.slice(index).flat()) {
-      if (operation.kind === 'add_constraint' && operation.constraint === 'foreign_key' && operation.references && operation.columns.length) {
+      if (
+        operation.kind === 'add_constraint' &&
+        operation.constraint === 'foreign_key' &&
+        operation.references &&
+        operation.columns.length
+      ) {
         const table = tableKey(undefined, operation.table);
-        push(references, table, { table, columns: operation.columns, refTable: tableKey(undefined, operation.references.table), refColumns: operation.references.columns });
+        push(references, table, {
+          table,
+          columns: operation.columns,
+          refTable: tableKey(undefined, operation.references.table),
+          refColumns: operation.references.columns,
+        });
       }
       const unique =
-        (operation.kind === 'create_index' && operation.unique) || (operation.kind === 'add_constraint' && operation.constraint === 'unique');
+        (operation.kind === 'create_index' && operation.unique) ||
+        (operation.kind === 'add_constraint' && operation.constraint === 'unique');
       if (unique && operation.columns.length) push(uniques, tableKey(undefined, operation.table), operation.columns);
     }
-    const touched = new Set((this.operations[index] ?? []).flatMap(({ operation }) => ('table' in operation ? [tableKey(undefined, operation.table)] : [])));
+    const touched = new Set(
+      (this.operations[index] ?? []).flatMap(({ operation }) => ('table' in operation ? [tableKey(undefined, operation.table)] : [])),
+    );
     return { castTargets: this.castTargets, references, uniques, touched };
   }
 }
 
 export const NO_SEED_HINTS: SeedHints = { castTargets: new Map(), references: new Map(), uniques: new Map(), touched: new Set() };
-
 
 function retypedColumns(sql: string): Map<string, Map<string, string>> {
   try {

@@ -34,7 +34,9 @@ describe('seedValue', () => {
   });
 
   it('respects numeric precision and scale', () => {
-    expect(seedValue(column({ typeSql: 'numeric(4,2)', baseType: 'numeric', category: 'N', numericPrecision: 4, numericScale: 2 }), 123)).toEqual({
+    expect(
+      seedValue(column({ typeSql: 'numeric(4,2)', baseType: 'numeric', category: 'N', numericPrecision: 4, numericScale: 2 }), 123),
+    ).toEqual({
       kind: 'literal',
       sql: `'23.10'::numeric(4,2)`,
     });

@@ -86,9 +86,7 @@ export function isSuccessful(report: Omit<TestReport, 'ok'>): boolean {
     report.errors.length === 0 &&
     report.idempotent &&
     (report.drift.clean || report.drift.allowed) &&
-    report.migrations.every(
-      (migration) => migration.applied && migration.down !== 'failed' && migration.integrity.violations.length === 0,
-    )
+    report.migrations.every((migration) => migration.applied && migration.down !== 'failed' && migration.integrity.violations.length === 0)
   );
 }
 

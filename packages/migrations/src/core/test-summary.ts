@@ -15,7 +15,9 @@ export function migrationLine(result: MigrationTestResult): string {
   for (const lost of result.integrity.lostValues) lines.push(`      lost: ${lost}`);
   for (const dependence of result.dataDependent) {
     lines.push(`      data-dependent${dependence.code ? ` ${dependence.code}` : ''}: ${dependence.need}`);
-    lines.push(`        ${[dependence.statement, `${describeRemoved(dependence.rowsRemoved)} taken out and the migration applied again`].filter(Boolean).join('; ')}`);
+    lines.push(
+      `        ${[dependence.statement, `${describeRemoved(dependence.rowsRemoved)} taken out and the migration applied again`].filter(Boolean).join('; ')}`,
+    );
   }
   for (const unfilled of result.integrity.unfilledTables) lines.push(`      not filled: ${unfilled.table}: ${unfilled.reason}`);
   for (const note of result.integrity.notCompared) lines.push(`      not compared: ${note}`);
@@ -43,16 +45,25 @@ export function summaryLines(report: TestReport): string[] {
   }
   const downs = countBy(report.migrations.map((m) => m.down));
   lines.push(
-    `${report.migrations.length} migration(s), ${applied} applied on ${report.engine}; downs: ${Object.entries(downs)
-      .map(([status, count]) => `${count} ${status}`)
-      .join(', ') || 'none'}`,
+    `${report.migrations.length} migration(s), ${applied} applied on ${report.engine}; downs: ${
+      Object.entries(downs)
+        .map(([status, count]) => `${count} ${status}`)
+        .join(', ') || 'none'
+    }`,
   );
   if (applied === report.migrations.length) {
     lines.push(report.idempotent ? 'idempotent: a second apply applies nothing' : '✗ not idempotent: a second apply changed the history');
     if (report.drift.clean) lines.push('no drift: the migrated schema is what schema.prisma describes');
     else {
-      lines.push(`${report.drift.allowed ? '! drift (allowed)' : '✗ drift'}: the migrated schema differs from schema.prisma; this SQL would close the gap:`);
-      lines.push(...report.drift.sql.trim().split('\n').map((line) => `    ${line}`));
+      lines.push(
+        `${report.drift.allowed ? '! drift (allowed)' : '✗ drift'}: the migrated schema differs from schema.prisma; this SQL would close the gap:`,
+      );
+      lines.push(
+        ...report.drift.sql
+          .trim()
+          .split('\n')
+          .map((line) => `    ${line}`),
+      );
       if (!report.drift.allowed) lines.push('  hint: create a migration for the change (or run with --allowDrift to accept it)');
     }
   }

@@ -32,7 +32,11 @@ type Project = 'billing' | 'ledger';
 describe('migrate-ui dashboard in a browser', () => {
   let workspace: TemporaryProject;
   const databases = {} as Record<Project, { url: string; drop: () => Promise<void> }>;
-  const urlEnv: Record<Project | 'offline', string> = { billing: 'FORGE_UI_SPEC_BILLING_URL', ledger: 'FORGE_UI_SPEC_LEDGER_URL', offline: 'FORGE_UI_SPEC_OFFLINE_URL' };
+  const urlEnv: Record<Project | 'offline', string> = {
+    billing: 'FORGE_UI_SPEC_BILLING_URL',
+    ledger: 'FORGE_UI_SPEC_LEDGER_URL',
+    offline: 'FORGE_UI_SPEC_OFFLINE_URL',
+  };
   let ventures: VentureConfig[];
   let dashboard: Dashboard;
   let browser: Browser;
@@ -45,18 +49,29 @@ describe('migrate-ui dashboard in a browser', () => {
   const sql = <T = Record<string, unknown>>(project: Project, text: string) => serverRows<T>(databases[project].url, text);
   /** `_prisma_migrations` and the schema with every table's rows: what a refused request must leave as it was. */
   const snapshot = async (project: Project) => ({
-    migrations: await sql(project, 'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name'),
+    migrations: await sql(
+      project,
+      'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
+    ),
     state: await serverState(databases[project].url),
   });
-  const secrets = () => [...Object.values(databases).map(({ url }) => url), process.env[urlEnv.offline]!].flatMap((url) => [url, decodeURIComponent(new URL(url).password)]);
+  const secrets = () =>
+    [...Object.values(databases).map(({ url }) => url), process.env[urlEnv.offline]!].flatMap((url) => [
+      url,
+      decodeURIComponent(new URL(url).password),
+    ]);
   const expectNoSecret = (text: string) => {
     for (const secret of secrets()) expect(text).not.toContain(secret);
   };
   const api = (pathname: string, init: RequestInit & { token?: string | null } = {}) => {
     const { token = dashboard.token, ...rest } = init;
-    return fetch(new URL(pathname, dashboard.url), { ...rest, headers: { 'content-type': 'application/json', ...(token === null ? {} : { 'x-forge-token': token }), ...(rest.headers ?? {}) } });
+    return fetch(new URL(pathname, dashboard.url), {
+      ...rest,
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { 'x-forge-token': token }), ...(rest.headers ?? {}) },
+    });
   };
-  const postRollback = (project: string, migration: string, token?: string | null) => api(`/api/ventures/${project}/rollback`, { method: 'POST', token, body: JSON.stringify({ migration, confirm: migration }) });
+  const postRollback = (project: string, migration: string, token?: string | null) =>
+    api(`/api/ventures/${project}/rollback`, { method: 'POST', token, body: JSON.stringify({ migration, confirm: migration }) });
 
   /** A page that records every console error and uncaught exception; `goto` waits until the client script has drawn the diagrams. */
   const pages: Array<{ page: Page; errors: string[] }> = [];
@@ -78,7 +93,11 @@ describe('migrate-ui dashboard in a browser', () => {
   }
   /** Each migration row's state badge, by migration name, as the page shows them. */
   const badges = (page: Page, scope = 'section.venture') =>
-    page.$$eval(`${scope} tr[data-migration]`, (rows) => Object.fromEntries(rows.map((row) => [row.getAttribute('data-migration'), row.querySelector('span.badge[data-state]')?.getAttribute('data-state')])));
+    page.$$eval(`${scope} tr[data-migration]`, (rows) =>
+      Object.fromEntries(
+        rows.map((row) => [row.getAttribute('data-migration'), row.querySelector('span.badge[data-state]')?.getAttribute('data-state')]),
+      ),
+    );
 
   const waitUntil = async (condition: () => Promise<boolean>, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -97,7 +116,13 @@ describe('migrate-ui dashboard in a browser', () => {
       process.env[urlEnv[project]] = databases[project].url;
     }
     for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation(() => undefined);
-    const deploy = async (project: Project) => expect(await migrateDeployExecutor({ urlEnv: urlEnv[project], lockTimeout: 5 }, executorContext(workspace.dir, project, `apps/${project}`))).toEqual({ success: true });
+    const deploy = async (project: Project) =>
+      expect(
+        await migrateDeployExecutor(
+          { urlEnv: urlEnv[project], lockTimeout: 5 },
+          executorContext(workspace.dir, project, `apps/${project}`),
+        ),
+      ).toEqual({ success: true });
 
     // billing: the first two migrations live with data, a deploy of the next two, the last one
     // pending (it was not in the folder yet), and the deploy's last migration marked failed as an
@@ -117,7 +142,9 @@ describe('migrate-ui dashboard in a browser', () => {
     missing.pathname = '/forge_ui_spec_missing';
     process.env[urlEnv.offline] = missing.toString();
     // Its deploy is refused: a failed run with a report and a log, which its page shows.
-    expect(await migrateDeployExecutor({ urlEnv: urlEnv.offline, lockTimeout: 1 }, executorContext(workspace.dir, 'offline', 'apps/offline'))).toEqual({ success: false });
+    expect(
+      await migrateDeployExecutor({ urlEnv: urlEnv.offline, lockTimeout: 1 }, executorContext(workspace.dir, 'offline', 'apps/offline')),
+    ).toEqual({ success: false });
 
     ventures = (['billing', 'ledger', 'offline'] as const).map((project) => ({
       project,
@@ -159,10 +186,12 @@ describe('migrate-ui dashboard in a browser', () => {
     workspace?.remove();
   });
 
-  it('shows every venture, and each migration\'s state on the right row: applied, failed, pending', async () => {
+  it("shows every venture, and each migration's state on the right row: applied, failed, pending", async () => {
     const { page, goto } = await openPage();
     await goto('/');
-    const overview = await page.$$eval('tr[data-venture]', (rows) => rows.map((row) => [row.getAttribute('data-venture'), row.querySelector('td:last-child')?.textContent?.trim()]));
+    const overview = await page.$$eval('tr[data-venture]', (rows) =>
+      rows.map((row) => [row.getAttribute('data-venture'), row.querySelector('td:last-child')?.textContent?.trim()]),
+    );
     expect(overview).toEqual([
       ['billing', '3 applied · 1 pending · 1 failed · 0 rolled back'],
       ['ledger', '5 applied · 0 pending · 0 failed · 0 rolled back'],
@@ -174,10 +203,22 @@ describe('migrate-ui dashboard in a browser', () => {
     await page.click('a[href="/v/billing"]');
     await page.waitForSelector('body[data-diagrams="drawn"]');
     expect(new URL(page.url()).pathname).toBe('/v/billing');
-    expect(await badges(page)).toEqual({ [EARLY[0]]: 'applied', [EARLY[1]]: 'applied', [LATER[0]]: 'applied', [LATER[1]]: 'failed', [LATER[2]]: 'pending' });
+    expect(await badges(page)).toEqual({
+      [EARLY[0]]: 'applied',
+      [EARLY[1]]: 'applied',
+      [LATER[0]]: 'applied',
+      [LATER[1]]: 'failed',
+      [LATER[2]]: 'pending',
+    });
     // Newest first; a rollback button only on applied migrations.
-    expect(await page.$$eval('tr[data-migration]', (rows) => rows.map((row) => row.getAttribute('data-migration')))).toEqual([...ALL].reverse());
-    expect(await page.$$eval('button.rollback', (buttons) => buttons.map((button) => button.getAttribute('data-migration')))).toEqual([LATER[0], EARLY[1], EARLY[0]]);
+    expect(await page.$$eval('tr[data-migration]', (rows) => rows.map((row) => row.getAttribute('data-migration')))).toEqual(
+      [...ALL].reverse(),
+    );
+    expect(await page.$$eval('button.rollback', (buttons) => buttons.map((button) => button.getAttribute('data-migration')))).toEqual([
+      LATER[0],
+      EARLY[1],
+      EARLY[0],
+    ]);
     // The deploy history: the deploy's run, its events.
     const kinds = await page.$$eval('ol.timeline li.event', (events) => events.map((event) => event.getAttribute('data-kind')));
     expect(kinds).toEqual(expect.arrayContaining(['deploy_started', 'migration_applied', 'deploy_finished']));
@@ -197,11 +238,13 @@ describe('migrate-ui dashboard in a browser', () => {
     expect(await offline.locator('button.rollback').count()).toBe(0);
     // Its last deploy failed: the report, and the end of the run's log.
     expect(await offline.textContent('p.report')).toMatch(/refused/);
-    expect(await offline.textContent('details.log pre')).toMatch(/migrate-deploy offline \(default\) on the database in FORGE_UI_SPEC_OFFLINE_URL\n.*migrate-deploy offline: refused$/s);
+    expect(await offline.textContent('details.log pre')).toMatch(
+      /migrate-deploy offline \(default\) on the database in FORGE_UI_SPEC_OFFLINE_URL\n.*migrate-deploy offline: refused$/s,
+    );
     for (const shown of [page, ledger, offline]) expectNoSecret(await shown.content());
   });
 
-  it('draws each migration\'s before/after diagrams as SVG, the SQL up and down side by side', async () => {
+  it("draws each migration's before/after diagrams as SVG, the SQL up and down side by side", async () => {
     const { page, goto } = await openPage();
     for (const name of ALL) {
       await goto(`/v/ledger/m/${name}`);
@@ -217,7 +260,9 @@ describe('migrate-ui dashboard in a browser', () => {
     expect(before).not.toContain('currency');
     expect(after).toContain('currency');
     expect(await page.textContent('ul.schema-changes')).toMatch(/added\s+Invoice\.currency/);
-    const [up, down] = await page.$$eval('.side-by-side:not(.diagrams) figure pre', (blocks) => blocks.map((block) => block.textContent ?? ''));
+    const [up, down] = await page.$$eval('.side-by-side:not(.diagrams) figure pre', (blocks) =>
+      blocks.map((block) => block.textContent ?? ''),
+    );
     expect(up).toMatch(/ADD COLUMN\s+"currency"/);
     expect(down).toMatch(/DROP COLUMN\s+"currency"/);
     expectNoSecret(await page.content());
@@ -228,7 +273,10 @@ describe('migrate-ui dashboard in a browser', () => {
     const before = { billing: await snapshot('billing'), ledger: await snapshot('ledger') };
     const refused = async (response: Response, status: number, message: RegExp) => {
       const text = await response.text();
-      expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({ status, type: 'application/json; charset=utf-8' });
+      expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({
+        status,
+        type: 'application/json; charset=utf-8',
+      });
       expect(JSON.parse(text).error).toMatch(message);
       expectNoSecret(text);
     };
@@ -237,9 +285,17 @@ describe('migrate-ui dashboard in a browser', () => {
     await refused(await postRollback('ledger', LATER[2], 'f'.repeat(dashboard.token.length)), 403, /needs the session token/);
     await refused(await postRollback('ledger', LATER[2], 'wrong'), 403, /needs the session token/);
     await refused(await api(`/api/ventures/ledger/impact?migration=${LATER[2]}`, { token: null }), 403, /needs the session token/);
-    await refused(await postRollback('ledger', '20990101000000_nope'), 404, /ledger has no migration 20990101000000_nope: nothing was rolled back/);
+    await refused(
+      await postRollback('ledger', '20990101000000_nope'),
+      404,
+      /ledger has no migration 20990101000000_nope: nothing was rolled back/,
+    );
     await refused(await postRollback('nope', LATER[2]), 404, /There is no venture nope/);
-    await refused(await api('/api/ventures/ledger/rollback', { method: 'POST', body: JSON.stringify({ migration: LATER[2], confirm: LATER[1] }) }), 400, /migration's name typed as the confirmation/);
+    await refused(
+      await api('/api/ventures/ledger/rollback', { method: 'POST', body: JSON.stringify({ migration: LATER[2], confirm: LATER[1] }) }),
+      400,
+      /migration's name typed as the confirmation/,
+    );
     // billing holds a failed migration: the rollback core refuses it, in the impact and in the request itself (422), and no job starts.
     const failedRow = new RegExp(`${LATER[1]} failed or was interrupted in an earlier deploy: nothing was rolled back`);
     await refused(await api(`/api/ventures/billing/impact?migration=${LATER[0]}`), 422, failedRow);
@@ -250,7 +306,11 @@ describe('migrate-ui dashboard in a browser', () => {
     await holder.connect();
     try {
       await holder.query(`SELECT pg_advisory_lock(${DEPLOY_LOCK_ID})`);
-      await refused(await postRollback('ledger', LATER[2]), 409, /Another deploy or rollback \(or prisma migrate deploy\) is running on .*nothing was done/);
+      await refused(
+        await postRollback('ledger', LATER[2]),
+        409,
+        /Another deploy or rollback \(or prisma migrate deploy\) is running on .*nothing was done/,
+      );
       await refused(await api(`/api/ventures/ledger/impact?migration=${LATER[2]}`), 409, /Another deploy or rollback .* is running/);
     } finally {
       await holder.end();
@@ -266,10 +326,14 @@ describe('migrate-ui dashboard in a browser', () => {
 
   it('answers only to its own address (DNS rebinding)', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const request = http.get(new URL('/', dashboard.url), { headers: { host: `attacker.example:${new URL(dashboard.url).port}` } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const request = http.get(
+        new URL('/', dashboard.url),
+        { headers: { host: `attacker.example:${new URL(dashboard.url).port}` } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       request.on('error', reject);
     });
     expect(status).toBe(403);
@@ -282,10 +346,13 @@ describe('migrate-ui dashboard in a browser', () => {
     const dialog = page.locator('dialog#rollback-dialog');
     const field = page.locator('#rollback-confirm');
     const confirm = dialog.locator('button.confirm');
-    const focused = () => page.evaluate(() => {
-      const element = document.activeElement as HTMLElement | null;
-      return element ? `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className ? `.${element.className.split(' ').join('.')}` : ''}${element.dataset['migration'] ? `[${element.dataset['migration']}]` : ''}` : '';
-    });
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        return element
+          ? `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className ? `.${element.className.split(' ').join('.')}` : ''}${element.dataset['migration'] ? `[${element.dataset['migration']}]` : ''}`
+          : '';
+      });
     const openDialog = async () => {
       // From the migration's link, Tab reaches its row's rollback button; Enter opens the dialog.
       await page.focus(`tr[data-migration="${LATER[1]}"] a`);
@@ -355,7 +422,15 @@ describe('migrate-ui dashboard in a browser', () => {
       await blocker.query('LOCK TABLE "Invoice" IN ROW EXCLUSIVE MODE');
       await page.keyboard.press('Enter');
       // Running: the backup is taken, the first down waits for the lock.
-      await waitUntil(async () => (await sql<{ n: number }>('ledger', "SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = '\"Invoice\"'::regclass"))[0].n > 0);
+      await waitUntil(
+        async () =>
+          (
+            await sql<{ n: number }>(
+              'ledger',
+              'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = \'"Invoice"\'::regclass',
+            )
+          )[0].n > 0,
+      );
       expect(await dialog.locator('pre.progress').isVisible()).toBe(true);
       expect(await field.isDisabled()).toBe(true);
       expect(await confirm.isDisabled()).toBe(true);
@@ -378,18 +453,44 @@ describe('migrate-ui dashboard in a browser', () => {
     await page.waitForSelector(`tr[data-migration="${LATER[1]}"] span.badge[data-state="rolled back"]`);
     await page.waitForSelector('body[data-diagrams="drawn"]');
     expect(await dialog.getAttribute('data-result')).toBeNull(); // a new page
-    expect(await badges(page)).toEqual({ [EARLY[0]]: 'applied', [EARLY[1]]: 'applied', [LATER[0]]: 'applied', [LATER[1]]: 'rolled back', [LATER[2]]: 'rolled back' });
-    expect(await page.$$eval('button.rollback', (buttons) => buttons.map((button) => button.getAttribute('data-migration')))).toEqual([LATER[0], EARLY[1], EARLY[0]]);
+    expect(await badges(page)).toEqual({
+      [EARLY[0]]: 'applied',
+      [EARLY[1]]: 'applied',
+      [LATER[0]]: 'applied',
+      [LATER[1]]: 'rolled back',
+      [LATER[2]]: 'rolled back',
+    });
+    expect(await page.$$eval('button.rollback', (buttons) => buttons.map((button) => button.getAttribute('data-migration')))).toEqual([
+      LATER[0],
+      EARLY[1],
+      EARLY[0],
+    ]);
     // The timeline: the rollback is the newest run, its events in the order they happened.
-    const newestRun = await page.$$eval('ol.timeline > li.run:first-child li.event', (events) => events.map((event) => [event.getAttribute('data-kind'), event.textContent]));
-    expect(newestRun.map(([kind]) => kind)).toEqual(['rollback_started', 'backup_taken', 'migration_rolled_back', 'migration_rolled_back', 'rollback_finished']);
+    const newestRun = await page.$$eval('ol.timeline > li.run:first-child li.event', (events) =>
+      events.map((event) => [event.getAttribute('data-kind'), event.textContent]),
+    );
+    expect(newestRun.map(([kind]) => kind)).toEqual([
+      'rollback_started',
+      'backup_taken',
+      'migration_rolled_back',
+      'migration_rolled_back',
+      'rollback_finished',
+    ]);
     expect(newestRun[2][1]).toContain(LATER[2]);
     expect(newestRun[3][1]).toContain(LATER[1]);
     await screenshot(page, 'after rollback');
-    expect(await sql('ledger', 'SELECT migration_name, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations ORDER BY migration_name')).toEqual(
-      ALL.map((name) => ({ migration_name: name, rolled_back: name === LATER[1] || name === LATER[2] })),
-    );
-    expect(await sql('ledger', `SELECT column_name FROM information_schema.columns WHERE table_name = 'Invoice' AND column_name IN ('amountCents', 'totalCents')`)).toEqual([{ column_name: 'amountCents' }]);
+    expect(
+      await sql(
+        'ledger',
+        'SELECT migration_name, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations ORDER BY migration_name',
+      ),
+    ).toEqual(ALL.map((name) => ({ migration_name: name, rolled_back: name === LATER[1] || name === LATER[2] })));
+    expect(
+      await sql(
+        'ledger',
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'Invoice' AND column_name IN ('amountCents', 'totalCents')`,
+      ),
+    ).toEqual([{ column_name: 'amountCents' }]);
     expect(dashboardLog.join('\n')).toMatch(new RegExp(`migrate-ui ledger: .*${LATER[1]}`));
     expectNoSecret(await page.content());
     expectNoSecret(dashboardLog.join('\n'));
@@ -402,9 +503,21 @@ describe('migrate-ui dashboard in a browser', () => {
       await goto(`/v/${project}`);
       served[project] = await badges(page);
     }
-    expect(served['ledger']).toEqual({ [EARLY[0]]: 'applied', [EARLY[1]]: 'applied', [LATER[0]]: 'applied', [LATER[1]]: 'rolled back', [LATER[2]]: 'rolled back' });
+    expect(served['ledger']).toEqual({
+      [EARLY[0]]: 'applied',
+      [EARLY[1]]: 'applied',
+      [LATER[0]]: 'applied',
+      [LATER[1]]: 'rolled back',
+      [LATER[2]]: 'rolled back',
+    });
 
-    const file = await writeStaticReport({ workspaceRoot: workspace.dir, ventures: ventures.slice(0, 2), cacheDir: SNAPSHOT_CACHE_DIR, dir: path.join(workspace.dir, 'reports/migrate-ui'), lockTimeoutMs: 1000 });
+    const file = await writeStaticReport({
+      workspaceRoot: workspace.dir,
+      ventures: ventures.slice(0, 2),
+      cacheDir: SNAPSHOT_CACHE_DIR,
+      dir: path.join(workspace.dir, 'reports/migrate-ui'),
+      lockTimeoutMs: 1000,
+    });
     const text = readFileSync(file, 'utf8');
     expectNoSecret(text);
     expect(text).not.toContain(dashboard.token);
@@ -412,24 +525,40 @@ describe('migrate-ui dashboard in a browser', () => {
     const { page: report } = await openPage();
     await report.goto(pathToFileURL(file).toString());
     await report.waitForSelector('body[data-diagrams="drawn"]', { timeout: 30_000 });
-    for (const project of ['billing', 'ledger']) expect(await badges(report, `section.venture[data-venture="${project}"]`)).toEqual(served[project]);
-    expect(await report.$$eval('tr[data-venture]', (rows) => rows.map((row) => row.getAttribute('data-venture')))).toEqual(['billing', 'ledger']);
+    for (const project of ['billing', 'ledger'])
+      expect(await badges(report, `section.venture[data-venture="${project}"]`)).toEqual(served[project]);
+    expect(await report.$$eval('tr[data-venture]', (rows) => rows.map((row) => row.getAttribute('data-venture')))).toEqual([
+      'billing',
+      'ledger',
+    ]);
     // Nothing to act with; every diagram drawn; every link an anchor of the file.
     expect(await report.locator('button.rollback, dialog, meta[name="forge-token"]').count()).toBe(0);
     expect(await report.locator('pre.mermaid').count()).toBe(2 * 2 * ALL.length);
     expect(await report.locator('pre.mermaid > svg').count()).toBe(2 * 2 * ALL.length);
     expect(await report.locator('.diagram-error').count()).toBe(0);
-    const anchors = await report.$$eval('a[href]', (links) => links.map((link) => [link.getAttribute('href'), link.getAttribute('href')!.startsWith('#') && document.getElementById(link.getAttribute('href')!.slice(1)) !== null]));
+    const anchors = await report.$$eval('a[href]', (links) =>
+      links.map((link) => [
+        link.getAttribute('href'),
+        link.getAttribute('href')!.startsWith('#') && document.getElementById(link.getAttribute('href')!.slice(1)) !== null,
+      ]),
+    );
     expect(anchors.filter(([, found]) => !found)).toEqual([]);
     await report.click(`section.venture[data-venture="ledger"] a[href$="${LATER[1]}"]`);
     expect(new URL(report.url()).hash).toBe(`#m-ledger-${LATER[1]}`);
-    expect(await report.locator(`section.migration[data-venture="ledger"][data-migration="${LATER[1]}"] .meta .badge[data-state]`).textContent()).toBe('rolled back');
+    expect(
+      await report.locator(`section.migration[data-venture="ledger"][data-migration="${LATER[1]}"] .meta .badge[data-state]`).textContent(),
+    ).toBe('rolled back');
     await report.evaluate(() => window.scrollTo(0, 0));
     await screenshot(report, 'static export');
   });
 
   it('fits a 390 px wide screen: no sideways scrolling, side-by-side blocks stacked', async () => {
-    const narrow = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const narrow = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     try {
       const { page, goto } = await openPage(narrow);
       const overflow = () => page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
@@ -443,7 +572,11 @@ describe('migrate-ui dashboard in a browser', () => {
       const stacks = await page.$$eval('.side-by-side', (blocks) =>
         blocks.map((block) => {
           const [first, second] = Array.from(block.querySelectorAll(':scope > figure')).map((figure) => figure.getBoundingClientRect());
-          return { sameLeft: Math.abs(first.left - second.left) < 1, below: second.top >= first.bottom, fits: Math.max(first.right, second.right) <= 390 };
+          return {
+            sameLeft: Math.abs(first.left - second.left) < 1,
+            below: second.top >= first.bottom,
+            fits: Math.max(first.right, second.right) <= 390,
+          };
         }),
       );
       expect(stacks).toEqual([

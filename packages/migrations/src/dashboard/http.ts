@@ -42,7 +42,14 @@ export function jsonReply(status: number, value: unknown): Reply {
  */
 export async function serve(
   routes: readonly Route[],
-  how: { host: string; port: number; token: string; secrets: string[]; errorPage(message: string, status: number): Reply; log: (line: string) => void },
+  how: {
+    host: string;
+    port: number;
+    token: string;
+    secrets: string[];
+    errorPage(message: string, status: number): Reply;
+    log: (line: string) => void;
+  },
 ): Promise<Served> {
   const server = http.createServer((request, response) => {
     void handle(request, response);
@@ -52,7 +59,8 @@ export async function serve(
     let reply: Reply;
     try {
       const url = new URL(request.url ?? '/', 'http://dashboard');
-      if (!allowedHost(request.headers.host, how.host, (server.address() as AddressInfo).port)) throw new HttpError(403, 'This dashboard answers only to its own address.');
+      if (!allowedHost(request.headers.host, how.host, (server.address() as AddressInfo).port))
+        throw new HttpError(403, 'This dashboard answers only to its own address.');
       if (url.pathname.startsWith('/api/') && !tokenMatches(request.headers['x-forge-token'], how.token)) {
         throw new HttpError(403, 'This request needs the session token of the dashboard page: reload the page. Nothing was changed.');
       }
@@ -72,7 +80,8 @@ export async function serve(
       'cache-control': reply.cache ? 'max-age=3600' : 'no-store',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      'content-security-policy': "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'self'; frame-ancestors 'none'",
+      'content-security-policy':
+        "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'self'; frame-ancestors 'none'",
     });
     response.end(body);
   }

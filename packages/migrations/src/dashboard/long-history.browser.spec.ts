@@ -120,17 +120,21 @@ describe('migrate-ui on a long history, in a browser', () => {
     expect(await page.textContent('p.list-range')).toBe('No migration matches.');
   });
 
-  it('shows a migration at once and fills in its diagrams when they are drawn', async () => {
-    const name = names[names.length - 1];
-    const url = `/v/${workspace.project}/m/${encodeURIComponent(name)}`;
-    // The page as served: the SQL, and the diagrams still to come.
-    const served = await (await fetch(new URL(url, dashboard.url))).text();
-    expect(served).toContain('data-diagrams-url=');
-    expect(served).toContain('migration.sql (up)');
-    await open(url);
-    expect(await page.locator('div.schema[aria-busy]').count()).toBe(0);
-    expect(await page.locator('div.schema pre.mermaid svg').count()).toBe(2);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
-    await screenshot(page, 'long history migration');
-  }, 10 * MINUTES);
+  it(
+    'shows a migration at once and fills in its diagrams when they are drawn',
+    async () => {
+      const name = names[names.length - 1];
+      const url = `/v/${workspace.project}/m/${encodeURIComponent(name)}`;
+      // The page as served: the SQL, and the diagrams still to come.
+      const served = await (await fetch(new URL(url, dashboard.url))).text();
+      expect(served).toContain('data-diagrams-url=');
+      expect(served).toContain('migration.sql (up)');
+      await open(url);
+      expect(await page.locator('div.schema[aria-busy]').count()).toBe(0);
+      expect(await page.locator('div.schema pre.mermaid svg').count()).toBe(2);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+      await screenshot(page, 'long history migration');
+    },
+    10 * MINUTES,
+  );
 });

@@ -32,7 +32,8 @@ export interface MigrationSummary {
 }
 
 export function readListQuery(params: URLSearchParams): ListQuery {
-  const choose = <T extends string>(value: string | null, allowed: readonly T[]) => (allowed.includes(value as T) ? (value as T) : undefined);
+  const choose = <T extends string>(value: string | null, allowed: readonly T[]) =>
+    allowed.includes(value as T) ? (value as T) : undefined;
   const page = Number.parseInt(params.get('page') ?? '1', 10);
   return {
     state: choose(params.get('state'), STATES),
@@ -51,7 +52,12 @@ export function listMigrations(migrations: readonly MigrationView[], query: List
   const search = query.search?.toLowerCase();
   const matching = [...migrations]
     .reverse()
-    .filter((migration) => (!query.state || migration.state === query.state) && (!query.risk || migration.risk === query.risk) && (!search || migration.name.toLowerCase().includes(search)));
+    .filter(
+      (migration) =>
+        (!query.state || migration.state === query.state) &&
+        (!query.risk || migration.risk === query.risk) &&
+        (!search || migration.name.toLowerCase().includes(search)),
+    );
   const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
   const page = Math.min(query.page, pages);
   const first = (page - 1) * PAGE_SIZE;

@@ -29,9 +29,18 @@ export interface VentureSource {
 /** A venture's migrations as the files describe them, their state from the database when it can be read. */
 export async function readVenture(source: VentureSource, openTarget: () => Promise<DeployTarget>): Promise<VentureView> {
   const { history } = source;
-  const lint = lintHistory({ project: source.project, migrations: history.migrations, include: () => true, fileOf: (name) => name, scope: 'all' });
+  const lint = lintHistory({
+    project: source.project,
+    migrations: history.migrations,
+    include: () => true,
+    fileOf: (name) => name,
+    scope: 'all',
+  });
   // One analysis of the history serves the findings, the risk badges and the versions.
-  const versions = schemaVersions(history.migrations, lint.migrations.map((migration) => migration.findings));
+  const versions = schemaVersions(
+    history.migrations,
+    lint.migrations.map((migration) => migration.findings),
+  );
   const view: VentureView = {
     project: source.project,
     root: source.root,
@@ -41,7 +50,10 @@ export async function readVenture(source: VentureSource, openTarget: () => Promi
       state: 'unknown',
       version: versions[index].version,
       risk: riskOf(lint.migrations[index]),
-      findings: (lint.migrations[index]?.findings ?? []).map((finding) => `${finding.code} line ${finding.line}: ${finding.message}${finding.waived ? ` (waived: ${finding.waived})` : finding.approved ? ` (approved by ${finding.approved})` : ''}`),
+      findings: (lint.migrations[index]?.findings ?? []).map(
+        (finding) =>
+          `${finding.code} line ${finding.line}: ${finding.message}${finding.waived ? ` (waived: ${finding.waived})` : finding.approved ? ` (approved by ${finding.approved})` : ''}`,
+      ),
       up: migration.sql,
       down: migration.down?.sql,
       downKind: migration.down?.kind ?? 'missing',
@@ -70,7 +82,9 @@ export async function readVenture(source: VentureSource, openTarget: () => Promi
     await target?.close();
   }
   const durations = new Map<string, number>();
-  for (const event of [...view.events].reverse()) if (event.kind === 'migration_applied' && event.durationMs !== undefined) for (const name of event.migrations) durations.set(name, event.durationMs);
+  for (const event of [...view.events].reverse())
+    if (event.kind === 'migration_applied' && event.durationMs !== undefined)
+      for (const name of event.migrations) durations.set(name, event.durationMs);
   for (const migration of view.migrations) {
     const state = view.status?.migrations.find((candidate) => candidate.name === migration.name);
     if (state) Object.assign(migration, { state: state.state, at: state.at });
@@ -104,7 +118,10 @@ async function readEvents(database: SqlRunner): Promise<EventView[]> {
 /** The newest migrate-deploy JSON report of the venture, if any. */
 function latestReport(dir: string): DeployReport | undefined {
   try {
-    const newest = readdirSync(dir).filter((name) => name.endsWith('.json')).sort().pop();
+    const newest = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .pop();
     return newest ? (JSON.parse(readFileSync(path.join(dir, newest), 'utf8')) as DeployReport) : undefined;
   } catch {
     return undefined;

@@ -51,7 +51,8 @@ export class RollbackJobs {
   /** Start the rollback: answered once it holds the lock and its plan stands (a deploy holding the lock refuses it here). */
   async start(config: VentureConfig, migration: string): Promise<string> {
     const { project } = config;
-    if (this.running.has(project)) throw new HttpError(409, `A rollback of ${project} is already running from this dashboard: nothing else was done.`);
+    if (this.running.has(project))
+      throw new HttpError(409, `A rollback of ${project} is already running from this dashboard: nothing else was done.`);
     const id = randomUUID();
     const job: Job = { lines: [], done: false };
     this.running.add(project);
@@ -73,7 +74,11 @@ export class RollbackJobs {
   }
 
   /** Open the venture's database under the deploy lock, with what the rollback core needs, and close it after `work`. */
-  private async withRollbackTarget<T>(config: VentureConfig, migration: string, work: (input: Omit<RollbackInput, 'confirm'>) => Promise<T>): Promise<T> {
+  private async withRollbackTarget<T>(
+    config: VentureConfig,
+    migration: string,
+    work: (input: Omit<RollbackInput, 'confirm'>) => Promise<T>,
+  ): Promise<T> {
     const { workspaceRoot, cacheDir, lockTimeoutMs, backupRetention } = this.settings;
     const source = await ventureSource(workspaceRoot, config);
     if (!source.history.migrations.some((candidate) => candidate.name === migration)) {

@@ -1,7 +1,11 @@
 import { rollbackSelector } from './rollback-selector';
 
 const HISTORY = [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }];
-const applied = new Map([['a', {}], ['b', {}], ['c', {}]]);
+const applied = new Map([
+  ['a', {}],
+  ['b', {}],
+  ['c', {}],
+]);
 
 describe('rollbackSelector', () => {
   it('rolls back to the applied migration before the one chosen', () => {

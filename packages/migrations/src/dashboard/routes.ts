@@ -20,7 +20,12 @@ export function dashboardRoutes(options: DashboardOptions, mode: RenderMode, rol
   };
   const read = async (config: VentureConfig) => {
     const source = await ventureSource(options.workspaceRoot, config);
-    return { source, view: await readVenture(source, () => openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs })) };
+    return {
+      source,
+      view: await readVenture(source, () =>
+        openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }),
+      ),
+    };
   };
   /** One migration's diagrams, kept for as long as the migrations up to it are unchanged. */
   const diagramsOf = (source: VentureSource, index: number) => {
@@ -48,13 +53,22 @@ export function dashboardRoutes(options: DashboardOptions, mode: RenderMode, rol
   };
 
   return [
-    ['GET', /^\/$/, async () => htmlReply(page('Ventures', overview(await Promise.all(options.ventures.map(async (config) => (await read(config)).view)), mode), mode))],
+    [
+      'GET',
+      /^\/$/,
+      async () =>
+        htmlReply(
+          page('Ventures', overview(await Promise.all(options.ventures.map(async (config) => (await read(config)).view)), mode), mode),
+        ),
+    ],
     [
       'GET',
       /^\/v\/([^/]+)$/,
       async ([project], _request, url) => {
         const { view } = await read(venture(project));
-        return htmlReply(page(view.project, venturePage(view, mode, listMigrations(view.migrations, readListQuery(url.searchParams))), mode));
+        return htmlReply(
+          page(view.project, venturePage(view, mode, listMigrations(view.migrations, readListQuery(url.searchParams))), mode),
+        );
       },
     ],
     [
@@ -78,7 +92,11 @@ export function dashboardRoutes(options: DashboardOptions, mode: RenderMode, rol
         return jsonReply(200, { html: schemaSection(await diagramsOf(source, index)).toString() });
       },
     ],
-    ['GET', /^\/assets\/mermaid\.min\.js$/, async () => ({ status: 200, type: 'text/javascript; charset=utf-8', body: assets().mermaid, cache: true })],
+    [
+      'GET',
+      /^\/assets\/mermaid\.min\.js$/,
+      async () => ({ status: 200, type: 'text/javascript; charset=utf-8', body: assets().mermaid, cache: true }),
+    ],
     [
       'GET',
       /^\/api\/ventures\/([^/]+)\/revision$/,
@@ -96,7 +114,8 @@ export function dashboardRoutes(options: DashboardOptions, mode: RenderMode, rol
         const config = venture(project);
         const body = await readJson(request);
         const migration = typeof body['migration'] === 'string' ? body['migration'] : '';
-        if (body['confirm'] !== migration || !migration) throw new HttpError(400, 'The rollback needs the migration\'s name typed as the confirmation: nothing was rolled back.');
+        if (body['confirm'] !== migration || !migration)
+          throw new HttpError(400, "The rollback needs the migration's name typed as the confirmation: nothing was rolled back.");
         return jsonReply(202, { job: await rollbacks.start(config, migration) });
       },
     ],

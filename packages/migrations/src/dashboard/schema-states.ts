@@ -20,9 +20,18 @@ export type SchemaStates = ReadonlyMap<number, Datamodel | Error>;
  * Prisma's introspection from a scratch embedded database the history is applied to, one
  * migration at a time and no further than the last one wanted.
  */
-export async function schemaStates(history: MigrationHistory, schema: SchemaFile[], configDir: string, cacheDir: string, wanted?: ReadonlySet<number>): Promise<SchemaStates> {
+export async function schemaStates(
+  history: MigrationHistory,
+  schema: SchemaFile[],
+  configDir: string,
+  cacheDir: string,
+  wanted?: ReadonlySet<number>,
+): Promise<SchemaStates> {
   const last = wanted ? Math.max(-1, ...wanted) : history.migrations.length - 1;
-  const scratch = await PgliteDatabase.open({ extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)), cacheDir });
+  const scratch = await PgliteDatabase.open({
+    extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
+    cacheDir,
+  });
   const config = configBlocks(schema);
   let engine: MigrationEngine | undefined;
   const states = new Map<number, Datamodel | Error>();
@@ -62,10 +71,24 @@ export function migrationDiagrams(states: SchemaStates, index: number): Migratio
   });
   const models = (state: Datamodel) => new Set(state.models.map((model) => model.name));
   const [namesBefore, namesAfter] = [models(before as Datamodel), models(after as Datamodel)];
-  const focus = [...new Set([...changes.map((change) => change.model), ...[...namesAfter].filter((name) => !namesBefore.has(name)), ...[...namesBefore].filter((name) => !namesAfter.has(name))])];
+  const focus = [
+    ...new Set([
+      ...changes.map((change) => change.model),
+      ...[...namesAfter].filter((name) => !namesBefore.has(name)),
+      ...[...namesBefore].filter((name) => !namesAfter.has(name)),
+    ]),
+  ];
   return {
-    before: erDiagram(before as Datamodel, focus.filter((name) => namesBefore.has(name)), marks.before),
-    after: erDiagram(after as Datamodel, focus.filter((name) => namesAfter.has(name)), marks.after),
+    before: erDiagram(
+      before as Datamodel,
+      focus.filter((name) => namesBefore.has(name)),
+      marks.before,
+    ),
+    after: erDiagram(
+      after as Datamodel,
+      focus.filter((name) => namesAfter.has(name)),
+      marks.after,
+    ),
     changes,
   };
 }

@@ -14,17 +14,28 @@ import { openVentureTarget, type VentureConfig, ventureSecrets, ventureSource } 
  * The dashboard's views as one self-contained HTML file (`<dir>/index.html`): every venture,
  * every migration with its diagrams, the assets inline; links are anchors. For CI artifacts.
  */
-export async function writeStaticReport(options: { workspaceRoot: string; ventures: VentureConfig[]; cacheDir: string; dir: string; lockTimeoutMs: number }): Promise<string> {
+export async function writeStaticReport(options: {
+  workspaceRoot: string;
+  ventures: VentureConfig[];
+  cacheDir: string;
+  dir: string;
+  lockTimeoutMs: number;
+}): Promise<string> {
   await loadSqlParser();
   const mode: RenderMode = { kind: 'static' };
   const sections = [];
   const views = [];
   for (const config of options.ventures) {
     const source = await ventureSource(options.workspaceRoot, config);
-    const view = await readVenture(source, () => openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }));
+    const view = await readVenture(source, () =>
+      openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }),
+    );
     const states = await schemaStates(source.history, source.schema, source.layout.projectRoot, options.cacheDir);
     views.push(view);
-    sections.push(venturePage(view, mode, wholeList(view.migrations)), ...view.migrations.map((migration, index) => migrationPage(view, migration, migrationDiagrams(states, index), mode)));
+    sections.push(
+      venturePage(view, mode, wholeList(view.migrations)),
+      ...view.migrations.map((migration, index) => migrationPage(view, migration, migrationDiagrams(states, index), mode)),
+    );
   }
   const file = path.join(options.dir, 'index.html');
   mkdirSync(options.dir, { recursive: true });

@@ -37,11 +37,20 @@ export async function ventureSource(workspaceRoot: string, venture: VentureConfi
   };
 }
 
-export async function openVentureTarget(venture: VentureConfig, source: VentureSource, cacheDir: string, how: { lock: boolean; lockTimeoutMs: number }): Promise<DeployTarget> {
+export async function openVentureTarget(
+  venture: VentureConfig,
+  source: VentureSource,
+  cacheDir: string,
+  how: { lock: boolean; lockTimeoutMs: number },
+): Promise<DeployTarget> {
   const { url } = ventureDatabase(venture);
   // Looking must not create an embedded database: only a deploy does.
   if (!url && !existsSync(venture.dataDir)) {
-    throw new ForgeError('NOT_DEPLOYED', `${venture.project} has no embedded database yet and ${venture.urlEnv} is not set.`, `Deploy it first: nx run ${venture.project}:migrate-deploy`);
+    throw new ForgeError(
+      'NOT_DEPLOYED',
+      `${venture.project} has no embedded database yet and ${venture.urlEnv} is not set.`,
+      `Deploy it first: nx run ${venture.project}:migrate-deploy`,
+    );
   }
   return openDeployTarget({
     url,

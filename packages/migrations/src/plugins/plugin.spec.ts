@@ -53,7 +53,12 @@ describe('createNodes', () => {
     expect(result.projects!['apps/billing'].targets!['migrate-lint']).toMatchObject({
       executor: '@forge/migrations:lint',
       cache: true,
-      inputs: ['{projectRoot}/prisma/migrations/**/*', { externalDependencies: ['@forge/migrations'] }, { runtime: 'git rev-parse --verify --quiet main || echo none' }, { env: 'NX_BASE' }],
+      inputs: [
+        '{projectRoot}/prisma/migrations/**/*',
+        { externalDependencies: ['@forge/migrations'] },
+        { runtime: 'git rev-parse --verify --quiet main || echo none' },
+        { env: 'NX_BASE' },
+      ],
       outputs: ['{options.outputFile}'],
     });
   });
@@ -63,7 +68,9 @@ describe('createNodes', () => {
     write('apps/billing/prisma/schema.prisma', SCHEMA);
     const [[, result]] = await run(['apps/billing/prisma/schema.prisma']);
     for (const target of ['migrate-test', 'migrate-lint']) {
-      expect(result.projects!['apps/billing'].targets![target].inputs).toContainEqual({ runtime: `node -p "require('@forge/migrations/package.json').version"` });
+      expect(result.projects!['apps/billing'].targets![target].inputs).toContainEqual({
+        runtime: `node -p "require('@forge/migrations/package.json').version"`,
+      });
       expect(JSON.stringify(result.projects!['apps/billing'].targets![target].inputs)).not.toContain('externalDependencies');
     }
   });
@@ -72,18 +79,40 @@ describe('createNodes', () => {
     write('apps/billing/project.json', '{"name":"billing"}');
     write('apps/billing/prisma/schema.prisma', SCHEMA);
     const targets = (await run(['apps/billing/prisma/schema.prisma']))[0][1].projects!['apps/billing'].targets!;
-    expect(targets['migrate-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false, dependsOn: ['migrate-test', '^migrate-deploy'] });
-    expect(targets['migrate-rollback']).toMatchObject({ executor: '@forge/migrations:rollback', cache: false, options: { testReport: 'reports/migrate-test/{projectRoot}/report.json' } });
+    expect(targets['migrate-deploy']).toMatchObject({
+      executor: '@forge/migrations:deploy',
+      cache: false,
+      dependsOn: ['migrate-test', '^migrate-deploy'],
+    });
+    expect(targets['migrate-rollback']).toMatchObject({
+      executor: '@forge/migrations:rollback',
+      cache: false,
+      options: { testReport: 'reports/migrate-test/{projectRoot}/report.json' },
+    });
     expect(targets['migrate-status']).toMatchObject({ executor: '@forge/migrations:status', cache: false });
     expect(targets['migrate-ui']).toMatchObject({ executor: '@forge/migrations:ui', cache: false, continuous: true });
     // One configuration per environment; production refuses what staging has not had.
     expect(targets['migrate-deploy'].configurations).toEqual({
       staging: { environment: 'staging', urlEnv: 'STAGING_DATABASE_URL' },
-      production: { environment: 'production', urlEnv: 'PRODUCTION_DATABASE_URL', requireDeployedTo: { environment: 'staging', urlEnv: 'STAGING_DATABASE_URL' } },
+      production: {
+        environment: 'production',
+        urlEnv: 'PRODUCTION_DATABASE_URL',
+        requireDeployedTo: { environment: 'staging', urlEnv: 'STAGING_DATABASE_URL' },
+      },
     });
-    expect(targets['migrate-status'].configurations!['production']).toEqual({ environment: 'production', urlEnv: 'PRODUCTION_DATABASE_URL' });
+    expect(targets['migrate-status'].configurations!['production']).toEqual({
+      environment: 'production',
+      urlEnv: 'PRODUCTION_DATABASE_URL',
+    });
 
-    const renamed = (await run(['apps/billing/prisma/schema.prisma'], { deployDependsOnTest: false, deployTargetName: 'db-deploy', testTargetName: 'db-test', reportsDirectory: 'out/db' }))[0][1].projects!['apps/billing'].targets!;
+    const renamed = (
+      await run(['apps/billing/prisma/schema.prisma'], {
+        deployDependsOnTest: false,
+        deployTargetName: 'db-deploy',
+        testTargetName: 'db-test',
+        reportsDirectory: 'out/db',
+      })
+    )[0][1].projects!['apps/billing'].targets!;
     expect(renamed['db-deploy']).toMatchObject({ executor: '@forge/migrations:deploy', cache: false });
     expect(renamed['db-deploy'].dependsOn).toEqual(['^db-deploy']);
     expect(renamed['migrate-rollback'].options).toEqual({ testReport: 'out/db/{projectRoot}/report.json' });
@@ -92,8 +121,10 @@ describe('createNodes', () => {
   it('gives deploy, rollback and status the schema each venture owns when the ventures share their databases', async () => {
     write('apps/billing/project.json', '{"name":"billing"}');
     write('apps/billing/prisma/schema.prisma', SCHEMA);
-    const targets = (await run(['apps/billing/prisma/schema.prisma'], { ventureSchema: '{projectName}' }))[0][1].projects!['apps/billing'].targets!;
-    for (const name of ['migrate-deploy', 'migrate-rollback', 'migrate-status']) expect(targets[name].options).toMatchObject({ schema: '{projectName}' });
+    const targets = (await run(['apps/billing/prisma/schema.prisma'], { ventureSchema: '{projectName}' }))[0][1].projects!['apps/billing']
+      .targets!;
+    for (const name of ['migrate-deploy', 'migrate-rollback', 'migrate-status'])
+      expect(targets[name].options).toMatchObject({ schema: '{projectName}' });
     const alone = (await run(['apps/billing/prisma/schema.prisma']))[0][1].projects!['apps/billing'].targets!;
     for (const name of ['migrate-deploy', 'migrate-rollback', 'migrate-status']) expect(alone[name].options?.schema).toBeUndefined();
   });
@@ -101,8 +132,14 @@ describe('createNodes', () => {
   it('keys migrate-lint on the default branch nx.json names, and takes its name from options', async () => {
     write('apps/billing/project.json', '{"name":"billing"}');
     write('apps/billing/prisma/schema.prisma', SCHEMA);
-    const [[, result]] = await createNodes[1](['apps/billing/prisma/schema.prisma'], { lintTargetName: 'db-lint' }, { nxJsonConfiguration: { defaultBase: 'origin/trunk' }, workspaceRoot: workspace.dir });
-    expect(result.projects!['apps/billing'].targets!['db-lint'].inputs).toContainEqual({ runtime: 'git rev-parse --verify --quiet origin/trunk || echo none' });
+    const [[, result]] = await createNodes[1](
+      ['apps/billing/prisma/schema.prisma'],
+      { lintTargetName: 'db-lint' },
+      { nxJsonConfiguration: { defaultBase: 'origin/trunk' }, workspaceRoot: workspace.dir },
+    );
+    expect(result.projects!['apps/billing'].targets!['db-lint'].inputs).toContainEqual({
+      runtime: 'git rev-parse --verify --quiet origin/trunk || echo none',
+    });
   });
 
   it('follows prisma.config.ts to the schema and migrations it names', async () => {
@@ -150,10 +187,15 @@ describe('createNodes', () => {
       ['apps/broken/prisma.config.ts', ['apps/broken']],
       ['apps/good/prisma/schema.prisma', ['apps/good']],
     ]);
-    expect(results[1][1].projects!['apps/good'].targets!['migrate-test'].inputs!.slice(0, 2)).toEqual(['{projectRoot}/prisma/schema.prisma', '{projectRoot}/prisma/migrations/**/*']);
+    expect(results[1][1].projects!['apps/good'].targets!['migrate-test'].inputs!.slice(0, 2)).toEqual([
+      '{projectRoot}/prisma/schema.prisma',
+      '{projectRoot}/prisma/migrations/**/*',
+    ]);
     // The broken one keeps its targets (running one fails with the same reason) and is named.
     expect(Object.keys(results[0][1].projects!['apps/broken'].targets!)).toContain('migrate-test');
-    expect(warnings).toEqual([expect.stringMatching(/^@forge\/migrations: apps\/broken: .*prisma\.config\.ts.* \(its migrate targets fail until this is fixed\)$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^@forge\/migrations: apps\/broken: .*prisma\.config\.ts.* \(its migrate targets fail until this is fixed\)$/),
+    ]);
     jest.restoreAllMocks();
   });
 });

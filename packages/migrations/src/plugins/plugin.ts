@@ -34,9 +34,7 @@ export const createNodes: CreateNodes<MigrationsPluginOptions> = [
   PRISMA_FILES_GLOB,
   async (files, rawOptions, context) => {
     const options = normalizeOptions(rawOptions);
-    const cache = new PluginCache<ProjectInputs | null>(
-      path.join(workspaceDataDirectory, 'forge-migrations-layouts.json'),
-    );
+    const cache = new PluginCache<ProjectInputs | null>(path.join(workspaceDataDirectory, 'forge-migrations-layouts.json'));
     const versionInput = pluginVersionInput(context.workspaceRoot);
     // One file per project stands for it: its targets come from its layout, whichever file matched.
     const projects = new Map<string, string>();
@@ -80,24 +78,39 @@ async function projectInputs(
 ): Promise<PrismaInputs | null> {
   const absoluteRoot = path.join(workspaceRoot, projectRoot);
   const configFiles = CONFIG_FILES.map((file) => path.join(absoluteRoot, file)).filter((file) => existsSync(file));
-  const key = hashArray([PLUGIN_VERSION, projectRoot, ...configFiles.map((file) => `${file}\0${readFileSync(file, 'utf8')}`), ...defaultSchemaPaths(absoluteRoot)]);
+  const key = hashArray([
+    PLUGIN_VERSION,
+    projectRoot,
+    ...configFiles.map((file) => `${file}\0${readFileSync(file, 'utf8')}`),
+    ...defaultSchemaPaths(absoluteRoot),
+  ]);
   let inputs: ProjectInputs | null;
   if (cache.has(key)) {
     inputs = cache.get(key) ?? null;
   } else {
     try {
       const layout = await resolvePrismaLayout(absoluteRoot);
-      inputs = prismaInputs(layout, configFiles.filter((file) => !file.endsWith('package.json') || hasPrismaField(file)));
+      inputs = prismaInputs(
+        layout,
+        configFiles.filter((file) => !file.endsWith('package.json') || hasPrismaField(file)),
+      );
     } catch (error) {
       // A .prisma file outside any schema location Prisma would use: not a Prisma project.
       if (isForgeError(error) && error.code === 'SCHEMA_NOT_FOUND') inputs = null;
       // A Prisma project whose files cannot be read keeps its targets, which fail with this error
       // when run: one broken project must not take every project's targets away.
-      else inputs = { schema: '**/*.prisma', migrations: '**/migrations/**/*', config: configFiles.map((file) => path.basename(file)), unreadable: describeError(error).split('\n')[0] };
+      else
+        inputs = {
+          schema: '**/*.prisma',
+          migrations: '**/migrations/**/*',
+          config: configFiles.map((file) => path.basename(file)),
+          unreadable: describeError(error).split('\n')[0],
+        };
     }
     cache.set(key, inputs);
   }
-  if (inputs?.unreadable) logger.warn(`@forge/migrations: ${projectRoot}: ${inputs.unreadable} (its migrate targets fail until this is fixed)`);
+  if (inputs?.unreadable)
+    logger.warn(`@forge/migrations: ${projectRoot}: ${inputs.unreadable} (its migrate targets fail until this is fixed)`);
   return inputs;
 }
 
@@ -139,6 +152,8 @@ function pluginVersionInput(workspaceRoot: string): PluginVersionInput {
   const relative = path.relative(realpathSync(workspaceRoot), packageDir);
   const insideWorkspaceSources = !relative.startsWith('..') && !relative.split(path.sep).includes('node_modules');
   if (insideWorkspaceSources) return `{workspaceRoot}/${relative.split(path.sep).join('/')}/src/**/*`;
-  const listed = LOCKFILES.some((file) => existsSync(path.join(workspaceRoot, file)) && readFileSync(path.join(workspaceRoot, file), 'utf8').includes(PLUGIN_PACKAGE));
+  const listed = LOCKFILES.some(
+    (file) => existsSync(path.join(workspaceRoot, file)) && readFileSync(path.join(workspaceRoot, file), 'utf8').includes(PLUGIN_PACKAGE),
+  );
   return listed ? { externalDependencies: [PLUGIN_PACKAGE] } : { runtime: `node -p "require('${PLUGIN_PACKAGE}/package.json').version"` };
 }

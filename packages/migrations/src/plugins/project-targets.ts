@@ -107,20 +107,23 @@ export function migrateTestTarget(
  * The `migrate-lint` target: cacheable on the migrations, the Prisma config and the plugin's
  * version, plus the commit of the default branch (what `--onlyNew` leaves out depends on it).
  */
-export function migrateLintTarget(
-  inputs: PrismaInputs,
-  pluginVersionInput: PluginVersionInput,
-  defaultBase: string,
-): TargetConfiguration {
+export function migrateLintTarget(inputs: PrismaInputs, pluginVersionInput: PluginVersionInput, defaultBase: string): TargetConfiguration {
   const baseCommit = /^[\w./-]+$/.test(defaultBase) ? [{ runtime: `git rev-parse --verify --quiet ${defaultBase} || echo none` }] : [];
   return {
     executor: '@forge/migrations:lint',
     cache: true,
-    inputs: [`{projectRoot}/${inputs.migrations}`, ...inputs.config.map((file) => `{projectRoot}/${file}`), pluginVersionInput, ...baseCommit, { env: 'NX_BASE' }],
+    inputs: [
+      `{projectRoot}/${inputs.migrations}`,
+      ...inputs.config.map((file) => `{projectRoot}/${file}`),
+      pluginVersionInput,
+      ...baseCommit,
+      { env: 'NX_BASE' },
+    ],
     outputs: ['{options.outputFile}'],
     metadata: {
       technologies: ['prisma', 'postgresql'],
-      description: 'The safety findings of the migrations (data loss, breaking changes, locks, data-dependent steps); fails on data loss that is not approved.',
+      description:
+        'The safety findings of the migrations (data loss, breaking changes, locks, data-dependent steps); fails on data loss that is not approved.',
       help: {
         command: 'npx nx run <project>:migrate-lint --help',
         example: { options: { format: 'sarif', outputFile: 'reports/migrate-lint/{projectRoot}/findings.sarif', onlyNew: true } },
@@ -143,12 +146,22 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
         {
           environment: name,
           urlEnv: environmentUrlEnv(name),
-          ...(gate && index > 0 ? { requireDeployedTo: { environment: options.environments[index - 1], urlEnv: environmentUrlEnv(options.environments[index - 1]) } } : {}),
+          ...(gate && index > 0
+            ? {
+                requireDeployedTo: {
+                  environment: options.environments[index - 1],
+                  urlEnv: environmentUrlEnv(options.environments[index - 1]),
+                },
+              }
+            : {}),
         },
       ]),
     );
   const testReport = `${options.reportsDirectory}/{projectRoot}/report.json`;
-  const help = (target: string, example: Record<string, unknown>) => ({ command: `npx nx run <project>:${target} --help`, example: { options: example } });
+  const help = (target: string, example: Record<string, unknown>) => ({
+    command: `npx nx run <project>:${target} --help`,
+    example: { options: example },
+  });
   const schema = options.ventureSchema ? { schema: options.ventureSchema } : {};
   return {
     [options.deployTargetName]: {
@@ -160,7 +173,8 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
       configurations: environments(true),
       metadata: {
         technologies: ['prisma', 'postgresql'],
-        description: 'Deploy the pending migrations to the database in DATABASE_URL (else the embedded one): lock, preflight, verified backup, apply, verify; automatic rollback on failure.',
+        description:
+          'Deploy the pending migrations to the database in DATABASE_URL (else the embedded one): lock, preflight, verified backup, apply, verify; automatic rollback on failure.',
         help: help(options.deployTargetName, { urlEnv: 'PRODUCTION_DATABASE_URL', dryRun: true }),
       },
     },
@@ -171,7 +185,8 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
       configurations: environments(false),
       metadata: {
         technologies: ['prisma', 'postgresql'],
-        description: 'Roll the database back by down scripts (--steps, --to, --toVersion) or from a verified backup (--fromBackup), after showing the impact and asking.',
+        description:
+          'Roll the database back by down scripts (--steps, --to, --toVersion) or from a verified backup (--fromBackup), after showing the impact and asking.',
         help: help(options.rollbackTargetName, { steps: 1 }),
       },
     },
@@ -182,7 +197,8 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
       configurations: environments(false),
       metadata: {
         technologies: ['prisma', 'postgresql'],
-        description: 'Applied, pending, failed and rolled back migrations, drift, the schema version and the versions of everything; --check for CI.',
+        description:
+          'Applied, pending, failed and rolled back migrations, drift, the schema version and the versions of everything; --check for CI.',
         help: help(options.statusTargetName, { check: true }),
       },
     },
@@ -192,7 +208,8 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
       continuous: true,
       metadata: {
         technologies: ['prisma', 'postgresql'],
-        description: 'A local web dashboard of every venture: migrations, diffs and diagrams, deploy history, rollback. --static <dir> writes an HTML report.',
+        description:
+          'A local web dashboard of every venture: migrations, diffs and diagrams, deploy history, rollback. --static <dir> writes an HTML report.',
         help: help(options.uiTargetName, { port: 4300 }),
       },
     },

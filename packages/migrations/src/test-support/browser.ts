@@ -7,7 +7,14 @@ import { REPO_ROOT } from './fixtures';
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Headless, offline and quiet: no sandbox (CI runs as root), no background requests, no first-run UI. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-default-apps', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-default-apps',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export function chromiumPath(): string {
   return process.env['CHROMIUM_PATH'] || DEFAULT_CHROMIUM_PATH;
@@ -44,7 +51,13 @@ export function screenshotTaker(dir = SCREENSHOT_DIR): (page: Page, step: string
   let count = 0;
   return async (page, step) => {
     count += 1;
-    const file = path.join(dir, `${String(count).padStart(2, '0')}-${step.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.png`);
+    const file = path.join(
+      dir,
+      `${String(count).padStart(2, '0')}-${step
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')}.png`,
+    );
     await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
     return file;
   };

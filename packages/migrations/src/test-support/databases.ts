@@ -20,10 +20,7 @@ export function testServerUrl(): string {
   return url;
 }
 
-export function openTestDatabase(
-  engine: DatabaseEngine,
-  options: { extensions?: string[]; label?: string } = {},
-): Promise<Database> {
+export function openTestDatabase(engine: DatabaseEngine, options: { extensions?: string[]; label?: string } = {}): Promise<Database> {
   return openThrowawayDatabase({
     url: engine === 'postgresql' ? testServerUrl() : undefined,
     urlSource: 'TEST_DATABASE_URL',

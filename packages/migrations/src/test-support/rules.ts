@@ -17,7 +17,10 @@ export function findingsOf(
 }
 
 /** The ok/err table of a rule: no finding for each `ok`, exactly one for each `err`. */
-export function describeRule(rule: Rule, cases: { ok: string[]; err: Array<[string, RegExp]>; known?: Parameters<typeof findingsOf>[2] }): void {
+export function describeRule(
+  rule: Rule,
+  cases: { ok: string[]; err: Array<[string, RegExp]>; known?: Parameters<typeof findingsOf>[2] },
+): void {
   describe(`${rule.code} ${rule.title}`, () => {
     it.each(cases.ok)('passes: %s', (sql) => {
       expect(findingsOf(rule, sql, cases.known)).toEqual([]);

@@ -30,7 +30,10 @@ export async function seedBillingDatabase(url: string, migrationsDir: string, la
   const history = readMigrationHistory(migrationsDir);
   const database = await PgDatabase.connect({ url, source: 'spec' });
   try {
-    await applyPendingMigrations(database, history.migrations.filter((migration) => !later.includes(migration.name)));
+    await applyPendingMigrations(
+      database,
+      history.migrations.filter((migration) => !later.includes(migration.name)),
+    );
     if (!withRows) return;
     await database.executeScript(`
       INSERT INTO "Customer" ("email", "name") SELECT 'c' || g || '@example.com', 'Customer ' || g FROM generate_series(1, 50) g;

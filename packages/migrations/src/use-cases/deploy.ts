@@ -16,7 +16,15 @@ import type { DeployTarget } from '../adapters/db/deploy-target';
 import { EventLog, type RecordedEvent } from './deploy/event-log';
 import { lastMigrationSteps } from './deploy/event-store';
 import { type HealthCheck, runHealthCheck } from '../adapters/http/health-check';
-import { judgeSafety, measureDrift, pendingMigrations, recheckBeforeMigration, refuseEditedMigrations, stagingGate, unknownAppliedMigrations } from './deploy/preflight';
+import {
+  judgeSafety,
+  measureDrift,
+  pendingMigrations,
+  recheckBeforeMigration,
+  refuseEditedMigrations,
+  stagingGate,
+  unknownAppliedMigrations,
+} from './deploy/preflight';
 import { recoverEarlierRuns } from './deploy/recover';
 import { stateAndBackup } from './deploy/take-backup';
 import { undoDeploy } from './deploy/undo';
@@ -73,7 +81,10 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   const runId = randomUUID();
   const { target, history, log } = input;
   const warnings: string[] = [];
-  const result = (fields: Partial<DeployResult> & Pick<DeployResult, 'status' | 'ok' | 'plan'>, events: RecordedEvent[] = []): DeployResult => ({
+  const result = (
+    fields: Partial<DeployResult> & Pick<DeployResult, 'status' | 'ok' | 'plan'>,
+    events: RecordedEvent[] = [],
+  ): DeployResult => ({
     runId,
     project: input.project,
     environment: input.environment,
@@ -101,17 +112,32 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     database: target.label,
     environment: input.environment,
     recover: failedBefore.map((name) => `${name} failed or was interrupted earlier: made harmless first`),
-    pending: planned.map((migration) => plannedMigration(migration, safety.lint.find((linted) => linted.name === migration.name), safety.judged)),
+    pending: planned.map((migration) =>
+      plannedMigration(
+        migration,
+        safety.lint.find((linted) => linted.name === migration.name),
+        safety.judged,
+      ),
+    ),
     backup: `${target.backupKind === 'pg_dump' ? 'pg_dump -Fc, checked with pg_restore --list' : 'a copy of the data folder, opened to check it'}, into ${path.relative(input.workspaceRoot, input.backupDir) || '.'} (newest ${input.backupRetention} kept)`,
-    healthCheck: input.healthCheck && (input.healthCheck.url ? `GET ${input.healthCheck.url} must answer 2xx` : `\`${input.healthCheck.command}\` must exit 0`),
+    healthCheck:
+      input.healthCheck &&
+      (input.healthCheck.url ? `GET ${input.healthCheck.url} must answer 2xx` : `\`${input.healthCheck.command}\` must exit 0`),
   };
   if (input.dryRun) {
     renderPlan(plan, true).forEach(log);
     return result({ ok: true, status: 'dry-run', plan });
   }
 
-  const events = await EventLog.open(() => target.database, { runId, environment: input.environment, workspaceRoot: input.workspaceRoot }, log);
-  await events.record('deploy_started', { migrations: planned.map((migration) => migration.name), details: safety.judged.length ? { gate: safety.judged } : undefined });
+  const events = await EventLog.open(
+    () => target.database,
+    { runId, environment: input.environment, workspaceRoot: input.workspaceRoot },
+    log,
+  );
+  await events.record('deploy_started', {
+    migrations: planned.map((migration) => migration.name),
+    details: safety.judged.length ? { gate: safety.judged } : undefined,
+  });
   const fail = async (error: unknown): Promise<never> => {
     await events.record('deploy_failed', { error: (error as Error).message, durationMs: Date.now() - started });
     throw error;
@@ -166,20 +192,41 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     await verify(input, warnings);
     await events.record('verified', { migrations: applied.map((migration) => migration.name) });
     const health = input.healthCheck && (await runHealthCheck(input.healthCheck, input.workspaceRoot));
-    if (health) throw new ForgeError('HEALTH_CHECK_FAILED', `The health check failed after the deploy: ${health}`, 'See the health check\'s own output; the deploy was rolled back.');
+    if (health)
+      throw new ForgeError(
+        'HEALTH_CHECK_FAILED',
+        `The health check failed after the deploy: ${health}`,
+        "See the health check's own output; the deploy was rolled back.",
+      );
   } catch (error) {
     const message = (error as Error).message;
     log(`deploy failed: ${message}`);
     await events.record('deploy_failed', { migrations: applied.map((migration) => migration.name), error: message });
     const undo = await rollBack(input, events, applied, before, backup, eventsSinceBackup);
-    await events.record(undo.ok ? 'rollback_finished' : 'rollback_failed', { migrations: undo.rolledBack, durationMs: Date.now() - started, error: undo.error });
+    await events.record(undo.ok ? 'rollback_finished' : 'rollback_failed', {
+      migrations: undo.rolledBack,
+      durationMs: Date.now() - started,
+      error: undo.error,
+    });
     return result(
-      { ok: false, status: undo.ok ? 'rolled-back' : 'rollback-failed', plan, backup, rolledBack: undo.rolledBack, restored: undo.restored, error: undo.ok ? message : `${message}\n${undo.error}` },
+      {
+        ok: false,
+        status: undo.ok ? 'rolled-back' : 'rollback-failed',
+        plan,
+        backup,
+        rolledBack: undo.rolledBack,
+        restored: undo.restored,
+        error: undo.ok ? message : `${message}\n${undo.error}`,
+      },
       events.events,
     );
   }
   const version = versionOf(schemaVersions(history.migrations), (await readAppliedState(target.database)).applied);
-  await events.record('deploy_finished', { migrations: applied.map((migration) => migration.name), durationMs: Date.now() - started, details: { status: 'deployed', version } });
+  await events.record('deploy_finished', {
+    migrations: applied.map((migration) => migration.name),
+    durationMs: Date.now() - started,
+    details: { status: 'deployed', version },
+  });
   await pruneBackups(input.backupDir, `${input.project}-`, input.backupRetention);
   return result({ ok: true, status: 'deployed', plan, backup, applied: applied.map((migration) => migration.name) }, events.events);
 }
@@ -196,7 +243,10 @@ async function runStep(input: DeployInput, events: EventLog, migration: Migratio
   if (!migration.dataStep) return;
   const started = Date.now();
   input.log(`data step of ${migration.name}`);
-  await runDataStep(input.target.database, migration.dataStep.file, migration.dataStep.source, { workspaceRoot: input.workspaceRoot, log: input.log });
+  await runDataStep(input.target.database, migration.dataStep.file, migration.dataStep.source, {
+    workspaceRoot: input.workspaceRoot,
+    log: input.log,
+  });
   await events.record('data_step_finished', { migrations: [migration.name], durationMs: Date.now() - started });
 }
 
@@ -209,12 +259,22 @@ async function verify(input: DeployInput, warnings: string[]): Promise<void> {
   const state = await readAppliedState(input.target.database);
   const left = pendingMigrations(input.history, state);
   if (left.length || state.failed.length) {
-    throw new ForgeError('DEPLOY_INCOMPLETE', `After the deploy, ${[...left.map((m) => m.name), ...state.failed.map((row) => row.migration_name)].join(', ')} ${left.length + state.failed.length > 1 ? 'are' : 'is'} still not applied.`, 'See the deploy history for what happened.');
+    throw new ForgeError(
+      'DEPLOY_INCOMPLETE',
+      `After the deploy, ${[...left.map((m) => m.name), ...state.failed.map((row) => row.migration_name)].join(', ')} ${left.length + state.failed.length > 1 ? 'are' : 'is'} still not applied.`,
+      'See the deploy history for what happened.',
+    );
   }
   const engine = await MigrationEngine.start(input.target.database);
   try {
-    const gap = await engine.diff({ kind: 'database', files: input.schema, configDir: input.configDir }, { kind: 'schema', files: input.schema });
-    if (gap) warnings.push(`the deployed schema differs from schema.prisma (migrate-test reports it as drift); this SQL would close the gap:\n${gap}`);
+    const gap = await engine.diff(
+      { kind: 'database', files: input.schema, configDir: input.configDir },
+      { kind: 'schema', files: input.schema },
+    );
+    if (gap)
+      warnings.push(
+        `the deployed schema differs from schema.prisma (migrate-test reports it as drift); this SQL would close the gap:\n${gap}`,
+      );
   } finally {
     engine.dispose();
   }
@@ -232,7 +292,14 @@ interface RollbackOutcome {
  * irreversible or fails, or when the downs do not give back the state from before. Proven by the
  * schema fingerprint and every table's row count and checksum.
  */
-async function rollBack(input: DeployInput, events: EventLog, applied: MigrationFolder[], before: DatabaseState, backup: BackupRecord, eventsSinceBackup: number): Promise<RollbackOutcome> {
+async function rollBack(
+  input: DeployInput,
+  events: EventLog,
+  applied: MigrationFolder[],
+  before: DatabaseState,
+  backup: BackupRecord,
+  eventsSinceBackup: number,
+): Promise<RollbackOutcome> {
   const { target } = input;
   await events.record('rollback_started', { migrations: applied.map((migration) => migration.name) });
   // The migration that failed left at most a failed row: its work was rolled back with its transaction.
@@ -242,8 +309,14 @@ async function rollBack(input: DeployInput, events: EventLog, applied: Migration
   if (failing && !state.applied.has(failing.name)) {
     await target.database.query(markRolledBack(failing.name));
   }
-  const undo = await undoDeploy(target, events, [...done].reverse(), { deploy: 'the deploy', backup, before, replayFrom: eventsSinceBackup });
-  if (!undo.failure) return { ok: true, rolledBack: undo.restored ? applied.map((migration) => migration.name) : undo.undone, restored: undo.restored };
+  const undo = await undoDeploy(target, events, [...done].reverse(), {
+    deploy: 'the deploy',
+    backup,
+    before,
+    replayFrom: eventsSinceBackup,
+  });
+  if (!undo.failure)
+    return { ok: true, rolledBack: undo.restored ? applied.map((migration) => migration.name) : undo.undone, restored: undo.restored };
   const error = undo.failure.restoreError
     ? `restoring the backup failed: ${undo.failure.restoreError.message}`
     : `after the restore the database still differs from before the deploy: ${undo.failure.differences.join('; ')}`;

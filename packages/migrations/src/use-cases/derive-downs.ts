@@ -26,8 +26,7 @@ export interface DownScriptInput {
 }
 
 export type DerivedDown =
-  | { migration: string; kind: 'script'; sql: string }
-  | { migration: string; kind: 'irreversible'; reasons: string[] };
+  { migration: string; kind: 'script'; sql: string } | { migration: string; kind: 'irreversible'; reasons: string[] };
 
 /**
  * A down script for every migration of the history that has none. On a scratch embedded
@@ -44,7 +43,10 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
   await loadSqlParser();
   const { migrations } = input.history;
   const findings = analyzeHistory(migrations);
-  const scratch = await PgliteDatabase.open({ extensions: migrations.flatMap((migration) => createdExtensions(migration.sql)), cacheDir: input.cacheDir });
+  const scratch = await PgliteDatabase.open({
+    extensions: migrations.flatMap((migration) => createdExtensions(migration.sql)),
+    cacheDir: input.cacheDir,
+  });
   const config = configBlocks(input.schema);
   const managedSchemas = datasourceSchemas(config);
   const derived: DerivedDown[] = [];
@@ -57,7 +59,9 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
     let schemaBefore: SchemaSource | undefined = { kind: 'empty' };
     for (const [index, migration] of migrations.entries()) {
       const upToThis = migrations.slice(0, index + 1);
-      const { reasons, deletes } = migration.down ? { reasons: [], deletes: [] } : await reversibilityOn(scratch, migration, findings[index]);
+      const { reasons, deletes } = migration.down
+        ? { reasons: [], deletes: [] }
+        : await reversibilityOn(scratch, migration, findings[index]);
       if (migration.down || reasons.length > 0) {
         await applyExistingHistory(scratch, upToThis);
         schemaBefore = undefined;
@@ -78,7 +82,11 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
       const failure = attempt.failure ?? valuesTheDownDrops(attempt.statements, before);
       derived.push(
         failure
-          ? { migration: migration.name, kind: 'irreversible', reasons: [`no down script could be derived from the schema (${failure}): write down.sql by hand`] }
+          ? {
+              migration: migration.name,
+              kind: 'irreversible',
+              reasons: [`no down script could be derived from the schema (${failure}): write down.sql by hand`],
+            }
           : { migration: migration.name, kind: 'script', sql: composeDown(migration, attempt.statements) },
       );
       schemaBefore = schemaAfter;
@@ -95,12 +103,18 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
  * migration (what its statements drop or insert into exists there or not), and the DELETEs that
  * take back the rows it inserts into existing tables, by their primary keys.
  */
-async function reversibilityOn(database: Database, migration: MigrationFolder, findings: Finding[]): Promise<{ reasons: string[]; deletes: string[] }> {
+async function reversibilityOn(
+  database: Database,
+  migration: MigrationFolder,
+  findings: Finding[],
+): Promise<{ reasons: string[]; deletes: string[] }> {
   const bySql = readReversibility(migration.sql, findings);
-  const needsCatalog = bySql.inserted.length > 0 || findings.some((finding) => finding.family === 'destructive' && finding.table !== undefined);
+  const needsCatalog =
+    bySql.inserted.length > 0 || findings.some((finding) => finding.family === 'destructive' && finding.table !== undefined);
   if (!needsCatalog) return { reasons: bySql.reasons, deletes: [] };
   const tables = [...(await readTables(database)).values()];
-  const exists: ObjectExists = (table, column) => tables.some((model) => model.name === table && (column === undefined || model.columns.some((candidate) => candidate.name === column)));
+  const exists: ObjectExists = (table, column) =>
+    tables.some((model) => model.name === table && (column === undefined || model.columns.some((candidate) => candidate.name === column)));
   const reversibility = readReversibility(migration.sql, findings, exists);
   const reasons = [...reversibility.reasons];
   const deletes: string[] = [];
@@ -123,13 +137,20 @@ function valuesTheDownDrops(statements: string[], before: SchemaFingerprint): st
     if (operation.kind === 'drop_column' && holdsObject(before, operation.table, operation.column)) {
       return `the derived script drops ${operation.table}.${operation.column}, which held values before the migration`;
     }
-    if (operation.kind === 'drop_table' && holdsObject(before, operation.table)) return `the derived script drops ${operation.table}, which held rows before the migration`;
+    if (operation.kind === 'drop_table' && holdsObject(before, operation.table))
+      return `the derived script drops ${operation.table}, which held rows before the migration`;
   }
   return undefined;
 }
 
 function composeDown(migration: MigrationFolder, statements: string[]): string {
-  const body = concurrentLikeTheUp(migration.sql, statements.map((statement) => statement.trim()).filter(Boolean).join('\n'));
+  const body = concurrentLikeTheUp(
+    migration.sql,
+    statements
+      .map((statement) => statement.trim())
+      .filter(Boolean)
+      .join('\n'),
+  );
   return [
     `-- Down script of ${migration.name}: its renames undone, then Prisma's schema diff back to the state before it,`,
     '-- with what the diff does not model or build back as it was (functions, triggers, policies, views, constraints, indexes).',
@@ -159,7 +180,9 @@ async function tryDown(
     statements.push(diff, ...recreate);
     await database.executeScript([diff, ...recreate].join('\n'));
     const difference = compareFingerprints(before, await fingerprintSchema(database));
-    return isSameSchema(difference) ? { statements } : { statements, failure: `the derived script leaves ${describeDifference(difference).join('; ')}` };
+    return isSameSchema(difference)
+      ? { statements }
+      : { statements, failure: `the derived script leaves ${describeDifference(difference).join('; ')}` };
   } catch (error) {
     return { statements, failure: `the derived script fails: ${(error as Error).message}` };
   } finally {

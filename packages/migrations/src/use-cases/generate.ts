@@ -73,7 +73,12 @@ interface Step {
  * migration (new column, sync trigger, data step) and a contract migration (the swap).
  * `env` holds the variables the options name: the database to size tables in and the test server.
  */
-export async function prepareMigrations(tree: Tree, options: MigrationGeneratorSchema, env: NodeJS.ProcessEnv, now = new Date()): Promise<PreparedMigration[]> {
+export async function prepareMigrations(
+  tree: Tree,
+  options: MigrationGeneratorSchema,
+  env: NodeJS.ProcessEnv,
+  now = new Date(),
+): Promise<PreparedMigration[]> {
   const venture = await loadVenture(path.join(tree.root, projectRootOf(tree, options.project)), treeFiles(tree));
   const requested = readChangeRequest(tree, options);
   const impact = resolveDatabaseUrl(env, options.urlEnv ?? MIGRATION_GENERATOR_DEFAULTS.urlEnv);
@@ -91,7 +96,14 @@ export async function prepareMigrations(tree: Tree, options: MigrationGeneratorS
   const request = requested?.request;
   const migrations = request
     ? await prepareChanges(context, request.changes, options.migrationName ?? request.migrationName ?? deriveMigrationName(request.changes))
-    : [await prepareOne(context, { history: venture.history, name: options.migrationName ?? 'schema_changes', before: current, after: current })];
+    : [
+        await prepareOne(context, {
+          history: venture.history,
+          name: options.migrationName ?? 'schema_changes',
+          before: current,
+          after: current,
+        }),
+      ];
   return approveDataLoss(tree, options.allowDataLoss, migrations);
 }
 
@@ -106,7 +118,10 @@ async function prepareChanges(context: Context, changes: Change[], name: string)
   }
 
   // The data step runs between the two halves: migrate-test on PostgreSQL measures their locks.
-  context.locks = { unmeasured: 'Locks were not measured for this expand/contract pair: `migrate-test` on PostgreSQL measures them, with the data step run between.' };
+  context.locks = {
+    unmeasured:
+      'Locks were not measured for this expand/contract pair: `migrate-test` on PostgreSQL measures them, with the data step run between.',
+  };
   const expanded = applyChanges(current, expand, previewFeatures);
   expanded.plan.upAppendix.push(...swaps.flatMap(syncTrigger));
   expanded.plan.downAppendix.unshift(...swaps.flatMap(dropSyncTrigger));
@@ -162,7 +177,11 @@ async function prepareOne(context: Context, step: Step): Promise<PreparedMigrati
 }
 
 function folderName(now: Date, name: string, history: MigrationHistory): string {
-  const folder = nextMigrationFolderName(now, name, history.migrations.map((migration) => migration.name));
+  const folder = nextMigrationFolderName(
+    now,
+    name,
+    history.migrations.map((migration) => migration.name),
+  );
   if (folder.length >= MAX_MIGRATION_NAME_LENGTH) {
     throw new ForgeError(
       'MIGRATION_NAME_INVALID',
@@ -190,8 +209,12 @@ function withMigration(history: MigrationHistory, migration: PreparedMigration, 
 function contractPlan(finalPlan: ChangePlan, swaps: ColumnSwap[], expandFolder: string): ChangePlan {
   const plan = emptyPlan();
   plan.upPrelude.push(...swaps.flatMap(swapColumns));
-  plan.summary.push(...swaps.map((swap) => `Swap ${swap.table}.${swap.column} (${swap.fromSql}) for its ${swap.toSql} copy made by ${expandFolder}`));
-  plan.irreversible.push(...swaps.map((swap) => `the ${swap.fromSql} values of ${swap.table}.${swap.column} are dropped for their ${swap.toSql} copies`));
+  plan.summary.push(
+    ...swaps.map((swap) => `Swap ${swap.table}.${swap.column} (${swap.fromSql}) for its ${swap.toSql} copy made by ${expandFolder}`),
+  );
+  plan.irreversible.push(
+    ...swaps.map((swap) => `the ${swap.fromSql} values of ${swap.table}.${swap.column} are dropped for their ${swap.toSql} copies`),
+  );
   plan.breaking.push(...finalPlan.breaking);
   plan.affectedModels.push(...swaps.map((swap) => swap.model));
   return plan;

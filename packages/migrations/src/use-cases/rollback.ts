@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { dropKey, migrationsToUndo, renderImpact, type RollbackImpact, type RollbackSelector, undoImpact } from '../core/deploy/rollback-plan';
+import {
+  dropKey,
+  migrationsToUndo,
+  renderImpact,
+  type RollbackImpact,
+  type RollbackSelector,
+  undoImpact,
+} from '../core/deploy/rollback-plan';
 import { ForgeError } from '../core/errors';
 import { schemaVersions, versionOf } from '../core/schema-version';
 import { quoteIdentifier } from '../core/sql/quote';
@@ -73,8 +80,14 @@ export async function rollback(input: RollbackInput): Promise<RollbackResult> {
   const versions = schemaVersions(history.migrations);
   const fromVersion = versionOf(versions, state.applied);
   const plan = input.fromBackup ? await planRestore(input, input.fromBackup) : await planDowns(input, state.applied, versions);
-  const impact = [...plan.impact, `  First, a verified backup of the database as it is now goes into ${path.relative(input.workspaceRoot, input.backupDir) || '.'}.`];
-  const result = (fields: Partial<RollbackResult> & Pick<RollbackResult, 'ok' | 'status'>, events: RecordedEvent[] = []): RollbackResult => ({
+  const impact = [
+    ...plan.impact,
+    `  First, a verified backup of the database as it is now goes into ${path.relative(input.workspaceRoot, input.backupDir) || '.'}.`,
+  ];
+  const result = (
+    fields: Partial<RollbackResult> & Pick<RollbackResult, 'ok' | 'status'>,
+    events: RecordedEvent[] = [],
+  ): RollbackResult => ({
     runId,
     database: target.label,
     startedAt: new Date(started).toISOString(),
@@ -88,8 +101,15 @@ export async function rollback(input: RollbackInput): Promise<RollbackResult> {
   });
   if (!(await input.confirm(impact))) return result({ ok: false, status: 'declined', error: 'Not confirmed: nothing was rolled back.' });
 
-  const events = await EventLog.open(() => target.database, { runId, environment: input.environment, workspaceRoot: input.workspaceRoot }, input.log);
-  await events.record('rollback_started', { migrations: plan.undo, details: input.fromBackup ? { fromBackup: input.fromBackup } : { selector: input.selector, from: fromVersion, to: plan.toVersion } });
+  const events = await EventLog.open(
+    () => target.database,
+    { runId, environment: input.environment, workspaceRoot: input.workspaceRoot },
+    input.log,
+  );
+  await events.record('rollback_started', {
+    migrations: plan.undo,
+    details: input.fromBackup ? { fromBackup: input.fromBackup } : { selector: input.selector, from: fromVersion, to: plan.toVersion },
+  });
   let backup: BackupRecord;
   try {
     const [before, taken] = await stateAndBackup(target, input, runId);
@@ -106,15 +126,30 @@ export async function rollback(input: RollbackInput): Promise<RollbackResult> {
   const rolledBack = plan.undo.filter((name) => !after.applied.has(name));
   if (failure) {
     const where = plan.restore
-      ? restored ? 'The backup was restored, and differs from what was recorded with it.' : 'The restore ran as one transaction: the database is as it was before it.'
+      ? restored
+        ? 'The backup was restored, and differs from what was recorded with it.'
+        : 'The restore ran as one transaction: the database is as it was before it.'
       : `The database is at a migration boundary (version ${toVersion})${rolledBack.length ? `: ${rolledBack.join(', ')} rolled back` : ''}.`;
     const error = `${failure}\n${where} To return to where this rollback began: nx run ${input.project}:migrate-rollback --fromBackup=${path.relative(input.workspaceRoot, backup.file)}`;
     await events.record('rollback_failed', { migrations: rolledBack, error, durationMs: Date.now() - started });
-    return result({ ok: false, status: 'rollback-failed', backup, rolledBack, restored, error, version: { from: fromVersion, to: toVersion } }, events.events);
+    return result(
+      { ok: false, status: 'rollback-failed', backup, rolledBack, restored, error, version: { from: fromVersion, to: toVersion } },
+      events.events,
+    );
   }
   await events.record('rollback_finished', { migrations: rolledBack, durationMs: Date.now() - started, details: { version: toVersion } });
   await pruneBackups(input.backupDir, `${input.project}-`, input.backupRetention);
-  return result({ ok: true, status: restored ? 'restored' : 'rolled-back', backup, rolledBack, restored, version: { from: fromVersion, to: toVersion } }, events.events);
+  return result(
+    {
+      ok: true,
+      status: restored ? 'restored' : 'rolled-back',
+      backup,
+      rolledBack,
+      restored,
+      version: { from: fromVersion, to: toVersion },
+    },
+    events.events,
+  );
 }
 
 interface RollbackPlan {
@@ -125,7 +160,11 @@ interface RollbackPlan {
   restore?: RecordedBackup;
 }
 
-async function planDowns(input: RollbackInput, applied: ReadonlyMap<string, unknown>, versions: ReturnType<typeof schemaVersions>): Promise<RollbackPlan> {
+async function planDowns(
+  input: RollbackInput,
+  applied: ReadonlyMap<string, unknown>,
+  versions: ReturnType<typeof schemaVersions>,
+): Promise<RollbackPlan> {
   const undo = migrationsToUndo(input.history.migrations, applied, input.selector ?? { steps: 1 }, versions);
   const migrations = undo.map((migration) => undoImpact(migration, versions, input.testReport));
   const blocked = migrations.filter((migration) => migration.down !== 'script');
@@ -145,7 +184,13 @@ async function planDowns(input: RollbackInput, applied: ReadonlyMap<string, unkn
   const kept = new Set(applied.keys());
   for (const migration of undo) kept.delete(migration.name);
   const toVersion = versionOf(versions, kept);
-  const impact: RollbackImpact = { database: input.target.label, environment: input.environment, fromVersion: versionOf(versions, applied), toVersion, migrations };
+  const impact: RollbackImpact = {
+    database: input.target.label,
+    environment: input.environment,
+    fromVersion: versionOf(versions, applied),
+    toVersion,
+    migrations,
+  };
   return { impact: renderImpact(impact), undo: undo.map((migration) => migration.name), toVersion };
 }
 
@@ -153,7 +198,9 @@ async function planDowns(input: RollbackInput, applied: ReadonlyMap<string, unkn
 async function liveRows(database: SqlRunner, table: string, column?: string): Promise<number> {
   const [{ exists }] = await database.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [quoteIdentifier(table)]);
   if (!exists) return -1;
-  const [{ rows }] = await database.query<{ rows: string }>(`SELECT count(${column ? quoteIdentifier(column) : '*'})::text AS rows FROM ${quoteIdentifier(table)}`).catch(() => [{ rows: '-1' }]);
+  const [{ rows }] = await database
+    .query<{ rows: string }>(`SELECT count(${column ? quoteIdentifier(column) : '*'})::text AS rows FROM ${quoteIdentifier(table)}`)
+    .catch(() => [{ rows: '-1' }]);
   return Number(rows);
 }
 
@@ -164,15 +211,33 @@ async function planRestore(input: RollbackInput, file: string): Promise<Rollback
   const beside = await recordedChecksum(absolute);
   const sha256 = recorded?.sha256 ?? beside;
   if (!sha256) {
-    throw new ForgeError('BACKUP_INVALID', `${file} has no recorded SHA-256: neither the deploy history nor ${path.basename(absolute)}.sha256 beside it knows it, so it cannot be checked. Nothing was restored.`, 'Restore only backups taken by migrate-deploy or migrate-rollback, with their .sha256 file.');
+    throw new ForgeError(
+      'BACKUP_INVALID',
+      `${file} has no recorded SHA-256: neither the deploy history nor ${path.basename(absolute)}.sha256 beside it knows it, so it cannot be checked. Nothing was restored.`,
+      'Restore only backups taken by migrate-deploy or migrate-rollback, with their .sha256 file.',
+    );
   }
   if (recorded && beside && recorded.sha256 !== beside) {
-    throw new ForgeError('BACKUP_INVALID', `${file}: the SHA-256 in the deploy history and the one in ${path.basename(absolute)}.sha256 differ. Nothing was restored.`, 'Use another backup.');
+    throw new ForgeError(
+      'BACKUP_INVALID',
+      `${file}: the SHA-256 in the deploy history and the one in ${path.basename(absolute)}.sha256 differ. Nothing was restored.`,
+      'Use another backup.',
+    );
   }
-  const record: RecordedBackup = { ...recorded, file: absolute, kind, sha256, bytes: recorded?.bytes ?? 0, createdAt: recorded?.createdAt ?? 'unknown' };
+  const record: RecordedBackup = {
+    ...recorded,
+    file: absolute,
+    kind,
+    sha256,
+    bytes: recorded?.bytes ?? 0,
+    createdAt: recorded?.createdAt ?? 'unknown',
+  };
   await verifyChecksum(record);
   const now = await readAppliedState(input.target.database);
-  const undo = input.history.migrations.filter((migration) => now.applied.has(migration.name) && record.applied && !record.applied.includes(migration.name)).map((migration) => migration.name).reverse();
+  const undo = input.history.migrations
+    .filter((migration) => now.applied.has(migration.name) && record.applied && !record.applied.includes(migration.name))
+    .map((migration) => migration.name)
+    .reverse();
   const impact = [`Restore of ${input.target.label} (${input.environment}) from ${file}, taken ${record.createdAt} (SHA-256 checked):`];
   if (record.applied) impact.push(`  migrations it undoes: ${undo.join(', ') || 'none'}`);
   else impact.push('  the migrations it holds are not recorded: see its _prisma_migrations after the restore');
@@ -182,7 +247,9 @@ async function planRestore(input: RollbackInput, file: string): Promise<Rollback
       const rows = current.get(table.table);
       if (rows !== table.rows) impact.push(`  ${table.table}: ${rows ?? 'no table'} rows now, ${table.rows} in the backup`);
     }
-    for (const [table, rows] of current) if (!record.before.tables.some((kept) => kept.table === table)) impact.push(`  ${table}: ${rows} rows now, not in the backup (dropped)`);
+    for (const [table, rows] of current)
+      if (!record.before.tables.some((kept) => kept.table === table))
+        impact.push(`  ${table}: ${rows} rows now, not in the backup (dropped)`);
   }
   impact.push('  Everything written since the backup is lost (the backup of now, taken first, keeps it).');
   return { impact, undo, restore: record };
@@ -209,5 +276,10 @@ async function restoreBackup(input: RollbackInput, events: EventLog, record: Rec
   } catch (error) {
     return { restored: false, failure: `restoring ${record.file} failed: ${(error as Error).message}` };
   }
-  return { restored: true, failure: differences.length ? `after the restore, the database differs from the state recorded with the backup: ${differences.join('; ')}` : undefined };
+  return {
+    restored: true,
+    failure: differences.length
+      ? `after the restore, the database differs from the state recorded with the backup: ${differences.join('; ')}`
+      : undefined,
+  };
 }

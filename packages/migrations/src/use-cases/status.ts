@@ -49,6 +49,12 @@ async function recordedRuns(database: SqlRunner): Promise<{ versions: StatusRepo
   const run = await lastRun(database);
   const words = run.filter((event) => /_(finished|failed)$|^superseded$/.test(event.kind)).map((event) => event.kind);
   const error = run.find((event) => event.error)?.error;
-  const last = run.length ? { at: run[run.length - 1].at, event: `${run[0].kind.replace(/_started$/, '')}: ${words.join(' → ') || 'unfinished (running, or interrupted)'}`, ...(error ? { error } : {}) } : undefined;
+  const last = run.length
+    ? {
+        at: run[run.length - 1].at,
+        event: `${run[0].kind.replace(/_started$/, '')}: ${words.join(' → ') || 'unfinished (running, or interrupted)'}`,
+        ...(error ? { error } : {}),
+      }
+    : undefined;
   return { versions, last };
 }

@@ -66,7 +66,9 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
  */
 async function withCleanupOnSignal<T>(database: Database, run: () => Promise<T>): Promise<T> {
   const onSignal =
-    database instanceof PgDatabase ? (signal: NodeJS.Signals) => void database.abandon().finally(() => process.kill(process.pid, signal)) : undefined;
+    database instanceof PgDatabase
+      ? (signal: NodeJS.Signals) => void database.abandon().finally(() => process.kill(process.pid, signal))
+      : undefined;
   if (onSignal) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

@@ -7,7 +7,8 @@ import { DATABASE_ENGINES, openTestDatabase } from '../../test-support/databases
 
 const SCHEMA = {
   path: 'schema.prisma',
-  content: 'datasource db {\n  provider = "postgresql"\n}\n\nmodel Note {\n  id    Int    @id\n  body  String\n  kind  String @db.Char(1)\n}\n',
+  content:
+    'datasource db {\n  provider = "postgresql"\n}\n\nmodel Note {\n  id    Int    @id\n  body  String\n  kind  String @db.Char(1)\n}\n',
 };
 
 const INIT = `CREATE TABLE "Note" ("id" INTEGER NOT NULL, "body" TEXT NOT NULL, "kind" CHAR(1) NOT NULL, CONSTRAINT "Note_pkey" PRIMARY KEY ("id"));
@@ -59,7 +60,9 @@ describe.each(DATABASE_ENGINES)('driver adapter defects, wrapped (%s)', (engineN
     const rows = await database.query<{ migration_name: string; checksum: string; finished: boolean; applied_steps_count: number }>(
       'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, applied_steps_count FROM _prisma_migrations',
     );
-    expect(rows).toEqual([{ migration_name: '20240101000000_init', checksum: migrationChecksum(INIT), finished: true, applied_steps_count: 1 }]);
+    expect(rows).toEqual([
+      { migration_name: '20240101000000_init', checksum: migrationChecksum(INIT), finished: true, applied_steps_count: 1 },
+    ]);
   });
 
   it('records a failing migration as failed, never applied, and undoes its earlier statements (pglite adapter did not await)', async () => {
@@ -86,13 +89,18 @@ describe.each(DATABASE_ENGINES)('driver adapter defects, wrapped (%s)', (engineN
   it('introspects the live database ("char" columns such as pg_constraint.contype), for drift checks', async () => {
     const drift = await engine.diff({ kind: 'database', files: [SCHEMA], configDir: '/virtual' }, { kind: 'schema', files: [SCHEMA] });
     expect(drift).toBe('');
-    const changed = { ...SCHEMA, content: SCHEMA.content.replace('  kind  String @db.Char(1)\n', '  kind  String @db.Char(1)\n  title String?\n') };
+    const changed = {
+      ...SCHEMA,
+      content: SCHEMA.content.replace('  kind  String @db.Char(1)\n', '  kind  String @db.Char(1)\n  title String?\n'),
+    };
     const gap = await engine.diff({ kind: 'database', files: [SCHEMA], configDir: '/virtual' }, { kind: 'schema', files: [changed] });
     expect(gap).toContain('ALTER TABLE "Note" ADD COLUMN     "title" TEXT;');
   });
 
-  it('sends CREATE INDEX CONCURRENTLY on its own, outside the script\'s transaction', async () => {
-    await database.executeScript('CREATE TABLE "Big" (id int);\nCREATE INDEX CONCURRENTLY "Big_id_idx" ON "Big"(id);\nINSERT INTO "Big" VALUES (1);');
+  it("sends CREATE INDEX CONCURRENTLY on its own, outside the script's transaction", async () => {
+    await database.executeScript(
+      'CREATE TABLE "Big" (id int);\nCREATE INDEX CONCURRENTLY "Big_id_idx" ON "Big"(id);\nINSERT INTO "Big" VALUES (1);',
+    );
     const indexes = await database.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'Big'`);
     expect(indexes).toEqual([{ indexname: 'Big_id_idx' }]);
   });

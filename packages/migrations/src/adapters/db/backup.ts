@@ -41,7 +41,9 @@ export async function dumpDatabase(server: PgServer, file: string, schemaExtensi
     // Compression level 1: a backup stands between the operator and the change, and level 1
     // writes about twice as fast as the default for a few percent more bytes.
     const schema = ventureSchema(server.url, server.source);
-    const selection = schema ? [`--schema="${schema}"`, ...schemaExtensions.map((name) => `--extension="${name}"`)] : [`--exclude-schema=${FORGE_SCHEMA}`];
+    const selection = schema
+      ? [`--schema="${schema}"`, ...schemaExtensions.map((name) => `--extension="${name}"`)]
+      : [`--exclude-schema=${FORGE_SCHEMA}`];
     await run(pgDump, ['--format=custom', '--compress=1', ...selection, `--file=${partial}`], server, 'pg_dump');
     // The checksum is read while pg_restore reads the dump through.
     const [, sha256] = await Promise.all([run(pgRestore, ['--list', partial], server, 'pg_restore --list'), sha256Of(partial)]);
@@ -66,9 +68,13 @@ export async function restoreDump(server: PgServer, record: BackupRecord): Promi
   const psql = findPgTool('psql', server.major, server.pgBinDir);
   const pipeline = `{ printf 'BEGIN;\\n%s\\n' "$4" && "$1" --file=- "$2" && printf 'COMMIT;\\n\\\\echo ${COMMITTED}\\n'; } | "$3" --no-psqlrc --quiet --set=ON_ERROR_STOP=1`;
   const loaded = await exited(
-    spawn('sh', ['-c', pipeline, 'restore', pgRestore, record.file, psql, EMPTY_USER_SCHEMAS], { env: libpqEnvironment(server.url), stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn('sh', ['-c', pipeline, 'restore', pgRestore, record.file, psql, EMPTY_USER_SCHEMAS], {
+      env: libpqEnvironment(server.url),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
-  if (loaded.code !== 0 || !loaded.stdout.includes(COMMITTED)) throw restoreFailed(record, loaded.stderr || `psql exited with ${loaded.code}`, server);
+  if (loaded.code !== 0 || !loaded.stdout.includes(COMMITTED))
+    throw restoreFailed(record, loaded.stderr || `psql exited with ${loaded.code}`, server);
 }
 
 const COMMITTED = 'forge-restore-committed';
@@ -78,10 +84,18 @@ export async function verifyChecksum(record: BackupRecord): Promise<void> {
   try {
     actual = await sha256Of(record.file);
   } catch (error) {
-    throw new ForgeError('BACKUP_INVALID', `The backup ${record.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Name a backup file that exists; the deploy history lists the ones taken.');
+    throw new ForgeError(
+      'BACKUP_INVALID',
+      `The backup ${record.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      'Name a backup file that exists; the deploy history lists the ones taken.',
+    );
   }
   if (actual !== record.sha256) {
-    throw new ForgeError('BACKUP_INVALID', `The backup ${record.file} does not have the SHA-256 recorded when it was taken: it was changed or damaged.`, 'Use another backup; nothing was restored.');
+    throw new ForgeError(
+      'BACKUP_INVALID',
+      `The backup ${record.file} does not have the SHA-256 recorded when it was taken: it was changed or damaged.`,
+      'Use another backup; nothing was restored.',
+    );
   }
 }
 
@@ -114,7 +128,9 @@ async function run(command: string, args: string[], server: PgServer, what: stri
   throw new ForgeError(
     'BACKUP_FAILED',
     `The backup failed, so nothing was applied: ${what} said: ${redact(stderr.trim(), [server.url])}`,
-    noRoom ? 'The backup folder has no room left: free space there, or point backupDir at a disk that has it.' : `Check that ${server.source} reaches the server and that its user may read every table.`,
+    noRoom
+      ? 'The backup folder has no room left: free space there, or point backupDir at a disk that has it.'
+      : `Check that ${server.source} reaches the server and that its user may read every table.`,
   );
 }
 

@@ -21,5 +21,10 @@ export function resolveDatabaseUrl(
 ): DatabaseUrl {
   const set = env[urlEnv] || undefined;
   const url = venture ? inVentureSchema(set, venture.schema, venture.project) : set;
-  return { urlEnv, url, where: url ? `the database in ${urlEnv}` : 'the embedded database', secrets: [...urlSecrets(set), ...urlSecrets(url)] };
+  return {
+    urlEnv,
+    url,
+    where: url ? `the database in ${urlEnv}` : 'the embedded database',
+    secrets: [...urlSecrets(set), ...urlSecrets(url)],
+  };
 }

@@ -83,11 +83,13 @@ class PgTarget implements DeployTarget {
 
   static async open(options: TargetOptions & { url: string }): Promise<PgTarget> {
     const database = await PgDatabase.connect({ url: options.url, source: options.urlEnv });
-    const lockClient = options.lock === false ? undefined : new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 10_000 });
+    const lockClient =
+      options.lock === false ? undefined : new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 10_000 });
     try {
       if (lockClient) {
         await lockClient.connect();
-        const tryLock = async (key: string) => (await lockClient.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${key}) AS locked`)).rows[0].locked;
+        const tryLock = async (key: string) =>
+          (await lockClient.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${key}) AS locked`)).rows[0].locked;
         await waitForLock(() => tryLock(deployLock(database.schema).key), options.lockTimeoutMs, database.label);
         // A deploy killed while PostgreSQL ran its migration leaves that backend running (and
         // committing) until the statement ends; it holds Prisma's migration lock till then, as
@@ -100,7 +102,12 @@ class PgTarget implements DeployTarget {
         await waitForLock(prismaLockFree, options.lockTimeoutMs, database.label);
       }
       const [{ version }] = await database.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
-      return new PgTarget(database, lockClient, { url: options.url, source: options.urlEnv, major: Math.floor(Number(version) / 10000), pgBinDir: options.pgBinDir });
+      return new PgTarget(database, lockClient, {
+        url: options.url,
+        source: options.urlEnv,
+        major: Math.floor(Number(version) / 10000),
+        pgBinDir: options.pgBinDir,
+      });
     } catch (error) {
       await lockClient?.end().catch(() => undefined);
       await database.close();
@@ -123,9 +130,16 @@ class PgTarget implements DeployTarget {
   async backup(file: string): Promise<BackupRecord> {
     const { schema } = this.database;
     const extensions = schema
-      ? await this.database.query<{ name: string }>('SELECT e.extname AS name FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = $1', [schema])
+      ? await this.database.query<{ name: string }>(
+          'SELECT e.extname AS name FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = $1',
+          [schema],
+        )
       : [];
-    return dumpDatabase(this.server, file, extensions.map((extension) => extension.name));
+    return dumpDatabase(
+      this.server,
+      file,
+      extensions.map((extension) => extension.name),
+    );
   }
 
   restore(record: BackupRecord): Promise<void> {
@@ -218,7 +232,11 @@ class PgliteTarget implements DeployTarget {
     const partial = `${file}.partial`;
     await writeFile(partial, dump);
     // Verified by reading it back whole and opening it as a database.
-    const check = await PgliteDatabase.open({ cacheDir: this.options.cacheDir, extensions: this.options.extensions, snapshot: new Blob([await readFile(partial)]) });
+    const check = await PgliteDatabase.open({
+      cacheDir: this.options.cacheDir,
+      extensions: this.options.extensions,
+      snapshot: new Blob([await readFile(partial)]),
+    });
     await check.query('SELECT count(*) FROM pg_class');
     await check.close();
     await rename(partial, file);
@@ -229,7 +247,11 @@ class PgliteTarget implements DeployTarget {
     await verifyChecksum(record);
     await this.current.close();
     await PgliteDatabase.replaceDataDir(this.options.dataDir, new Blob([await readFile(record.file)]));
-    this.current = await PgliteDatabase.open({ dataDir: this.options.dataDir, cacheDir: this.options.cacheDir, extensions: this.options.extensions });
+    this.current = await PgliteDatabase.open({
+      dataDir: this.options.dataDir,
+      cacheDir: this.options.cacheDir,
+      extensions: this.options.extensions,
+    });
   }
 
   async prepareForChanges(): Promise<void> {}

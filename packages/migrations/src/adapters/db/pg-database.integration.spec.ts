@@ -51,7 +51,9 @@ describe('PgDatabase', () => {
   });
 
   it('names an unreachable server by host, port and database only', async () => {
-    const error = await PgDatabase.connect({ url: 'postgresql://app:s3cret@127.0.0.1:1/orders', source: 'DATABASE_URL' }).catch((e: unknown) => e);
+    const error = await PgDatabase.connect({ url: 'postgresql://app:s3cret@127.0.0.1:1/orders', source: 'DATABASE_URL' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'DATABASE_UNREACHABLE' });
     expect(String((error as Error).message)).toMatch(/^Cannot reach the PostgreSQL server at 127\.0\.0\.1:1\/orders \(DATABASE_URL\)/);
     expect(JSON.stringify(error)).not.toContain('s3cret');

@@ -165,7 +165,12 @@ async function openPool(url: string, source: string): Promise<pg.Pool> {
     );
   }
   const schema = ventureSchema(url, source);
-  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(schema && { options: schemaSessionOptions(schema) }) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    ...(schema && { options: schemaSessionOptions(schema) }),
+  });
   // A client losing its connection must not crash the process: idle, the next query reports it;
   // busy (its database dropped under it), the query it runs rejects.
   pool.on('error', () => undefined);
@@ -186,7 +191,11 @@ async function openPool(url: string, source: string): Promise<pg.Pool> {
 }
 
 function throwawayDatabaseName(label: string): string {
-  const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 36);
+  const slug = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 36);
   return `forge_${slug}_${randomBytes(6).toString('hex')}`;
 }
 

@@ -15,7 +15,13 @@ function wellKnownDirs(): string[] {
           .sort((a, b) => Number(b.replace(/^pgsql-/, '')) - Number(a.replace(/^pgsql-/, '')))
           .map((name) => path.join(root, name, suffix))
       : [];
-  return [...versioned('/usr/lib/postgresql', 'bin'), ...versioned('/usr', 'bin').filter((dir) => dir.includes('pgsql-')), '/usr/local/pgsql/bin', '/opt/homebrew/bin', '/usr/local/bin'];
+  return [
+    ...versioned('/usr/lib/postgresql', 'bin'),
+    ...versioned('/usr', 'bin').filter((dir) => dir.includes('pgsql-')),
+    '/usr/local/pgsql/bin',
+    '/opt/homebrew/bin',
+    '/usr/local/bin',
+  ];
 }
 
 /**
@@ -23,7 +29,9 @@ function wellKnownDirs(): string[] {
  * install folders. Its major version must be at least the server's, as pg_dump requires.
  */
 export function findPgTool(tool: PgTool, serverMajor: number, pgBinDir?: string): string {
-  const candidates = pgBinDir ? [path.join(pgBinDir, tool)] : [...pathDirs().map((dir) => path.join(dir, tool)), ...wellKnownDirs().map((dir) => path.join(dir, tool))];
+  const candidates = pgBinDir
+    ? [path.join(pgBinDir, tool)]
+    : [...pathDirs().map((dir) => path.join(dir, tool)), ...wellKnownDirs().map((dir) => path.join(dir, tool))];
   const found = candidates.filter((file) => existsSync(file));
   if (found.length === 0) {
     throw new ForgeError(

@@ -120,7 +120,8 @@ export class PgliteDatabase implements Database {
   /** Finish or undo a replaceDataDir that was interrupted between its two renames. */
   static async recoverDataDir(dataDir: string): Promise<void> {
     if (existsSync(dataDir)) return;
-    if (existsSync(path.join(`${dataDir}.incoming`, 'PG_VERSION')) && existsSync(`${dataDir}.outgoing`)) await rename(`${dataDir}.incoming`, dataDir);
+    if (existsSync(path.join(`${dataDir}.incoming`, 'PG_VERSION')) && existsSync(`${dataDir}.outgoing`))
+      await rename(`${dataDir}.incoming`, dataDir);
     else if (existsSync(`${dataDir}.outgoing`)) await rename(`${dataDir}.outgoing`, dataDir);
   }
 

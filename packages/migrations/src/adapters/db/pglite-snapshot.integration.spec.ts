@@ -126,8 +126,13 @@ describe('the embedded database snapshot', () => {
     }, 20);
     try {
       const failure = freshModule().baseSnapshot(folder.dir);
-      await expect(failure).rejects.toThrow(`made once per version into ${folder.dir}): the process making it was ended by SIGKILL (out of memory?)`);
-      await expect(failure).rejects.toMatchObject({ code: 'EMBEDDED_DATABASE_FAILED', hint: expect.stringMatching(/Run the command again; making it needs about 600 MiB of free memory\. .*FORGE_MIGRATIONS_CACHE_DIR/) });
+      await expect(failure).rejects.toThrow(
+        `made once per version into ${folder.dir}): the process making it was ended by SIGKILL (out of memory?)`,
+      );
+      await expect(failure).rejects.toMatchObject({
+        code: 'EMBEDDED_DATABASE_FAILED',
+        hint: expect.stringMatching(/Run the command again; making it needs about 600 MiB of free memory\. .*FORGE_MIGRATIONS_CACHE_DIR/),
+      });
       expect(readdirSync(folder.dir)).toEqual([]);
     } finally {
       clearInterval(killer);

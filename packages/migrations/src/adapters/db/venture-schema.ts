@@ -16,7 +16,11 @@ export function ventureSchema(url: string, source: string): string | undefined {
     return undefined;
   }
   if (schema === null) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(schema) || Buffer.byteLength(schema) > 63 || /^(pg_|information_schema$|forge_migrations$)/i.test(schema)) {
+  if (
+    !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(schema) ||
+    Buffer.byteLength(schema) > 63 ||
+    /^(pg_|information_schema$|forge_migrations$)/i.test(schema)
+  ) {
     throw new ForgeError(
       'DATABASE_URL_INVALID',
       `The schema "${schema}" in ${source} cannot be a venture's schema.`,

@@ -1,10 +1,7 @@
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import type {
-  DiagnoseMigrationHistoryOutput,
-  DiffTarget,
-  MigrationList,
-  SchemaEngine,
-} from '@prisma/schema-engine-wasm' with { 'resolution-mode': 'import' };
+import type { DiagnoseMigrationHistoryOutput, DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm' with {
+  'resolution-mode': 'import',
+};
 import { ForgeError } from '../../core/errors';
 import type { SchemaFile } from '../../core/schema-compat';
 import type { Database } from '../db/database';
@@ -76,7 +73,13 @@ export class MigrationEngine {
    */
   async introspect(schema: SchemaFile[], baseDirectory: string): Promise<SchemaFile[]> {
     const result = await this.call(() =>
-      this.engine.introspect({ schema: { files: schema }, baseDirectoryPath: baseDirectory, force: false, compositeTypeDepth: -1, namespaces: null }),
+      this.engine.introspect({
+        schema: { files: schema },
+        baseDirectoryPath: baseDirectory,
+        force: false,
+        compositeTypeDepth: -1,
+        namespaces: null,
+      }),
     );
     return result.schema.files;
   }
@@ -93,13 +96,23 @@ export class MigrationEngine {
       const message = engineMessage(error);
       const code = (error as { code?: string }).code;
       if (code === 'P1012') {
-        throw new ForgeError('SCHEMA_INVALID', `The Prisma schema is invalid:\n${message}`, 'Run `prisma validate` and fix what it reports.', {
-          cause: error,
-        });
+        throw new ForgeError(
+          'SCHEMA_INVALID',
+          `The Prisma schema is invalid:\n${message}`,
+          'Run `prisma validate` and fix what it reports.',
+          {
+            cause: error,
+          },
+        );
       }
-      throw new ForgeError('ENGINE_ERROR', message, 'This is what Prisma\'s schema engine reported; `prisma migrate status` shows the same.', {
-        cause: error,
-      });
+      throw new ForgeError(
+        'ENGINE_ERROR',
+        message,
+        "This is what Prisma's schema engine reported; `prisma migrate status` shows the same.",
+        {
+          cause: error,
+        },
+      );
     }
   }
 }
@@ -110,7 +123,11 @@ function guardAgainstPanic<T>(operation: () => Promise<T>): Promise<T> {
   const panicked = new Promise<never>((_, reject) => {
     unsubscribe = onEnginePanic((message) =>
       reject(
-        new ForgeError('ENGINE_ERROR', `Prisma's schema engine panicked: ${message}`, 'This is a defect of the engine: report it with the migration or schema that triggered it.'),
+        new ForgeError(
+          'ENGINE_ERROR',
+          `Prisma's schema engine panicked: ${message}`,
+          'This is a defect of the engine: report it with the migration or schema that triggered it.',
+        ),
       ),
     );
   });

@@ -6,10 +6,7 @@ export type SchemaEngineBindings = typeof import('@prisma/schema-engine-wasm/sch
 });
 
 interface WasmRuntime {
-  instantiate(
-    bytes: Uint8Array,
-    imports: Record<string, unknown>,
-  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(bytes: Uint8Array, imports: Record<string, unknown>): Promise<{ instance: { exports: Record<string, unknown> } }>;
 }
 // The project compiles without the DOM library, which is where TypeScript declares WebAssembly.
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmRuntime };

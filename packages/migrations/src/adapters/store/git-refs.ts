@@ -14,8 +14,12 @@ export function migrationsOnRef(workspaceRoot: string, migrationsDir: string, re
     const notRepository = /not a git repository/i.test(String((error as { stderr?: string }).stderr));
     throw new ForgeError(
       'GIT_REF_NOT_FOUND',
-      notRepository ? `${workspaceRoot} is not a git repository, so there is no "${ref}" to compare with.` : `The base "${ref}" is not a commit of this repository.`,
-      notRepository ? 'Lint every migration (leave out --onlyNew).' : `Fetch it (e.g. git fetch origin ${ref}) or name another with --base=<ref>; leave out --onlyNew to lint every migration.`,
+      notRepository
+        ? `${workspaceRoot} is not a git repository, so there is no "${ref}" to compare with.`
+        : `The base "${ref}" is not a commit of this repository.`,
+      notRepository
+        ? 'Lint every migration (leave out --onlyNew).'
+        : `Fetch it (e.g. git fetch origin ${ref}) or name another with --base=<ref>; leave out --onlyNew to lint every migration.`,
     );
   }
   const folder = path.relative(workspaceRoot, migrationsDir).split(path.sep).join('/');

@@ -34,7 +34,11 @@ describe('readMigrationHistory', () => {
         down: { kind: 'script', sql: 'SELECT -1;' },
         seedSql: 'INSERT INTO a VALUES (1);',
       },
-      expect.objectContaining({ name: '20240102000000_second', down: { kind: 'irreversible', sql: expect.any(String), reason: 'data is gone' }, seedSql: undefined }),
+      expect.objectContaining({
+        name: '20240102000000_second',
+        down: { kind: 'irreversible', sql: expect.any(String), reason: 'data is gone' },
+        seedSql: undefined,
+      }),
     ]);
   });
 

@@ -1,4 +1,3 @@
-
 import path from 'node:path';
 import { DATA_STEP_FILE } from '../../core/data-step-contract';
 import { ForgeError } from '../../core/errors';

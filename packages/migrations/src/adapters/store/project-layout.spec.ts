@@ -20,7 +20,7 @@ describe('resolvePrismaLayout', () => {
 
   it('finds prisma/schema.prisma and the migrations beside it', async () => {
     write('prisma/schema.prisma');
-    write('schema.prisma', '// a second schema, lower in Prisma\'s order\n');
+    write('schema.prisma', "// a second schema, lower in Prisma's order\n");
     const layout = await resolvePrismaLayout(project.dir);
     expect(layout.schemaFiles).toEqual([{ path: path.join('prisma', 'schema.prisma'), content: SCHEMA }]);
     expect(layout.migrationsDir).toBe(path.join(project.dir, 'prisma', 'migrations'));
@@ -52,10 +52,10 @@ describe('resolvePrismaLayout', () => {
     expect(layout.source).toBe('package.json#prisma.schema');
   });
 
-  it('reads prisma.config.ts with Prisma\'s loader, even when the URL variable it reads is unset', async () => {
+  it("reads prisma.config.ts with Prisma's loader, even when the URL variable it reads is unset", async () => {
     write(
       'prisma.config.ts',
-      "const env = (name: string) => { const value = process.env[name]; if (!value) throw new Error(`Cannot resolve environment variable: ${name}.`); return value; };\n" +
+      'const env = (name: string) => { const value = process.env[name]; if (!value) throw new Error(`Cannot resolve environment variable: ${name}.`); return value; };\n' +
         "export default { schema: 'db/schema.prisma', migrations: { path: 'db/history' }, datasource: { url: env('FORGE_UNSET_URL') } };\n",
     );
     write('db/schema.prisma');

@@ -28,11 +28,7 @@ export async function resolvePrismaLayout(projectRoot: string, files: ProjectFil
   const root = path.resolve(projectRoot);
   const config = await readPrismaConfig(root, files);
   const configured = config?.schema ?? packageJsonSchema(root, files);
-  const source = config?.schema
-    ? path.relative(root, config.configFile)
-    : configured
-      ? 'package.json#prisma.schema'
-      : 'default locations';
+  const source = config?.schema ? path.relative(root, config.configFile) : configured ? 'package.json#prisma.schema' : 'default locations';
 
   const schemaPath = configured
     ? path.resolve(root, configured)

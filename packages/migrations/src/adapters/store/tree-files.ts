@@ -23,6 +23,10 @@ export function projectRootOf(tree: Tree, project: string): string {
   try {
     return readProjectConfiguration(tree, project).root;
   } catch {
-    throw new ForgeError('PROJECT_NOT_FOUND', `There is no project "${project}" in this workspace.`, 'Run `nx show projects` to list them.');
+    throw new ForgeError(
+      'PROJECT_NOT_FOUND',
+      `There is no project "${project}" in this workspace.`,
+      'Run `nx show projects` to list them.',
+    );
   }
 }

@@ -30,7 +30,9 @@ describe('applyChanges', () => {
     const content = files[0].content;
     expect(block(content, 'User')).toMatch(/ {2}posts +Post\[\]\n {2}preferences +Json\?\n/);
     expect(block(content, 'User')).toMatch(/score\s+Int\s+@default\(0\)/);
-    const code = block(content, 'User').split('\n').find((line) => line.trim().startsWith('code'))!;
+    const code = block(content, 'User')
+      .split('\n')
+      .find((line) => line.trim().startsWith('code'))!;
     for (const attribute of ['@default("none")', '@unique', '@map("user_code")', '@db.VarChar(20)']) expect(code).toContain(attribute);
     expect(block(content, 'User')).toMatch(/kind\s+Role\s+@default\(ADMIN\)/);
     expect(block(content, 'User')).toMatch(/uid\s+String\s+@default\(dbgenerated\("gen_random_uuid\(\)"\)\) @db\.Uuid/);
@@ -49,22 +51,28 @@ describe('applyChanges', () => {
   });
 
   it('refuses unknown models, columns, types and enum values, and duplicates', () => {
-    expect(() => apply({ changeType: 'add_column', targetTable: 'Nope', changes: { columns: [{ name: 'a', type: 'Int', optional: true }] } })).toThrow(
-      /add_column Nope: no model or table named "Nope"/,
+    expect(() =>
+      apply({ changeType: 'add_column', targetTable: 'Nope', changes: { columns: [{ name: 'a', type: 'Int', optional: true }] } }),
+    ).toThrow(/add_column Nope: no model or table named "Nope"/);
+    expect(() =>
+      apply({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'a', type: 'Strng', optional: true }] } }),
+    ).toThrow(/columns\[0\]\.type: "Strng" is neither a Prisma scalar/);
+    expect(() =>
+      apply({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'email', type: 'String', optional: true }] } }),
+    ).toThrow(/already has a field or column "email"/);
+    expect(() =>
+      apply({
+        changeType: 'add_column',
+        targetTable: 'User',
+        changes: { columns: [{ name: 'created_at', type: 'String', optional: true }] },
+      }),
+    ).toThrow(/already has a field or column "created_at"/);
+    expect(() =>
+      apply({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'k', type: 'Role', default: 'GUEST' }] } }),
+    ).toThrow(/columns\[0\]\.default: "GUEST" is not a value of enum Role/);
+    expect(() => apply({ changeType: 'remove_column', targetTable: 'User', changes: { columns: ['nope'] } })).toThrow(
+      /model User has no field or column "nope"/,
     );
-    expect(() => apply({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'a', type: 'Strng', optional: true }] } })).toThrow(
-      /columns\[0\]\.type: "Strng" is neither a Prisma scalar/,
-    );
-    expect(() => apply({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'email', type: 'String', optional: true }] } })).toThrow(
-      /already has a field or column "email"/,
-    );
-    expect(() => apply({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'created_at', type: 'String', optional: true }] } })).toThrow(
-      /already has a field or column "created_at"/,
-    );
-    expect(() => apply({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'k', type: 'Role', default: 'GUEST' }] } })).toThrow(
-      /columns\[0\]\.default: "GUEST" is not a value of enum Role/,
-    );
-    expect(() => apply({ changeType: 'remove_column', targetTable: 'User', changes: { columns: ['nope'] } })).toThrow(/model User has no field or column "nope"/);
   });
 
   it('removes a column, marks the change irreversible and names what breaks', () => {
@@ -81,12 +89,30 @@ describe('applyChanges', () => {
   });
 
   it('modifies a column: type, optionality, default, and records the type change', () => {
-    const { files, plan } = apply({ changeType: 'modify_column', targetTable: 'Post', changes: { column: 'title', type: 'Int', using: 'length("title")', default: 0 } });
+    const { files, plan } = apply({
+      changeType: 'modify_column',
+      targetTable: 'Post',
+      changes: { column: 'title', type: 'Int', using: 'length("title")', default: 0 },
+    });
     expect(block(files[0].content, 'Post')).toMatch(/title\s+Int\s+@default\(0\)/);
     expect(plan.typeChanges).toEqual([
-      { model: 'Post', table: 'Post', field: 'title', column: 'title', from: 'String', to: 'Int', fromSql: 'TEXT', toSql: 'INTEGER', using: 'length("title")' },
+      {
+        model: 'Post',
+        table: 'Post',
+        field: 'title',
+        column: 'title',
+        from: 'String',
+        to: 'Int',
+        fromSql: 'TEXT',
+        toSql: 'INTEGER',
+        using: 'length("title")',
+      },
     ]);
-    const optional = apply({ changeType: 'modify_column', targetTable: 'User', changes: { column: 'role', optional: true, default: null } });
+    const optional = apply({
+      changeType: 'modify_column',
+      targetTable: 'User',
+      changes: { column: 'role', optional: true, default: null },
+    });
     expect(block(optional.files[0].content, 'User')).toMatch(/role\s+Role\?\n/);
   });
 
@@ -101,7 +127,11 @@ describe('applyChanges', () => {
   });
 
   it('renames a column but keeps the field name in code with @map', () => {
-    const { files, plan } = apply({ changeType: 'rename', targetTable: 'User', changes: { column: 'created_at', to: 'registered_at', keepModelName: true } });
+    const { files, plan } = apply({
+      changeType: 'rename',
+      targetTable: 'User',
+      changes: { column: 'created_at', to: 'registered_at', keepModelName: true },
+    });
     expect(block(files[0].content, 'User')).toMatch(/createdAt\s+DateTime\s+@default\(now\(\)\) @map\("registered_at"\)/);
     expect(plan.upPrelude).toEqual(['ALTER TABLE "users" RENAME COLUMN "created_at" TO "registered_at";']);
     expect(plan.breaking).toEqual([]);
@@ -118,26 +148,44 @@ describe('applyChanges', () => {
     expect(block(kept.files[0].content, 'User')).toContain('@@map("members")');
   });
 
-  it('adds an index, unique or not, concurrently, with Prisma\'s default name', () => {
+  it("adds an index, unique or not, concurrently, with Prisma's default name", () => {
     const { files, plan } = apply({ changeType: 'add_index', targetTable: 'Post', changes: { columns: ['title'], concurrently: true } });
     expect(block(files[0].content, 'Post')).toContain('@@index([title])');
     expect(plan.concurrentIndexes).toEqual(['Post_title_idx']);
-    const unique = apply({ changeType: 'add_index', targetTable: 'User', changes: { columns: ['name', 'role'], unique: true, name: 'users_name_role' } });
+    const unique = apply({
+      changeType: 'add_index',
+      targetTable: 'User',
+      changes: { columns: ['name', 'role'], unique: true, name: 'users_name_role' },
+    });
     expect(block(unique.files[0].content, 'User')).toContain('@@unique([name, role], map: "users_name_role")');
-    expect(() => apply({ changeType: 'add_index', targetTable: 'Post', changes: { columns: ['authorId'] } })).toThrow(/already has an index on \(authorId\)/);
+    expect(() => apply({ changeType: 'add_index', targetTable: 'Post', changes: { columns: ['authorId'] } })).toThrow(
+      /already has an index on \(authorId\)/,
+    );
   });
 
   it('removes an index by columns or by name, also a field-level @unique', () => {
-    expect(block(apply({ changeType: 'remove_index', targetTable: 'Post', changes: { columns: ['authorId'] } }).files[0].content, 'Post')).not.toContain('@@index');
-    expect(block(apply({ changeType: 'remove_index', targetTable: 'User', changes: { name: 'users_email_key' } }).files[0].content, 'User')).toMatch(/email\s+String\n/);
-    expect(() => apply({ changeType: 'remove_index', targetTable: 'User', changes: { name: 'nope' } })).toThrow(/has no index named "nope"/);
+    expect(
+      block(apply({ changeType: 'remove_index', targetTable: 'Post', changes: { columns: ['authorId'] } }).files[0].content, 'Post'),
+    ).not.toContain('@@index');
+    expect(
+      block(apply({ changeType: 'remove_index', targetTable: 'User', changes: { name: 'users_email_key' } }).files[0].content, 'User'),
+    ).toMatch(/email\s+String\n/);
+    expect(() => apply({ changeType: 'remove_index', targetTable: 'User', changes: { name: 'nope' } })).toThrow(
+      /has no index named "nope"/,
+    );
   });
 
   it('adds a table with a primary key, and a tenant-scoped one with row-level security', () => {
     const { files, plan } = apply({
       changeType: 'add_table',
       targetTable: 'Invoice',
-      changes: { columns: [{ name: 'id', type: 'String', default: 'uuid()' }, { name: 'total', type: 'Decimal' }], tenantScoped: true },
+      changes: {
+        columns: [
+          { name: 'id', type: 'String', default: 'uuid()' },
+          { name: 'total', type: 'Decimal' },
+        ],
+        tenantScoped: true,
+      },
     });
     const invoice = block(files[0].content, 'Invoice');
     expect(invoice).toMatch(/id\s+String\s+@id @default\(uuid\(\)\)/);
@@ -147,11 +195,28 @@ describe('applyChanges', () => {
       'ALTER TABLE "Invoice" ENABLE ROW LEVEL SECURITY;',
       `CREATE POLICY "Invoice_tenant_isolation" ON "Invoice" USING ("tenantId" = current_setting('app.tenant_id', true)) WITH CHECK ("tenantId" = current_setting('app.tenant_id', true));`,
     ]);
-    expect(plan.downAppendix).toEqual(['DROP POLICY "Invoice_tenant_isolation" ON "Invoice";', 'ALTER TABLE "Invoice" DISABLE ROW LEVEL SECURITY;']);
-    const composite = apply({ changeType: 'add_table', targetTable: 'Tag', changes: { columns: [{ name: 'postId', type: 'Int' }, { name: 'label', type: 'String' }], primaryKey: ['postId', 'label'] } });
+    expect(plan.downAppendix).toEqual([
+      'DROP POLICY "Invoice_tenant_isolation" ON "Invoice";',
+      'ALTER TABLE "Invoice" DISABLE ROW LEVEL SECURITY;',
+    ]);
+    const composite = apply({
+      changeType: 'add_table',
+      targetTable: 'Tag',
+      changes: {
+        columns: [
+          { name: 'postId', type: 'Int' },
+          { name: 'label', type: 'String' },
+        ],
+        primaryKey: ['postId', 'label'],
+      },
+    });
     expect(block(composite.files[0].content, 'Tag')).toContain('@@id([postId, label])');
-    expect(() => apply({ changeType: 'add_table', targetTable: 'Tag', changes: { columns: [{ name: 'label', type: 'String' }] } })).toThrow(/needs a primary key/);
-    expect(() => apply({ changeType: 'add_table', targetTable: 'users', changes: { columns: [{ name: 'id', type: 'Int' }] } })).toThrow(/already exists/);
+    expect(() => apply({ changeType: 'add_table', targetTable: 'Tag', changes: { columns: [{ name: 'label', type: 'String' }] } })).toThrow(
+      /needs a primary key/,
+    );
+    expect(() => apply({ changeType: 'add_table', targetTable: 'users', changes: { columns: [{ name: 'id', type: 'Int' }] } })).toThrow(
+      /already exists/,
+    );
   });
 
   it('removes a table with the relation fields that point at it', () => {
@@ -165,7 +230,14 @@ describe('applyChanges', () => {
     const { files, plan } = apply({
       changeType: 'add_relation',
       targetTable: 'Post',
-      changes: { field: 'editor', references: 'User', fields: ['editorId'], referencedFields: ['id'], onDelete: 'SetNull', backRelationField: 'editedPosts' },
+      changes: {
+        field: 'editor',
+        references: 'User',
+        fields: ['editorId'],
+        referencedFields: ['id'],
+        onDelete: 'SetNull',
+        backRelationField: 'editedPosts',
+      },
     });
     const post = block(files[0].content, 'Post');
     expect(post).toMatch(/editorId\s+Int\?/);
@@ -174,7 +246,11 @@ describe('applyChanges', () => {
     expect(block(files[0].content, 'User')).toMatch(/editedPosts\s+Post\[\]\s+@relation\("Post_editor"\)/);
     expect(plan.affectedModels).toEqual(['Post', 'User']);
     expect(() =>
-      apply({ changeType: 'add_relation', targetTable: 'Post', changes: { field: 'x', references: 'Nope', fields: ['xId'], referencedFields: ['id'] } }),
+      apply({
+        changeType: 'add_relation',
+        targetTable: 'Post',
+        changes: { field: 'x', references: 'Nope', fields: ['xId'], referencedFields: ['id'] },
+      }),
     ).toThrow(/no model or table named "Nope"/);
   });
 
@@ -194,8 +270,21 @@ describe('applyChanges', () => {
 
   it('applies a list of changes in order: a table, then a relation to it', () => {
     const { datamodel } = apply(
-      { changeType: 'add_table', targetTable: 'Category', changes: { columns: [{ name: 'id', type: 'Int', default: 'autoincrement()' }, { name: 'label', type: 'String' }] } },
-      { changeType: 'add_relation', targetTable: 'Post', changes: { field: 'category', references: 'Category', fields: ['categoryId'], referencedFields: ['id'] } },
+      {
+        changeType: 'add_table',
+        targetTable: 'Category',
+        changes: {
+          columns: [
+            { name: 'id', type: 'Int', default: 'autoincrement()' },
+            { name: 'label', type: 'String' },
+          ],
+        },
+      },
+      {
+        changeType: 'add_relation',
+        targetTable: 'Post',
+        changes: { field: 'category', references: 'Category', fields: ['categoryId'], referencedFields: ['id'] },
+      },
     );
     expect(datamodel.models.find((m) => m.name === 'Category')!.fields.map((f) => f.name)).toEqual(['id', 'label', 'posts']);
   });

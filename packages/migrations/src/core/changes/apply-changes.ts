@@ -56,7 +56,11 @@ export function applyChanges(files: SchemaFile[], changes: Change[], knownPrevie
     datamodel = read(current);
   } catch (error) {
     if (error instanceof ForgeError && error.code === 'SCHEMA_INVALID') {
-      throw new ForgeError('CHANGE_INVALID', `The changes would leave the schema invalid: ${error.message.replace(/^The Prisma schema is invalid:\n/, '')}`, 'Adjust the descriptor; nothing was written.');
+      throw new ForgeError(
+        'CHANGE_INVALID',
+        `The changes would leave the schema invalid: ${error.message.replace(/^The Prisma schema is invalid:\n/, '')}`,
+        'Adjust the descriptor; nothing was written.',
+      );
     }
     throw error;
   }

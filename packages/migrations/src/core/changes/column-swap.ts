@@ -58,7 +58,16 @@ export function splitUnsafeTypeChanges(datamodel: Datamodel, changes: Change[]):
     return {
       kind: 'add_column',
       target: model.name,
-      columns: [{ name: swap.tempField, type, optional: true, unique: false, map: column === field.name ? undefined : swap.tempColumn, nativeType: change.nativeType }],
+      columns: [
+        {
+          name: swap.tempField,
+          type,
+          optional: true,
+          unique: false,
+          map: column === field.name ? undefined : swap.tempColumn,
+          nativeType: change.nativeType,
+        },
+      ],
     };
   });
   return { expand, swaps };

@@ -20,13 +20,21 @@ export class ChangeContext {
 
   model(target: string): DmmfModel {
     const model = findModel(this.datamodel, target);
-    if (!model) this.fail(`no model or table named "${target}"`, `Models in the schema: ${this.datamodel.models.map((m) => m.name).join(', ') || 'none'}.`);
+    if (!model)
+      this.fail(
+        `no model or table named "${target}"`,
+        `Models in the schema: ${this.datamodel.models.map((m) => m.name).join(', ') || 'none'}.`,
+      );
     return model;
   }
 
   field(model: DmmfModel, name: string): DmmfField {
     const field = findField(model, name);
-    if (!field) this.fail(`model ${model.name} has no field or column "${name}"`, `Fields of ${model.name}: ${model.fields.map((f) => f.name).join(', ')}.`);
+    if (!field)
+      this.fail(
+        `model ${model.name} has no field or column "${name}"`,
+        `Fields of ${model.name}: ${model.fields.map((f) => f.name).join(', ')}.`,
+      );
     return field;
   }
 
@@ -41,7 +49,9 @@ export class ChangeContext {
     if (!PRISMA_SCALARS.includes(base) && !this.datamodel.enums.some((e) => e.name === base)) {
       this.fail(
         `${where}: "${type}" is neither a Prisma scalar (${PRISMA_SCALARS.join(', ')}) nor an enum of the schema`,
-        this.datamodel.enums.length ? `Enums in the schema: ${this.datamodel.enums.map((e) => e.name).join(', ')}.` : 'Add the enum to schema.prisma first.',
+        this.datamodel.enums.length
+          ? `Enums in the schema: ${this.datamodel.enums.map((e) => e.name).join(', ')}.`
+          : 'Add the enum to schema.prisma first.',
       );
     }
   }

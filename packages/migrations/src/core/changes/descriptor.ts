@@ -16,9 +16,9 @@ import { identifierProblem, prismaNameProblem } from './identifiers';
  * `descriptor.json: [1].changes.columns[0].type: must be a string`.
  */
 export function parseChangeRequest(input: unknown, source: string): ChangeRequest {
-  const descriptors = (Array.isArray(input) ? input.map((item, index) => new Reader(item, source, `[${index}]`)) : [new Reader(input, source, '')]).map(
-    (descriptor) => descriptor.requireObject(),
-  );
+  const descriptors = (
+    Array.isArray(input) ? input.map((item, index) => new Reader(item, source, `[${index}]`)) : [new Reader(input, source, '')]
+  ).map((descriptor) => descriptor.requireObject());
   if (descriptors.length === 0) throw invalid(source, '', 'holds no change');
   const changes = descriptors.map(readDescriptor);
   const migrationName = descriptors.map((d) => d.optionalString('migrationName')).find((name) => name !== undefined);
@@ -150,7 +150,8 @@ class Reader {
 
   /** This value, which must be a JSON object. */
   requireObject(): this {
-    if (typeof this.value !== 'object' || this.value === null || Array.isArray(this.value)) throw invalid(this.source, this.path, 'must be an object');
+    if (typeof this.value !== 'object' || this.value === null || Array.isArray(this.value))
+      throw invalid(this.source, this.path, 'must be an object');
     return this;
   }
 
@@ -220,13 +221,15 @@ class Reader {
 
   typeName(key: string): string {
     const value = this.string(key);
-    if (!/^[A-Za-z][A-Za-z0-9_]*(\[\])?$/.test(value)) throw this.problem(key, `"${value}" is not a Prisma type (e.g. String, Int, DateTime, an enum, String[])`);
+    if (!/^[A-Za-z][A-Za-z0-9_]*(\[\])?$/.test(value))
+      throw this.problem(key, `"${value}" is not a Prisma type (e.g. String, Int, DateTime, an enum, String[])`);
     return value;
   }
 
   nativeType(key: string): string {
     const value = this.string(key).replace(/^@?db\./, '');
-    if (!/^[A-Za-z][A-Za-z0-9]*(\(\s*\d+(\s*,\s*\d+)?\s*\))?$/.test(value)) throw this.problem(key, `"${value}" is not a native type (e.g. VarChar(255), Uuid, Timestamptz(6))`);
+    if (!/^[A-Za-z][A-Za-z0-9]*(\(\s*\d+(\s*,\s*\d+)?\s*\))?$/.test(value))
+      throw this.problem(key, `"${value}" is not a native type (e.g. VarChar(255), Uuid, Timestamptz(6))`);
     return value;
   }
 

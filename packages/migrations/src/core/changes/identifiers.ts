@@ -19,6 +19,7 @@ export function identifierProblem(name: string): string | undefined {
 export function prismaNameProblem(name: string): string | undefined {
   const problem = identifierProblem(name);
   if (problem) return problem;
-  if (!PRISMA_NAME.test(name)) return 'must start with a letter and hold only letters, digits and underscores (use "map" for another database name)';
+  if (!PRISMA_NAME.test(name))
+    return 'must start with a letter and hold only letters, digits and underscores (use "map" for another database name)';
   return undefined;
 }

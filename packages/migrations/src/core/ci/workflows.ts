@@ -23,7 +23,10 @@ export const TEST_DATABASE_URL = 'postgresql://postgres:postgres@127.0.0.1:5432/
 export function ciCommands(options: CiOptions): { verify: string[]; deploy: Array<{ environment: string; command: string }> } {
   return {
     verify: ['npx nx affected -t migrate-lint --onlyNew --outputStyle=static', 'npx nx affected -t migrate-test --outputStyle=static'],
-    deploy: options.environments.map(({ name }) => ({ environment: name, command: `npx nx affected -t migrate-deploy --configuration=${name} --outputStyle=static` })),
+    deploy: options.environments.map(({ name }) => ({
+      environment: name,
+      command: `npx nx affected -t migrate-deploy --configuration=${name} --outputStyle=static`,
+    })),
   };
 }
 
@@ -43,7 +46,11 @@ export function githubWorkflow(options: CiOptions): Record<string, unknown> {
     { run: 'npm ci' },
     { uses: 'nrwl/nx-set-shas@v4', with: { 'main-branch-name': options.mainBranch } },
   ];
-  const upload = (name: string) => ({ uses: 'actions/upload-artifact@v4', if: 'always()', with: { name, path: 'reports/', 'if-no-files-found': 'ignore' } });
+  const upload = (name: string) => ({
+    uses: 'actions/upload-artifact@v4',
+    if: 'always()',
+    with: { name, path: 'reports/', 'if-no-files-found': 'ignore' },
+  });
   const jobs: Record<string, unknown> = {
     verify: {
       name: 'Lint and test the affected migrations',
@@ -51,13 +58,20 @@ export function githubWorkflow(options: CiOptions): Record<string, unknown> {
       'runs-on': 'ubuntu-latest',
       services: postgres,
       env: { TEST_DATABASE_URL },
-      steps: [...setup, { name: 'migrate-lint of the new migrations', run: commands.verify[0] }, { name: 'migrate-test', run: commands.verify[1] }, upload('migration-reports')],
+      steps: [
+        ...setup,
+        { name: 'migrate-lint of the new migrations', run: commands.verify[0] },
+        { name: 'migrate-test', run: commands.verify[1] },
+        upload('migration-reports'),
+      ],
     },
   };
   commands.deploy.forEach(({ environment, command }, index) => {
     const previous = index > 0 ? `deploy-${options.environments[index - 1].name}` : undefined;
     // A gated environment also reads the previous one's database: its deploy target's staging gate.
-    const urls = Object.fromEntries(options.environments.slice(Math.max(0, index - 1), index + 1).map(({ urlEnv }) => [urlEnv, `\${{ secrets.${urlEnv} }}`]));
+    const urls = Object.fromEntries(
+      options.environments.slice(Math.max(0, index - 1), index + 1).map(({ urlEnv }) => [urlEnv, `\${{ secrets.${urlEnv} }}`]),
+    );
     jobs[`deploy-${environment}`] = {
       name: `Deploy the affected migrations to ${environment}`,
       if: `github.event_name == 'push' && github.ref == 'refs/heads/${options.mainBranch}'`,
@@ -80,7 +94,10 @@ export function githubWorkflow(options: CiOptions): Record<string, unknown> {
 
 export function gitlabPipeline(options: CiOptions): Record<string, unknown> {
   const commands = ciCommands(options);
-  const service = { services: [{ name: `postgres:${options.postgresVersion}`, alias: 'postgres' }], variables: { POSTGRES_PASSWORD: 'postgres', TEST_DATABASE_URL: TEST_DATABASE_URL.replace('127.0.0.1', 'postgres') } };
+  const service = {
+    services: [{ name: `postgres:${options.postgresVersion}`, alias: 'postgres' }],
+    variables: { POSTGRES_PASSWORD: 'postgres', TEST_DATABASE_URL: TEST_DATABASE_URL.replace('127.0.0.1', 'postgres') },
+  };
   const reports = { artifacts: { when: 'always', paths: ['reports/'], expire_in: '30 days' } };
   const pipeline: Record<string, unknown> = {
     stages: ['verify', ...options.environments.map(({ name }) => name)],

@@ -7,8 +7,18 @@ beforeAll(loadSqlParser);
 /** The pending migrations of a history with their blocking findings, as the deploy gate sees them. */
 function pending(migrations: Array<[string, string]>, live: number) {
   const history = migrations.map(([name, sql]) => ({ name, sql }));
-  const report = lintHistory({ project: 'p', migrations: history, include: (name) => history.findIndex((m) => m.name === name) >= live, fileOf: (name) => name, scope: 'pending' });
-  return report.migrations.map((linted) => ({ name: linted.name, sql: history.find((m) => m.name === linted.name)!.sql, blocking: linted.findings.filter((f) => f.blocking) }));
+  const report = lintHistory({
+    project: 'p',
+    migrations: history,
+    include: (name) => history.findIndex((m) => m.name === name) >= live,
+    fileOf: (name) => name,
+    scope: 'pending',
+  });
+  return report.migrations.map((linted) => ({
+    name: linted.name,
+    sql: history.find((m) => m.name === linted.name)!.sql,
+    blocking: linted.findings.filter((f) => f.blocking),
+  }));
 }
 
 const LIVE: Record<string, LiveTable> = {
@@ -45,7 +55,13 @@ describe('the safety gate on the live database', () => {
       1,
     );
     expect(judgeFindings(gate, live)).toEqual([
-      expect.objectContaining({ migration: '3_drop', code: 'DS102', tables: ['Full'], verdict: 'holds-rows', reason: 'Renamed (Full now) holds rows' }),
+      expect.objectContaining({
+        migration: '3_drop',
+        code: 'DS102',
+        tables: ['Full'],
+        verdict: 'holds-rows',
+        reason: 'Renamed (Full now) holds rows',
+      }),
     ]);
   });
 
@@ -60,6 +76,8 @@ describe('the safety gate on the live database', () => {
       ],
       1,
     );
-    expect(judgeFindings(gate, live).filter((judged) => judged.code === 'DS103')).toEqual([expect.objectContaining({ tables: ['Empty'], verdict: 'empty' })]);
+    expect(judgeFindings(gate, live).filter((judged) => judged.code === 'DS103')).toEqual([
+      expect.objectContaining({ tables: ['Empty'], verdict: 'empty' }),
+    ]);
   });
 });

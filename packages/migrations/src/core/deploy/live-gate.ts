@@ -111,7 +111,10 @@ interface TableAtRisk {
  * Follow the deploy's migrations in order, knowing which tables earlier ones made or renamed,
  * and call `visit` for every blocking finding with the tables it puts at risk.
  */
-function walk(pending: readonly PendingForGate[], visit: (migration: PendingForGate, finding: LintedFinding, tables: TableAtRisk[]) => void): void {
+function walk(
+  pending: readonly PendingForGate[],
+  visit: (migration: PendingForGate, finding: LintedFinding, tables: TableAtRisk[]) => void,
+): void {
   const made = new Set<string>();
   /** Current name -> the live name it had before this deploy renamed it. */
   const renamedFrom = new Map<string, string>();
@@ -146,4 +149,3 @@ function tablesAtRisk(finding: LintedFinding, operations: Located[]): string[] {
   );
   return [...new Set(converted)];
 }
-

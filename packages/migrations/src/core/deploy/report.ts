@@ -46,7 +46,9 @@ export function deployMarkdown(report: DeployReport): string {
   if (report.events.length) {
     lines.push('', '## Events', '', '| at | event | migrations | ms | error |', '|---|---|---|---:|---|');
     for (const event of report.events) {
-      lines.push(`| ${event.at} | ${event.kind} | ${event.migrations.join(', ')} | ${event.durationMs ?? ''} | ${(event.error ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+      lines.push(
+        `| ${event.at} | ${event.kind} | ${event.migrations.join(', ')} | ${event.durationMs ?? ''} | ${(event.error ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -10,13 +10,18 @@ const script = (sql: string) => ({ kind: 'script' as const, sql });
 const HISTORY = [
   { name: '1_init', sql: 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY);', down: script('DROP TABLE "User";') },
   { name: '2_email', sql: 'ALTER TABLE "User" ADD COLUMN "email" TEXT;', down: script('ALTER TABLE "User" DROP COLUMN "email";') },
-  { name: '3_drop_email', sql: 'ALTER TABLE "User" DROP COLUMN "email";', down: { kind: 'irreversible' as const, sql: '', reason: 'the emails are gone' } },
+  {
+    name: '3_drop_email',
+    sql: 'ALTER TABLE "User" DROP COLUMN "email";',
+    down: { kind: 'irreversible' as const, sql: '', reason: 'the emails are gone' },
+  },
   { name: '4_pending', sql: 'CREATE INDEX "i" ON "User" ("id");' },
 ];
 const applied = new Map(HISTORY.slice(0, 3).map((migration) => [migration.name, {}]));
 let versions: ReturnType<typeof schemaVersions>;
 beforeAll(() => (versions = schemaVersions(HISTORY)));
-const names = (selector: Parameters<typeof migrationsToUndo>[2]) => migrationsToUndo(HISTORY, applied, selector, versions).map((migration) => migration.name);
+const names = (selector: Parameters<typeof migrationsToUndo>[2]) =>
+  migrationsToUndo(HISTORY, applied, selector, versions).map((migration) => migration.name);
 
 describe('migrationsToUndo', () => {
   it('selects the latest applied, newest first, by steps, by migration and by version', () => {
@@ -40,12 +45,22 @@ describe('migrationsToUndo', () => {
 
 describe('undoImpact', () => {
   const report = (down: string, downChecksum?: string): TestReport =>
-    ({ engine: 'postgresql', startedAt: '2026-01-01T00:00:00Z', migrations: [{ name: '2_email', down, downChecksum, downDetails: [] }] }) as unknown as TestReport;
+    ({
+      engine: 'postgresql',
+      startedAt: '2026-01-01T00:00:00Z',
+      migrations: [{ name: '2_email', down, downChecksum, downDetails: [] }],
+    }) as unknown as TestReport;
 
   it('names what a down drops and whether migrate-test verified this very down.sql', () => {
     const impact = undoImpact(HISTORY[1], versions, report('verified', migrationChecksum(HISTORY[1].down!.sql)));
-    expect(impact).toMatchObject({ down: 'script', drops: [{ what: 'drops column User.email', table: 'User', column: 'email' }], verified: 'verified by migrate-test on postgresql (2026-01-01T00:00:00Z)' });
-    expect(undoImpact(HISTORY[1], versions, report('verified', 'another')).verified).toMatch(/^not verified: down\.sql changed since migrate-test ran/);
+    expect(impact).toMatchObject({
+      down: 'script',
+      drops: [{ what: 'drops column User.email', table: 'User', column: 'email' }],
+      verified: 'verified by migrate-test on postgresql (2026-01-01T00:00:00Z)',
+    });
+    expect(undoImpact(HISTORY[1], versions, report('verified', 'another')).verified).toMatch(
+      /^not verified: down\.sql changed since migrate-test ran/,
+    );
     expect(undoImpact(HISTORY[1], versions, report('failed')).verified).toBe('not verified: migrate-test said failed');
     expect(undoImpact(HISTORY[1], versions, undefined).verified).toBe('not verified: no migrate-test report covers it');
     expect(undoImpact(HISTORY[2], versions, undefined)).toMatchObject({ down: 'irreversible', reason: 'the emails are gone' });

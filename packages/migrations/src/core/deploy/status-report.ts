@@ -39,7 +39,12 @@ export function migrationStates(
   for (const row of rows) {
     const seen = latest.get(row.migration_name);
     // A live row wins over rolled-back ones; among equals, the latest started.
-    if (!seen || (seen.rolled_back_at !== null && row.rolled_back_at === null) || ((seen.rolled_back_at === null) === (row.rolled_back_at === null) && row.started_at > seen.started_at)) latest.set(row.migration_name, row);
+    if (
+      !seen ||
+      (seen.rolled_back_at !== null && row.rolled_back_at === null) ||
+      ((seen.rolled_back_at === null) === (row.rolled_back_at === null) && row.started_at > seen.started_at)
+    )
+      latest.set(row.migration_name, row);
   }
   return history.map((migration, index) => {
     const row = latest.get(migration.name);
@@ -47,7 +52,13 @@ export function migrationStates(
     if (!row) return { name: migration.name, state: 'pending', version };
     if (row.rolled_back_at !== null) return { name: migration.name, state: 'rolled back', version, at: row.rolled_back_at };
     if (row.finished_at === null) return { name: migration.name, state: 'failed', version, at: row.started_at };
-    return { name: migration.name, state: 'applied', version, at: row.finished_at, ...(row.checksum !== migration.checksum ? { edited: true } : {}) };
+    return {
+      name: migration.name,
+      state: 'applied',
+      version,
+      at: row.finished_at,
+      ...(row.checksum !== migration.checksum ? { edited: true } : {}),
+    };
   });
 }
 
@@ -64,16 +75,26 @@ export function renderStatus(report: StatusReport): string[] {
     `${report.project} (${report.environment}) on ${report.database}${report.deployRunning ? ' — a deploy or rollback is running now' : ''}`,
     `schema version ${report.schemaVersion.database}${report.schemaVersion.database === report.schemaVersion.migrations ? '' : ` (the migrations folder is at ${report.schemaVersion.migrations})`}`,
     `${count('applied')} applied, ${count('pending')} pending, ${count('failed')} failed, ${count('rolled back')} rolled back`,
-    ...report.migrations.map(
-      (migration) =>
-        `  ${MARKS[migration.state]} ${migration.state.padEnd(11)} ${migration.name.padEnd(width)}  ${migration.version.padEnd(7)} ${migration.at ?? ''}${migration.edited ? '  EDITED since it was applied' : ''}`.trimEnd(),
+    ...report.migrations.map((migration) =>
+      `  ${MARKS[migration.state]} ${migration.state.padEnd(11)} ${migration.name.padEnd(width)}  ${migration.version.padEnd(7)} ${migration.at ?? ''}${migration.edited ? '  EDITED since it was applied' : ''}`.trimEnd(),
     ),
   ];
-  if (report.unknownApplied.length) lines.push(`applied to the database, not in the migrations folder: ${report.unknownApplied.join(', ')}`);
+  if (report.unknownApplied.length)
+    lines.push(`applied to the database, not in the migrations folder: ${report.unknownApplied.join(', ')}`);
   if (!report.drift.checked) lines.push(`drift: not checked (${report.drift.error})`);
   else if (report.drift.clean) lines.push('drift: none');
-  else lines.push('drift: the live database differs from its migrations; this SQL would bring the migrations to it:', ...report.drift.sql.trim().split('\n').map((line) => `  | ${line}`));
-  if (report.lastRun) lines.push(`last run: ${report.lastRun.event} at ${report.lastRun.at}${report.lastRun.error ? `: ${report.lastRun.error.split('\n')[0]}` : ''}`);
+  else
+    lines.push(
+      'drift: the live database differs from its migrations; this SQL would bring the migrations to it:',
+      ...report.drift.sql
+        .trim()
+        .split('\n')
+        .map((line) => `  | ${line}`),
+    );
+  if (report.lastRun)
+    lines.push(
+      `last run: ${report.lastRun.event} at ${report.lastRun.at}${report.lastRun.error ? `: ${report.lastRun.error.split('\n')[0]}` : ''}`,
+    );
   const { postgres, engine, node, plugin } = report.versions;
   lines.push(`versions: ${postgres}; Prisma schema engine ${engine}; Node ${node}; @forge/migrations ${plugin}`);
   return lines;

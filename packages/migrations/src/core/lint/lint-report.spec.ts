@@ -10,10 +10,17 @@ beforeAll(loadSqlParser);
 
 const INIT = 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY, "name" TEXT, "bio" TEXT);';
 const DROP_BIO = 'ALTER TABLE "User" DROP COLUMN "bio";';
-const approved = (sql: string) => JSON.stringify(approvalRecord(sql, analyzeMigration({ migration: 'm', sql }), 'Ada <ada@example.com>', new Date('2026-11-01T00:00:00Z')));
+const approved = (sql: string) =>
+  JSON.stringify(approvalRecord(sql, analyzeMigration({ migration: 'm', sql }), 'Ada <ada@example.com>', new Date('2026-11-01T00:00:00Z')));
 
 function lint(migrations: LintInput['migrations'], include: (name: string) => boolean = () => true) {
-  return lintHistory({ project: 'shop', migrations, include, fileOf: (name) => `apps/shop/prisma/migrations/${name}/migration.sql`, scope: 'all' });
+  return lintHistory({
+    project: 'shop',
+    migrations,
+    include,
+    fileOf: (name) => `apps/shop/prisma/migrations/${name}/migration.sql`,
+    scope: 'all',
+  });
 }
 
 describe('lintHistory', () => {
@@ -93,10 +100,21 @@ describe('lintSarif', () => {
     expect(byRule['DS102']).toMatchObject({
       level: 'error',
       ruleIndex: RULES.findIndex((rule) => rule.code === 'DS102'),
-      locations: [{ physicalLocation: { artifactLocation: { uri: 'apps/shop/prisma/migrations/2_drop/migration.sql', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } } }],
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'apps/shop/prisma/migrations/2_drop/migration.sql', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 1 },
+          },
+        },
+      ],
     });
     expect(byRule['DS102'].suppressions).toBeUndefined();
-    expect(byRule['LK101']).toMatchObject({ level: 'warning', suppressions: [{ kind: 'inSource', justification: 'small table' }], locations: [{ physicalLocation: { region: { startLine: 3 } } }] });
+    expect(byRule['LK101']).toMatchObject({
+      level: 'warning',
+      suppressions: [{ kind: 'inSource', justification: 'small table' }],
+      locations: [{ physicalLocation: { region: { startLine: 3 } } }],
+    });
     expect(byRule['DS102'].partialFingerprints!['forgeFinding/v1']).toMatch(/^[0-9a-f]{32}$/);
     expect(run.tool.driver.rules![RULES.findIndex((rule) => rule.code === 'DS102')].help!.markdown).toMatch(/^# DS102: /);
   });

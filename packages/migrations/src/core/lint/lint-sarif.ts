@@ -19,19 +19,36 @@ export function lintSarif(report: LintReport, rules: readonly Rule[], toolVersio
       defaultConfiguration: { level: LEVEL[rule.severity] },
       properties: { tags: ['migrations', rule.family], docs: ruleDocPath(rule) },
     })),
-    { id: SYNTAX_RULE, name: 'MigrationSqlDoesNotParse', shortDescription: { text: 'migration.sql does not parse' }, defaultConfiguration: { level: 'error' } },
+    {
+      id: SYNTAX_RULE,
+      name: 'MigrationSqlDoesNotParse',
+      shortDescription: { text: 'migration.sql does not parse' },
+      defaultConfiguration: { level: 'error' },
+    },
   ];
   const index = new Map(descriptors.map((descriptor, position) => [descriptor.id, position]));
-  const location = (file: string, line?: number) => [{ physicalLocation: { artifactLocation: { uri: file, uriBaseId: '%SRCROOT%' }, ...(line ? { region: { startLine: line } } : {}) } }];
+  const location = (file: string, line?: number) => [
+    { physicalLocation: { artifactLocation: { uri: file, uriBaseId: '%SRCROOT%' }, ...(line ? { region: { startLine: line } } : {}) } },
+  ];
   const results: Result[] = report.migrations.flatMap((migration): Result[] => {
     if (migration.syntaxError) {
-      return [{ ruleId: SYNTAX_RULE, ruleIndex: index.get(SYNTAX_RULE), level: 'error', message: { text: migration.syntaxError.message }, locations: location(migration.file, migration.syntaxError.line) }];
+      return [
+        {
+          ruleId: SYNTAX_RULE,
+          ruleIndex: index.get(SYNTAX_RULE),
+          level: 'error',
+          message: { text: migration.syntaxError.message },
+          locations: location(migration.file, migration.syntaxError.line),
+        },
+      ];
     }
     return migration.findings.map((finding) => ({
       ruleId: finding.code,
       ruleIndex: index.get(finding.code),
       level: finding.blocking ? 'error' : LEVEL[finding.severity],
-      message: { text: `${finding.message}${migration.approvalProblem && finding.family === 'destructive' ? ` (approval.json does not count: ${migration.approvalProblem})` : ''}` },
+      message: {
+        text: `${finding.message}${migration.approvalProblem && finding.family === 'destructive' ? ` (approval.json does not count: ${migration.approvalProblem})` : ''}`,
+      },
       locations: location(migration.file, finding.line),
       partialFingerprints: { 'forgeFinding/v1': fingerprint(migration.name, finding) },
       ...suppressions(finding),
@@ -42,7 +59,14 @@ export function lintSarif(report: LintReport, rules: readonly Rule[], toolVersio
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: '@forge/migrations', version: toolVersion, informationUri: 'https://github.com/forge/migrations', rules: descriptors } },
+        tool: {
+          driver: {
+            name: '@forge/migrations',
+            version: toolVersion,
+            informationUri: 'https://github.com/forge/migrations',
+            rules: descriptors,
+          },
+        },
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The Nx workspace root' } } },
         results,
       },
@@ -52,7 +76,8 @@ export function lintSarif(report: LintReport, rules: readonly Rule[], toolVersio
 
 function suppressions(finding: LintedFinding): Pick<Result, 'suppressions'> {
   if (finding.waived) return { suppressions: [{ kind: 'inSource', justification: finding.waived }] };
-  if (finding.approved) return { suppressions: [{ kind: 'external', justification: `data loss approved by ${finding.approved} (approval.json)` }] };
+  if (finding.approved)
+    return { suppressions: [{ kind: 'external', justification: `data loss approved by ${finding.approved} (approval.json)` }] };
   return {};
 }
 

@@ -9,11 +9,19 @@ export function lintText(report: LintReport): string[] {
   ];
   for (const migration of report.migrations) {
     if (migration.syntaxError) {
-      lines.push(`${migration.file}${migration.syntaxError.line ? `:${migration.syntaxError.line}` : ''}: does not parse: ${migration.syntaxError.message}`);
+      lines.push(
+        `${migration.file}${migration.syntaxError.line ? `:${migration.syntaxError.line}` : ''}: does not parse: ${migration.syntaxError.message}`,
+      );
       continue;
     }
     for (const finding of migration.findings) {
-      const status = finding.blocking ? 'BLOCKING' : finding.waived ? `waived: ${finding.waived}` : finding.approved ? `approved by ${finding.approved}` : finding.severity;
+      const status = finding.blocking
+        ? 'BLOCKING'
+        : finding.waived
+          ? `waived: ${finding.waived}`
+          : finding.approved
+            ? `approved by ${finding.approved}`
+            : finding.severity;
       lines.push(`${migration.file}:${finding.line} ${finding.code} [${status}] ${finding.message}`);
       lines.push(`    ${finding.excerpt}`);
       lines.push(`    see ${finding.doc}`);

@@ -32,7 +32,10 @@ export function checkApproval(sql: string, blocking: readonly Finding[], record:
   if (blocking.length === 0 && !record) return { approved: false, reason: 'nothing to approve' };
   if (!record) return { approved: false, reason: `no ${APPROVAL_FILE}` };
   if (record.migrationSha256 !== migrationChecksum(sql)) {
-    return { approved: false, reason: `${APPROVAL_FILE} approved another version of migration.sql (edited since ${record.approvedAt}): approve it again` };
+    return {
+      approved: false,
+      reason: `${APPROVAL_FILE} approved another version of migration.sql (edited since ${record.approvedAt}): approve it again`,
+    };
   }
   const missing = [...new Set(blocking.map((finding) => finding.code))].filter((code) => !record.codes.includes(code));
   if (missing.length) return { approved: false, reason: `${APPROVAL_FILE} does not approve ${missing.join(', ')}` };

@@ -27,7 +27,10 @@ describe('irreversibleReasons', () => {
     ['ALTER TABLE "B" ADD COLUMN "c" TEXT; UPDATE "B" SET "c" = "d", "d" = NULL;', /statement 2 updates rows of the existing table B/],
     ['DELETE FROM "B" WHERE "id" = 1;', /statement 1 deletes rows of the existing table B/],
     ['TRUNCATE "B";', /^DS105: truncates B/],
-    ['DO $$ BEGIN PERFORM 1; END $$;', /statement 1 runs a DO block whose effect cannot be read from the script: it calls a function \(PERFORM\)/],
+    [
+      'DO $$ BEGIN PERFORM 1; END $$;',
+      /statement 1 runs a DO block whose effect cannot be read from the script: it calls a function \(PERFORM\)/,
+    ],
     [`DO $$ BEGIN EXECUTE 'DROP TABLE "B"'; END $$;`, /it runs dynamic SQL \(EXECUTE\)/],
     ['DO $$ BEGIN UPDATE "B" SET "x" = 1; END $$;', /statement 1 \(DO block, statement 1\) updates rows of the existing table B/],
     ['DO $$ BEGIN ALTER TABLE "B" DROP COLUMN "x"; END $$;', /statement 1 \(DO block, statement 1\) drops column B.x and its values/],
@@ -46,13 +49,24 @@ describe('irreversibleReasons', () => {
   it('takes back rows inserted by value into an existing table by their constant values', () => {
     const sql = 'INSERT INTO "B" ("id", "name") VALUES (1, \'o\'\'ne\'), (2, now()::text);';
     expect(readReversibility(sql, analyzeMigration({ migration: 'spec', sql })).inserted).toEqual([
-      { table: 'B', schema: undefined, label: 'statement 1', columns: ['id', 'name'], rows: [["'1'", "'o''ne'"], ["'2'", undefined]] },
+      {
+        table: 'B',
+        schema: undefined,
+        label: 'statement 1',
+        columns: ['id', 'name'],
+        rows: [
+          ["'1'", "'o''ne'"],
+          ["'2'", undefined],
+        ],
+      },
     ]);
   });
 
   it('finds no loss in dropping what does not exist before the migration', () => {
     const sql = 'DROP TABLE IF EXISTS "Gone"; ALTER TABLE "B" DROP COLUMN IF EXISTS "ghost"; ALTER TABLE "B" DROP COLUMN "real";';
     const exists = (table: string, column?: string) => table === 'B' && column !== 'ghost';
-    expect(readReversibility(sql, analyzeMigration({ migration: 'spec', sql }), exists).reasons).toEqual([expect.stringMatching(/^DS102: drops column B.real/)]);
+    expect(readReversibility(sql, analyzeMigration({ migration: 'spec', sql }), exists).reasons).toEqual([
+      expect.stringMatching(/^DS102: drops column B.real/),
+    ]);
   });
 });

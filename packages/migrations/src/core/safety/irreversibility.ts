@@ -109,7 +109,9 @@ function statementReasons(statement: Statement, label: string, scope: Scope, ins
   if (statement.kind === 'do_block') {
     const block = readDoBlock(statement);
     if ('opaque' in block) return [`${label} runs a DO block whose effect cannot be read from the script: it ${block.opaque}`];
-    return block.statements.flatMap((nested, index) => statementReasons(nested, `${label} (DO block, statement ${index + 1})`, scope, inserted, 'nested'));
+    return block.statements.flatMap((nested, index) =>
+      statementReasons(nested, `${label} (DO block, statement ${index + 1})`, scope, inserted, 'nested'),
+    );
   }
   if (statement.kind === 'call') return [`${label} runs code whose effect cannot be read from the script (CALL)`];
   if (statement.kind === 'select' && level === 'top' && statement.callsFunction) {
@@ -148,7 +150,9 @@ function castsThatFailLoudly(sql: string): Set<number> {
   const located = readOperationsIfValid(sql);
   // Column types come back canonical (upper case): enum names are compared without case.
   const created = new Set(located.flatMap(({ operation }) => (operation.kind === 'create_enum' ? [operation.type.toLowerCase()] : [])));
-  const renamed = new Map(located.flatMap(({ operation }) => (operation.kind === 'rename_type' ? [[operation.to, operation.type] as const] : [])));
+  const renamed = new Map(
+    located.flatMap(({ operation }) => (operation.kind === 'rename_type' ? [[operation.to, operation.type] as const] : [])),
+  );
   const casts = located.filter(({ operation }) => operation.kind === 'alter_column_type' && created.has(enumName(operation.type)));
   if (casts.some(({ operation }) => operation.kind === 'alter_column_type' && operation.using === 'expression')) return new Set();
   const statements = new Set(casts.map(({ statement }) => statement));

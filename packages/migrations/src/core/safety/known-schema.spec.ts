@@ -25,7 +25,11 @@ describe('KnownSchema', () => {
   });
 
   it('follows enum values through creates, added values and renames', () => {
-    const known = knownAfter(`CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');`, `ALTER TYPE "Role" ADD VALUE 'OWNER';`, `ALTER TYPE "Role" RENAME TO "Role_old";`);
+    const known = knownAfter(
+      `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');`,
+      `ALTER TYPE "Role" ADD VALUE 'OWNER';`,
+      `ALTER TYPE "Role" RENAME TO "Role_old";`,
+    );
     expect(known.enumValues('Role_old')).toEqual(['USER', 'ADMIN', 'OWNER']);
     expect(known.enumValues('Role')).toBeUndefined();
   });
@@ -34,7 +38,10 @@ describe('KnownSchema', () => {
 describe('analyzeHistory', () => {
   it('knows what earlier migrations built: a narrowing type change and a dropped enum value', () => {
     const findings = analyzeHistory([
-      { name: '1_init', sql: `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN'); CREATE TABLE "User" ("id" INTEGER, "name" TEXT, "role" "Role");` },
+      {
+        name: '1_init',
+        sql: `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN'); CREATE TABLE "User" ("id" INTEGER, "name" TEXT, "role" "Role");`,
+      },
       {
         name: '2_narrow',
         sql: [

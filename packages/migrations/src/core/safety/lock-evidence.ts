@@ -10,9 +10,14 @@ export interface EvidencedFinding extends Finding {
  * Put the locks a migration was seen to take next to the locking findings on the same tables.
  * Without observations (the embedded database), findings stay as they are.
  */
-export function withLockEvidence<F extends Finding>(findings: readonly F[], observation: LockObservation | undefined): Array<F & { evidence?: string }> {
+export function withLockEvidence<F extends Finding>(
+  findings: readonly F[],
+  observation: LockObservation | undefined,
+): Array<F & { evidence?: string }> {
   if (!observation) return [...findings];
-  const resolution = Number.isFinite(observation.resolutionMs) ? `~${Math.max(1, Math.round(observation.resolutionMs))} ms` : 'the whole run';
+  const resolution = Number.isFinite(observation.resolutionMs)
+    ? `~${Math.max(1, Math.round(observation.resolutionMs))} ms`
+    : 'the whole run';
   return findings.map((finding) => {
     if (finding.family !== 'locking' || !finding.table) return finding;
     const lock = observation.locks.find((candidate) => unqualified(candidate.table) === finding.table);

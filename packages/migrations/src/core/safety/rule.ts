@@ -42,9 +42,19 @@ export function locksExistingTable(operation: Operation, context: RuleContext): 
   if (operation.kind === 'drop_index') return !operation.concurrent && !createdEarlier(operation.name, context);
   if (!onExistingTable(operation, context)) return false;
   if (operation.kind === 'create_index') return !operation.concurrent;
-  return ['drop_table', 'add_column', 'drop_column', 'alter_column_type', 'set_not_null', 'add_constraint', 'rename_table', 'rename_column', 'truncate', 'create_trigger', 'drop_trigger'].includes(
-    operation.kind,
-  );
+  return [
+    'drop_table',
+    'add_column',
+    'drop_column',
+    'alter_column_type',
+    'set_not_null',
+    'add_constraint',
+    'rename_table',
+    'rename_column',
+    'truncate',
+    'create_trigger',
+    'drop_trigger',
+  ].includes(operation.kind);
 }
 
 /** Whether an index of that name was created earlier in the same migration. */

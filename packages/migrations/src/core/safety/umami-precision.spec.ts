@@ -29,13 +29,18 @@ describe('analysis of the umami history', () => {
       if (finding.table && created.has(finding.table)) {
         const createdAt = withoutComments.search(new RegExp(`CREATE TABLE (?:IF NOT EXISTS )?"?${finding.table}"?`, 'i'));
         const lines = withoutComments.slice(0, createdAt).split('\n').length;
-        expect({ finding: `${finding.code} ${finding.message}`, beforeCreate: finding.line < lines }).toEqual({ finding: `${finding.code} ${finding.message}`, beforeCreate: true });
+        expect({ finding: `${finding.code} ${finding.message}`, beforeCreate: finding.line < lines }).toEqual({
+          finding: `${finding.code} ${finding.message}`,
+          beforeCreate: true,
+        });
       }
     }
   });
 
   it('finds the destructive changes of the history', () => {
-    const destructive = analyzed().flat().filter((f) => f.family === 'destructive');
+    const destructive = analyzed()
+      .flat()
+      .filter((f) => f.family === 'destructive');
     expect(destructive.map((f) => `${f.migration} ${f.code} ${f.message}`)).toMatchSnapshot();
   });
 });

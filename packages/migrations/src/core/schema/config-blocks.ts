@@ -22,8 +22,11 @@ export function configBlocks(files: readonly SchemaFile[]): SchemaFile[] {
 export function datasourceSchemas(files: readonly SchemaFile[]): string[] {
   for (const file of files) {
     const datasource = readSchemaFile(file).list.find((block): block is Datasource => block.type === 'datasource');
-    const schemas = datasource?.assignments.find((assignment): assignment is Assignment => assignment.type === 'assignment' && assignment.key === 'schemas')?.value;
-    if (schemas && typeof schemas === 'object' && 'args' in schemas) return (schemas.args as unknown[]).map((schema) => String(schema).replace(/^"|"$/g, ''));
+    const schemas = datasource?.assignments.find(
+      (assignment): assignment is Assignment => assignment.type === 'assignment' && assignment.key === 'schemas',
+    )?.value;
+    if (schemas && typeof schemas === 'object' && 'args' in schemas)
+      return (schemas.args as unknown[]).map((schema) => String(schema).replace(/^"|"$/g, ''));
   }
   return ['public'];
 }

@@ -70,7 +70,11 @@ function readDatamodelUncached(files: SchemaFile[]): Datamodel {
     const dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: files.map((file) => [file.path, file.content]) })));
     return dmmf.datamodel as Datamodel;
   } catch (error) {
-    throw new ForgeError('SCHEMA_INVALID', `The Prisma schema is invalid:\n${prismaErrorText(error)}`, 'Run `prisma validate` and fix what it reports.');
+    throw new ForgeError(
+      'SCHEMA_INVALID',
+      `The Prisma schema is invalid:\n${prismaErrorText(error)}`,
+      'Run `prisma validate` and fix what it reports.',
+    );
   }
 }
 
@@ -82,8 +86,9 @@ function prismaErrorText(error: unknown): string {
   } catch {
     // not JSON: keep the text
   }
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/\u001b\[[0-9;]*m/g, '').replace(/\n\nValidation Error Count: \d+\s*$/, '').trim();
+  // eslint-disable-next-line no-control-regex -- the engine's message carries terminal colour codes
+  const uncoloured = message.replace(/\u001b\[[0-9;]*m/g, '');
+  return uncoloured.replace(/\n\nValidation Error Count: \d+\s*$/, '').trim();
 }
 
 /** A model by its Prisma name or its table name. */

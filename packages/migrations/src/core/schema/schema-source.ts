@@ -39,7 +39,8 @@ export function maskBlockComments(source: string): MaskedSchema {
       text = text.slice(0, start) + source.slice(start, end).replace(/[^\n]/g, ' ') + text.slice(end);
     }
   }
-  const restore = (printed: string) => printed.replace(new RegExp(`^[ \\t]*${MARKER}(\\d+)[ \\t]*$`, 'gm'), (_, index: string) => saved[Number(index)]);
+  const restore = (printed: string) =>
+    printed.replace(new RegExp(`^[ \\t]*${MARKER}(\\d+)[ \\t]*$`, 'gm'), (_, index: string) => saved[Number(index)]);
   return { text, inlineCommentLines: inlineCommentLines.reverse(), restore };
 }
 

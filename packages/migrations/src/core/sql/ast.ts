@@ -47,7 +47,13 @@ export interface DropObjectNode {
 
 export interface ConstNode {
   TypeCast?: { arg: unknown };
-  A_Const?: { isnull?: boolean; sval?: { sval: string }; ival?: { ival?: number }; fval?: { fval: string }; boolval?: { boolval?: boolean } };
+  A_Const?: {
+    isnull?: boolean;
+    sval?: { sval: string };
+    ival?: { ival?: number };
+    fval?: { fval: string };
+    boolval?: { boolval?: boolean };
+  };
 }
 
 export type Targets = Array<{ ResTarget?: { name?: string } }>;

@@ -1,7 +1,8 @@
 import { makeFingerprint } from '../fingerprint';
 import { catalogInverse } from './catalog-inverse';
 
-const fingerprint = (objects: Record<string, string>) => makeFingerprint(Object.entries(objects).map(([key, definition]) => ({ key, definition })));
+const fingerprint = (objects: Record<string, string>) =>
+  makeFingerprint(Object.entries(objects).map(([key, definition]) => ({ key, definition })));
 
 describe('catalogInverse', () => {
   it('drops what the migration created: triggers before their functions, extensions after the diff', () => {
@@ -46,7 +47,7 @@ describe('catalogInverse', () => {
     });
   });
 
-  it('drops a UNIQUE or EXCLUDE constraint the migration added, and re-creates one it dropped in place of the engine\'s unique index', () => {
+  it("drops a UNIQUE or EXCLUDE constraint the migration added, and re-creates one it dropped in place of the engine's unique index", () => {
     const table = fingerprint({ 'table public."T"': '' });
     const withConstraint = fingerprint({
       'table public."T"': '',
@@ -67,7 +68,12 @@ describe('catalogInverse', () => {
     const plain = 'CREATE INDEX "T_a_idx" ON public."T" USING btree (a)';
     const covering = 'CREATE INDEX "T_b_idx" ON public."T" USING btree (b) INCLUDE (c) WITH (fillfactor=\'90\')';
     const partial = 'CREATE INDEX "T_c_idx" ON public."T" USING btree (c) WHERE (c IS NOT NULL)';
-    const before = fingerprint({ 'index public."T_b_idx"': covering, 'index public."T_a_idx"': plain, 'index public."T_pkey"': 'CREATE UNIQUE INDEX "T_pkey" ON public."T" USING btree (id) WITH (fillfactor=\'90\')', 'constraint public."T"."T_pkey"': 'PRIMARY KEY (id)' });
+    const before = fingerprint({
+      'index public."T_b_idx"': covering,
+      'index public."T_a_idx"': plain,
+      'index public."T_pkey"': 'CREATE UNIQUE INDEX "T_pkey" ON public."T" USING btree (id) WITH (fillfactor=\'90\')',
+      'constraint public."T"."T_pkey"': 'PRIMARY KEY (id)',
+    });
     const after = fingerprint({ 'index public."T_c_idx"': partial, 'constraint public."T"."T_pkey"': 'PRIMARY KEY (id)' });
     expect(catalogInverse(before, after)).toEqual({
       beforeDiff: ['DROP INDEX IF EXISTS public."T_c_idx";'],
@@ -79,15 +85,30 @@ describe('catalogInverse', () => {
   it('builds back a dropped index the engine may not express before its diff, when its table and columns are still there', () => {
     const trigram = 'CREATE INDEX "T_title_trgm_idx" ON public."T" USING gin (title gin_trgm_ops)';
     const descending = 'CREATE INDEX "T_at_idx" ON public."T" USING btree ("createdAt" DESC, id)';
-    const table = { 'table public."T"': '', 'column public."T".title': 'text', 'column public."T"."createdAt"': 'timestamp(3) without time zone', 'column public."T".id': 'integer' };
+    const table = {
+      'table public."T"': '',
+      'column public."T".title': 'text',
+      'column public."T"."createdAt"': 'timestamp(3) without time zone',
+      'column public."T".id': 'integer',
+    };
     const before = fingerprint({ ...table, 'index public."T_title_trgm_idx"': trigram, 'index public."T_at_idx"': descending });
-    expect(catalogInverse(before, fingerprint(table))).toEqual({ beforeDiff: [], afterRenames: [`DROP INDEX IF EXISTS public."T_title_trgm_idx";\n${trigram};`], afterDiff: [] });
+    expect(catalogInverse(before, fingerprint(table))).toEqual({
+      beforeDiff: [],
+      afterRenames: [`DROP INDEX IF EXISTS public."T_title_trgm_idx";\n${trigram};`],
+      afterDiff: [],
+    });
   });
 
   it('converts a column whose type the migration changed back in place, once renames are undone', () => {
     const before = fingerprint({ 'table public."T"': '', 'column public."T".ts': 'integer not null', 'column public."T".name': 'text' });
-    const after = fingerprint({ 'table public."T"': '', 'column public."T".ts': 'text not null', 'column public."T".name': 'text default \'x\'::text' });
-    expect(catalogInverse(before, after).afterRenames).toEqual(['ALTER TABLE public."T" ALTER COLUMN ts SET DATA TYPE integer USING (ts::integer);']);
+    const after = fingerprint({
+      'table public."T"': '',
+      'column public."T".ts': 'text not null',
+      'column public."T".name': "text default 'x'::text",
+    });
+    expect(catalogInverse(before, after).afterRenames).toEqual([
+      'ALTER TABLE public."T" ALTER COLUMN ts SET DATA TYPE integer USING (ts::integer);',
+    ]);
   });
 
   it('drops the schema, tables, columns and indexes a migration adds outside the schemas the engine manages', () => {

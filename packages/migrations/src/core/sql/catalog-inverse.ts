@@ -18,7 +18,19 @@ export interface CatalogInverse {
 }
 
 type DropOnlyKind = 'column' | 'table' | 'schema';
-type Kind = 'function' | 'procedure' | 'trigger' | 'policy' | 'view' | 'materialized view' | 'extension' | 'check' | 'unique' | 'rls' | 'index' | DropOnlyKind;
+type Kind =
+  | 'function'
+  | 'procedure'
+  | 'trigger'
+  | 'policy'
+  | 'view'
+  | 'materialized view'
+  | 'extension'
+  | 'check'
+  | 'unique'
+  | 'rls'
+  | 'index'
+  | DropOnlyKind;
 
 /** Kinds handled here only in a schema the engine does not manage, and only when the migration made them. */
 function isDropOnly(kind: Kind): kind is DropOnlyKind {
@@ -53,16 +65,29 @@ const DROP_ORDER: Record<Kind, number> = {
  * Indexes the engine may not build back as they were (see ENGINE_INDEX), and tables, columns and
  * indexes a migration adds to another schema, are handled here too.
  */
-export function catalogInverse(before: SchemaFingerprint, after: SchemaFingerprint, managedSchemas: readonly string[] = ['public']): CatalogInverse {
+export function catalogInverse(
+  before: SchemaFingerprint,
+  after: SchemaFingerprint,
+  managedSchemas: readonly string[] = ['public'],
+): CatalogInverse {
   return inverse(before, after, new Set(managedSchemas), () => true);
 }
 
 /** The same for indexes alone: for a down whose other parts come from elsewhere (the generator's change plan). */
-export function indexInverse(before: SchemaFingerprint, after: SchemaFingerprint, managedSchemas: readonly string[] = ['public']): CatalogInverse {
+export function indexInverse(
+  before: SchemaFingerprint,
+  after: SchemaFingerprint,
+  managedSchemas: readonly string[] = ['public'],
+): CatalogInverse {
   return inverse(before, after, new Set(managedSchemas), (kind) => kind === 'index');
 }
 
-function inverse(before: SchemaFingerprint, after: SchemaFingerprint, managed: ReadonlySet<string>, handles: (kind: Kind) => boolean): CatalogInverse {
+function inverse(
+  before: SchemaFingerprint,
+  after: SchemaFingerprint,
+  managed: ReadonlySet<string>,
+  handles: (kind: Kind) => boolean,
+): CatalogInverse {
   const constraintIndexes = new Set(
     [...Object.keys(before.objects), ...Object.keys(after.objects)].flatMap((key) => {
       const name = /^constraint (.+)$/.exec(key)?.[1];
@@ -81,13 +106,15 @@ function inverse(before: SchemaFingerprint, after: SchemaFingerprint, managed: R
   const earlyCreates: string[] = [];
   for (const [key, definition] of Object.entries(after.objects)) {
     const kind = kindIn(key, definition);
-    if (kind && kind !== 'rls' && before.objects[key] !== definition && !(isDropOnly(kind) && key in before.objects)) drops.push([kind, dropStatement(kind, key)]);
+    if (kind && kind !== 'rls' && before.objects[key] !== definition && !(isDropOnly(kind) && key in before.objects))
+      drops.push([kind, dropStatement(kind, key)]);
   }
   for (const [key, definition] of Object.entries(before.objects)) {
     const kind = kindIn(key, definition);
     const current = after.objects[key];
     if (!kind || isDropOnly(kind) || current === definition) continue;
-    if (kind === 'rls') creates.push(...rlsStatements(key, definition, current ?? '').map((statement): [Kind, string] => ['rls', statement]));
+    if (kind === 'rls')
+      creates.push(...rlsStatements(key, definition, current ?? '').map((statement): [Kind, string] => ['rls', statement]));
     else if (kind === 'index' && indexSurvives(definition, after)) earlyCreates.push(createStatement(kind, key, definition));
     else creates.push([kind, createStatement(kind, key, definition)]);
   }
@@ -132,7 +159,8 @@ function columnType(definition: string): string {
  * operator class, an expression, INCLUDE, storage options, a WHERE predicate) are rebuilt here,
  * exactly as they were.
  */
-const ENGINE_INDEX = /^CREATE (UNIQUE )?INDEX \S+ ON \S+ USING btree \(((?:"(?:[^"]|"")+"|\w+)(?: DESC)?(?: NULLS (?:FIRST|LAST))?(?:, |\)$))+$/;
+const ENGINE_INDEX =
+  /^CREATE (UNIQUE )?INDEX \S+ ON \S+ USING btree \(((?:"(?:[^"]|"")+"|\w+)(?: DESC)?(?: NULLS (?:FIRST|LAST))?(?:, |\)$))+$/;
 
 /** Whether an index's table and every column it names are there after the migration, so that it can be rebuilt before the diff. */
 function indexSurvives(definition: string, after: SchemaFingerprint): boolean {
@@ -143,7 +171,9 @@ function indexSurvives(definition: string, after: SchemaFingerprint): boolean {
 }
 
 function kindOf(key: string, definition: string, managed: ReadonlySet<string>): Kind | undefined {
-  const prefix = /^(function|procedure|trigger|policy|view|materialized view|extension|constraint|table|index|column|schema) /.exec(key)?.[1];
+  const prefix = /^(function|procedure|trigger|policy|view|materialized view|extension|constraint|table|index|column|schema) /.exec(
+    key,
+  )?.[1];
   if (!prefix) return undefined;
   const inManaged = managed.has(unquoteIdentifier(splitQualified(body(key))[0]));
   switch (prefix) {
@@ -251,7 +281,9 @@ function rlsStatements(key: string, before: string, after: string): string[] {
   const statements: string[] = [];
   const enabled = (definition: string) => /\brow level security\b/.test(definition);
   const forced = (definition: string) => /\bforced\b/.test(definition);
-  if (enabled(before) !== enabled(after)) statements.push(`ALTER TABLE ${table} ${enabled(before) ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY;`);
-  if (forced(before) !== forced(after)) statements.push(`ALTER TABLE ${table} ${forced(before) ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY;`);
+  if (enabled(before) !== enabled(after))
+    statements.push(`ALTER TABLE ${table} ${enabled(before) ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY;`);
+  if (forced(before) !== forced(after))
+    statements.push(`ALTER TABLE ${table} ${forced(before) ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY;`);
   return statements;
 }

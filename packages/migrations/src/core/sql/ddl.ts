@@ -41,14 +41,20 @@ export function makeIndexesConcurrent(sql: string, indexNames: readonly string[]
   for (const name of indexNames) {
     const quoted = escapeRegExp(quoteIdentifier(name));
     result = result
-      .replace(new RegExp(`CREATE (UNIQUE )?INDEX ${quoted}`, 'g'), (_, unique = '') => `CREATE ${unique}INDEX CONCURRENTLY ${quoteIdentifier(name)}`)
+      .replace(
+        new RegExp(`CREATE (UNIQUE )?INDEX ${quoted}`, 'g'),
+        (_, unique = '') => `CREATE ${unique}INDEX CONCURRENTLY ${quoteIdentifier(name)}`,
+      )
       .replace(new RegExp(`DROP INDEX (?:"[^"]+"\\.)?${quoted}`, 'g'), `DROP INDEX CONCURRENTLY ${quoteIdentifier(name)}`);
   }
   return result;
 }
 
 /** A down script that refuses to run, for a change that cannot be undone without loss. */
-export function irreversibleDown(reasons: readonly string[], instead = 'Restore the backup taken before the deploy instead (see README.md of this migration).'): string {
+export function irreversibleDown(
+  reasons: readonly string[],
+  instead = 'Restore the backup taken before the deploy instead (see README.md of this migration).',
+): string {
   const reason = reasons.join('; ');
   return [
     `-- forge:irreversible: ${reason.replace(/\n/g, ' ')}`,

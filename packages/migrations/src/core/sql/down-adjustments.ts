@@ -9,15 +9,22 @@ import { qualifiedName, quoteIdentifier } from './quote';
 export function deleteInsertedRows(inserted: InsertedRows, primaryKey: readonly string[]): { sql: string } | { reason: string } {
   const positions = primaryKey.map((column) => inserted.columns.indexOf(column));
   const keyText = primaryKey.join(', ');
-  if (primaryKey.length === 0) return { reason: `${inserted.label} inserts rows into the existing table ${inserted.table}, which has no primary key to delete them by` };
+  if (primaryKey.length === 0)
+    return {
+      reason: `${inserted.label} inserts rows into the existing table ${inserted.table}, which has no primary key to delete them by`,
+    };
   const keys = inserted.rows.map((row) => positions.map((position) => (position < 0 ? undefined : row[position])));
   if (positions.some((position) => position < 0) || keys.some((key) => key.some((value) => value === undefined))) {
-    return { reason: `${inserted.label} inserts rows into the existing table ${inserted.table} without constant values for its key (${keyText})` };
+    return {
+      reason: `${inserted.label} inserts rows into the existing table ${inserted.table} without constant values for its key (${keyText})`,
+    };
   }
   const target = inserted.schema ? qualifiedName(inserted.schema, inserted.table) : quoteIdentifier(inserted.table);
   const columns = primaryKey.map(quoteIdentifier);
   const where =
-    columns.length === 1 ? `${columns[0]} IN (${keys.map(([value]) => value).join(', ')})` : `(${columns.join(', ')}) IN (${keys.map((key) => `(${key.join(', ')})`).join(', ')})`;
+    columns.length === 1
+      ? `${columns[0]} IN (${keys.map(([value]) => value).join(', ')})`
+      : `(${columns.join(', ')}) IN (${keys.map((key) => `(${key.join(', ')})`).join(', ')})`;
   return { sql: `-- The rows the migration inserted, by key\nDELETE FROM ${target} WHERE ${where};` };
 }
 
@@ -29,11 +36,14 @@ export function deleteInsertedRows(inserted: InsertedRows, primaryKey: readonly 
 export function concurrentLikeTheUp(upSql: string, downSql: string): string {
   const concurrent = new Set<string>();
   for (const { operation } of readOperations(upSql)) {
-    if ((operation.kind === 'create_index' || operation.kind === 'drop_index') && operation.concurrent && operation.name) concurrent.add(bare(operation.name));
+    if ((operation.kind === 'create_index' || operation.kind === 'drop_index') && operation.concurrent && operation.name)
+      concurrent.add(bare(operation.name));
   }
   if (concurrent.size === 0) return downSql;
-  return downSql.replace(/^(CREATE (?:UNIQUE )?INDEX|DROP INDEX) ((?:"(?:[^"]|"")+"\.)?"((?:[^"]|"")+)")/gm, (statement, verb: string, name: string, index: string) =>
-    concurrent.has(index.replace(/""/g, '"')) ? `${verb} CONCURRENTLY ${name}` : statement,
+  return downSql.replace(
+    /^(CREATE (?:UNIQUE )?INDEX|DROP INDEX) ((?:"(?:[^"]|"")+"\.)?"((?:[^"]|"")+)")/gm,
+    (statement, verb: string, name: string, index: string) =>
+      concurrent.has(index.replace(/""/g, '"')) ? `${verb} CONCURRENTLY ${name}` : statement,
   );
 }
 

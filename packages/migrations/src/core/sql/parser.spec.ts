@@ -26,7 +26,7 @@ describe('parseScript', () => {
 
 describe('planScriptBatches', () => {
   it('keeps an ordinary script whole, exactly as written', () => {
-    const sql = 'CREATE TABLE a (id int);\nDO $$ BEGIN RAISE NOTICE \'a;b\'; END $$;\n';
+    const sql = "CREATE TABLE a (id int);\nDO $$ BEGIN RAISE NOTICE 'a;b'; END $$;\n";
     expect(planScriptBatches(sql)).toEqual([{ sql, offset: 0, transactional: true }]);
   });
 

@@ -30,7 +30,7 @@ describe('inverseRenames', () => {
     expect(inverseRenames('CREATE TABLE "A" ("id" INTEGER); ALTER TABLE "A" ADD COLUMN "b" TEXT;')).toEqual([]);
   });
 
-  it('leaves the renames of a replaced object to the schema diff: Prisma\'s recreated enum', () => {
+  it("leaves the renames of a replaced object to the schema diff: Prisma's recreated enum", () => {
     const sql = [
       'CREATE TYPE "Kind_new" AS ENUM (\'A\');',
       'ALTER TABLE "T" ALTER COLUMN "kind" TYPE "Kind_new" USING ("kind"::text::"Kind_new");',

@@ -15,7 +15,9 @@ export function inverseRenames(sql: string): string[] {
   const replaced = replacedObjects(statements);
   for (const statement of statements) {
     if (statement.kind === 'rename_enum_value') {
-      inverses.unshift(`ALTER TYPE ${quotedName(statement.type)} RENAME VALUE ${quoteLiteral(statement.to)} TO ${quoteLiteral(statement.from)};`);
+      inverses.unshift(
+        `ALTER TYPE ${quotedName(statement.type)} RENAME VALUE ${quoteLiteral(statement.to)} TO ${quoteLiteral(statement.from)};`,
+      );
     } else if (isRename(statement) && !isPartOfReplacement(statement, replaced)) {
       inverses.unshift(inverseRename(statement));
     }

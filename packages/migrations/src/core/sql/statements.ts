@@ -170,7 +170,10 @@ function dropAction(body: StatementBody): StatementAction {
   });
   if (body.removeType === 'OBJECT_TRIGGER') {
     // DROP TRIGGER t ON [schema.]table: the object is [schema,] table, trigger.
-    return { kind: 'drop_trigger', triggers: objects.map((parts) => ({ table: nameFromParts(parts.slice(0, -1)), name: parts[parts.length - 1] })) };
+    return {
+      kind: 'drop_trigger',
+      triggers: objects.map((parts) => ({ table: nameFromParts(parts.slice(0, -1)), name: parts[parts.length - 1] })),
+    };
   }
   return {
     kind: 'drop',

@@ -75,14 +75,22 @@ function tableChange(cmd: AlterTableCmdNode): TableChange {
       const definition = cmd.def?.ColumnDef;
       const column = cmd.name ?? '';
       const using = definition?.raw_default ? (isCastOfColumn(definition.raw_default, column) ? 'cast' : 'expression') : undefined;
-      return { kind: 'alter_column_type', column, type: typeText(definition?.typeName), typeName: definition?.typeName?.names?.at(-1)?.String?.sval, using };
+      return {
+        kind: 'alter_column_type',
+        column,
+        type: typeText(definition?.typeName),
+        typeName: definition?.typeName?.names?.at(-1)?.String?.sval,
+        using,
+      };
     }
     case 'AT_SetNotNull':
       return { kind: 'set_not_null', column: cmd.name ?? '' };
     case 'AT_AddConstraint': {
       const constraint = cmd.def?.Constraint;
       const kind = constraint && constraintKind(constraint.contype);
-      return kind ? { kind: 'add_constraint', definition: constraintDefinition(kind, constraint) } : { kind: 'other', subtype: cmd.subtype };
+      return kind
+        ? { kind: 'add_constraint', definition: constraintDefinition(kind, constraint) }
+        : { kind: 'other', subtype: cmd.subtype };
     }
     default:
       return { kind: 'other', subtype: cmd.subtype };
@@ -122,7 +130,10 @@ function constraintDefinition(kind: ConstraintKind, constraint: ConstraintNode):
     notValid: constraint.skip_validation === true,
     usingIndex: constraint.indexname !== undefined,
     columns: names(kind === 'foreign_key' ? constraint.fk_attrs : constraint.keys),
-    references: kind === 'foreign_key' && constraint.pktable ? { table: relationName(constraint.pktable), columns: names(constraint.pk_attrs) } : undefined,
+    references:
+      kind === 'foreign_key' && constraint.pktable
+        ? { table: relationName(constraint.pktable), columns: names(constraint.pk_attrs) }
+        : undefined,
   };
 }
 

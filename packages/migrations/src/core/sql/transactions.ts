@@ -23,7 +23,14 @@ export function cannotRunInTransaction(statement: Statement): boolean {
   }
 }
 
-const OUTSIDE_TRANSACTIONS = new Set(['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt']);
+const OUTSIDE_TRANSACTIONS = new Set([
+  'VacuumStmt',
+  'CreatedbStmt',
+  'DropdbStmt',
+  'AlterSystemStmt',
+  'CreateTableSpaceStmt',
+  'DropTableSpaceStmt',
+]);
 
 /**
  * `BEGIN` / `START TRANSACTION` / `COMMIT` / `END` written into a script (Prisma's engine writes
@@ -114,7 +121,9 @@ export function runsInOneTransaction(sql: string): boolean {
 
 function usedLater(sql: string, statements: Statement[], index: number, label: string): boolean {
   const literal = `'${label.replace(/'/g, "''")}'`;
-  return statements.slice(index + 1).some(({ kind, source }) => kind !== 'add_enum_value' && sql.slice(source.start, source.end).includes(literal));
+  return statements
+    .slice(index + 1)
+    .some(({ kind, source }) => kind !== 'add_enum_value' && sql.slice(source.start, source.end).includes(literal));
 }
 
 /** The script with its transaction control replaced by spaces (newlines kept): offsets stay valid. */

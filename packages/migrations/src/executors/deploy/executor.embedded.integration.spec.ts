@@ -27,7 +27,18 @@ describe('migrate-deploy and migrate-rollback on the embedded database', () => {
   };
   const latestReport = () => {
     const dir = path.join(workspace.dir, 'reports/migrate-deploy/apps/billing');
-    return JSON.parse(readFileSync(path.join(dir, readdirSync(dir).filter((name) => name.endsWith('.json')).sort().pop()!), 'utf8'));
+    return JSON.parse(
+      readFileSync(
+        path.join(
+          dir,
+          readdirSync(dir)
+            .filter((name) => name.endsWith('.json'))
+            .sort()
+            .pop()!,
+        ),
+        'utf8',
+      ),
+    );
   };
 
   beforeEach(() => {
@@ -45,8 +56,16 @@ describe('migrate-deploy and migrate-rollback on the embedded database', () => {
 
   it('deploys the history into the data folder, then restores its copy when a later deploy fails without a down', async () => {
     expect(await run()).toEqual({ success: true });
-    expect(latestReport()).toMatchObject({ status: 'deployed', applied: expect.arrayContaining(['20240101090000_init']), backup: { file: expect.stringMatching(/\.tar\.gz$/) } });
-    await withDatabase((database) => database.executeScript(`INSERT INTO "Customer" ("email", "name") SELECT 'c' || g || '@example.com', 'C' || g FROM generate_series(1, 30) g;`));
+    expect(latestReport()).toMatchObject({
+      status: 'deployed',
+      applied: expect.arrayContaining(['20240101090000_init']),
+      backup: { file: expect.stringMatching(/\.tar\.gz$/) },
+    });
+    await withDatabase((database) =>
+      database.executeScript(
+        `INSERT INTO "Customer" ("email", "name") SELECT 'c' || g || '@example.com', 'C' || g FROM generate_series(1, 30) g;`,
+      ),
+    );
     const before = await withDatabase(readDatabaseState);
 
     for (const [name, sql] of [
@@ -60,24 +79,44 @@ describe('migrate-deploy and migrate-rollback on the embedded database', () => {
 
     expect(latestReport()).toMatchObject({ status: 'rolled-back', restored: true, error: expect.stringMatching(/division by zero/) });
     expect(await withDatabase(readDatabaseState)).toEqual(before);
-    const kinds = await withDatabase((database) => database.query<{ kind: string }>('SELECT kind FROM forge_migrations.events ORDER BY id'));
-    expect(kinds.map((row) => row.kind).slice(-7)).toEqual(['deploy_started', 'backup_taken', 'migration_applied', 'deploy_failed', 'rollback_started', 'restored', 'rollback_finished']);
+    const kinds = await withDatabase((database) =>
+      database.query<{ kind: string }>('SELECT kind FROM forge_migrations.events ORDER BY id'),
+    );
+    expect(kinds.map((row) => row.kind).slice(-7)).toEqual([
+      'deploy_started',
+      'backup_taken',
+      'migration_applied',
+      'deploy_failed',
+      'rollback_started',
+      'restored',
+      'rollback_finished',
+    ]);
   });
 
-  it('rolls back by a down, then restores the deploy\'s data-folder copy with --fromBackup', async () => {
+  it("rolls back by a down, then restores the deploy's data-folder copy with --fromBackup", async () => {
     expect(await run()).toEqual({ success: true });
     const deployBackup = latestReport().backup.file;
     await withDatabase((database) => database.executeScript(`INSERT INTO "Customer" ("email", "name") VALUES ('a@example.com', 'A');`));
-    const rollback = (options: Record<string, unknown>) => migrateRollbackExecutor({ lockTimeout: 5, yes: true, ...options }, executorContext(workspace.dir, 'billing', 'apps/billing'));
+    const rollback = (options: Record<string, unknown>) =>
+      migrateRollbackExecutor({ lockTimeout: 5, yes: true, ...options }, executorContext(workspace.dir, 'billing', 'apps/billing'));
 
     expect(await rollback({ steps: 1 })).toEqual({ success: true });
-    const applied = () => withDatabase((database) => database.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY 1'));
+    const applied = () =>
+      withDatabase((database) =>
+        database.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE rolled_back_at IS NULL ORDER BY 1'),
+      );
     expect((await applied()).map((row) => row.migration_name)).not.toContain('20240415090000_invoice_audit_trigger');
 
     expect(await rollback({ fromBackup: deployBackup })).toEqual({ success: true });
     // The first deploy's copy is of the empty database.
-    expect(await withDatabase((database) => database.query("SELECT to_regclass('_prisma_migrations') AS migrations, to_regclass('\"Customer\"') AS customer"))).toEqual([{ migrations: null, customer: null }]);
-    const kinds = await withDatabase((database) => database.query<{ kind: string }>('SELECT kind FROM forge_migrations.events ORDER BY id'));
+    expect(
+      await withDatabase((database) =>
+        database.query("SELECT to_regclass('_prisma_migrations') AS migrations, to_regclass('\"Customer\"') AS customer"),
+      ),
+    ).toEqual([{ migrations: null, customer: null }]);
+    const kinds = await withDatabase((database) =>
+      database.query<{ kind: string }>('SELECT kind FROM forge_migrations.events ORDER BY id'),
+    );
     // The copy predates the rollbacks' events: the restoring run writes its own again.
     expect(kinds.map((row) => row.kind).slice(-4)).toEqual(['rollback_started', 'backup_taken', 'restored', 'rollback_finished']);
   });

@@ -23,14 +23,27 @@ describe('migrate-deploy on PostgreSQL', () => {
   let webhookServer: http.Server;
   const saved = { ...process.env };
 
-  const run = (options: Record<string, unknown> = {}) => migrateDeployExecutor({ lockTimeout: 5, ...options }, { ...executorContext(workspace.dir, 'billing', 'apps/billing'), targetName: 'migrate-deploy' });
+  const run = (options: Record<string, unknown> = {}) =>
+    migrateDeployExecutor(
+      { lockTimeout: 5, ...options },
+      { ...executorContext(workspace.dir, 'billing', 'apps/billing'), targetName: 'migrate-deploy' },
+    );
   const sql = <T = Record<string, unknown>>(text: string) => serverRows<T>(database.url, text);
   const state = () => serverState(database.url);
   const reportFiles = () => {
     const dir = path.join(workspace.dir, 'reports/migrate-deploy/apps/billing');
     return existsSync(dir) ? readdirSync(dir).map((name) => path.join(dir, name)) : [];
   };
-  const latestReport = () => JSON.parse(readFileSync(reportFiles().filter((file) => file.endsWith('.json')).sort().pop()!, 'utf8'));
+  const latestReport = () =>
+    JSON.parse(
+      readFileSync(
+        reportFiles()
+          .filter((file) => file.endsWith('.json'))
+          .sort()
+          .pop()!,
+        'utf8',
+      ),
+    );
 
   beforeAll(async () => {
     webhookServer = http.createServer((request, response) => {
@@ -53,7 +66,8 @@ describe('migrate-deploy on PostgreSQL', () => {
     process.env['MIGRATIONS_WEBHOOK_URL'] = `http://127.0.0.1:${(webhookServer.address() as AddressInfo).port}/hook`;
     output = [];
     hooks = [];
-    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
+    for (const level of ['info', 'warn', 'error'] as const)
+      jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
     // The first two migrations are live (applied earlier), with data; the last three are the deploy under test.
     await seedBillingDatabase(database.url, path.join(workspace.dir, MIGRATIONS), LATER);
   });
@@ -65,18 +79,31 @@ describe('migrate-deploy on PostgreSQL', () => {
   });
 
   const write = (file: string, content: string) => writeFileSync(path.join(workspace.dir, MIGRATIONS, file), content);
-  const events = () => sql<{ kind: string; migrations: string[]; error: string | null }>('SELECT kind, migrations, error FROM forge_migrations.events ORDER BY id');
+  const events = () =>
+    sql<{ kind: string; migrations: string[]; error: string | null }>(
+      'SELECT kind, migrations, error FROM forge_migrations.events ORDER BY id',
+    );
   const password = () => decodeURIComponent(new URL(database.url).password);
 
   it('rolls back a deploy whose second migration fails halfway: schema and every row as before, events, report, webhook, no password anywhere', async () => {
-    write(`${LATER[1]}/migration.sql`, 'ALTER TABLE "Invoice" RENAME COLUMN "amountCents" TO "totalCents";\nUPDATE "Invoice" SET "totalCents" = "totalCents" * 2;\nSELECT 1 / 0;\n');
+    write(
+      `${LATER[1]}/migration.sql`,
+      'ALTER TABLE "Invoice" RENAME COLUMN "amountCents" TO "totalCents";\nUPDATE "Invoice" SET "totalCents" = "totalCents" * 2;\nSELECT 1 / 0;\n',
+    );
     const before = await state();
 
     expect(await run()).toEqual({ success: false });
 
     expect(await state()).toEqual(before);
     const report = latestReport();
-    expect(report).toMatchObject({ ok: false, status: 'rolled-back', applied: [], rolledBack: [LATER[0]], restored: false, error: expect.stringMatching(/division by zero/) });
+    expect(report).toMatchObject({
+      ok: false,
+      status: 'rolled-back',
+      applied: [],
+      rolledBack: [LATER[0]],
+      restored: false,
+      error: expect.stringMatching(/division by zero/),
+    });
     expect((await events()).map((event) => [event.kind, event.migrations])).toEqual([
       ['deploy_started', LATER],
       ['backup_taken', []],
@@ -89,13 +116,25 @@ describe('migrate-deploy on PostgreSQL', () => {
     const rows = await sql<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
       'SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations ORDER BY started_at',
     );
-    expect(rows.filter((row) => !row.rolled_back).map((row) => row.migration_name)).toEqual(['20240101090000_init', '20240215120000_add_customer_preferences']);
+    expect(rows.filter((row) => !row.rolled_back).map((row) => row.migration_name)).toEqual([
+      '20240101090000_init',
+      '20240215120000_add_customer_preferences',
+    ]);
 
     expect(hooks).toHaveLength(1);
     const hook = JSON.parse(hooks[0]);
     expect(hook.text).toMatch(/migrate-deploy billing \(default\) rolled-back: .*division by zero/);
-    expect(reportFiles().map((file) => path.extname(file)).sort()).toEqual(['.json', '.log', '.md']);
-    const everything = [...reportFiles().map((file) => readFileSync(file, 'utf8')), hooks.join(''), output.join('\n'), JSON.stringify(await sql('SELECT * FROM forge_migrations.events'))].join('\n');
+    expect(
+      reportFiles()
+        .map((file) => path.extname(file))
+        .sort(),
+    ).toEqual(['.json', '.log', '.md']);
+    const everything = [
+      ...reportFiles().map((file) => readFileSync(file, 'utf8')),
+      hooks.join(''),
+      output.join('\n'),
+      JSON.stringify(await sql('SELECT * FROM forge_migrations.events')),
+    ].join('\n');
     expect(everything).toContain('division by zero');
     expect(everything).not.toContain(password());
   });
@@ -108,14 +147,28 @@ describe('migrate-deploy on PostgreSQL', () => {
     expect(await run()).toEqual({ success: false });
 
     expect(await state()).toEqual(before);
-    expect(latestReport()).toMatchObject({ status: 'rolled-back', restored: true, backup: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-    expect((await events()).map((event) => event.kind)).toEqual(['deploy_started', 'backup_taken', 'migration_applied', 'deploy_failed', 'rollback_started', 'restored', 'rollback_finished']);
+    expect(latestReport()).toMatchObject({
+      status: 'rolled-back',
+      restored: true,
+      backup: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    expect((await events()).map((event) => event.kind)).toEqual([
+      'deploy_started',
+      'backup_taken',
+      'migration_applied',
+      'deploy_failed',
+      'rollback_started',
+      'restored',
+      'rollback_finished',
+    ]);
   });
 
   it('deploys the three migrations with a verified backup, then is up to date; --dryRun shows the plan and changes nothing', async () => {
     const before = await state();
     expect(await run({ dryRun: true })).toEqual({ success: true });
-    expect(output.join('\n')).toMatch(/3\. apply 3 migrations, one at a time:\n {5}- 20240310083000_invoice_currency \(in one transaction; down: script\)/);
+    expect(output.join('\n')).toMatch(
+      /3\. apply 3 migrations, one at a time:\n {5}- 20240310083000_invoice_currency \(in one transaction; down: script\)/,
+    );
     expect(await state()).toEqual(before);
     expect(await sql("SELECT to_regclass('forge_migrations.events') AS events")).toEqual([{ events: null }]);
 
@@ -137,7 +190,9 @@ describe('migrate-deploy on PostgreSQL', () => {
       .map((file) => JSON.parse(readFileSync(file, 'utf8')).status)
       .sort();
     expect(statuses).toEqual(['deployed', ...Array.from({ length: 9 }, () => 'up-to-date')]);
-    const rows = await sql<{ migration_name: string; n: number }>('SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY 1 ORDER BY 1');
+    const rows = await sql<{ migration_name: string; n: number }>(
+      'SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY 1 ORDER BY 1',
+    );
     expect(rows.map((row) => [row.migration_name.slice(15), row.n])).toEqual([
       ['init', 1],
       ['add_customer_preferences', 1],
@@ -147,13 +202,18 @@ describe('migrate-deploy on PostgreSQL', () => {
     ]);
   });
 
-  it('a second deploy waits for the deploy lock and for Prisma\'s migration lock up to its timeout, then gives up cleanly', async () => {
+  it("a second deploy waits for the deploy lock and for Prisma's migration lock up to its timeout, then gives up cleanly", async () => {
     const holder = new pg.Client(database.url);
     await holder.connect();
     try {
       await holder.query('SELECT pg_advisory_lock(72707370)');
       expect(await run({ lockTimeout: 1 })).toEqual({ success: false });
-      expect(latestReport()).toMatchObject({ status: 'refused', error: expect.stringMatching(/Another deploy or rollback \(or prisma migrate deploy\) is running .* waited 1 s for it, and nothing was done/) });
+      expect(latestReport()).toMatchObject({
+        status: 'refused',
+        error: expect.stringMatching(
+          /Another deploy or rollback \(or prisma migrate deploy\) is running .* waited 1 s for it, and nothing was done/,
+        ),
+      });
       await holder.query('SELECT pg_advisory_unlock(72707370)');
 
       // Prisma's own migration lock: held by `prisma migrate deploy`, or by the backend of a killed deploy still running its migration.
@@ -197,7 +257,12 @@ describe('migrate-deploy on PostgreSQL', () => {
       process.env['DATABASE_URL'] = database.url.replace(/:\d+\//, ':1/');
       expect(await run()).toEqual({ success: false });
       expect(latestReport()).toMatchObject({ status: 'refused', error: expect.stringMatching(/DATABASE_URL/) });
-      expect(readFileSync(reportFiles().find((file) => file.endsWith('.json'))!, 'utf8')).not.toContain(password());
+      expect(
+        readFileSync(
+          reportFiles().find((file) => file.endsWith('.json'))!,
+          'utf8',
+        ),
+      ).not.toContain(password());
     });
 
     it('unapproved data loss', async () => {
@@ -210,7 +275,10 @@ describe('migrate-deploy on PostgreSQL', () => {
       mountSmallFileSystem(full);
       try {
         await sql('CREATE TABLE "Filler" AS SELECT g, md5(g::text) AS a, md5((g + 1)::text) AS b FROM generate_series(1, 20000) g');
-        await refused({ backupDir: 'full', allowDrift: true }, /The backup failed, so nothing was applied: pg_dump said: .*(No space left on device|could not write)/s);
+        await refused(
+          { backupDir: 'full', allowDrift: true },
+          /The backup failed, so nothing was applied: pg_dump said: .*(No space left on device|could not write)/s,
+        );
         expect(latestReport().error).toMatch(/no room left/);
         expect(readdirSync(full)).toEqual([]);
       } finally {
@@ -226,6 +294,8 @@ function mountSmallFileSystem(dir: string): void {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`This test mounts a 64 KiB tmpfs to fill a disk and could not (${(error as Error).message.trim()}): run the tests as root.`);
+    throw new Error(
+      `This test mounts a 64 KiB tmpfs to fill a disk and could not (${(error as Error).message.trim()}): run the tests as root.`,
+    );
   }
 }

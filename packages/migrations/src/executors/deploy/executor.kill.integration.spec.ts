@@ -44,7 +44,10 @@ describe('migrate-deploy killed with SIGKILL', () => {
     const db = await PgDatabase.connect({ url: database.url, source: 'spec' });
     try {
       const history = readMigrationHistory(path.join(workspace.dir, MIGRATIONS));
-      await applyPendingMigrations(db, history.migrations.filter((migration) => ![M1, M2, M3].includes(migration.name)));
+      await applyPendingMigrations(
+        db,
+        history.migrations.filter((migration) => ![M1, M2, M3].includes(migration.name)),
+      );
       await db.executeScript(`
         INSERT INTO "Customer" ("email", "name", "createdAt") SELECT 'c' || g || (CASE WHEN g % 7 = 0 THEN '@example.us' ELSE '@example.com' END), 'Customer ' || g, '2024-01-01' FROM generate_series(1, 50) g;
         INSERT INTO "Invoice" ("customerId", "amountCents", "status") SELECT 1 + g % 50, g * 100, 'SENT' FROM generate_series(1, 200) g;`);
@@ -63,7 +66,10 @@ describe('migrate-deploy killed with SIGKILL', () => {
   const state = async () => {
     const db = await PgDatabase.connect({ url: database.url, source: 'spec' });
     try {
-      return { state: await readDatabaseState(db), unfinished: await db.query('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NULL AND rolled_back_at IS NULL') };
+      return {
+        state: await readDatabaseState(db),
+        unfinished: await db.query('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NULL AND rolled_back_at IS NULL'),
+      };
     } finally {
       await db.close();
     }
@@ -72,11 +78,15 @@ describe('migrate-deploy killed with SIGKILL', () => {
   /** Run the deploy in a child process and SIGKILL it `delayMs` after it prints a line matching `at`. */
   function deployKilledAt(at: RegExp, delayMs: number): Promise<{ killed: boolean; output: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD, 'deploy', workspace.dir, JSON.stringify({ lockTimeout: 30 })], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, FORCE_COLOR: '0' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['-r', '@swc-node/register', CHILD, 'deploy', workspace.dir, JSON.stringify({ lockTimeout: 30 })],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, FORCE_COLOR: '0' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let output = '';
       let armed = false;
       child.stdout.on('data', (chunk) => {
@@ -98,7 +108,18 @@ describe('migrate-deploy killed with SIGKILL', () => {
     try {
       const { success } = await migrateDeployExecutor({ lockTimeout: 30 }, executorContext(workspace.dir, 'billing', 'apps/billing'));
       const reports = path.join(workspace.dir, 'reports/migrate-deploy/apps/billing');
-      const latest = JSON.parse(readFileSync(path.join(reports, readdirSync(reports).filter((name) => name.endsWith('.json')).sort().pop()!), 'utf8'));
+      const latest = JSON.parse(
+        readFileSync(
+          path.join(
+            reports,
+            readdirSync(reports)
+              .filter((name) => name.endsWith('.json'))
+              .sort()
+              .pop()!,
+          ),
+          'utf8',
+        ),
+      );
       return { success, status: latest.status as string, error: latest.error as string | undefined };
     } finally {
       jest.restoreAllMocks();
@@ -119,7 +140,10 @@ describe('migrate-deploy killed with SIGKILL', () => {
     const db = await PgDatabase.connect({ url: database.url, source: 'spec' });
     try {
       for (const name of [M1, M2]) {
-        await applyPendingMigrations(db, history.migrations.slice(0, history.migrations.findIndex((migration) => migration.name === name) + 1));
+        await applyPendingMigrations(
+          db,
+          history.migrations.slice(0, history.migrations.findIndex((migration) => migration.name === name) + 1),
+        );
         boundaries.push(await readDatabaseState(db));
       }
     } finally {
@@ -145,13 +169,17 @@ describe('migrate-deploy killed with SIGKILL', () => {
     ['during verification', /event verified/, 0],
     ['right after deploy_finished', /event deploy_finished/, 0],
   ];
-  it.each(succeeding)('killed %s: the next deploy finishes it', async (_point, at, delayMs) => {
-    await prepare('succeeds');
-    const killed = await deployKilledAt(at, delayMs);
-    expect(killed).toMatchObject({ killed: true });
-    expect(await deployAgain()).toMatchObject({ success: true, error: undefined });
-    expect(await state()).toEqual({ state: deployed, unfinished: [] });
-  }, 60_000);
+  it.each(succeeding)(
+    'killed %s: the next deploy finishes it',
+    async (_point, at, delayMs) => {
+      await prepare('succeeds');
+      const killed = await deployKilledAt(at, delayMs);
+      expect(killed).toMatchObject({ killed: true });
+      expect(await deployAgain()).toMatchObject({ success: true, error: undefined });
+      expect(await state()).toEqual({ state: deployed, unfinished: [] });
+    },
+    60_000,
+  );
 
   const failing: Array<[string, RegExp, number]> = [
     ['as the deploy fails', /deploy failed: /, 0],
@@ -161,13 +189,21 @@ describe('migrate-deploy killed with SIGKILL', () => {
     ['right after rollback_finished', /event rollback_finished/, 0],
     ['inside the third migration (it fails after its index)', new RegExp(`applying ${M3}`), 400],
   ];
-  it.each(failing)('killed %s in a deploy that fails: the next deploy rolls back to a migration boundary, no row lost', async (_point, at, delayMs) => {
-    await prepare('fails');
-    const killed = await deployKilledAt(at, delayMs);
-    expect(killed).toMatchObject({ killed: true });
-    expect(await deployAgain()).toMatchObject({ success: false, status: 'rolled-back', error: expect.stringMatching(/division by zero/) });
-    const after = await state();
-    expect(after.unfinished).toEqual([]);
-    expect(boundaries.findIndex((boundary) => JSON.stringify(boundary) === JSON.stringify(after.state))).toBeGreaterThanOrEqual(0);
-  }, 60_000);
+  it.each(failing)(
+    'killed %s in a deploy that fails: the next deploy rolls back to a migration boundary, no row lost',
+    async (_point, at, delayMs) => {
+      await prepare('fails');
+      const killed = await deployKilledAt(at, delayMs);
+      expect(killed).toMatchObject({ killed: true });
+      expect(await deployAgain()).toMatchObject({
+        success: false,
+        status: 'rolled-back',
+        error: expect.stringMatching(/division by zero/),
+      });
+      const after = await state();
+      expect(after.unfinished).toEqual([]);
+      expect(boundaries.findIndex((boundary) => JSON.stringify(boundary) === JSON.stringify(after.state))).toBeGreaterThanOrEqual(0);
+    },
+    60_000,
+  );
 });

@@ -10,7 +10,10 @@ import { DatabaseRun } from '../shared/database-run';
 import type { DeployExecutorOptions } from './schema';
 
 /** `migrate-deploy`: see use-cases/deploy.ts for the steps; this wires options, secrets, reports and the webhook. */
-export default async function migrateDeployExecutor(options: DeployExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+export default async function migrateDeployExecutor(
+  options: DeployExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
   const run = new DatabaseRun('migrate-deploy', options, context);
   const { project, log } = run;
   let result: DeployResult | undefined;
@@ -18,7 +21,10 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
   try {
     const venture = await run.readProject();
     const { layout, history, schema } = venture;
-    const requireDeployedTo = options.requireDeployedTo && { environment: options.requireDeployedTo.environment, state: await readOtherEnvironment(options.requireDeployedTo, (url) => inVentureSchema(url, options.schema, project)) };
+    const requireDeployedTo = options.requireDeployedTo && {
+      environment: options.requireDeployedTo.environment,
+      state: await readOtherEnvironment(options.requireDeployedTo, (url) => inVentureSchema(url, options.schema, project)),
+    };
     log(`migrate-deploy ${project} (${run.environment}) on ${run.where}`);
     result = await run.withTarget(venture, (target) =>
       deploy({
@@ -61,10 +67,17 @@ export default async function migrateDeployExecutor(options: DeployExecutorOptio
 }
 
 /** The other environment's applied migrations, in the venture's schema there too. */
-async function readOtherEnvironment(gate: { environment: string; urlEnv: string }, inSchema: (url: string | undefined) => string | undefined) {
+async function readOtherEnvironment(
+  gate: { environment: string; urlEnv: string },
+  inSchema: (url: string | undefined) => string | undefined,
+) {
   const url = inSchema(process.env[gate.urlEnv]);
   if (!url) {
-    throw new ForgeError('STAGING_GATE', `The staging gate needs ${gate.environment}'s database, but ${gate.urlEnv} is not set: nothing was applied.`, `Set ${gate.urlEnv} to ${gate.environment}'s database URL (read only is enough).`);
+    throw new ForgeError(
+      'STAGING_GATE',
+      `The staging gate needs ${gate.environment}'s database, but ${gate.urlEnv} is not set: nothing was applied.`,
+      `Set ${gate.urlEnv} to ${gate.environment}'s database URL (read only is enough).`,
+    );
   }
   const database = await PgDatabase.connect({ url, source: gate.urlEnv });
   try {

@@ -21,21 +21,39 @@ describe('migrate-deploy of real histories on PostgreSQL', () => {
   const saved = { ...process.env };
 
   const context = (target: string) => ({ ...executorContext(workspace.dir, workspace.project, workspace.projectRoot), targetName: target });
-  const deploy = (options: Record<string, unknown> = {}) => migrateDeployExecutor({ lockTimeout: 5, ...options }, context('migrate-deploy'));
+  const deploy = (options: Record<string, unknown> = {}) =>
+    migrateDeployExecutor({ lockTimeout: 5, ...options }, context('migrate-deploy'));
   const status = () => migrateStatusExecutor({ check: true, versionFile: '' }, context('migrate-status'));
   const latestReport = () => {
     const dir = path.join(workspace.dir, 'reports/migrate-deploy', workspace.projectRoot);
-    return JSON.parse(readFileSync(path.join(dir, readdirSync(dir).filter((file) => file.endsWith('.json')).sort().pop()!), 'utf8'));
+    return JSON.parse(
+      readFileSync(
+        path.join(
+          dir,
+          readdirSync(dir)
+            .filter((file) => file.endsWith('.json'))
+            .sort()
+            .pop()!,
+        ),
+        'utf8',
+      ),
+    );
   };
   const sql = <T = Record<string, unknown>>(text: string) => serverRows<T>(database.url, text);
-  const appliedCount = async () => (await sql<{ n: number }>('SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL'))[0].n;
+  const appliedCount = async () =>
+    (
+      await sql<{ n: number }>('SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+    )[0].n;
 
   /** The history up to and including `last` applied, as `prisma migrate deploy` would have left it. */
   async function applyThrough(last: string): Promise<void> {
     const history = readMigrationHistory(workspace.migrationsDir);
     const live = await PgDatabase.connect({ url: database.url, source: 'spec' });
     try {
-      await applyPendingMigrations(live, history.migrations.slice(0, history.migrations.findIndex((migration) => migration.name === last) + 1));
+      await applyPendingMigrations(
+        live,
+        history.migrations.slice(0, history.migrations.findIndex((migration) => migration.name === last) + 1),
+      );
     } finally {
       await live.close();
     }
@@ -49,7 +67,8 @@ describe('migrate-deploy of real histories on PostgreSQL', () => {
     database = await createServerDatabase('history');
     process.env['DATABASE_URL'] = database.url;
     output = [];
-    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
+    for (const level of ['info', 'warn', 'error'] as const)
+      jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
   });
   afterEach(async () => {
     jest.restoreAllMocks();
@@ -66,7 +85,9 @@ describe('migrate-deploy of real histories on PostgreSQL', () => {
       expect(await deploy()).toEqual({ success: true });
       expect(latestReport()).toMatchObject({ ok: true, status: 'deployed' });
       expect(await appliedCount()).toBe(total);
-      const [started] = await sql<{ details: { gate?: Array<{ verdict: string }> } }>("SELECT details FROM forge_migrations.events WHERE kind = 'deploy_started'");
+      const [started] = await sql<{ details: { gate?: Array<{ verdict: string }> } }>(
+        "SELECT details FROM forge_migrations.events WHERE kind = 'deploy_started'",
+      );
       const verdicts = new Set((started.details?.gate ?? []).map((judged) => judged.verdict));
       // umami, hoppscotch and trigger-dev all drop tables or columns somewhere in their history.
       expect(verdicts.size).toBeGreaterThan(0);
@@ -84,16 +105,25 @@ describe('migrate-deploy of real histories on PostgreSQL', () => {
     });
 
     it('stops before anything is applied when the dropped table holds rows, and says so', async () => {
-      await sql("INSERT INTO team_website (team_website_id, team_id, website_id) VALUES (gen_random_uuid(), gen_random_uuid(), gen_random_uuid())");
+      await sql(
+        'INSERT INTO team_website (team_website_id, team_id, website_id) VALUES (gen_random_uuid(), gen_random_uuid(), gen_random_uuid())',
+      );
       const applied = await appliedCount();
       expect(await deploy()).toEqual({ success: false });
-      expect(latestReport()).toMatchObject({ status: 'refused', error: expect.stringMatching(/The safety gate stopped the deploy.*04_team_redesign line \d+: DS101 drops table team_website and its rows \(data loss: team_website holds rows\)/s) });
+      expect(latestReport()).toMatchObject({
+        status: 'refused',
+        error: expect.stringMatching(
+          /The safety gate stopped the deploy.*04_team_redesign line \d+: DS101 drops table team_website and its rows \(data loss: team_website holds rows\)/s,
+        ),
+      });
       expect(await appliedCount()).toBe(applied);
     });
 
     it('shows each judgement with --dryRun, and deploys when the table is empty', async () => {
       expect(await deploy({ dryRun: true })).toEqual({ success: true });
-      expect(output.join('\n')).toMatch(/DS101 line \d+: drops table team_website and its rows \(nothing to lose: team_website is empty \(checked again right before the migration\)\)/);
+      expect(output.join('\n')).toMatch(
+        /DS101 line \d+: drops table team_website and its rows \(nothing to lose: team_website is empty \(checked again right before the migration\)\)/,
+      );
       expect(await deploy()).toEqual({ success: true });
       expect(latestReport()).toMatchObject({ status: 'deployed' });
     });
@@ -114,7 +144,9 @@ describe('migrate-deploy of real histories on PostgreSQL', () => {
     expect(await deploy({ allowDrift: true })).toEqual({ success: false });
     expect(latestReport()).toMatchObject({
       status: 'rolled-back',
-      error: expect.stringMatching(/The safety gate stopped the deploy before 3_drop_legacy: line 1: DS102 drops column Plan\.legacy and its values, and Plan now holds rows \(none when the deploy began\)/),
+      error: expect.stringMatching(
+        /The safety gate stopped the deploy before 3_drop_legacy: line 1: DS102 drops column Plan\.legacy and its values, and Plan now holds rows \(none when the deploy began\)/,
+      ),
     });
     expect(await sql('SELECT * FROM "Plan"')).toEqual([]);
     expect(await appliedCount()).toBe(1);

@@ -27,11 +27,14 @@ describe('ventures sharing one PostgreSQL database', () => {
   const saved = { ...process.env };
 
   // billing names its schema in its URL, as Prisma users do; ledger shares one URL and names its schema by option.
-  const where = (venture: Venture) => (venture === 'billing' ? { urlEnv: 'BILLING_DATABASE_URL' } : { urlEnv: 'SHARED_DATABASE_URL', schema: '{projectName}' });
+  const where = (venture: Venture) =>
+    venture === 'billing' ? { urlEnv: 'BILLING_DATABASE_URL' } : { urlEnv: 'SHARED_DATABASE_URL', schema: '{projectName}' };
   const ventureUrl = (venture: Venture) => `${database.url}?schema=${venture}`;
   const context = (venture: Venture, targetName: string) => ({ ...executorContext(workspace.dir, venture, `apps/${venture}`), targetName });
-  const deploy = (venture: Venture, options: Record<string, unknown> = {}) => migrateDeployExecutor({ ...where(venture), lockTimeout: 30, ...options }, context(venture, 'migrate-deploy'));
-  const rollback = (venture: Venture, options: Record<string, unknown>) => migrateRollbackExecutor({ ...where(venture), lockTimeout: 30, yes: true, ...options }, context(venture, 'migrate-rollback'));
+  const deploy = (venture: Venture, options: Record<string, unknown> = {}) =>
+    migrateDeployExecutor({ ...where(venture), lockTimeout: 30, ...options }, context(venture, 'migrate-deploy'));
+  const rollback = (venture: Venture, options: Record<string, unknown>) =>
+    migrateRollbackExecutor({ ...where(venture), lockTimeout: 30, yes: true, ...options }, context(venture, 'migrate-rollback'));
   const status = async (venture: Venture): Promise<StatusReport> => {
     stdout.length = 0;
     expect(await migrateStatusExecutor({ ...where(venture), json: true }, context(venture, 'migrate-status'))).toEqual({ success: true });
@@ -41,19 +44,27 @@ describe('ventures sharing one PostgreSQL database', () => {
   const sql = <T = Record<string, unknown>>(text: string) => serverRows<T>(database.url, text);
   const state = (venture: Venture) => serverState(ventureUrl(venture));
   const applied = async (venture: Venture) =>
-    (await sql<{ name: string }>(`SELECT migration_name AS name FROM "${venture}"._prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY 1`)).map((row) => row.name);
+    (
+      await sql<{ name: string }>(
+        `SELECT migration_name AS name FROM "${venture}"._prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY 1`,
+      )
+    ).map((row) => row.name);
   const addRows = (venture: Venture, customers: number) =>
-    sql(`INSERT INTO "${venture}"."Customer" ("email", "name") SELECT '${venture}' || g || '@example.com', 'C' || g FROM generate_series(1, ${customers}) g`);
+    sql(
+      `INSERT INTO "${venture}"."Customer" ("email", "name") SELECT '${venture}' || g || '@example.com', 'C' || g FROM generate_series(1, ${customers}) g`,
+    );
 
   beforeEach(async () => {
     workspace = temporaryDir('forge-shared-');
-    for (const venture of VENTURES) cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps', venture), { recursive: true });
+    for (const venture of VENTURES)
+      cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps', venture), { recursive: true });
     database = await createServerDatabase('shared');
     process.env['BILLING_DATABASE_URL'] = ventureUrl('billing');
     process.env['SHARED_DATABASE_URL'] = database.url;
     output = [];
     stdout = [];
-    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
+    for (const level of ['info', 'warn', 'error'] as const)
+      jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => stdout.push(String(chunk)) > 0);
   });
   afterEach(async () => {
@@ -73,12 +84,19 @@ describe('ventures sharing one PostgreSQL database', () => {
     for (const venture of VENTURES) {
       expect(await applied(venture)).toHaveLength(5);
       const report = await status(venture);
-      expect(report).toMatchObject({ ok: true, unknownApplied: [], drift: { checked: true, clean: true }, lastRun: { event: 'deploy: deploy_finished' } });
+      expect(report).toMatchObject({
+        ok: true,
+        unknownApplied: [],
+        drift: { checked: true, clean: true },
+        lastRun: { event: 'deploy: deploy_finished' },
+      });
       expect(states(report)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
     }
     expect(await sql("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ n: 0 }]);
     expect(output.join('\n')).not.toContain(decodeURIComponent(new URL(database.url).password));
-    const scopes = await sql<{ scope: string; runs: number }>('SELECT scope, count(DISTINCT run_id)::int AS runs FROM forge_migrations.events GROUP BY scope ORDER BY scope');
+    const scopes = await sql<{ scope: string; runs: number }>(
+      'SELECT scope, count(DISTINCT run_id)::int AS runs FROM forge_migrations.events GROUP BY scope ORDER BY scope',
+    );
     expect(scopes).toEqual([
       { scope: 'billing', runs: 1 },
       { scope: 'ledger', runs: 1 },
@@ -133,11 +151,15 @@ describe('ventures sharing one PostgreSQL database', () => {
 
     expect(await deploy('billing')).toEqual({ success: false });
 
-    expect(output.join('\n')).toMatch(/shared with the ventures in the schemas ledger: [^]*nothing was done[^]*\?schema=<name> in BILLING_DATABASE_URL/);
+    expect(output.join('\n')).toMatch(
+      /shared with the ventures in the schemas ledger: [^]*nothing was done[^]*\?schema=<name> in BILLING_DATABASE_URL/,
+    );
     expect(await sql("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ n: 0 }]);
     expect(await ledgerEvents()).toEqual(events);
     // The refusal is in billing's own history.
-    expect((await sql<{ kind: string }>("SELECT kind FROM forge_migrations.events WHERE scope = '' ORDER BY id")).map((row) => row.kind).pop()).toBe('deploy_failed');
+    expect(
+      (await sql<{ kind: string }>("SELECT kind FROM forge_migrations.events WHERE scope = '' ORDER BY id")).map((row) => row.kind).pop(),
+    ).toBe('deploy_failed');
     expect(await state('ledger')).toEqual(before);
   });
 
@@ -146,6 +168,10 @@ describe('ventures sharing one PostgreSQL database', () => {
     expect(await deploy('billing')).toEqual({ success: false });
     expect(output.join('\n')).toContain('BILLING_DATABASE_URL');
     expect(output.join('\n')).not.toContain(decodeURIComponent(new URL(database.url).password));
-    expect(await sql("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('public', 'information_schema')")).toEqual([{ n: 0 }]);
+    expect(
+      await sql(
+        "SELECT count(*)::int AS n FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('public', 'information_schema')",
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 });

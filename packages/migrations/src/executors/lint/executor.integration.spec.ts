@@ -46,13 +46,22 @@ describe('migrate-lint executor', () => {
   it('fails on the unapproved drop of the whole history, and names it', async () => {
     expect(await run()).toEqual({ success: false });
     expect(output[0]).toBe('migrate-lint shop: 3 migrations analysed (all), 4 findings: 1 blocking, 0 waived, 0 approved');
-    expect(output).toContain('apps/shop/prisma/migrations/2_drop_note/migration.sql:1 DS102 [BLOCKING] drops column Order.note and its values');
+    expect(output).toContain(
+      'apps/shop/prisma/migrations/2_drop_note/migration.sql:1 DS102 [BLOCKING] drops column Order.note and its values',
+    );
   });
 
   it('lints only the migrations main does not have with --onlyNew, and writes SARIF', async () => {
     expect(await run({ onlyNew: true, format: 'sarif', outputFile: 'reports/{projectRoot}/lint.sarif' })).toEqual({ success: true });
     const sarif = JSON.parse(readFileSync(path.join(workspace.dir, 'reports/apps/shop/lint.sarif'), 'utf8'));
-    expect(sarif.runs[0].results.map((result: { ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => [result.ruleId, result.locations[0].physicalLocation.artifactLocation.uri])).toEqual([
+    expect(
+      sarif.runs[0].results.map(
+        (result: { ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => [
+          result.ruleId,
+          result.locations[0].physicalLocation.artifactLocation.uri,
+        ],
+      ),
+    ).toEqual([
       ['LK101', 'apps/shop/prisma/migrations/3_index/migration.sql'],
       ['LK106', 'apps/shop/prisma/migrations/3_index/migration.sql'],
     ]);
@@ -62,7 +71,12 @@ describe('migrate-lint executor', () => {
 
   it('prints JSON to stdout', async () => {
     expect(await run({ format: 'json', onlyNew: true })).toEqual({ success: true });
-    expect(JSON.parse(stdout.join(''))).toMatchObject({ project: 'shop', scope: 'not on main', ok: true, migrations: [{ name: '3_index' }] });
+    expect(JSON.parse(stdout.join(''))).toMatchObject({
+      project: 'shop',
+      scope: 'not on main',
+      ok: true,
+      migrations: [{ name: '3_index' }],
+    });
   });
 
   it('names a base that does not exist, and fails', async () => {

@@ -21,7 +21,11 @@ export default async function migrateLintExecutor(options: LintExecutorOptions, 
     const format = options.format ?? 'text';
     const text = lintText(report);
     const output =
-      format === 'json' ? JSON.stringify(report, null, 2) : format === 'sarif' ? JSON.stringify(lintSarif(report, RULES, PLUGIN_VERSION), null, 2) : text.join('\n');
+      format === 'json'
+        ? JSON.stringify(report, null, 2)
+        : format === 'sarif'
+          ? JSON.stringify(lintSarif(report, RULES, PLUGIN_VERSION), null, 2)
+          : text.join('\n');
     if (options.outputFile) {
       const file = reportPath(context.root, options.outputFile, projectRoot, project);
       writeReport(file, `${output}\n`);

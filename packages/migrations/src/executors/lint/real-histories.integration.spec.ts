@@ -11,12 +11,15 @@ describe.each(REAL_HISTORIES)('migrate-lint on the %s history', (history) => {
   let workspace: HistoryWorkspace;
   let output: string[];
   const saved = { ...process.env };
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: workspace.dir, encoding: 'utf8' });
-  const run = (options: Record<string, unknown> = {}) => migrateLintExecutor(options, executorContext(workspace.dir, workspace.project, workspace.projectRoot));
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: workspace.dir, encoding: 'utf8' });
+  const run = (options: Record<string, unknown> = {}) =>
+    migrateLintExecutor(options, executorContext(workspace.dir, workspace.project, workspace.projectRoot));
 
   beforeEach(() => {
     output = [];
-    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
+    for (const level of ['info', 'warn', 'error'] as const)
+      jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
     delete process.env['NX_BASE'];
     workspace = historyWorkspace(history);
     git('init', '-q', '-b', 'main');
@@ -36,7 +39,9 @@ describe.each(REAL_HISTORIES)('migrate-lint on the %s history', (history) => {
   it('reports every finding of the whole history, with the unapproved drops that fail it', async () => {
     const result = await run({ format: 'json', outputFile: 'reports/lint.json' });
     const report = JSON.parse(readFileSync(path.join(workspace.dir, 'reports/lint.json'), 'utf8'));
-    const folders = readdirSync(workspace.migrationsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync(workspace.migrationsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(report.migrations.map((migration: { name: string }) => migration.name)).toEqual(folders.sort());
     expect(report.counts.findings).toBeGreaterThan(0);
     expect(result).toEqual({ success: report.counts.blocking === 0 });

@@ -32,14 +32,23 @@ describe('migrate-rollback on PostgreSQL', () => {
   const sql = <T = Record<string, unknown>>(text: string) => serverRows<T>(database.url, text);
   const state = () => serverState(database.url);
   const applied = async () =>
-    (await sql<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name')).map((row) => row.migration_name);
+    (
+      await sql<{ migration_name: string }>(
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name',
+      )
+    ).map((row) => row.migration_name);
   const rollbackEvents = async () =>
-    (await sql<{ kind: string; migrations: string[] }>("SELECT kind, migrations FROM forge_migrations.events WHERE run_id <> (SELECT run_id FROM forge_migrations.events WHERE kind = 'deploy_started' ORDER BY id LIMIT 1) ORDER BY id")).map(
-      (event) => [event.kind, event.migrations],
-    );
+    (
+      await sql<{ kind: string; migrations: string[] }>(
+        "SELECT kind, migrations FROM forge_migrations.events WHERE run_id <> (SELECT run_id FROM forge_migrations.events WHERE kind = 'deploy_started' ORDER BY id LIMIT 1) ORDER BY id",
+      )
+    ).map((event) => [event.kind, event.migrations]);
   const latestReport = () => {
     const dir = path.join(workspace.dir, 'reports/migrate-rollback/apps/billing');
-    const file = readdirSync(dir).filter((name) => name.endsWith('.json')).sort().pop()!;
+    const file = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .pop()!;
     return JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
   };
 
@@ -49,12 +58,21 @@ describe('migrate-rollback on PostgreSQL', () => {
     database = await createServerDatabase('rollback');
     process.env['DATABASE_URL'] = database.url;
     output = [];
-    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
+    for (const level of ['info', 'warn', 'error'] as const)
+      jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
     await seedBillingDatabase(database.url, path.join(workspace.dir, MIGRATIONS), LATER);
     beforeDeploy = await state();
     expect(await migrateDeployExecutor({ lockTimeout: 5 }, context())).toEqual({ success: true });
     const deployReports = path.join(workspace.dir, 'reports/migrate-deploy/apps/billing');
-    const report = JSON.parse(readFileSync(path.join(deployReports, readdirSync(deployReports).find((name) => name.endsWith('.json'))!), 'utf8'));
+    const report = JSON.parse(
+      readFileSync(
+        path.join(
+          deployReports,
+          readdirSync(deployReports).find((name) => name.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    );
     deployBackup = report.backup.file;
     output.length = 0;
   });
@@ -70,7 +88,9 @@ describe('migrate-rollback on PostgreSQL', () => {
     expect(await rollback({ steps: 2 })).toEqual({ success: false });
     const printed = output.join('\n');
     expect(printed).toMatch(/Rollback of .* \(default\) from schema version \d+\.\d+\.\d+ to \d+\.\d+\.\d+: 2 migrations, newest first/);
-    expect(printed).toMatch(new RegExp(`- ${LATER[2]} \\(version \\d+\\.\\d+\\.\\d+\\): down\\.sql; not verified: no migrate-test report covers it`));
+    expect(printed).toMatch(
+      new RegExp(`- ${LATER[2]} \\(version \\d+\\.\\d+\\.\\d+\\): down\\.sql; not verified: no migrate-test report covers it`),
+    );
     expect(printed).toMatch(/there is no terminal to ask: nothing was rolled back/);
     expect(latestReport()).toMatchObject({ command: 'migrate-rollback', ok: false, status: 'refused' });
     expect(await state()).toEqual(before);
@@ -79,8 +99,13 @@ describe('migrate-rollback on PostgreSQL', () => {
 
   it('tells which downs migrate-test verified, and which changed since', async () => {
     delete process.env['TEST_DATABASE_URL'];
-    expect(await migrateTestExecutor({ reportFile: 'reports/migrate-test/apps/billing/report.json' }, context())).toEqual({ success: true });
-    writeFileSync(path.join(workspace.dir, MIGRATIONS, LATER[1], 'down.sql'), `-- reviewed\n${readFileSync(path.join(workspace.dir, MIGRATIONS, LATER[1], 'down.sql'), 'utf8')}`);
+    expect(await migrateTestExecutor({ reportFile: 'reports/migrate-test/apps/billing/report.json' }, context())).toEqual({
+      success: true,
+    });
+    writeFileSync(
+      path.join(workspace.dir, MIGRATIONS, LATER[1], 'down.sql'),
+      `-- reviewed\n${readFileSync(path.join(workspace.dir, MIGRATIONS, LATER[1], 'down.sql'), 'utf8')}`,
+    );
     output.length = 0;
     expect(await rollback({ steps: 2 })).toEqual({ success: false });
     const printed = output.join('\n');
@@ -121,10 +146,18 @@ describe('migrate-rollback on PostgreSQL', () => {
   });
 
   it('refuses a rollback it cannot do by downs, naming the backup to restore instead', async () => {
-    writeFileSync(path.join(workspace.dir, MIGRATIONS, LATER[2], 'down.sql'), '-- forge:irreversible: the guard function kept audit state\n');
+    writeFileSync(
+      path.join(workspace.dir, MIGRATIONS, LATER[2], 'down.sql'),
+      '-- forge:irreversible: the guard function kept audit state\n',
+    );
     const before = await state();
     expect(await rollback({ yes: true })).toEqual({ success: false });
-    expect(latestReport().error).toMatch(new RegExp(`${LATER[2]} cannot be undone by a down: the guard function kept audit state.*--fromBackup=<file> \\(the latest: ${deployBackup.replace(/[.]/g, '\\.')}`, 's'));
+    expect(latestReport().error).toMatch(
+      new RegExp(
+        `${LATER[2]} cannot be undone by a down: the guard function kept audit state.*--fromBackup=<file> \\(the latest: ${deployBackup.replace(/[.]/g, '\\.')}`,
+        's',
+      ),
+    );
     expect(await state()).toEqual(before);
   });
 
@@ -138,11 +171,19 @@ describe('migrate-rollback on PostgreSQL', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     process.env['MIGRATIONS_WEBHOOK_URL'] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     try {
-      writeFileSync(path.join(workspace.dir, MIGRATIONS, LATER[1], 'down.sql'), 'ALTER TABLE "Invoice" RENAME COLUMN "totalCents" TO "amountCents";\nSELECT 1 / 0;\n');
+      writeFileSync(
+        path.join(workspace.dir, MIGRATIONS, LATER[1], 'down.sql'),
+        'ALTER TABLE "Invoice" RENAME COLUMN "totalCents" TO "amountCents";\nSELECT 1 / 0;\n',
+      );
       expect(await rollback({ steps: 2, yes: true })).toEqual({ success: false });
       const report = latestReport();
       expect(report).toMatchObject({ status: 'rollback-failed', rolledBack: [LATER[2]] });
-      expect(report.error).toMatch(new RegExp(`${LATER[1]}: its down.sql failed: division by zero\n.*To return to where this rollback began: nx run billing:migrate-rollback --fromBackup=${report.backup.file.replace(/[.]/g, '\\.')}`, 's'));
+      expect(report.error).toMatch(
+        new RegExp(
+          `${LATER[1]}: its down.sql failed: division by zero\n.*To return to where this rollback began: nx run billing:migrate-rollback --fromBackup=${report.backup.file.replace(/[.]/g, '\\.')}`,
+          's',
+        ),
+      );
       expect(await applied()).toContain(LATER[1]);
       expect(await sql('SELECT count(*)::int AS n FROM "Invoice" WHERE "totalCents" > 0')).toEqual([{ n: 200 }]);
       expect(hooks).toHaveLength(1);
@@ -168,7 +209,7 @@ describe('migrate-rollback on PostgreSQL', () => {
     expect(await applied()).toHaveLength(5);
   });
 
-  it('--fromBackup restores the deploy\'s backup after checking its SHA-256, and proves the state it recorded; a tampered backup is refused', async () => {
+  it("--fromBackup restores the deploy's backup after checking its SHA-256, and proves the state it recorded; a tampered backup is refused", async () => {
     await sql(`INSERT INTO "Customer" ("email", "name") VALUES ('late@example.com', 'Late')`);
     const file = path.join(workspace.dir, deployBackup);
     const copy = `${file}.tampered.dump`;
@@ -181,7 +222,9 @@ describe('migrate-rollback on PostgreSQL', () => {
     expect(await state()).toEqual(now);
 
     expect(await rollback({ fromBackup: deployBackup, yes: true })).toEqual({ success: true });
-    expect(output.join('\n')).toMatch(/migrations it undoes: 20240415090000_invoice_audit_trigger, 20240402100000_rename_amount_to_total, 20240310083000_invoice_currency/);
+    expect(output.join('\n')).toMatch(
+      /migrations it undoes: 20240415090000_invoice_audit_trigger, 20240402100000_rename_amount_to_total, 20240310083000_invoice_currency/,
+    );
     expect(output.join('\n')).toMatch(/"public"\."Customer": 51 rows now, 50 in the backup/);
     expect(latestReport()).toMatchObject({ ok: true, status: 'restored', restored: true });
     expect(await state()).toEqual(beforeDeploy);
@@ -208,9 +251,15 @@ describe('migrate-rollback on PostgreSQL', () => {
 
   /** The rollback in a child process on a pseudo-terminal (util-linux `script`), answering its question with `key` then Enter. */
   function answeredAtTerminal(key: string): Promise<{ code: number; output: string }> {
-    const command = [process.execPath, '-r', '@swc-node/register', CHILD, 'rollback', workspace.dir, JSON.stringify({ lockTimeout: 5 })].map((word) => `'${word.replace(/'/g, "'\\''")}'`).join(' ');
+    const command = [process.execPath, '-r', '@swc-node/register', CHILD, 'rollback', workspace.dir, JSON.stringify({ lockTimeout: 5 })]
+      .map((word) => `'${word.replace(/'/g, "'\\''")}'`)
+      .join(' ');
     return new Promise((resolve, reject) => {
-      const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { cwd: REPO_ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, FORCE_COLOR: '0' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let output = '';
       let answered = false;
       child.stdout.on('data', (chunk) => {

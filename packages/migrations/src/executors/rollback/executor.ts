@@ -9,7 +9,10 @@ import { DatabaseRun } from '../shared/database-run';
 import type { RollbackExecutorOptions } from './schema';
 
 /** `migrate-rollback`: see use-cases/rollback.ts; this reads the options, asks, and writes the reports. */
-export default async function migrateRollbackExecutor(options: RollbackExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+export default async function migrateRollbackExecutor(
+  options: RollbackExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
   const run = new DatabaseRun('migrate-rollback', options, context);
   const { project, log } = run;
   let result: RollbackResult | undefined;
@@ -53,8 +56,18 @@ export default async function migrateRollbackExecutor(options: RollbackExecutorO
 }
 
 function selectorOf(options: RollbackExecutorOptions): RollbackSelector | undefined {
-  const given = [options.steps !== undefined && '--steps', options.to !== undefined && '--to', options.toVersion !== undefined && '--toVersion', options.fromBackup !== undefined && '--fromBackup'].filter(Boolean);
-  if (given.length > 1) throw new ForgeError('ROLLBACK_REFUSED', `${given.join(' and ')} were both given: nothing was rolled back.`, 'Give one of --steps, --to, --toVersion or --fromBackup.');
+  const given = [
+    options.steps !== undefined && '--steps',
+    options.to !== undefined && '--to',
+    options.toVersion !== undefined && '--toVersion',
+    options.fromBackup !== undefined && '--fromBackup',
+  ].filter(Boolean);
+  if (given.length > 1)
+    throw new ForgeError(
+      'ROLLBACK_REFUSED',
+      `${given.join(' and ')} were both given: nothing was rolled back.`,
+      'Give one of --steps, --to, --toVersion or --fromBackup.',
+    );
   if (options.to !== undefined) return { to: options.to };
   if (options.toVersion !== undefined) return { toVersion: String(options.toVersion) };
   return options.fromBackup === undefined ? { steps: options.steps ?? 1 } : undefined;
@@ -65,7 +78,11 @@ async function confirm(impact: string[], yes: boolean, run: DatabaseRun): Promis
   for (const line of impact) run.log(line);
   if (yes) return true;
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new ForgeError('ROLLBACK_REFUSED', 'A rollback needs a confirmation, and there is no terminal to ask: nothing was rolled back.', 'Read the impact above, then run again with --yes.');
+    throw new ForgeError(
+      'ROLLBACK_REFUSED',
+      'A rollback needs a confirmation, and there is no terminal to ask: nothing was rolled back.',
+      'Read the impact above, then run again with --yes.',
+    );
   }
   const { default: ask } = await import('@inquirer/confirm');
   const answer = await ask({ message: `Roll back ${run.project} on ${run.where}?`, default: false });

@@ -23,9 +23,12 @@ describe('migrate-rollback --toVersion on a real history', () => {
   const saved = { ...process.env };
   const context = (target: string) => ({ ...executorContext(workspace.dir, workspace.project, workspace.projectRoot), targetName: target });
   const applied = async () =>
-    (await serverRows<{ migration_name: string }>(database.url, 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name')).map(
-      (row) => row.migration_name,
-    );
+    (
+      await serverRows<{ migration_name: string }>(
+        database.url,
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name',
+      )
+    ).map((row) => row.migration_name);
 
   beforeEach(async () => {
     for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation(() => undefined);
@@ -52,7 +55,9 @@ describe('migrate-rollback --toVersion on a real history', () => {
     expect(await migrateDeployExecutor({ lockTimeout: 5, allowDrift: true }, context('migrate-deploy'))).toEqual({ success: true });
     const deployed = await serverState(database.url);
 
-    expect(await migrateRollbackExecutor({ lockTimeout: 5, toVersion: target, yes: true }, context('migrate-rollback'))).toEqual({ success: true });
+    expect(await migrateRollbackExecutor({ lockTimeout: 5, toVersion: target, yes: true }, context('migrate-rollback'))).toEqual({
+      success: true,
+    });
     expect(await applied()).toEqual(names.slice(0, names.indexOf('16_boards') + 1));
     expect(await migrateStatusExecutor({ check: true, versionFile: '' }, context('migrate-status'))).toEqual({ success: false });
 

@@ -53,7 +53,10 @@ export class DatabaseRun {
   ) {
     this.project = context.projectName ?? '';
     this.projectRoot = context.projectsConfigurations?.projects[this.project]?.root ?? '.';
-    const database = resolveDatabaseUrl(process.env, options.urlEnv ?? DATABASE_DEFAULTS.urlEnv, { schema: options.schema, project: this.project });
+    const database = resolveDatabaseUrl(process.env, options.urlEnv ?? DATABASE_DEFAULTS.urlEnv, {
+      schema: options.schema,
+      project: this.project,
+    });
     this.urlEnv = database.urlEnv;
     this.url = database.url;
     this.where = database.where;
@@ -85,7 +88,10 @@ export class DatabaseRun {
 
   /** Where backups go, absolute, and how many are kept. */
   get backups(): { backupDir: string; backupRetention: number } {
-    return { backupDir: this.resolve(this.options.backupDir ?? DATABASE_DEFAULTS.backupDir), backupRetention: this.options.backupRetention ?? DATABASE_DEFAULTS.backupRetention };
+    return {
+      backupDir: this.resolve(this.options.backupDir ?? DATABASE_DEFAULTS.backupDir),
+      backupRetention: this.options.backupRetention ?? DATABASE_DEFAULTS.backupRetention,
+    };
   }
 
   /** `work` on the venture's database, opened (under the deploy lock unless `lock: false`) and closed around it. */
@@ -115,7 +121,12 @@ export class DatabaseRun {
    * The report of a deploy or rollback that ran (`outcome`) or was refused before changing
    * anything (`refusal`), written with `writeReports`.
    */
-  async finish(reportDir: string, outcome: RunOutcome | undefined, refusal: string | undefined, fields: Pick<DeployReport, 'command' | 'status'> & Partial<DeployReport>): Promise<DeployReport> {
+  async finish(
+    reportDir: string,
+    outcome: RunOutcome | undefined,
+    refusal: string | undefined,
+    fields: Pick<DeployReport, 'command' | 'status'> & Partial<DeployReport>,
+  ): Promise<DeployReport> {
     return this.writeReports(reportDir, {
       ok: outcome?.ok ?? false,
       runId: outcome?.runId ?? 'refused',
@@ -127,10 +138,20 @@ export class DatabaseRun {
       applied: [],
       rolledBack: outcome?.rolledBack ?? [],
       restored: outcome?.restored ?? false,
-      backup: outcome?.backup && { file: path.relative(this.context.root, outcome.backup.file), sha256: outcome.backup.sha256, bytes: outcome.backup.bytes },
+      backup: outcome?.backup && {
+        file: path.relative(this.context.root, outcome.backup.file),
+        sha256: outcome.backup.sha256,
+        bytes: outcome.backup.bytes,
+      },
       error: outcome?.error ?? refusal,
       warnings: [],
-      events: (outcome?.events ?? []).map((event) => ({ at: event.at, kind: event.kind, migrations: event.migrations, durationMs: event.durationMs, error: event.error })),
+      events: (outcome?.events ?? []).map((event) => ({
+        at: event.at,
+        kind: event.kind,
+        migrations: event.migrations,
+        durationMs: event.durationMs,
+        error: event.error,
+      })),
       ...fields,
     });
   }
@@ -147,7 +168,10 @@ export class DatabaseRun {
     // A rollback refused before it began (no --yes, a wrong --to) is the operator's to fix, not an alert.
     const alert = !full.ok && (full.command === 'migrate-deploy' || full.status !== 'refused');
     if (alert && this.webhook) {
-      const failure = await postWebhook(this.webhook, JSON.parse(this.redact(JSON.stringify(webhookPayload(full, this.logLines.slice(-20))))));
+      const failure = await postWebhook(
+        this.webhook,
+        JSON.parse(this.redact(JSON.stringify(webhookPayload(full, this.logLines.slice(-20))))),
+      );
       if (failure) logger.warn(`${this.command} ${this.project}: ${this.redact(failure)}`);
     }
     return full;

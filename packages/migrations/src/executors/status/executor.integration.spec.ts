@@ -37,7 +37,8 @@ describe('migrate-status on PostgreSQL', () => {
     process.env['DATABASE_URL'] = database.url;
     output = [];
     stdout = [];
-    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
+    for (const level of ['info', 'warn', 'error'] as const)
+      jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void output.push(String(args[0])));
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => stdout.push(String(chunk)) > 0);
     await seedBillingDatabase(database.url, path.join(workspace.dir, MIGRATIONS), LATER, false);
   });
@@ -51,19 +52,30 @@ describe('migrate-status on PostgreSQL', () => {
   it('shows applied and pending migrations, the schema version and the versions of everything; --check fails while anything is pending', async () => {
     expect(await status()).toEqual({ success: true });
     const text = output.join('\n');
-    expect(text).toMatch(/billing \(default\) on .*\nschema version (\d+\.\d+\.\d+) \(the migrations folder is at \d+\.\d+\.\d+\)\n2 applied, 3 pending, 0 failed, 0 rolled back/);
+    expect(text).toMatch(
+      /billing \(default\) on .*\nschema version (\d+\.\d+\.\d+) \(the migrations folder is at \d+\.\d+\.\d+\)\n2 applied, 3 pending, 0 failed, 0 rolled back/,
+    );
     expect(text).toMatch(new RegExp(`✓ applied +20240101090000_init +0\\.1\\.0`));
     expect(text).toMatch(new RegExp(`… pending +${LATER[2]}`));
     expect(text).toMatch(/drift: none/);
-    expect(text).toMatch(/versions: PostgreSQL 15\.\d+[^;]*; Prisma schema engine 8\.\d+\.\d+-.*; Node v\d+.*; @forge\/migrations \d+\.\d+\.\d+/);
+    expect(text).toMatch(
+      /versions: PostgreSQL 15\.\d+[^;]*; Prisma schema engine 8\.\d+\.\d+-.*; Node v\d+.*; @forge\/migrations \d+\.\d+\.\d+/,
+    );
     expect(text).not.toContain(decodeURIComponent(new URL(database.url).password));
-    expect(readFileSync(path.join(workspace.dir, 'apps/billing/DATABASE_VERSION.md'), 'utf8')).toMatch(/^# billing: database schema version \d+\.\d+\.\d+\n/);
+    expect(readFileSync(path.join(workspace.dir, 'apps/billing/DATABASE_VERSION.md'), 'utf8')).toMatch(
+      /^# billing: database schema version \d+\.\d+\.\d+\n/,
+    );
 
     expect(await status({ check: true })).toEqual({ success: false });
     expect(await migrateDeployExecutor({ lockTimeout: 5 }, context())).toEqual({ success: true });
     const { success, report } = await json({ check: true });
     expect(success).toBe(true);
-    expect(report).toMatchObject({ ok: true, deployRunning: false, schemaVersion: { database: report.schemaVersion.migrations }, lastRun: { event: 'deploy: deploy_finished' } });
+    expect(report).toMatchObject({
+      ok: true,
+      deployRunning: false,
+      schemaVersion: { database: report.schemaVersion.migrations },
+      lastRun: { event: 'deploy: deploy_finished' },
+    });
     expect(report.versionHistory[0]).toMatchObject({ event: 'deploy_finished', version: report.schemaVersion.migrations });
   });
 
@@ -83,7 +95,11 @@ describe('migrate-status on PostgreSQL', () => {
     expect(success).toBe(false);
     expect(report.migrations.find((migration) => migration.name === LATER[1])).toMatchObject({ state: 'failed' });
     expect(report.migrations.find((migration) => migration.name === LATER[0])).toMatchObject({ state: 'applied', edited: true });
-    expect(report.drift).toMatchObject({ checked: true, clean: false, sql: expect.stringMatching(/CREATE TABLE "public"\."HandMade"|CREATE TABLE "HandMade"/) });
+    expect(report.drift).toMatchObject({
+      checked: true,
+      clean: false,
+      sql: expect.stringMatching(/CREATE TABLE "public"\."HandMade"|CREATE TABLE "HandMade"/),
+    });
   });
 
   it('reads a server without waiting for the deploy lock, and says a deploy is running', async () => {

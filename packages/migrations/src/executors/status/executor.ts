@@ -12,7 +12,10 @@ import { DatabaseRun } from '../shared/database-run';
 import type { StatusExecutorOptions } from './schema';
 
 /** `migrate-status`: see use-cases/status.ts; text or --json, and --check for CI. */
-export default async function migrateStatusExecutor(options: StatusExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+export default async function migrateStatusExecutor(
+  options: StatusExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
   const run = new DatabaseRun('migrate-status', options, context);
   let report: StatusReport;
   try {

@@ -44,7 +44,9 @@ describe('migrate-test executor', () => {
     const client = new pg.Client(testServerUrl());
     await client.connect();
     try {
-      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`forge_${label}_%`]);
+      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+        `forge_${label}_%`,
+      ]);
       return rows.map((row) => row.datname);
     } finally {
       await client.end();
@@ -103,7 +105,11 @@ describe('migrate-test executor', () => {
   it('fails with one clear line when the project has no schema', async () => {
     rmSync(path.join(workspace.dir, 'venture/prisma/schema.prisma'));
     await expect(run('billing')).resolves.toEqual({ success: false });
-    expect(output).toEqual([expect.stringMatching(/^migrate-test billing: No Prisma schema in .*venture \(looked for prisma\.config\.ts[^\n]*\n {2}hint: Create prisma\/schema\.prisma/)]);
+    expect(output).toEqual([
+      expect.stringMatching(
+        /^migrate-test billing: No Prisma schema in .*venture \(looked for prisma\.config\.ts[^\n]*\n {2}hint: Create prisma\/schema\.prisma/,
+      ),
+    ]);
     expect(report()).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/^No Prisma schema/) }] });
   });
 

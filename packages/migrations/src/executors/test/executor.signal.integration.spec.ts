@@ -19,7 +19,10 @@ describe('migrate-test interrupted by SIGINT', () => {
   });
   afterEach(() => workspace.remove());
 
-  const throwaways = async () => (await serverRows<{ datname: string }>(SERVER, "SELECT datname FROM pg_database WHERE datname LIKE 'forge_billing_%'")).map((row) => row.datname);
+  const throwaways = async () =>
+    (await serverRows<{ datname: string }>(SERVER, "SELECT datname FROM pg_database WHERE datname LIKE 'forge_billing_%'")).map(
+      (row) => row.datname,
+    );
 
   /** The run in a child process, interrupted once it is inside the slow migration; how long it took to end after the signal. */
   function interrupted(url: string | undefined): Promise<{ ended: string; afterSignalMs: number; output: string }> {
@@ -27,7 +30,11 @@ describe('migrate-test interrupted by SIGINT', () => {
       const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
       if (url) env['TEST_DATABASE_URL'] = url;
       else delete env['TEST_DATABASE_URL'];
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD, 'test', workspace.dir, '{}'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', CHILD, 'test', workspace.dir, '{}'], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       let sentAt = 0;
       child.stdout.on('data', (chunk) => {

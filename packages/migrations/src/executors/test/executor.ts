@@ -11,10 +11,7 @@ import { testProject } from '../../use-cases/test';
 import { reportPath, writeReport } from '../shared/report-files';
 import type { TestExecutorOptions } from './schema';
 
-export default async function migrateTestExecutor(
-  options: TestExecutorOptions,
-  context: ExecutorContext,
-): Promise<{ success: boolean }> {
+export default async function migrateTestExecutor(options: TestExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const project = context.projectName ?? '';
   const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const urlEnv = options.urlEnv ?? TEST_DEFAULTS.urlEnv;

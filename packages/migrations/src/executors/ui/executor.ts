@@ -19,7 +19,13 @@ export default async function migrateUiExecutor(options: UiExecutorOptions, cont
     const cacheDir = defaultSnapshotCacheDir(context.root);
     const lockTimeoutMs = (options.lockTimeout ?? UI_DEFAULTS.lockTimeout) * 1000;
     if (options.static) {
-      const file = await writeStaticReport({ workspaceRoot: context.root, ventures, cacheDir, dir: path.resolve(context.root, options.static), lockTimeoutMs });
+      const file = await writeStaticReport({
+        workspaceRoot: context.root,
+        ventures,
+        cacheDir,
+        dir: path.resolve(context.root, options.static),
+        lockTimeoutMs,
+      });
       logger.info(`migrate-ui: wrote ${path.relative(context.root, file)} (${ventures.length} venture${ventures.length === 1 ? '' : 's'})`);
       return { success: true };
     }
@@ -33,7 +39,10 @@ export default async function migrateUiExecutor(options: UiExecutorOptions, cont
       lockTimeoutMs,
       log: (line) => logger.info(line),
     });
-    const own = context.projectName && ventures.some((venture) => venture.project === context.projectName) ? `v/${encodeURIComponent(context.projectName)}` : '';
+    const own =
+      context.projectName && ventures.some((venture) => venture.project === context.projectName)
+        ? `v/${encodeURIComponent(context.projectName)}`
+        : '';
     logger.info(`migrate-ui: ${ventures.length} venture${ventures.length === 1 ? '' : 's'} at ${dashboard.url}${own} (Ctrl-C to stop)`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -51,7 +60,9 @@ export default async function migrateUiExecutor(options: UiExecutorOptions, cont
 /** Every project with a Prisma schema, with its migrate-deploy and migrate-rollback options where it sets them. */
 async function workspaceVentures(context: ExecutorContext): Promise<VentureConfig[]> {
   const ventures: VentureConfig[] = [];
-  for (const [project, configuration] of Object.entries(context.projectsConfigurations?.projects ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [project, configuration] of Object.entries(context.projectsConfigurations?.projects ?? {}).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     try {
       await resolvePrismaLayout(path.join(context.root, configuration.root));
     } catch (error) {
@@ -59,7 +70,8 @@ async function workspaceVentures(context: ExecutorContext): Promise<VentureConfi
       throw error;
     }
     const targets = configuration.targets ?? {};
-    const optionOf = (executor: string, name: string): string | undefined => Object.values(targets).find((target: TargetConfiguration) => target.executor === executor)?.options?.[name];
+    const optionOf = (executor: string, name: string): string | undefined =>
+      Object.values(targets).find((target: TargetConfiguration) => target.executor === executor)?.options?.[name];
     const resolve = (file: string) => reportPath(context.root, file, configuration.root, project);
     ventures.push({
       project,

@@ -34,7 +34,11 @@ describe('approve generator', () => {
     expect(lint().ok).toBe(false);
     await approveGenerator(tree, { project: 'shop', migration: '2_drop_note' }, new Date('2026-11-23T10:00:00Z'));
     const record = JSON.parse(tree.read(`${MIGRATIONS}/2_drop_note/approval.json`, 'utf-8')!);
-    expect(record).toMatchObject({ approvedAt: '2026-11-23T10:00:00.000Z', codes: ['DS102'], findings: ['DS102 line 1: drops column Order.note and its values'] });
+    expect(record).toMatchObject({
+      approvedAt: '2026-11-23T10:00:00.000Z',
+      codes: ['DS102'],
+      findings: ['DS102 line 1: drops column Order.note and its values'],
+    });
     expect(lint().ok).toBe(true);
     tree.write(`${MIGRATIONS}/2_drop_note/migration.sql`, 'ALTER TABLE "Order" DROP COLUMN "note" CASCADE;\n');
     expect(lint().ok).toBe(false);

@@ -23,7 +23,11 @@ export default async function approveGenerator(tree: Tree, options: ApproveGener
     const layout = await resolvePrismaLayout(path.join(tree.root, projectRootOf(tree, options.project)), files);
     const history = readMigrationHistory(layout.migrationsDir, files);
     if (options.migration && !history.migrations.some((migration) => migration.name === options.migration)) {
-      throw new ForgeError('MIGRATION_NAME_INVALID', `${options.project} has no migration "${options.migration}".`, `Name one of the folders of ${path.relative(tree.root, layout.migrationsDir)}.`);
+      throw new ForgeError(
+        'MIGRATION_NAME_INVALID',
+        `${options.project} has no migration "${options.migration}".`,
+        `Name one of the folders of ${path.relative(tree.root, layout.migrationsDir)}.`,
+      );
     }
     const report = lintHistory({
       project: options.project,
@@ -36,7 +40,9 @@ export default async function approveGenerator(tree: Tree, options: ApproveGener
     if (unapproved.length === 0) {
       throw new ForgeError(
         'NOTHING_TO_APPROVE',
-        options.migration ? `${options.migration} has no destructive finding that is not approved or waived.` : `No migration of ${options.project} has unapproved data loss.`,
+        options.migration
+          ? `${options.migration} has no destructive finding that is not approved or waived.`
+          : `No migration of ${options.project} has unapproved data loss.`,
         'Nothing was written: `nx run <project>:migrate-lint` lists the findings.',
       );
     }
@@ -44,7 +50,12 @@ export default async function approveGenerator(tree: Tree, options: ApproveGener
     const migrationsDir = path.relative(tree.root, layout.migrationsDir).split(path.sep).join('/');
     for (const migration of unapproved) {
       const sql = history.migrations.find((candidate) => candidate.name === migration.name)!.sql;
-      const record = approvalRecord(sql, migration.findings.filter((finding) => finding.blocking), who, now);
+      const record = approvalRecord(
+        sql,
+        migration.findings.filter((finding) => finding.blocking),
+        who,
+        now,
+      );
       tree.write(`${migrationsDir}/${migration.name}/${APPROVAL_FILE}`, `${JSON.stringify(record, null, 2)}\n`);
       logger.info(`${migration.name}: data loss approved by ${who} (${record.codes.join(', ')})`);
     }

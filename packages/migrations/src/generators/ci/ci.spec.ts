@@ -20,7 +20,9 @@ describe('ci generator', () => {
     updateNxJson(tree, { ...readNxJson(tree), defaultBase: 'trunk' });
     await ciGenerator(tree, {});
     const text = tree.read('.github/workflows/migrations.yml', 'utf-8')!;
-    expect(text.split('\n')[0]).toBe('# Written by nx g @forge/migrations:ci. Secrets: STAGING_DATABASE_URL, PRODUCTION_DATABASE_URL, MIGRATIONS_WEBHOOK_URL.');
+    expect(text.split('\n')[0]).toBe(
+      '# Written by nx g @forge/migrations:ci. Secrets: STAGING_DATABASE_URL, PRODUCTION_DATABASE_URL, MIGRATIONS_WEBHOOK_URL.',
+    );
     const workflow = parse(text);
     expect(workflow.on).toEqual({ pull_request: {}, push: { branches: ['trunk'] } });
     expect(Object.keys(workflow.jobs)).toEqual(['verify', 'deploy-staging', 'deploy-production']);
@@ -28,18 +30,38 @@ describe('ci generator', () => {
     const verify = workflow.jobs.verify;
     expect(verify.services.postgres).toMatchObject({ image: 'postgres:15', ports: ['5432:5432'] });
     expect(verify.env.TEST_DATABASE_URL).toBe('postgresql://postgres:postgres@127.0.0.1:5432/postgres');
-    expect(runs(verify.steps)).toEqual(['npm ci', 'npx nx affected -t migrate-lint --onlyNew --outputStyle=static', 'npx nx affected -t migrate-test --outputStyle=static']);
-    expect(verify.steps.map((step: Step) => step.uses).filter(Boolean)).toEqual(['actions/checkout@v4', 'actions/setup-node@v4', 'nrwl/nx-set-shas@v4', 'actions/upload-artifact@v4']);
+    expect(runs(verify.steps)).toEqual([
+      'npm ci',
+      'npx nx affected -t migrate-lint --onlyNew --outputStyle=static',
+      'npx nx affected -t migrate-test --outputStyle=static',
+    ]);
+    expect(verify.steps.map((step: Step) => step.uses).filter(Boolean)).toEqual([
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'nrwl/nx-set-shas@v4',
+      'actions/upload-artifact@v4',
+    ]);
     expect(verify.steps.at(-1)).toMatchObject({ if: 'always()', with: { path: 'reports/' } });
 
     const [staging, production] = [workflow.jobs['deploy-staging'], workflow.jobs['deploy-production']];
     expect(staging).toMatchObject({ environment: 'staging', if: "github.event_name == 'push' && github.ref == 'refs/heads/trunk'" });
     expect(staging.needs).toBeUndefined();
     expect(runs(staging.steps)).toEqual(['npm ci', 'npx nx affected -t migrate-deploy --configuration=staging --outputStyle=static']);
-    expect(staging.env).toEqual({ TEST_DATABASE_URL: verify.env.TEST_DATABASE_URL, STAGING_DATABASE_URL: '${{ secrets.STAGING_DATABASE_URL }}', MIGRATIONS_WEBHOOK_URL: '${{ secrets.MIGRATIONS_WEBHOOK_URL }}' });
+    expect(staging.env).toEqual({
+      TEST_DATABASE_URL: verify.env.TEST_DATABASE_URL,
+      STAGING_DATABASE_URL: '${{ secrets.STAGING_DATABASE_URL }}',
+      MIGRATIONS_WEBHOOK_URL: '${{ secrets.MIGRATIONS_WEBHOOK_URL }}',
+    });
     // Production waits for staging, and reads staging's database for its staging gate.
-    expect(production).toMatchObject({ environment: 'production', needs: 'deploy-staging', concurrency: { group: 'migrations-production', 'cancel-in-progress': false } });
-    expect(production.env).toMatchObject({ STAGING_DATABASE_URL: '${{ secrets.STAGING_DATABASE_URL }}', PRODUCTION_DATABASE_URL: '${{ secrets.PRODUCTION_DATABASE_URL }}' });
+    expect(production).toMatchObject({
+      environment: 'production',
+      needs: 'deploy-staging',
+      concurrency: { group: 'migrations-production', 'cancel-in-progress': false },
+    });
+    expect(production.env).toMatchObject({
+      STAGING_DATABASE_URL: '${{ secrets.STAGING_DATABASE_URL }}',
+      PRODUCTION_DATABASE_URL: '${{ secrets.PRODUCTION_DATABASE_URL }}',
+    });
     expect(runs(production.steps)).toContain('npx nx affected -t migrate-deploy --configuration=production --outputStyle=static');
   });
 
@@ -47,7 +69,11 @@ describe('ci generator', () => {
     await ciGenerator(tree, { provider: 'gitlab', environments: ['qa', 'staging', 'production'], postgresVersion: '16' });
     const pipeline = parse(tree.read('.gitlab-ci.yml', 'utf-8')!);
     expect(pipeline.stages).toEqual(['verify', 'qa', 'staging', 'production']);
-    expect(pipeline.verify).toMatchObject({ rules: [{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }], services: [{ name: 'postgres:16', alias: 'postgres' }], artifacts: { when: 'always', paths: ['reports/'] } });
+    expect(pipeline.verify).toMatchObject({
+      rules: [{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }],
+      services: [{ name: 'postgres:16', alias: 'postgres' }],
+      artifacts: { when: 'always', paths: ['reports/'] },
+    });
     expect(pipeline.verify.variables.TEST_DATABASE_URL).toBe('postgresql://postgres:postgres@postgres:5432/postgres');
     expect(pipeline.verify.script).toEqual([
       'git fetch origin $CI_MERGE_REQUEST_TARGET_BRANCH_NAME',
@@ -55,7 +81,12 @@ describe('ci generator', () => {
       'npx nx affected -t migrate-test --outputStyle=static',
     ]);
     expect(pipeline['deploy-qa'].needs).toBeUndefined();
-    expect(pipeline['deploy-staging']).toMatchObject({ stage: 'staging', needs: ['deploy-qa'], environment: { name: 'staging' }, script: ['npx nx affected -t migrate-deploy --configuration=staging --outputStyle=static'] });
+    expect(pipeline['deploy-staging']).toMatchObject({
+      stage: 'staging',
+      needs: ['deploy-qa'],
+      environment: { name: 'staging' },
+      script: ['npx nx affected -t migrate-deploy --configuration=staging --outputStyle=static'],
+    });
     expect(pipeline['deploy-production'].needs).toEqual(['deploy-staging']);
   });
 

@@ -16,7 +16,11 @@ export default async function ciGenerator(tree: Tree, options: CiGeneratorSchema
     const environments = options.environments ?? [...CI_DEFAULTS.environments];
     const invalid = environments.find((name) => !/^[a-z][a-z0-9-]*$/.test(name));
     if (invalid !== undefined || environments.length === 0) {
-      throw new ForgeError('INVALID_OPTION', `--environments must name at least one environment, each in lower case (letters, digits, -): "${invalid ?? ''}" is not one. Nothing was written.`, 'For example: --environments=staging,production');
+      throw new ForgeError(
+        'INVALID_OPTION',
+        `--environments must name at least one environment, each in lower case (letters, digits, -): "${invalid ?? ''}" is not one. Nothing was written.`,
+        'For example: --environments=staging,production',
+      );
     }
     const ci: CiOptions = {
       mainBranch: options.mainBranch ?? readNxJson(tree)?.defaultBase ?? 'main',
@@ -27,10 +31,16 @@ export default async function ciGenerator(tree: Tree, options: CiGeneratorSchema
     };
     const file = FILES[provider];
     if (tree.exists(file) && provider === 'gitlab') {
-      throw new ForgeError('INVALID_OPTION', `${file} exists: nothing was written, GitLab reads one pipeline file.`, 'Merge the jobs by hand: run the generator in an empty folder (or --dry-run) to see them.');
+      throw new ForgeError(
+        'INVALID_OPTION',
+        `${file} exists: nothing was written, GitLab reads one pipeline file.`,
+        'Merge the jobs by hand: run the generator in an empty folder (or --dry-run) to see them.',
+      );
     }
     const header = `# Written by nx g @forge/migrations:ci. Secrets: ${ci.environments.map(({ urlEnv }) => urlEnv).join(', ')}, ${ci.webhookEnv}.\n`;
     tree.write(file, header + stringify(provider === 'github' ? githubWorkflow(ci) : gitlabPipeline(ci), { lineWidth: 0 }));
-    logger.info(`Each environment's database URL goes in a CI secret: ${ci.environments.map(({ name, urlEnv }) => `${urlEnv} (${name})`).join(', ')}.`);
+    logger.info(
+      `Each environment's database URL goes in a CI secret: ${ci.environments.map(({ name, urlEnv }) => `${urlEnv} (${name})`).join(', ')}.`,
+    );
   });
 }

@@ -52,35 +52,43 @@ describe('down-scripts under migrate-test', () => {
   describe('on the umami history', () => {
     beforeEach(() => cpSync(path.join(FIXTURES_DIR, 'umami/prisma'), path.join(projectDir(), 'prisma'), { recursive: true }));
 
-    it.each(DATABASE_ENGINES)('writes a down for every migration, and every down not marked irreversible is verified (%s)', async (engine) => {
-      await generate();
-      const names = readdirSync(migrationsDir(), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-      expect(names.every((name) => existsSync(path.join(migrationsDir(), name, 'down.sql')))).toBe(true);
-      const report = await test(engine);
-      const irreversible = report.migrations.filter((m) => m.down === 'irreversible');
-      const reversible = report.migrations.filter((m) => m.down !== 'irreversible');
-      expect(reversible.map((m) => [m.name, m.down, m.downDetails])).toEqual(reversible.map((m) => [m.name, 'verified', []]));
-      // Irreversible only where the migration changes or drops data, never because no script could be derived.
-      for (const migration of irreversible) expect(downOf(migration.name)).not.toMatch(/no down script could be derived/);
-      expect(irreversible.map((m) => m.name)).toEqual([
-        '02_report_schema_session_data', // UPDATE event_data
-        '04_team_redesign', // DROP TABLE team_website
-        '06_session_data', // DROP COLUMN
-        '09_update_hostname_region', // DROP COLUMN
-        '12_update_report_parameter', // varchar -> jsonb
-        '14_add_link_and_pixel', // narrowing varchars, DELETE/UPDATE/INSERT on report
-        '15_add_share', // DROP COLUMN
-        '19_add_session_replay', // DROP COLUMN
-      ]);
-      expect(report.errors).toEqual([]);
-    });
+    it.each(DATABASE_ENGINES)(
+      'writes a down for every migration, and every down not marked irreversible is verified (%s)',
+      async (engine) => {
+        await generate();
+        const names = readdirSync(migrationsDir(), { withFileTypes: true })
+          .filter((entry) => entry.isDirectory())
+          .map((entry) => entry.name);
+        expect(names.every((name) => existsSync(path.join(migrationsDir(), name, 'down.sql')))).toBe(true);
+        const report = await test(engine);
+        const irreversible = report.migrations.filter((m) => m.down === 'irreversible');
+        const reversible = report.migrations.filter((m) => m.down !== 'irreversible');
+        expect(reversible.map((m) => [m.name, m.down, m.downDetails])).toEqual(reversible.map((m) => [m.name, 'verified', []]));
+        // Irreversible only where the migration changes or drops data, never because no script could be derived.
+        for (const migration of irreversible) expect(downOf(migration.name)).not.toMatch(/no down script could be derived/);
+        expect(irreversible.map((m) => m.name)).toEqual([
+          '02_report_schema_session_data', // UPDATE event_data
+          '04_team_redesign', // DROP TABLE team_website
+          '06_session_data', // DROP COLUMN
+          '09_update_hostname_region', // DROP COLUMN
+          '12_update_report_parameter', // varchar -> jsonb
+          '14_add_link_and_pixel', // narrowing varchars, DELETE/UPDATE/INSERT on report
+          '15_add_share', // DROP COLUMN
+          '19_add_session_replay', // DROP COLUMN
+        ]);
+        expect(report.errors).toEqual([]);
+      },
+    );
   });
 
   it('writes downs for what Prisma does not model, marks data changes irreversible, keeps existing downs', async () => {
     writeFileSync(path.join(projectDir(), 'package.json'), JSON.stringify({ name: 'venture' }));
     mkdirSync(path.join(projectDir(), 'prisma'), { recursive: true });
     writeFileSync(path.join(projectDir(), 'prisma/schema.prisma'), 'datasource db {\n  provider = "postgresql"\n}\n');
-    addMigration('1_init', 'CREATE TABLE "Account" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL, "balance" INTEGER NOT NULL DEFAULT 0);');
+    addMigration(
+      '1_init',
+      'CREATE TABLE "Account" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL, "balance" INTEGER NOT NULL DEFAULT 0);',
+    );
     addMigration(
       '2_rules',
       [
@@ -96,8 +104,14 @@ describe('down-scripts under migrate-test', () => {
       ].join('\n'),
     );
     addMigration('3_backfill', 'UPDATE "Account" SET "balance" = 1 WHERE "balance" = 0;');
-    addMigration('4_drop_rules', 'DROP VIEW "RichAccount";\nDROP TRIGGER "Account_touch" ON "Account";\nDROP FUNCTION touch();\nALTER TABLE "Account" DROP CONSTRAINT "balance_positive";');
-    addMigration('4b_rename', 'ALTER TABLE "Account" RENAME COLUMN "email" TO "mail";\nALTER TABLE "Account" RENAME TO "Member";\nALTER INDEX "Account_email_key" RENAME TO "Member_mail_key";');
+    addMigration(
+      '4_drop_rules',
+      'DROP VIEW "RichAccount";\nDROP TRIGGER "Account_touch" ON "Account";\nDROP FUNCTION touch();\nALTER TABLE "Account" DROP CONSTRAINT "balance_positive";',
+    );
+    addMigration(
+      '4b_rename',
+      'ALTER TABLE "Account" RENAME COLUMN "email" TO "mail";\nALTER TABLE "Account" RENAME TO "Member";\nALTER INDEX "Account_email_key" RENAME TO "Member_mail_key";',
+    );
     addMigration('5_kept', 'CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY);');
     writeFileSync(path.join(migrationsDir(), '5_kept/down.sql'), '-- written by hand\nDROP TABLE "Note";\n');
 
@@ -108,7 +122,9 @@ describe('down-scripts under migrate-test', () => {
     expect(downOf('2_rules')).toMatch(/DROP TRIGGER IF EXISTS "Account_touch"/);
     expect(downOf('3_backfill')).toMatch(/^-- forge:irreversible: statement 1 updates rows of the existing table Account/);
     expect(downOf('4_drop_rules')).toMatch(/CREATE VIEW public."RichAccount"/);
-    expect(downOf('4b_rename')).toContain('ALTER TABLE "Member" RENAME TO "Account";\nALTER TABLE "Account" RENAME COLUMN "mail" TO "email";');
+    expect(downOf('4b_rename')).toContain(
+      'ALTER TABLE "Member" RENAME TO "Account";\nALTER TABLE "Account" RENAME COLUMN "mail" TO "email";',
+    );
     expect(downOf('5_kept')).toBe('-- written by hand\nDROP TABLE "Note";\n');
     for (const engine of DATABASE_ENGINES) {
       const report = await test(engine);

@@ -16,14 +16,20 @@ describe('down-scripts generator', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  const changes = () => tree.listChanges().filter((change) => change.path.startsWith(MIGRATIONS)).map((change) => `${change.type} ${change.path}`);
+  const changes = () =>
+    tree
+      .listChanges()
+      .filter((change) => change.path.startsWith(MIGRATIONS))
+      .map((change) => `${change.type} ${change.path}`);
 
   it('writes the down, updates MIGRATIONS.md when there is one, and says how to prove it', async () => {
     tree.write(`${MIGRATIONS}/MIGRATIONS.md`, '# old index\n');
     tree.write(`${MIGRATIONS}/2_seed/migration.sql`, `INSERT INTO "Order" VALUES (1);\n`);
     await downScriptsGenerator(tree, { project: 'shop' });
     expect(tree.read(`${MIGRATIONS}/1_init/down.sql`, 'utf-8')).toContain('DROP TABLE "public"."Order";');
-    expect(tree.read(`${MIGRATIONS}/2_seed/down.sql`, 'utf-8')).toMatch(/^-- forge:irreversible: statement 1 inserts rows into the existing table Order \(without a column list\)\n/);
+    expect(tree.read(`${MIGRATIONS}/2_seed/down.sql`, 'utf-8')).toMatch(
+      /^-- forge:irreversible: statement 1 inserts rows into the existing table Order \(without a column list\)\n/,
+    );
     expect(tree.read(`${MIGRATIONS}/MIGRATIONS.md`, 'utf-8')).toContain('irreversible: statement 1 inserts rows');
     expect(info).toHaveBeenLastCalledWith('shop: 1 down scripts written, 1 marked irreversible. Prove them with: nx run shop:migrate-test');
   });

@@ -31,12 +31,15 @@ export default async function downScriptsGenerator(tree: Tree, options: DownScri
     });
     const migrationsDir = path.relative(tree.root, layout.migrationsDir).split(path.sep).join('/');
     for (const down of derived) {
-      const content = down.kind === 'script' ? down.sql : irreversibleDown(down.reasons, 'Restore the backup taken before the deploy instead.');
+      const content =
+        down.kind === 'script' ? down.sql : irreversibleDown(down.reasons, 'Restore the backup taken before the deploy instead.');
       tree.write(`${migrationsDir}/${down.migration}/${DOWN_SCRIPT}`, content);
       logger.info(`${down.migration}: ${down.kind === 'script' ? 'down.sql verified' : `irreversible (${down.reasons.join('; ')})`}`);
     }
     if (tree.exists(`${migrationsDir}/MIGRATIONS.md`)) writeMigrationsIndex(tree, options.project, layout.migrationsDir);
     const scripts = derived.filter((down) => down.kind === 'script').length;
-    logger.info(`${options.project}: ${scripts} down scripts written, ${derived.length - scripts} marked irreversible. Prove them with: nx run ${options.project}:migrate-test`);
+    logger.info(
+      `${options.project}: ${scripts} down scripts written, ${derived.length - scripts} marked irreversible. Prove them with: nx run ${options.project}:migrate-test`,
+    );
   });
 }

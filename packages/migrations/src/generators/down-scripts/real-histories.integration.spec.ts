@@ -6,7 +6,13 @@ import type { DatabaseEngine } from '../../adapters/db/database';
 import { testProject } from '../../use-cases/test';
 import { DATABASE_ENGINES, testServerUrl } from '../../test-support/databases';
 import { REPO_ROOT } from '../../test-support/fixtures';
-import { historyWorkspace, type HistoryWorkspace, REAL_HISTORIES, type RealHistory, recordedDrift } from '../../test-support/real-histories';
+import {
+  historyWorkspace,
+  type HistoryWorkspace,
+  REAL_HISTORIES,
+  type RealHistory,
+  recordedDrift,
+} from '../../test-support/real-histories';
 import downScriptsGenerator from './down-scripts';
 
 const MINUTES = 60_000;
@@ -21,7 +27,10 @@ const IRREVERSIBLE_MARKER = '-- forge:irreversible:';
 const EXPECTED: Record<RealHistory, { scripts: number; notDerived: string[] }> = {
   umami: { scripts: 11, notDerived: [] },
   hoppscotch: { scripts: 16, notDerived: [] },
-  'trigger-dev': { scripts: 698, notDerived: ['20260705210000_drop_waitpoint_run_connections_waitpoint_fk', '20260705230000_drop_completed_waitpoints_waitpoint_fk'] },
+  'trigger-dev': {
+    scripts: 698,
+    notDerived: ['20260705210000_drop_waitpoint_run_connections_waitpoint_fk', '20260705230000_drop_completed_waitpoints_waitpoint_fk'],
+  },
 };
 
 /**
@@ -74,7 +83,11 @@ describe.each(REAL_HISTORIES)('down-scripts, then migrate-test, on the %s histor
       expect(report.migrations.map((migration) => migration.name)).toEqual(migrations());
       expect(report.migrations.filter((migration) => !migration.applied)).toEqual([]);
       const scripts = report.migrations.filter((migration) => !downOf(migration.name).includes(IRREVERSIBLE_MARKER));
-      expect(scripts.filter((migration) => migration.down !== 'verified').map((migration) => [migration.name, migration.down, migration.downDetails])).toEqual([]);
+      expect(
+        scripts
+          .filter((migration) => migration.down !== 'verified')
+          .map((migration) => [migration.name, migration.down, migration.downDetails]),
+      ).toEqual([]);
       expect(report.migrations.filter((migration) => migration.down === 'missing' || migration.down === 'failed')).toEqual([]);
       expect(report.migrations.flatMap((migration) => migration.integrity.violations)).toEqual([]);
       expect(report.idempotent).toBe(true);
@@ -84,7 +97,9 @@ describe.each(REAL_HISTORIES)('down-scripts, then migrate-test, on the %s histor
       // What the representative rows made fail is reported with what production rows need.
       for (const dependence of report.migrations.flatMap((migration) => migration.dataDependent)) {
         expect(dependence).toMatchObject({ statement: expect.stringMatching(/line \d+/), need: expect.stringMatching(/first$/) });
-        expect(dependence.rowsRemoved).toEqual(expect.arrayContaining([{ table: expect.stringMatching(/^\w+\.\w+$/), rows: expect.any(Number) }]));
+        expect(dependence.rowsRemoved).toEqual(
+          expect.arrayContaining([{ table: expect.stringMatching(/^\w+\.\w+$/), rows: expect.any(Number) }]),
+        );
       }
     },
     30 * MINUTES,

@@ -10,7 +10,10 @@ describe('init generator', () => {
 
   it('registers the plugin in nx.json and adds the dev dependency', async () => {
     await initGenerator(tree, { skipFormat: true });
-    expect(readNxJson(tree)!.plugins).toContainEqual({ plugin: '@forge/migrations', options: { testTargetName: 'migrate-test', reportsDirectory: 'reports/migrate-test' } });
+    expect(readNxJson(tree)!.plugins).toContainEqual({
+      plugin: '@forge/migrations',
+      options: { testTargetName: 'migrate-test', reportsDirectory: 'reports/migrate-test' },
+    });
     expect(readJson(tree, 'package.json').devDependencies['@forge/migrations']).toMatch(/^\d+\.\d+\.\d+/);
   });
 

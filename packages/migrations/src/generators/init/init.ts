@@ -11,7 +11,10 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
   const nxJson = readNxJson(tree) ?? {};
   const plugins = nxJson.plugins ?? [];
   if (!plugins.some((plugin) => (typeof plugin === 'string' ? plugin : plugin.plugin) === PLUGIN)) {
-    nxJson.plugins = [...plugins, { plugin: PLUGIN, options: { testTargetName: 'migrate-test', reportsDirectory: 'reports/migrate-test' } }];
+    nxJson.plugins = [
+      ...plugins,
+      { plugin: PLUGIN, options: { testTargetName: 'migrate-test', reportsDirectory: 'reports/migrate-test' } },
+    ];
     updateNxJson(tree, nxJson);
   }
   ignoreLocalDatabases(tree);
@@ -26,5 +29,8 @@ export default async function initGenerator(tree: Tree, options: InitGeneratorSc
 function ignoreLocalDatabases(tree: Tree): void {
   const current = tree.read('.gitignore', 'utf-8') ?? '';
   if (current.split(/\r?\n/).some((line) => /^\/?\.forge\/?$/.test(line.trim()))) return;
-  tree.write('.gitignore', `${current}${current && !current.endsWith('\n') ? '\n' : ''}# @forge/migrations: embedded databases and backups\n.forge/\n`);
+  tree.write(
+    '.gitignore',
+    `${current}${current && !current.endsWith('\n') ? '\n' : ''}# @forge/migrations: embedded databases and backups\n.forge/\n`,
+  );
 }

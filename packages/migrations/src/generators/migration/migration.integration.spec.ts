@@ -47,16 +47,28 @@ describe('generated migrations under migrate-test', () => {
 
   it('shows next to the findings the locks the migration takes on PostgreSQL (TEST_DATABASE_URL)', async () => {
     const up = 'CREATE INDEX "Post_title_idx" ON "Post"("title");\nSELECT pg_sleep(0.2);';
-    await generate({ changeType: 'sql', migrationName: 'slow_index', changes: JSON.stringify({ up, down: 'DROP INDEX "Post_title_idx";' }) });
+    await generate({
+      changeType: 'sql',
+      migrationName: 'slow_index',
+      changes: JSON.stringify({ up, down: 'DROP INDEX "Post_title_idx";' }),
+    });
     const folder = readdirSync(path.join(project(), 'prisma/migrations')).find((name) => name.endsWith('_slow_index'))!;
     const readme = readFileSync(path.join(project(), 'prisma/migrations', folder, 'README.md'), 'utf8');
-    expect(readme).toMatch(/\| LK101 \(warning\) \| \d+ \| [^|]*<br>observed: ShareLock on public."Post" for ~\d+ ms \(blocks writes, not reads\) \|/);
-    expect(readme).toContain('Locks observed on PostgreSQL (a throwaway database holding the history and a representative row in every table): ShareLock on public."Post"');
+    expect(readme).toMatch(
+      /\| LK101 \(warning\) \| \d+ \| [^|]*<br>observed: ShareLock on public."Post" for ~\d+ ms \(blocks writes, not reads\) \|/,
+    );
+    expect(readme).toContain(
+      'Locks observed on PostgreSQL (a throwaway database holding the history and a representative row in every table): ShareLock on public."Post"',
+    );
   });
 
   it.each(DATABASE_ENGINES)('proves a rename and an expand/contract type change, running the data step (%s)', async (engine) => {
     await generate({ changeType: 'rename', targetTable: 'User', changes: '{"column":"name","to":"displayName"}' });
-    await generate({ changeType: 'modify_column', targetTable: 'Post', changes: '{"column":"title","type":"Int","using":"length(\\"title\\")"}' });
+    await generate({
+      changeType: 'modify_column',
+      targetTable: 'Post',
+      changes: '{"column":"title","type":"Int","using":"length(\\"title\\")"}',
+    });
     const report = await test(engine);
     expect(report.errors).toEqual([]);
     expect(report.migrations.map((m) => [m.name.replace(/^\d{14}_/, ''), m.applied, m.down])).toEqual([
@@ -74,7 +86,12 @@ describe('generated migrations under migrate-test', () => {
     await generate({ changeType: 'modify_column', targetTable: 'Post', changes: '{"column":"title","type":"Int"}' });
     const report = await test('pglite');
     expect(report.ok).toBe(false);
-    expect(report.errors).toEqual([{ migration: expect.stringMatching(/_expand$/), message: expect.stringMatching(/^data step failed: invalid input syntax for type integer/) }]);
+    expect(report.errors).toEqual([
+      {
+        migration: expect.stringMatching(/_expand$/),
+        message: expect.stringMatching(/^data step failed: invalid input syntax for type integer/),
+      },
+    ]);
     expect(report.migrations[2].applied).toBe(false);
   });
 });

@@ -9,7 +9,10 @@ import migrationGenerator from './migration';
 const ROOT = 'apps/shop';
 
 function migrationFolders(tree: Tree): string[] {
-  return tree.children(`${ROOT}/prisma/migrations`).filter((name) => !tree.isFile(`${ROOT}/prisma/migrations/${name}`)).sort();
+  return tree
+    .children(`${ROOT}/prisma/migrations`)
+    .filter((name) => !tree.isFile(`${ROOT}/prisma/migrations/${name}`))
+    .sort();
 }
 
 function files(tree: Tree, folder: string) {
@@ -44,7 +47,9 @@ describe('migration generator', () => {
     expect(readme).toContain('from the changes made to schema.prisma');
     expect(tree.read(`${ROOT}/prisma/migrations/migration_lock.toml`, 'utf-8')).toContain('provider = "postgresql"');
     expect(tree.read(`${ROOT}/prisma/migrations/MIGRATIONS.md`, 'utf-8')).toContain(`| [${init}](./${init}/README.md) |`);
-    expect(tree.read(`${ROOT}/DATABASE_VERSION.md`, 'utf-8')).toMatch(new RegExp(`^# shop: database schema version 0\\.1\\.0\n[^]*\\| 0\\.1\\.0 \\| ${init} \\| minor \\| adds enums, tables`));
+    expect(tree.read(`${ROOT}/DATABASE_VERSION.md`, 'utf-8')).toMatch(
+      new RegExp(`^# shop: database schema version 0\\.1\\.0\n[^]*\\| 0\\.1\\.0 \\| ${init} \\| minor \\| adds enums, tables`),
+    );
   });
 
   it('generates an add_column migration: schema edited, SQL from the engine, docs with both diagrams', async () => {
@@ -72,8 +77,15 @@ describe('migration generator', () => {
       'Rollback',
       'Runbook',
     ]);
-    expect(readMigrationMeta(readme)).toEqual({ change: 'Add column User.preferences (Json?)', reversible: true, risk: 'low', codes: ['LK106'] });
-    expect(readme).toContain('| LK106 (info) | 2 | takes a lock on users with no lock_timeout set | size unknown (DATABASE_URL is not set) |');
+    expect(readMigrationMeta(readme)).toEqual({
+      change: 'Add column User.preferences (Json?)',
+      reversible: true,
+      risk: 'low',
+      codes: ['LK106'],
+    });
+    expect(readme).toContain(
+      '| LK106 (info) | 2 | takes a lock on users with no lock_timeout set | size unknown (DATABASE_URL is not set) |',
+    );
     const diagrams = [...readme.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((match) => match[1]);
     expect(diagrams).toHaveLength(2);
     expect(diagrams[1]).toContain('Json preferences "added, nullable"');
@@ -85,8 +97,23 @@ describe('migration generator', () => {
     tree.write(
       'descriptors/tenant.json',
       JSON.stringify([
-        { migrationName: 'tenant notes', changeType: 'add_table', targetTable: 'Note', changes: { columns: [{ name: 'id', type: 'Int', default: 'autoincrement()' }, { name: 'body', type: 'String', default: "it's <fine> & \"quoted\"" }], tenantScoped: true } },
-        { changeType: 'add_relation', targetTable: 'Note', changes: { field: 'author', references: 'User', fields: ['authorId'], referencedFields: ['id'] } },
+        {
+          migrationName: 'tenant notes',
+          changeType: 'add_table',
+          targetTable: 'Note',
+          changes: {
+            columns: [
+              { name: 'id', type: 'Int', default: 'autoincrement()' },
+              { name: 'body', type: 'String', default: 'it\'s <fine> & "quoted"' },
+            ],
+            tenantScoped: true,
+          },
+        },
+        {
+          changeType: 'add_relation',
+          targetTable: 'Note',
+          changes: { field: 'author', references: 'User', fields: ['authorId'], referencedFields: ['id'] },
+        },
       ]),
     );
     await migrationGenerator(tree, { project: 'shop', descriptor: 'descriptors/tenant.json', skipFormat: true });
@@ -110,8 +137,16 @@ describe('migration generator', () => {
   });
 
   it('refuses a data loss unless approved, and records the approval with the SQL it approves', async () => {
-    const options = { project: 'shop', changeType: 'remove_column', targetTable: 'users', changes: '{"columns":["name"]}', skipFormat: true };
-    await expect(migrationGenerator(tree, options)).rejects.toThrow(/The migration would lose data, so nothing was written:\n {2}DS102 \d{14}_remove_column_users_name line 2: drops column users\.name/);
+    const options = {
+      project: 'shop',
+      changeType: 'remove_column',
+      targetTable: 'users',
+      changes: '{"columns":["name"]}',
+      skipFormat: true,
+    };
+    await expect(migrationGenerator(tree, options)).rejects.toThrow(
+      /The migration would lose data, so nothing was written:\n {2}DS102 \d{14}_remove_column_users_name line 2: drops column users\.name/,
+    );
     expect(migrationFolders(tree)).toHaveLength(1);
 
     await migrationGenerator(tree, { ...options, allowDataLoss: true });
@@ -121,11 +156,21 @@ describe('migration generator', () => {
     expect(readme).toContain('Risk: **data loss**');
     expect(readme).toMatch(/Data loss approved by .+ on \d{4}-\d\d-\d\dT.+ \(DS102\)/);
     const approval = JSON.parse(tree.read(`${ROOT}/prisma/migrations/${folder}/approval.json`, 'utf-8')!);
-    expect(approval).toMatchObject({ migrationSha256: migrationChecksum(up), codes: ['DS102'], findings: ['DS102 line 2: drops column users.name and its values'] });
+    expect(approval).toMatchObject({
+      migrationSha256: migrationChecksum(up),
+      codes: ['DS102'],
+      findings: ['DS102 line 2: drops column users.name and its values'],
+    });
   });
 
   it('does a type change that may fail expand/contract: new column, data step, then the swap', async () => {
-    await migrationGenerator(tree, { project: 'shop', changeType: 'modify_column', targetTable: 'Post', changes: '{"column":"title","type":"Int","using":"length(\\"title\\")"}', skipFormat: true });
+    await migrationGenerator(tree, {
+      project: 'shop',
+      changeType: 'modify_column',
+      targetTable: 'Post',
+      changes: '{"column":"title","type":"Int","using":"length(\\"title\\")"}',
+      skipFormat: true,
+    });
     const [, expand, contract] = migrationFolders(tree);
     expect(expand).toMatch(/_modify_column_post_title_expand$/);
     expect(contract).toMatch(/_modify_column_post_title_contract$/);
@@ -145,15 +190,38 @@ describe('migration generator', () => {
   });
 
   describe('bad input leaves the workspace untouched', () => {
-    const snapshot = (t: Tree) => t.listChanges().map((change) => `${change.type} ${change.path}`).sort();
+    const snapshot = (t: Tree) =>
+      t
+        .listChanges()
+        .map((change) => `${change.type} ${change.path}`)
+        .sort();
 
     it.each([
       [{ changeType: 'add_colum', targetTable: 'User', changes: '{}' }, 'changeType: "add_colum" is not one of'],
-      [{ changeType: 'add_column', targetTable: 'Nope', changes: '{"columns":[{"name":"a","type":"Int","optional":true}]}' }, 'no model or table named "Nope"'],
-      [{ changeType: 'add_column', targetTable: 'User', changes: '{"columns":[{"name":"email","type":"String","optional":true}]}' }, 'already has a field or column "email"'],
-      [{ changeType: 'add_column', targetTable: 'User', changes: '{"columns":[{"name":"k","type":"Mood","optional":true}]}' }, '"Mood" is neither a Prisma scalar'],
-      [{ changeType: 'add_column', targetTable: 'User', changes: '{"columns":[{"name":"a;b","type":"Int","optional":true}]}' }, 'contains a quote, backslash or semicolon'],
-      [{ changeType: 'add_relation', targetTable: 'Post', changes: '{"field":"x","references":"Ghost","fields":["xId"],"referencedFields":["id"]}' }, 'no model or table named "Ghost"'],
+      [
+        { changeType: 'add_column', targetTable: 'Nope', changes: '{"columns":[{"name":"a","type":"Int","optional":true}]}' },
+        'no model or table named "Nope"',
+      ],
+      [
+        { changeType: 'add_column', targetTable: 'User', changes: '{"columns":[{"name":"email","type":"String","optional":true}]}' },
+        'already has a field or column "email"',
+      ],
+      [
+        { changeType: 'add_column', targetTable: 'User', changes: '{"columns":[{"name":"k","type":"Mood","optional":true}]}' },
+        '"Mood" is neither a Prisma scalar',
+      ],
+      [
+        { changeType: 'add_column', targetTable: 'User', changes: '{"columns":[{"name":"a;b","type":"Int","optional":true}]}' },
+        'contains a quote, backslash or semicolon',
+      ],
+      [
+        {
+          changeType: 'add_relation',
+          targetTable: 'Post',
+          changes: '{"field":"x","references":"Ghost","fields":["xId"],"referencedFields":["id"]}',
+        },
+        'no model or table named "Ghost"',
+      ],
       [{ changeType: 'add_column', targetTable: 'User', changes: '{"columns": [' }, '--changes: is not valid JSON'],
       [{ changes: '{}' }, '--changes and --targetTable need --changeType'],
       [{}, 'There is nothing to migrate'],

@@ -22,7 +22,10 @@ describe('the migration generator on top of a real history', () => {
 
   async function generateFromEditedSchema(history: RealHistory): Promise<string> {
     workspace = historyWorkspace(history);
-    appendFileSync(path.join(workspace.projectDir, 'prisma/schema.prisma'), '\nmodel ForgeNote {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n');
+    appendFileSync(
+      path.join(workspace.projectDir, 'prisma/schema.prisma'),
+      '\nmodel ForgeNote {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n',
+    );
     const tree = new FsTree(workspace.dir, false);
     await migrationGenerator(tree, { project: workspace.project, migrationName: 'forge_note', skipFormat: true });
     flushChanges(workspace.dir, tree.listChanges());
@@ -43,7 +46,13 @@ describe('the migration generator on top of a real history', () => {
       expect(readme).not.toMatch(/WebsiteEvent\.eventType is changed/);
       if (history === 'trigger-dev') return;
       // The short histories: migrate-test of the history and the new migration, with no drift left.
-      const report = await testProject({ project: workspace.project, projectRoot: workspace.projectDir, workspaceRoot: REPO_ROOT, urlSource: 'TEST_DATABASE_URL', allowDrift: false });
+      const report = await testProject({
+        project: workspace.project,
+        projectRoot: workspace.projectDir,
+        workspaceRoot: REPO_ROOT,
+        urlSource: 'TEST_DATABASE_URL',
+        allowDrift: false,
+      });
       expect(report.errors).toEqual([]);
       expect(report.drift.clean).toBe(true);
       expect(report.migrations.at(-1)).toMatchObject({ applied: true, down: 'verified' });

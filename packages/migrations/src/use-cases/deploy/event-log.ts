@@ -23,9 +23,17 @@ export class EventLog {
     readonly log: (line: string) => void,
   ) {}
 
-  static async open(database: () => Database, base: { runId: string; environment: string; workspaceRoot: string }, log: (line: string) => void): Promise<EventLog> {
+  static async open(
+    database: () => Database,
+    base: { runId: string; environment: string; workspaceRoot: string },
+    log: (line: string) => void,
+  ): Promise<EventLog> {
     await createEventsTable(database());
-    return new EventLog(database, { runId: base.runId, environment: base.environment, gitCommit: gitCommit(base.workspaceRoot), host: os.hostname() }, log);
+    return new EventLog(
+      database,
+      { runId: base.runId, environment: base.environment, gitCommit: gitCommit(base.workspaceRoot), host: os.hostname() },
+      log,
+    );
   }
 
   async record(kind: EventKind, fields: EventFields = {}): Promise<void> {

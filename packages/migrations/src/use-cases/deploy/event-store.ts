@@ -65,7 +65,10 @@ export async function latestDeployRun(database: SqlRunner, exceptRunId: string):
 }
 
 /** The events of one run, in order. */
-export async function runEvents(database: SqlRunner, runId: string): Promise<Array<Pick<EventRow, 'run_id' | 'kind' | 'migrations' | 'details'>>> {
+export async function runEvents(
+  database: SqlRunner,
+  runId: string,
+): Promise<Array<Pick<EventRow, 'run_id' | 'kind' | 'migrations' | 'details'>>> {
   return database.query(`SELECT run_id, kind, migrations, details FROM ${VENTURE_EVENTS} WHERE run_id = $1 ORDER BY id`, [runId]);
 }
 

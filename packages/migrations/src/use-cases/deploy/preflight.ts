@@ -1,4 +1,12 @@
-import { blocksDeploy, describeVerdict, type JudgedFinding, judgeFindings, type LiveTable, needsRecheck, tablesToInspect } from '../../core/deploy/live-gate';
+import {
+  blocksDeploy,
+  describeVerdict,
+  type JudgedFinding,
+  judgeFindings,
+  type LiveTable,
+  needsRecheck,
+  tablesToInspect,
+} from '../../core/deploy/live-gate';
 import { ForgeError } from '../../core/errors';
 import { lintHistory, type LintedMigration } from '../../core/lint/lint-report';
 import type { SchemaFile } from '../../core/schema-compat';
@@ -38,7 +46,13 @@ export function unknownAppliedMigrations(history: MigrationHistory, state: Appli
  * The live database against what its applied migrations make, as Prisma's engine sees it (on a
  * shadow database): the SQL that would bring the migrations to the live schema, empty without drift.
  */
-export async function liveDrift(engine: MigrationEngine, history: MigrationHistory, state: AppliedState, schema: SchemaFile[], configDir: string): Promise<string> {
+export async function liveDrift(
+  engine: MigrationEngine,
+  history: MigrationHistory,
+  state: AppliedState,
+  schema: SchemaFile[],
+  configDir: string,
+): Promise<string> {
   const applied = history.migrations.filter((migration) => state.applied.has(migration.name));
   const from = applied.length ? { kind: 'migrations' as const, list: toEngineMigrationList(history, applied) } : { kind: 'empty' as const };
   return engine.diff(from, { kind: 'database', files: schema, configDir });
@@ -48,7 +62,12 @@ export async function liveDrift(engine: MigrationEngine, history: MigrationHisto
  * The drift of a live database, with Prisma's engine: the SQL that would close it ('' without
  * drift), or why it could not be checked.
  */
-export async function measureDrift(database: Database, history: MigrationHistory, schema: SchemaFile[], configDir: string): Promise<{ sql: string; error?: string }> {
+export async function measureDrift(
+  database: Database,
+  history: MigrationHistory,
+  schema: SchemaFile[],
+  configDir: string,
+): Promise<{ sql: string; error?: string }> {
   const engine = await MigrationEngine.start(database);
   try {
     return { sql: await liveDrift(engine, history, await readAppliedState(database), schema, configDir) };
@@ -71,9 +90,20 @@ export interface SafetyJudgement {
  * when the table it is about is created earlier in the same deploy, does not exist, or is empty
  * (checked again by `recheckBeforeMigration` right before the migration runs).
  */
-export async function judgeSafety(database: Database, project: string, history: MigrationHistory, pending: MigrationFolder[]): Promise<SafetyJudgement> {
+export async function judgeSafety(
+  database: Database,
+  project: string,
+  history: MigrationHistory,
+  pending: MigrationFolder[],
+): Promise<SafetyJudgement> {
   const names = new Set(pending.map((migration) => migration.name));
-  const report = lintHistory({ project, migrations: history.migrations, include: (name) => names.has(name), fileOf: (name) => name, scope: 'pending' });
+  const report = lintHistory({
+    project,
+    migrations: history.migrations,
+    include: (name) => names.has(name),
+    fileOf: (name) => name,
+    scope: 'pending',
+  });
   const forGate = report.migrations.map((linted) => ({
     name: linted.name,
     sql: pending.find((migration) => migration.name === linted.name)!.sql,
@@ -82,11 +112,15 @@ export async function judgeSafety(database: Database, project: string, history: 
   const live = await liveTables(database, tablesToInspect(forGate));
   const judged = judgeFindings(forGate, (table) => live.get(table)!);
   const lines = [
-    ...report.migrations.flatMap((migration) => (migration.syntaxError ? [`  ${migration.name}: does not parse: ${migration.syntaxError.message}`] : [])),
-    ...judged.filter((finding) => blocksDeploy(finding.verdict)).map((finding) => {
-      const approvalProblem = report.migrations.find((migration) => migration.name === finding.migration)?.approvalProblem;
-      return `  ${finding.migration} line ${finding.line}: ${finding.code} ${finding.message} (${describeVerdict(finding)})${approvalProblem ? ` (${approvalProblem})` : ''}`;
-    }),
+    ...report.migrations.flatMap((migration) =>
+      migration.syntaxError ? [`  ${migration.name}: does not parse: ${migration.syntaxError.message}`] : [],
+    ),
+    ...judged
+      .filter((finding) => blocksDeploy(finding.verdict))
+      .map((finding) => {
+        const approvalProblem = report.migrations.find((migration) => migration.name === finding.migration)?.approvalProblem;
+        return `  ${finding.migration} line ${finding.line}: ${finding.code} ${finding.message} (${describeVerdict(finding)})${approvalProblem ? ` (${approvalProblem})` : ''}`;
+      }),
   ];
   if (lines.length === 0) return { lint: report.migrations, judged };
   throw new ForgeError(
@@ -108,7 +142,10 @@ export async function recheckBeforeMigration(database: Database, judged: readonl
   throw new ForgeError(
     'SAFETY_GATE',
     `The safety gate stopped the deploy before ${migration}: ${loses
-      .map((finding) => `line ${finding.line}: ${finding.code} ${finding.message}, and ${finding.tables.filter((table) => live.get(table)?.hasRows).join(', ')} now holds rows (none when the deploy began)`)
+      .map(
+        (finding) =>
+          `line ${finding.line}: ${finding.code} ${finding.message}, and ${finding.tables.filter((table) => live.get(table)?.hasRows).join(', ')} now holds rows (none when the deploy began)`,
+      )
       .join('; ')}.`,
     `Approve intended data loss with: nx g @forge/migrations:approve --project=<project> --migration=${migration}; otherwise change the migration.`,
   );
@@ -119,7 +156,8 @@ async function liveTables(database: Database, tables: readonly string[]): Promis
   const facts = new Map<string, LiveTable>();
   for (const table of tables) {
     const [{ found }] = await database.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [quoteIdentifier(table)]);
-    const hasRows = found && (await database.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${quoteIdentifier(table)}) AS any`))[0].any;
+    const hasRows =
+      found && (await database.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${quoteIdentifier(table)}) AS any`))[0].any;
     facts.set(table, { exists: found, hasRows });
   }
   return facts;

@@ -36,7 +36,10 @@ export async function recoverEarlierRuns(context: RecoveryContext): Promise<void
     if (!migration) throw unresolved(context, row, 'its folder is no longer in the migrations directory');
     if (runsInOneTransaction(migration.sql)) {
       await target.database.query(markRolledBack(row.migration_name));
-      await events.record('recovered', { migrations: [row.migration_name], details: { how: 'it ran in one transaction, which PostgreSQL rolled back: marked rolled back' } });
+      await events.record('recovered', {
+        migrations: [row.migration_name],
+        details: { how: 'it ran in one transaction, which PostgreSQL rolled back: marked rolled back' },
+      });
       continue;
     }
     if (row.logs !== null) {
@@ -47,9 +50,13 @@ export async function recoverEarlierRuns(context: RecoveryContext): Promise<void
     }
     try {
       const from = await resumeInterrupted(target.database, migration, row);
-      await events.record('recovered', { migrations: [row.migration_name], details: { how: `it ran outside a transaction and was interrupted: resumed from batch ${from + 1} and finished` } });
+      await events.record('recovered', {
+        migrations: [row.migration_name],
+        details: { how: `it ran outside a transaction and was interrupted: resumed from batch ${from + 1} and finished` },
+      });
     } catch (error) {
-      if (!run) throw unresolved(context, row, `ran outside a transaction and was interrupted; resuming it failed (${(error as Error).message})`);
+      if (!run)
+        throw unresolved(context, row, `ran outside a transaction and was interrupted; resuming it failed (${(error as Error).message})`);
       context.events.log(`resuming ${row.migration_name} failed (${(error as Error).message}): rolling back the deploy it belonged to`);
       await rollBackRun(context, run);
       return;
@@ -67,7 +74,9 @@ async function rollBackRun(context: RecoveryContext, run: InterruptedRun): Promi
   const { target, history, events } = context;
   const state = await readAppliedState(target.database);
   for (const row of state.failed) await target.database.query(markRolledBack(row.migration_name));
-  const left = history.migrations.filter((migration) => run.applied.includes(migration.name) && !run.undone.includes(migration.name) && state.applied.has(migration.name));
+  const left = history.migrations.filter(
+    (migration) => run.applied.includes(migration.name) && !run.undone.includes(migration.name) && state.applied.has(migration.name),
+  );
   const fallback = { deploy: `deploy ${run.runId}`, backup: run.backup, before: run.backup?.before, replayFrom: 0 };
   const undo = await undoDeploy(target, events, [...left].reverse(), fallback);
   if (undo.failure?.restoreError) throw undo.failure.restoreError;
@@ -87,7 +96,10 @@ async function rollBackRun(context: RecoveryContext, run: InterruptedRun): Promi
     );
   }
   await events.closeEarlierRun(run.runId, 'rollback_finished');
-  await events.record('recovered', { migrations: [...undo.undone], details: { how: `finished the rollback of the interrupted deploy ${run.runId}` } });
+  await events.record('recovered', {
+    migrations: [...undo.undone],
+    details: { how: `finished the rollback of the interrupted deploy ${run.runId}` },
+  });
 }
 
 function unresolved(context: RecoveryContext, row: MigrationRow, why: string): ForgeError {

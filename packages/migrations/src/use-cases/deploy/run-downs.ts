@@ -13,11 +13,21 @@ export interface DownsOutcome {
  * marking of its `_prisma_migrations` row as rolled back go in one script, so they commit
  * together: `prisma migrate deploy` (or the next deploy) applies the migration again later.
  */
-export async function runDowns(database: Database, migrations: readonly MigrationFolder[], onUndone: (name: string, ms: number) => Promise<void>): Promise<DownsOutcome> {
+export async function runDowns(
+  database: Database,
+  migrations: readonly MigrationFolder[],
+  onUndone: (name: string, ms: number) => Promise<void>,
+): Promise<DownsOutcome> {
   const undone: string[] = [];
   for (const migration of migrations) {
     if (migration.down?.kind !== 'script') {
-      return { undone, stopped: { migration: migration.name, reason: migration.down ? `its down.sql is irreversible: ${migration.down.reason}` : 'it has no down.sql' } };
+      return {
+        undone,
+        stopped: {
+          migration: migration.name,
+          reason: migration.down ? `its down.sql is irreversible: ${migration.down.reason}` : 'it has no down.sql',
+        },
+      };
     }
     const started = Date.now();
     try {

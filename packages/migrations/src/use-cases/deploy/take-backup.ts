@@ -18,7 +18,10 @@ export interface BackupPlace {
  * the deploy history can still be checked before it is restored.
  */
 export async function takeBackup(target: DeployTarget, place: BackupPlace, runId: string): Promise<BackupRecord> {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const file = path.join(place.backupDir, `${place.project}-${stamp}-${runId.slice(0, 8)}${target.backupExtension}`);
   place.log(`backup: ${path.relative(place.workspaceRoot, file)}`);
   const record = await target.backup(file);
@@ -53,7 +56,9 @@ export function backupKind(file: string, target: DeployTarget): BackupRecord['ki
     throw new ForgeError(
       'BACKUP_INVALID',
       `${file} is not a backup of this kind of database (expected a ${target.backupExtension} file): nothing was restored.`,
-      target.backupKind === 'pg_dump' ? 'Name a pg_dump -Fc backup taken by migrate-deploy or migrate-rollback.' : 'Name a data-folder backup of the embedded database (.tar.gz).',
+      target.backupKind === 'pg_dump'
+        ? 'Name a pg_dump -Fc backup taken by migrate-deploy or migrate-rollback.'
+        : 'Name a data-folder backup of the embedded database (.tar.gz).',
     );
   }
   return target.backupKind;

@@ -14,8 +14,15 @@ import { runDowns } from './run-downs';
  * The downs of `migrations` (newest first), each recorded; then what still differs from
  * `before` (when given), or why the downs stopped. No difference: undone and proven.
  */
-export async function undoByDowns(target: DeployTarget, events: EventLog, migrations: readonly MigrationFolder[], before?: DatabaseState): Promise<{ undone: string[]; differences: string[] }> {
-  const downs = await runDowns(target.database, migrations, (name, ms) => events.record('migration_rolled_back', { migrations: [name], durationMs: ms }));
+export async function undoByDowns(
+  target: DeployTarget,
+  events: EventLog,
+  migrations: readonly MigrationFolder[],
+  before?: DatabaseState,
+): Promise<{ undone: string[]; differences: string[] }> {
+  const downs = await runDowns(target.database, migrations, (name, ms) =>
+    events.record('migration_rolled_back', { migrations: [name], durationMs: ms }),
+  );
   if (downs.stopped) return { undone: downs.undone, differences: [`${downs.stopped.migration}: ${downs.stopped.reason}`] };
   return { undone: downs.undone, differences: before ? stateDifferences(before, await readDatabaseState(target.database)) : [] };
 }
@@ -33,7 +40,9 @@ export async function restoreAndCompare(
 ): Promise<string[]> {
   await target.restore(backup);
   if (backup.kind === 'pglite') await events.replay(proof.replayFrom);
-  await events.record('restored', { details: { file: backup.file, sha256: backup.sha256, ...(proof.because ? { because: proof.because } : {}) } });
+  await events.record('restored', {
+    details: { file: backup.file, sha256: backup.sha256, ...(proof.because ? { because: proof.because } : {}) },
+  });
   return proof.before ? stateDifferences(proof.before, await readDatabaseState(target.database)) : [];
 }
 

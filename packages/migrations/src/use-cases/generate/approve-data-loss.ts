@@ -17,7 +17,10 @@ export function approveDataLoss(tree: Tree, allowDataLoss: boolean | undefined, 
     throw new ForgeError(
       'DATA_LOSS_NOT_APPROVED',
       `The migration would lose data, so nothing was written:\n${blocking
-        .map((finding) => `  ${finding.code} ${finding.migration} line ${finding.line}: ${finding.message} (${describeImpact(finding.impact)})`)
+        .map(
+          (finding) =>
+            `  ${finding.code} ${finding.migration} line ${finding.line}: ${finding.message} (${describeImpact(finding.impact)})`,
+        )
         .join('\n')}`,
       'If the loss is intended, run again with --allowDataLoss: the approval (who, when, which codes) is recorded with the migration.',
     );

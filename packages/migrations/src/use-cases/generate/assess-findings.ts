@@ -16,12 +16,21 @@ export interface ImpactSource {
  */
 export async function assessFindings(findings: Finding[], database: ImpactSource): Promise<AssessedFinding[]> {
   if (!database.url || findings.length === 0) {
-    return findings.map((finding) => ({ ...finding, impact: unknownImpact(database.url ? 'no finding' : `${database.source} is not set`) }));
+    return findings.map((finding) => ({
+      ...finding,
+      impact: unknownImpact(database.url ? 'no finding' : `${database.source} is not set`),
+    }));
   }
   const connection = await PgDatabase.connect({ url: database.url, source: database.source });
   try {
-    const impacts = await measureImpact(connection, findings.flatMap((finding) => (finding.table ? [finding.table] : [])));
-    return findings.map((finding) => ({ ...finding, impact: (finding.table && impacts.get(finding.table)) || unknownImpact('not about a table') }));
+    const impacts = await measureImpact(
+      connection,
+      findings.flatMap((finding) => (finding.table ? [finding.table] : [])),
+    );
+    return findings.map((finding) => ({
+      ...finding,
+      impact: (finding.table && impacts.get(finding.table)) || unknownImpact('not about a table'),
+    }));
   } finally {
     await connection.close();
   }

@@ -29,13 +29,25 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
 
   beforeAll(async () => {
     const empty: MigrationHistory = { dir: '/virtual', lockfile: { path: 'migration_lock.toml', content: null }, migrations: [] };
-    const init = await generateMigrationSql({ history: empty, schemaAfter: SHOP_FILES, configDir: '/virtual', cacheDir: SNAPSHOT_CACHE_DIR });
+    const init = await generateMigrationSql({
+      history: empty,
+      schemaAfter: SHOP_FILES,
+      configDir: '/virtual',
+      cacheDir: SNAPSHOT_CACHE_DIR,
+    });
     history = { ...empty, migrations: [folder('20240101000000_init', init.up)] };
   });
 
   async function generate(...descriptors: object[]): Promise<GeneratedSql> {
     const applied = applyChanges(SHOP_FILES, parseChangeRequest(descriptors, 'spec').changes);
-    return generateMigrationSql({ history, schemaBefore: SHOP_FILES, schemaAfter: applied.files, plan: applied.plan, configDir: '/virtual', cacheDir: SNAPSHOT_CACHE_DIR });
+    return generateMigrationSql({
+      history,
+      schemaBefore: SHOP_FILES,
+      schemaAfter: applied.files,
+      plan: applied.plan,
+      configDir: '/virtual',
+      cacheDir: SNAPSHOT_CACHE_DIR,
+    });
   }
 
   /** Apply up on a database with rows, check, apply down, and compare the schema with the one before. */
@@ -59,15 +71,31 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
   }
 
   it('add_column: a default fills the existing rows', async () => {
-    const sql = await generate({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'score', type: 'Int', default: 7 }, { name: 'bio', type: 'String', optional: true }] } });
-    await prove(sql, async (db) => expect(await db.query('SELECT "score", "bio" FROM "users" ORDER BY "id"')).toEqual([{ score: 7, bio: null }, { score: 7, bio: null }]));
+    const sql = await generate({
+      changeType: 'add_column',
+      targetTable: 'User',
+      changes: {
+        columns: [
+          { name: 'score', type: 'Int', default: 7 },
+          { name: 'bio', type: 'String', optional: true },
+        ],
+      },
+    });
+    await prove(sql, async (db) =>
+      expect(await db.query('SELECT "score", "bio" FROM "users" ORDER BY "id"')).toEqual([
+        { score: 7, bio: null },
+        { score: 7, bio: null },
+      ]),
+    );
   });
 
   it('rename column: every value is kept (RENAME, never drop + add)', async () => {
     const sql = await generate({ changeType: 'rename', targetTable: 'Post', changes: { column: 'authorId', to: 'writerId' } });
     expect(sql.up).toContain('ALTER TABLE "Post" RENAME COLUMN "authorId" TO "writerId";');
     expect(sql.up).not.toMatch(/DROP COLUMN/);
-    await prove(sql, async (db) => expect(await db.query('SELECT "writerId" FROM "Post" ORDER BY "id"')).toEqual([{ writerId: 1 }, { writerId: 1 }, { writerId: 2 }]));
+    await prove(sql, async (db) =>
+      expect(await db.query('SELECT "writerId" FROM "Post" ORDER BY "id"')).toEqual([{ writerId: 1 }, { writerId: 1 }, { writerId: 2 }]),
+    );
   });
 
   it('rename table, keeping the model name: every row is kept', async () => {
@@ -78,7 +106,9 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
   it('modify_column: a type change converts every row', async () => {
     const sql = await generate({ changeType: 'modify_column', targetTable: 'Post', changes: { column: 'id', type: 'BigInt' } });
     await prove(sql, async (db) => {
-      expect(await db.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'Post' AND column_name = 'id'`)).toEqual([{ data_type: 'bigint' }]);
+      expect(await db.query(`SELECT data_type FROM information_schema.columns WHERE table_name = 'Post' AND column_name = 'id'`)).toEqual([
+        { data_type: 'bigint' },
+      ]);
       expect(await db.query('SELECT "id"::int AS id, "title" FROM "Post" ORDER BY "id"')).toEqual([
         { id: 1, title: 'First' },
         { id: 2, title: 'Second' },
@@ -88,13 +118,19 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
   });
 
   it('modify_column: a conversion that fails on a row fails as a whole, changing nothing', async () => {
-    const sql = await generate({ changeType: 'modify_column', targetTable: 'Post', changes: { column: 'title', type: 'Int', using: '"title"::integer' } });
+    const sql = await generate({
+      changeType: 'modify_column',
+      targetTable: 'Post',
+      changes: { column: 'title', type: 'Int', using: '"title"::integer' },
+    });
     const database = await openTestDatabase('postgresql', { label: 'generated' });
     try {
       await applyPendingMigrations(database, history.migrations);
       await database.executeScript(ROWS);
       const before = await fingerprintSchema(database);
-      await expect(applyPendingMigrations(database, [...history.migrations, folder('20240201000000_change', sql.up)])).rejects.toThrow(/invalid input syntax for type integer: "First"/);
+      await expect(applyPendingMigrations(database, [...history.migrations, folder('20240201000000_change', sql.up)])).rejects.toThrow(
+        /invalid input syntax for type integer: "First"/,
+      );
       expect(describeDifference(compareFingerprints(before, await fingerprintSchema(database)))).toEqual([]);
       expect(await database.query('SELECT count(*)::int AS n FROM "Post"')).toEqual([{ n: 3 }]);
     } finally {
@@ -105,27 +141,49 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
   it('add_index concurrently, and remove_index', async () => {
     const add = await generate({ changeType: 'add_index', targetTable: 'Post', changes: { columns: ['title'], concurrently: true } });
     expect(add.up).toContain('CREATE INDEX CONCURRENTLY "Post_title_idx"');
-    await prove(add, async (db) => expect(await db.query(`SELECT indexname FROM pg_indexes WHERE indexname = 'Post_title_idx'`)).toHaveLength(1));
+    await prove(add, async (db) =>
+      expect(await db.query(`SELECT indexname FROM pg_indexes WHERE indexname = 'Post_title_idx'`)).toHaveLength(1),
+    );
     const remove = await generate({ changeType: 'remove_index', targetTable: 'Post', changes: { columns: ['authorId'] } });
-    await prove(remove, async (db) => expect(await db.query(`SELECT indexname FROM pg_indexes WHERE indexname = 'Post_authorId_idx'`)).toEqual([]));
+    await prove(remove, async (db) =>
+      expect(await db.query(`SELECT indexname FROM pg_indexes WHERE indexname = 'Post_authorId_idx'`)).toEqual([]),
+    );
   });
 
   it('add_table, tenant-scoped: rows are visible only to their tenant', async () => {
-    const sql = await generate({ changeType: 'add_table', targetTable: 'Note', changes: { columns: [{ name: 'id', type: 'Int', default: 'autoincrement()' }, { name: 'body', type: 'String' }], tenantScoped: true } });
+    const sql = await generate({
+      changeType: 'add_table',
+      targetTable: 'Note',
+      changes: {
+        columns: [
+          { name: 'id', type: 'Int', default: 'autoincrement()' },
+          { name: 'body', type: 'String' },
+        ],
+        tenantScoped: true,
+      },
+    });
     await prove(sql, async (db) => {
       const role = `forge_tenant_${Date.now()}`;
-      await db.executeScript(`CREATE ROLE ${role}; GRANT ALL ON "Note" TO ${role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role};`);
+      await db.executeScript(
+        `CREATE ROLE ${role}; GRANT ALL ON "Note" TO ${role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role};`,
+      );
       try {
         await db.withSession(async (session) => {
-          await session.executeScript(`SET ROLE ${role}; SET app.tenant_id = 'a'; INSERT INTO "Note" ("body", "tenantId") VALUES ('for a', 'a');`);
+          await session.executeScript(
+            `SET ROLE ${role}; SET app.tenant_id = 'a'; INSERT INTO "Note" ("body", "tenantId") VALUES ('for a', 'a');`,
+          );
           await session.executeScript(`SET app.tenant_id = 'b'; INSERT INTO "Note" ("body", "tenantId") VALUES ('for b', 'b');`);
           expect(await session.query('SELECT "body" FROM "Note"')).toEqual([{ body: 'for b' }]);
-          await expect(session.executeScript(`INSERT INTO "Note" ("body", "tenantId") VALUES ('sneaky', 'a');`)).rejects.toThrow(/row-level security/);
+          await expect(session.executeScript(`INSERT INTO "Note" ("body", "tenantId") VALUES ('sneaky', 'a');`)).rejects.toThrow(
+            /row-level security/,
+          );
           await session.executeScript('RESET ROLE; RESET app.tenant_id;');
         });
         await db.executeScript('DELETE FROM "Note"');
       } finally {
-        await db.executeScript(`REVOKE ALL ON "Note" FROM ${role}; REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${role}; DROP ROLE ${role};`);
+        await db.executeScript(
+          `REVOKE ALL ON "Note" FROM ${role}; REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${role}; DROP ROLE ${role};`,
+        );
       }
     });
   });
@@ -142,7 +200,14 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
     const add = await generate({
       changeType: 'add_relation',
       targetTable: 'Post',
-      changes: { field: 'editor', references: 'User', fields: ['editorId'], referencedFields: ['id'], onDelete: 'SetNull', backRelationField: 'editedPosts' },
+      changes: {
+        field: 'editor',
+        references: 'User',
+        fields: ['editorId'],
+        referencedFields: ['id'],
+        onDelete: 'SetNull',
+        backRelationField: 'editedPosts',
+      },
     });
     await prove(add, async (db) => {
       expect(await db.query('SELECT count(*)::int AS n FROM "Post" WHERE "editorId" IS NULL')).toEqual([{ n: 3 }]);
@@ -167,16 +232,43 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
   });
 
   it('quotes reserved words instead of refusing them', async () => {
-    const sql = await generate({ changeType: 'add_column', targetTable: 'Post', changes: { columns: [{ name: 'order', type: 'Int', default: 1 }, { name: 'select', type: 'String', optional: true }] } });
+    const sql = await generate({
+      changeType: 'add_column',
+      targetTable: 'Post',
+      changes: {
+        columns: [
+          { name: 'order', type: 'Int', default: 1 },
+          { name: 'select', type: 'String', optional: true },
+        ],
+      },
+    });
     expect(sql.up).toContain('ADD COLUMN     "order" INTEGER NOT NULL DEFAULT 1');
-    await prove(sql, async (db) => expect(await db.query('SELECT "order", "select" FROM "Post" ORDER BY "id" LIMIT 1')).toEqual([{ order: 1, select: null }]));
+    await prove(sql, async (db) =>
+      expect(await db.query('SELECT "order", "select" FROM "Post" ORDER BY "id" LIMIT 1')).toEqual([{ order: 1, select: null }]),
+    );
   });
 
   it('refuses to generate when schema.prisma is ahead of the migrations', async () => {
-    const ahead = SHOP_FILES.map((file) => ({ ...file, content: file.content.replace('  name      String?\n', '  name      String?\n  nickname  String?\n') }));
-    const applied = applyChanges(ahead, parseChangeRequest({ changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'age', type: 'Int', optional: true }] } }, 'spec').changes);
+    const ahead = SHOP_FILES.map((file) => ({
+      ...file,
+      content: file.content.replace('  name      String?\n', '  name      String?\n  nickname  String?\n'),
+    }));
+    const applied = applyChanges(
+      ahead,
+      parseChangeRequest(
+        { changeType: 'add_column', targetTable: 'User', changes: { columns: [{ name: 'age', type: 'Int', optional: true }] } },
+        'spec',
+      ).changes,
+    );
     await expect(
-      generateMigrationSql({ history, schemaBefore: ahead, schemaAfter: applied.files, plan: applied.plan, configDir: '/virtual', cacheDir: SNAPSHOT_CACHE_DIR }),
+      generateMigrationSql({
+        history,
+        schemaBefore: ahead,
+        schemaAfter: applied.files,
+        plan: applied.plan,
+        configDir: '/virtual',
+        cacheDir: SNAPSHOT_CACHE_DIR,
+      }),
     ).rejects.toMatchObject({ code: 'SCHEMA_AHEAD_OF_MIGRATIONS', message: expect.stringContaining('ADD COLUMN     "nickname" TEXT') });
   });
 });

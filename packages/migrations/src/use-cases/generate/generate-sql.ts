@@ -93,7 +93,11 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
       ['What the Prisma schema cannot express', plan?.upAppendix ?? []],
     ]);
     if (!up.trim()) {
-      throw new ForgeError('NO_CHANGES', 'There is nothing to migrate: the schema already matches the migration history.', 'Edit schema.prisma, or pass a change (--changeType, --descriptor).');
+      throw new ForgeError(
+        'NO_CHANGES',
+        'There is nothing to migrate: the schema already matches the migration history.',
+        'Edit schema.prisma, or pass a change (--changeType, --descriptor).',
+      );
     }
     const schemaAfter = await fingerprintSchema(scratch);
     if (fixedUp) {
@@ -126,11 +130,13 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
       ['Indexes as they were, once their tables are back', indexes.afterDiff],
     ]);
     const restored = compareFingerprints(schemaBefore, await fingerprintSchema(scratch));
-    if (!isSameSchema(restored)) throw proofFailed(`the down script does not restore the schema:\n${indent(describeDifference(restored).join('\n'))}`);
+    if (!isSameSchema(restored))
+      throw proofFailed(`the down script does not restore the schema:\n${indent(describeDifference(restored).join('\n'))}`);
 
     await run(scratch, up, 'the up script, again');
     const again = compareFingerprints(schemaAfter, await fingerprintSchema(scratch));
-    if (!isSameSchema(again)) throw proofFailed(`the up script gives another schema the second time:\n${indent(describeDifference(again).join('\n'))}`);
+    if (!isSameSchema(again))
+      throw proofFailed(`the up script gives another schema the second time:\n${indent(describeDifference(again).join('\n'))}`);
     return { up, down, irreversible: [], nonTransactional, historySchema };
   } finally {
     engine?.dispose();
@@ -155,14 +161,21 @@ async function run(database: Database, sql: string, what: string): Promise<void>
 }
 
 function proofFailed(message: string): ForgeError {
-  return new ForgeError('PROOF_FAILED', `The generated migration was not proven, so nothing was written: ${message}`, 'Adjust the change (see the SQL above); nothing was written.');
+  return new ForgeError(
+    'PROOF_FAILED',
+    `The generated migration was not proven, so nothing was written: ${message}`,
+    'Adjust the change (see the SQL above); nothing was written.',
+  );
 }
 
 /** Sections of SQL, each under a comment, empty ones left out. */
 function composeScript(sections: Array<[string, string[]]>): string {
   return sections
     .map(([title, statements]) => {
-      const body = statements.map((statement) => statement.trim()).filter(Boolean).join('\n');
+      const body = statements
+        .map((statement) => statement.trim())
+        .filter(Boolean)
+        .join('\n');
       if (!body) return '';
       return title ? `-- ${title}\n${body}\n` : `${body}\n`;
     })

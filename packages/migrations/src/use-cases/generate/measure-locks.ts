@@ -18,7 +18,11 @@ export type LockMeasurement = LockObservation | { failure: string };
  * representative row in every table, and observe the locks it takes on the tables that existed.
  * The database is dropped afterwards, whatever happens.
  */
-export async function measureLocks(server: { url: string; source: string }, history: MigrationHistory, migration: { name: string; sql: string }): Promise<LockMeasurement> {
+export async function measureLocks(
+  server: { url: string; source: string },
+  history: MigrationHistory,
+  migration: { name: string; sql: string },
+): Promise<LockMeasurement> {
   await loadSqlParser();
   const database = await PgDatabase.createThrowaway(server, 'locks');
   try {

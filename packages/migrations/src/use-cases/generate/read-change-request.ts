@@ -23,7 +23,11 @@ export function readChangeRequest(tree: Tree, options: MigrationGeneratorSchema)
   }
   if (!options.changeType) {
     if (options.changes || options.targetTable) {
-      throw new ForgeError('DESCRIPTOR_INVALID', '--changes and --targetTable need --changeType.', 'Add --changeType, or leave all three out to take the changes made to schema.prisma.');
+      throw new ForgeError(
+        'DESCRIPTOR_INVALID',
+        '--changes and --targetTable need --changeType.',
+        'Add --changeType, or leave all three out to take the changes made to schema.prisma.',
+      );
     }
     return undefined;
   }
@@ -38,5 +42,9 @@ function readDescriptorFile(tree: Tree, file: string): string {
   if (content !== null) return content;
   const onDisk = path.resolve(tree.root, file);
   if (existsSync(onDisk)) return readFileSync(onDisk, 'utf8');
-  throw new ForgeError('DESCRIPTOR_INVALID', `The descriptor file ${file} does not exist.`, 'Give its path relative to the workspace root.');
+  throw new ForgeError(
+    'DESCRIPTOR_INVALID',
+    `The descriptor file ${file} does not exist.`,
+    'Give its path relative to the workspace root.',
+  );
 }

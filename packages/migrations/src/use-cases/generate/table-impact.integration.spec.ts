@@ -42,7 +42,12 @@ describe('live impact of findings (PostgreSQL)', () => {
   });
 
   it('names the tiers by size', () => {
-    expect([9_999, 10_000, 100_000, 1_000_000].map((rows) => impactOf(rows, 0).tier)).toEqual(['direct', 'migration window', 'maintenance window', 'online migration']);
+    expect([9_999, 10_000, 100_000, 1_000_000].map((rows) => impactOf(rows, 0).tier)).toEqual([
+      'direct',
+      'migration window',
+      'maintenance window',
+      'online migration',
+    ]);
   });
 });
 

@@ -22,7 +22,10 @@ export async function measureImpact(database: Database, tables: Iterable<string>
     }
     let rows = Number(row.rows);
     if (rows < 0) rows = (await exactCount(database, table)) ?? -1;
-    impacts.set(table, rows < 0 ? unknownImpact('never analyzed, and too large to count quickly: run ANALYZE') : impactOf(rows, Number(row.bytes)));
+    impacts.set(
+      table,
+      rows < 0 ? unknownImpact('never analyzed, and too large to count quickly: run ANALYZE') : impactOf(rows, Number(row.bytes)),
+    );
   }
   return impacts;
 }

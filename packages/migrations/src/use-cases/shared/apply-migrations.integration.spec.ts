@@ -12,7 +12,10 @@ function migration(name: string, sql: string): MigrationFolder {
   return { name, dir: `/virtual/${name}`, sql, checksum: migrationChecksum(sql) };
 }
 
-const INIT = migration('20240101000000_init', 'CREATE TABLE "A" ("id" INTEGER PRIMARY KEY, "name" TEXT);\n-- a trailing comment without newline');
+const INIT = migration(
+  '20240101000000_init',
+  'CREATE TABLE "A" ("id" INTEGER PRIMARY KEY, "name" TEXT);\n-- a trailing comment without newline',
+);
 const INDEX = migration('20240102000000_index', 'ALTER TABLE "A" ADD COLUMN "b" INT;\nCREATE INDEX CONCURRENTLY "A_b_idx" ON "A"("b");');
 const BROKEN = migration('20240103000000_broken', 'CREATE TABLE "C" ("id" INT);\nALTER TABLE "A" ADD COLUMN "c" NO_SUCH_TYPE;');
 const LATER = migration('20240104000000_later', 'CREATE TABLE "D" ("id" INT)');
@@ -41,7 +44,7 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
     await database?.close();
   });
 
-  it('applies each migration once, with the row Prisma writes, and Prisma\'s engine agrees', async () => {
+  it("applies each migration once, with the row Prisma writes, and Prisma's engine agrees", async () => {
     expect(await applyPendingMigrations(database, [INIT, INDEX])).toEqual([INIT.name, INDEX.name]);
     expect(await database.query<Row>(ROWS)).toEqual([
       { migration_name: INIT.name, checksum: INIT.checksum, finished: true, logs: null, applied_steps_count: 1, rolled_back: false },
@@ -88,12 +91,17 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
   });
 
   if (engineName === 'postgresql') {
-    it('holds Prisma\'s advisory lock: two concurrent runs apply each migration once', async () => {
-      const next = [migration('20240105000000_e', 'CREATE TABLE "E" ("id" INT); SELECT pg_sleep(0.2);'), migration('20240106000000_f', 'CREATE TABLE "F" ("id" INT)')];
+    it("holds Prisma's advisory lock: two concurrent runs apply each migration once", async () => {
+      const next = [
+        migration('20240105000000_e', 'CREATE TABLE "E" ("id" INT); SELECT pg_sleep(0.2);'),
+        migration('20240106000000_f', 'CREATE TABLE "F" ("id" INT)'),
+      ];
       const all = [INIT, INDEX, LATER, ...next];
       const [first, second] = await Promise.all([applyPendingMigrations(database, all), applyPendingMigrations(database, all)]);
       expect([...first, ...second].sort()).toEqual(next.map((m) => m.name));
-      const rows = await database.query<Row>(`${ROWS.replace('ORDER BY', `WHERE migration_name LIKE '2024010%' AND NOT (rolled_back_at IS NOT NULL) ORDER BY`)}`);
+      const rows = await database.query<Row>(
+        `${ROWS.replace('ORDER BY', `WHERE migration_name LIKE '2024010%' AND NOT (rolled_back_at IS NOT NULL) ORDER BY`)}`,
+      );
       expect(rows.filter((row) => row.migration_name === next[0].name)).toHaveLength(1);
     });
   }
@@ -113,8 +121,14 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
   it('applies an enum value added and used by the same migration, as psql -f does', async () => {
     const fresh = await openTestDatabase(engineName, { label: 'apply_enum' });
     try {
-      const init = migration('20240301000000_init', 'CREATE TYPE "S" AS ENUM (\'NEW\');\nCREATE TABLE "J" ("id" INT PRIMARY KEY, "s" "S" NOT NULL);\nINSERT INTO "J" VALUES (1, \'NEW\');');
-      const use = migration('20240302000000_done', 'ALTER TYPE "S" ADD VALUE \'DONE\';\nUPDATE "J" SET "s" = \'DONE\';\nALTER TABLE "J" ALTER COLUMN "s" SET DEFAULT \'DONE\';');
+      const init = migration(
+        '20240301000000_init',
+        'CREATE TYPE "S" AS ENUM (\'NEW\');\nCREATE TABLE "J" ("id" INT PRIMARY KEY, "s" "S" NOT NULL);\nINSERT INTO "J" VALUES (1, \'NEW\');',
+      );
+      const use = migration(
+        '20240302000000_done',
+        'ALTER TYPE "S" ADD VALUE \'DONE\';\nUPDATE "J" SET "s" = \'DONE\';\nALTER TABLE "J" ALTER COLUMN "s" SET DEFAULT \'DONE\';',
+      );
       expect(await applyPendingMigrations(fresh, [init, use])).toEqual([init.name, use.name]);
       expect(await fresh.query(`SELECT s::text FROM "J"`)).toEqual([{ s: 'DONE' }]);
       expect(await fresh.query<Row>(ROWS)).toMatchObject([{ finished: true }, { finished: true, logs: null }]);

@@ -93,7 +93,11 @@ async function runBatches(session: SqlRunner, migration: MigrationFolder, id: st
       }
     } catch (error) {
       // Positions in PostgreSQL's error are relative to the batch; the script's are what reports show.
-      if (error instanceof ScriptError) throw new ScriptError({ ...error.failure, script: migration.sql, batchOffset: batch.offset + error.failure.batchOffset }, error.original);
+      if (error instanceof ScriptError)
+        throw new ScriptError(
+          { ...error.failure, script: migration.sql, batchOffset: batch.offset + error.failure.batchOffset },
+          error.original,
+        );
       throw error;
     }
   }
@@ -156,7 +160,10 @@ async function concurrentIndexState(session: SqlRunner, sql: string): Promise<st
   }
   if (statement?.kind === 'drop') {
     const names = statement.names.map(quotedName);
-    const left = await session.query<{ there: boolean }>(`SELECT bool_or(to_regclass(name) IS NOT NULL) AS there FROM unnest($1::text[]) AS name`, [names]);
+    const left = await session.query<{ there: boolean }>(
+      `SELECT bool_or(to_regclass(name) IS NOT NULL) AS there FROM unnest($1::text[]) AS name`,
+      [names],
+    );
     return left[0]?.there ? undefined : 'done';
   }
   return undefined;

@@ -55,7 +55,10 @@ export async function observeLocks<T>(database: Database, work: () => Promise<T>
   return { result, observation: { locks: strongestPerTable([...seen.values()], resolutionMs), resolutionMs } };
 }
 
-function strongestPerTable(entries: Array<{ table: string; mode: string; first: number; last: number }>, resolutionMs: number): ObservedLock[] {
+function strongestPerTable(
+  entries: Array<{ table: string; mode: string; first: number; last: number }>,
+  resolutionMs: number,
+): ObservedLock[] {
   const strongest = new Map<string, { table: string; mode: string; first: number; last: number }>();
   for (const entry of entries) {
     const current = strongest.get(entry.table);

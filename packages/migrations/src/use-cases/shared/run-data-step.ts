@@ -55,10 +55,18 @@ function loadTypeScript(workspaceRoot: string, file: string): TypeScript {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(require.resolve('typescript', { paths: [workspaceRoot, path.dirname(file)] })) as TypeScript;
   } catch {
-    throw new ForgeError('DATA_STEP_UNLOADABLE', `${file} is TypeScript, and no \`typescript\` package is installed in the workspace to compile it.`, 'npm install --save-dev typescript');
+    throw new ForgeError(
+      'DATA_STEP_UNLOADABLE',
+      `${file} is TypeScript, and no \`typescript\` package is installed in the workspace to compile it.`,
+      'npm install --save-dev typescript',
+    );
   }
 }
 
 function unloadable(file: string, reason: string): ForgeError {
-  return new ForgeError('DATA_STEP_UNLOADABLE', `Cannot load the data step ${file}: ${reason}.`, 'It must export default { description, up(ctx), validate(ctx) } (see DataMigration in @forge/migrations).');
+  return new ForgeError(
+    'DATA_STEP_UNLOADABLE',
+    `Cannot load the data step ${file}: ${reason}.`,
+    'It must export default { description, up(ctx), validate(ctx) } (see DataMigration in @forge/migrations).',
+  );
 }

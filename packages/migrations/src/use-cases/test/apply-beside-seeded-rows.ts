@@ -83,7 +83,6 @@ function implicatedTables(failure: ScriptFailure | undefined, failing: FailingSt
   return [...tables];
 }
 
-
 /** The finding codes a PostgreSQL error class points at, most specific first. */
 const CODES_BY_SQLSTATE: Array<[RegExp, string]> = [
   [/^23505$/, 'DD101'],
@@ -103,7 +102,8 @@ function describeDependence(
   const sqlstate = error.failure?.code;
   const expected = CODES_BY_SQLSTATE.find(([pattern]) => sqlstate !== undefined && pattern.test(sqlstate))?.[1];
   const onStatement = findings.filter((finding) => failing && finding.line === failing.line);
-  const finding = onStatement.find((candidate) => candidate.code === expected) ?? onStatement.find((candidate) => candidate.family === 'data-dependent');
+  const finding =
+    onStatement.find((candidate) => candidate.code === expected) ?? onStatement.find((candidate) => candidate.family === 'data-dependent');
   const message = error.failure?.message ?? error.message;
   return {
     code: finding?.code ?? expected,

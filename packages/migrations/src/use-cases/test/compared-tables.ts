@@ -25,7 +25,7 @@ export function tablesToCompare(
     ...intent.changedColumns.keys(),
     ...intent.rowsMayVanish,
   ]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const table of tables.values()) {
       if (compared.has(table.key) || !table.foreignKeys.some((foreignKey) => compared.has(foreignKey.refTable))) continue;

@@ -83,13 +83,21 @@ describe.each(DATABASE_ENGINES)('migrate-test with data-dependent migrations, on
     const report = await run(engine, project);
     expect(report.ok).toBe(true);
     expect(byName(report, '20240501000000_invoice_email').dataDependent).toEqual([
-      expect.objectContaining({ code: 'DD102', table: 'public.Invoice', statement: expect.stringMatching(/^statement 3, line 3: ALTER TABLE "Invoice" ALTER COLUMN "billingEmail" SET NOT NULL/) }),
+      expect.objectContaining({
+        code: 'DD102',
+        table: 'public.Invoice',
+        statement: expect.stringMatching(/^statement 3, line 3: ALTER TABLE "Invoice" ALTER COLUMN "billingEmail" SET NOT NULL/),
+      }),
     ]);
   });
 
   it('seeds a column that a later migration gives a foreign key with a value the referenced table holds', async () => {
     migration(project, '20240501000000_referrer', 'ALTER TABLE "Customer" ADD COLUMN "referrerEmail" TEXT;\n');
-    migration(project, '20240502000000_referrer_fk', 'ALTER TABLE "Customer" ADD CONSTRAINT "Customer_referrerEmail_fkey" FOREIGN KEY ("referrerEmail") REFERENCES "Customer"("email");\n');
+    migration(
+      project,
+      '20240502000000_referrer_fk',
+      'ALTER TABLE "Customer" ADD CONSTRAINT "Customer_referrerEmail_fkey" FOREIGN KEY ("referrerEmail") REFERENCES "Customer"("email");\n',
+    );
     const report = await run(engine, project);
     expect(report.ok).toBe(true);
     const foreignKey = byName(report, '20240502000000_referrer_fk');
@@ -101,7 +109,11 @@ describe.each(DATABASE_ENGINES)('migrate-test with data-dependent migrations, on
   it('retries a unique index built CONCURRENTLY over colliding values from the batch that failed', async () => {
     migration(project, '20240501000000_region', 'ALTER TABLE "Customer" ADD COLUMN "region" TEXT NOT NULL DEFAULT \'eu\';\n');
     // IF NOT EXISTS: the failed build leaves an invalid index, which a replay would take for done.
-    migration(project, '20240502000000_region_unique', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Customer_region_key" ON "Customer"("region");\n');
+    migration(
+      project,
+      '20240502000000_region_unique',
+      'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Customer_region_key" ON "Customer"("region");\n',
+    );
     const report = await run(engine, project);
     expect(report.errors).toEqual([]);
     expect(report.idempotent).toBe(true);
@@ -121,7 +133,13 @@ describe.each(DATABASE_ENGINES)('migrate-test with data-dependent migrations, on
     migration(project, '20240501000000_broken', 'ALTER TABLE "Customer" ADD COLUMN "x" NO_SUCH_TYPE;\n');
     const report = await run(engine, project);
     expect(report.ok).toBe(false);
-    expect(report.errors).toEqual([{ migration: '20240501000000_broken', message: 'ERROR: type "no_such_type" does not exist', statement: expect.stringMatching(/NO_SUCH_TYPE/) }]);
+    expect(report.errors).toEqual([
+      {
+        migration: '20240501000000_broken',
+        message: 'ERROR: type "no_such_type" does not exist',
+        statement: expect.stringMatching(/NO_SUCH_TYPE/),
+      },
+    ]);
     expect(byName(report, '20240501000000_broken').applied).toBe(false);
   });
 });

@@ -113,7 +113,11 @@ function referenceValue(value: unknown, column: SeedColumn): string {
  * both tables and all columns exist now with the same base types (a value of another type could
  * not be copied over); undefined otherwise.
  */
-function laterReferencePairs(reference: LaterReference, table: TableModel, tables: Map<string, TableModel>): Array<[SeedColumn, string]> | undefined {
+function laterReferencePairs(
+  reference: LaterReference,
+  table: TableModel,
+  tables: Map<string, TableModel>,
+): Array<[SeedColumn, string]> | undefined {
   const referenced = tables.get(reference.refTable);
   if (!referenced || reference.columns.length !== reference.refColumns.length) return undefined;
   const pairs: Array<[SeedColumn, string]> = [];
@@ -128,7 +132,9 @@ function laterReferencePairs(reference: LaterReference, table: TableModel, table
 
 /** Columns of the few-valued kinds (enum, boolean) that a later migration makes unique on their own. */
 function lowCardinalityUniques(table: TableModel, hints: SeedHints): SeedColumn[] {
-  const columns = (hints.uniques.get(table.key) ?? []).filter((set) => set.length === 1).map(([name]) => table.columns.find((column) => column.name === name));
+  const columns = (hints.uniques.get(table.key) ?? [])
+    .filter((set) => set.length === 1)
+    .map(([name]) => table.columns.find((column) => column.name === name));
   return columns.filter((column): column is SeedColumn => column !== undefined && (column.category === 'E' || column.baseType === 'bool'));
 }
 
@@ -136,9 +142,11 @@ function lowCardinalityUniques(table: TableModel, hints: SeedHints): SeedColumn[
 async function unusedValue(database: Database, table: TableModel, column: SeedColumn): Promise<string | undefined> {
   const candidates = column.category === 'E' ? (column.enumLabels ?? []) : ['false', 'true'];
   const used = new Set(
-    (await database.query<{ value: string }>(`SELECT DISTINCT ${quoteIdentifier(column.name)}::text AS value FROM ${qualifiedName(table.schema, table.name)} WHERE ${quoteIdentifier(column.name)} IS NOT NULL`)).map(
-      (row) => row.value,
-    ),
+    (
+      await database.query<{ value: string }>(
+        `SELECT DISTINCT ${quoteIdentifier(column.name)}::text AS value FROM ${qualifiedName(table.schema, table.name)} WHERE ${quoteIdentifier(column.name)} IS NOT NULL`,
+      )
+    ).map((row) => row.value),
   );
   const free = candidates.find((candidate) => !used.has(candidate));
   return free === undefined ? undefined : `${quoteLiteral(free)}::${column.typeSql}`;

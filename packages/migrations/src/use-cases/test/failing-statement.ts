@@ -60,7 +60,10 @@ async function replayToFailure(database: Database, statements: ParsedStatement[]
   // The sentinel fails every replay, so that the implicit transaction of the script always rolls
   // back; a replay "fails" when an earlier statement raised something else.
   const fails = async (count: number) => {
-    const prefix = statements.slice(0, count).map((statement) => statement.text).join(';\n');
+    const prefix = statements
+      .slice(0, count)
+      .map((statement) => statement.text)
+      .join(';\n');
     try {
       await database.executeScript(`${prefix};\n${REPLAY_SENTINEL}`);
     } catch (error) {

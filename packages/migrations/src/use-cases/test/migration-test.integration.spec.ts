@@ -50,7 +50,11 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
 
   it('proves a down script wrong by naming what it fails to restore', async () => {
     const init = `${MIGRATIONS}/20240101090000_init/down.sql`;
-    write(project, init, 'ALTER TABLE "Invoice" DROP CONSTRAINT "Invoice_customerId_fkey";\nDROP TABLE "Invoice";\nDROP TABLE "Customer";\n');
+    write(
+      project,
+      init,
+      'ALTER TABLE "Invoice" DROP CONSTRAINT "Invoice_customerId_fkey";\nDROP TABLE "Invoice";\nDROP TABLE "Customer";\n',
+    );
     const report = await run(engine, project);
     expect(report.ok).toBe(false);
     expect(report.migrations[0].down).toBe('failed');
@@ -62,7 +66,11 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
   });
 
   it('reports a down script that errors, and goes on from the intact schema', async () => {
-    write(project, `${MIGRATIONS}/20240215120000_add_customer_preferences/down.sql`, 'ALTER TABLE "Customer" DROP COLUMN "no_such_column";\n');
+    write(
+      project,
+      `${MIGRATIONS}/20240215120000_add_customer_preferences/down.sql`,
+      'ALTER TABLE "Customer" DROP COLUMN "no_such_column";\n',
+    );
     const report = await run(engine, project);
     expect(report.migrations[1].down).toBe('failed');
     expect(report.migrations[1].downDetails[0]).toMatch(/column "no_such_column" of relation "Customer" does not exist/);
@@ -73,15 +81,26 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
 
   it('reports missing and irreversible downs without failing on them', async () => {
     rmSync(path.join(project.dir, `${MIGRATIONS}/20240215120000_add_customer_preferences/down.sql`));
-    write(project, `${MIGRATIONS}/20240310083000_invoice_currency/down.sql`, '-- forge:irreversible: the currencies set by the data step cannot be told apart\n');
+    write(
+      project,
+      `${MIGRATIONS}/20240310083000_invoice_currency/down.sql`,
+      '-- forge:irreversible: the currencies set by the data step cannot be told apart\n',
+    );
     const report = await run(engine, project);
     expect(report.ok).toBe(true);
     expect(report.migrations[1].down).toBe('missing');
-    expect(report.migrations[2]).toMatchObject({ down: 'irreversible', downDetails: ['the currencies set by the data step cannot be told apart'] });
+    expect(report.migrations[2]).toMatchObject({
+      down: 'irreversible',
+      downDetails: ['the currencies set by the data step cannot be told apart'],
+    });
   });
 
   it('reports the findings of each migration; on PostgreSQL with the lock it was seen to take', async () => {
-    write(project, `${MIGRATIONS}/20240501000000_status_index/migration.sql`, 'CREATE INDEX "Invoice_status_idx" ON "Invoice"("status");\nSELECT pg_sleep(0.15);\n');
+    write(
+      project,
+      `${MIGRATIONS}/20240501000000_status_index/migration.sql`,
+      'CREATE INDEX "Invoice_status_idx" ON "Invoice"("status");\nSELECT pg_sleep(0.15);\n',
+    );
     write(project, `${MIGRATIONS}/20240501000000_status_index/down.sql`, 'DROP INDEX "Invoice_status_idx";\n');
     const report = await run(engine, project, { allowDrift: true });
     const migration = report.migrations[report.migrations.length - 1];
@@ -104,19 +123,28 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
     );
     const lenient = await run(engine, project);
     expect(lenient.migrations[3].dataDependent).toEqual([
-      expect.objectContaining({ code: 'DD102', need: 'adds NOT NULL Invoice.totalCents without a default: fails unless Invoice is empty: add a default or backfill first' }),
+      expect.objectContaining({
+        code: 'DD102',
+        need: 'adds NOT NULL Invoice.totalCents without a default: fails unless Invoice is empty: add a default or backfill first',
+      }),
     ]);
     const report = await run(engine, project, { strictData: true });
     expect(report.ok).toBe(false);
     expect(report.errors[0]).toMatchObject({
       migration: '20240402100000_rename_amount_to_total',
-      message: expect.stringMatching(/^ERROR: column "totalCents" of relation "Invoice" contains null values \(its tables held representative rows\)/),
+      message: expect.stringMatching(
+        /^ERROR: column "totalCents" of relation "Invoice" contains null values \(its tables held representative rows\)/,
+      ),
       statement: expect.stringMatching(/^statement 1, line 1: ALTER TABLE "Invoice" DROP COLUMN "amountCents"/),
     });
   });
 
   it('reports values lost when a column is dropped and added again, as what the migration says it does', async () => {
-    write(project, `${MIGRATIONS}/20240215120000_add_customer_preferences/migration.sql`, 'ALTER TABLE "Customer" ADD COLUMN "preferences" JSONB;\nALTER TABLE "Customer" DROP COLUMN "name", ADD COLUMN "name" TEXT NOT NULL DEFAULT \'\';\n');
+    write(
+      project,
+      `${MIGRATIONS}/20240215120000_add_customer_preferences/migration.sql`,
+      'ALTER TABLE "Customer" ADD COLUMN "preferences" JSONB;\nALTER TABLE "Customer" DROP COLUMN "name", ADD COLUMN "name" TEXT NOT NULL DEFAULT \'\';\n',
+    );
     rmSync(path.join(project.dir, `${MIGRATIONS}/20240215120000_add_customer_preferences/down.sql`));
     const report = await run(engine, project, { allowDrift: true });
     expect(report.migrations[1].integrity.lostValues).toEqual([
@@ -137,13 +165,15 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
     expect(report.errors).toEqual([
       {
         migration: '20240501000000_dedupe_emails',
-        message: expect.stringMatching(/^ERROR: duplicate key value violates unique constraint "Customer_email_key"\nDETAIL: Key \(email\)=\(same@example\.com\) already exists/),
+        message: expect.stringMatching(
+          /^ERROR: duplicate key value violates unique constraint "Customer_email_key"\nDETAIL: Key \(email\)=\(same@example\.com\) already exists/,
+        ),
         statement: `statement 2, line 3: UPDATE "Customer" SET "email" = 'same@example.com'`,
       },
     ]);
   });
 
-  it('lists tables it could not fill, with the reason, and runs a venture\'s seed.sql', async () => {
+  it("lists tables it could not fill, with the reason, and runs a venture's seed.sql", async () => {
     write(
       project,
       `${MIGRATIONS}/20240501000000_coupons/migration.sql`,
@@ -153,7 +183,9 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
     write(project, `${MIGRATIONS}/20240502000000_coupon_note/migration.sql`, 'ALTER TABLE "Coupon" ADD COLUMN "note" TEXT;\n');
     const report = await run(engine, project, { allowDrift: true });
     const last = report.migrations[6];
-    expect(last.integrity.unfilledTables).toEqual([{ table: 'public.Coupon', reason: expect.stringMatching(/violates check constraint "Coupon_code_check"/) }]);
+    expect(last.integrity.unfilledTables).toEqual([
+      { table: 'public.Coupon', reason: expect.stringMatching(/violates check constraint "Coupon_code_check"/) },
+    ]);
     expect(last.integrity.rowsChecked).toBeGreaterThan(report.migrations[5].integrity.rowsChecked);
     expect(report.errors).toEqual([]);
     expect(report.drift.clean).toBe(false);
@@ -163,16 +195,27 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
   it('tolerates a Prisma 6 schema (URLs in the datasource, retired preview features) with warnings, and folder names with spaces', async () => {
     const schemaFile = path.join(project.dir, 'prisma/schema.prisma');
     const schema = readFileSync(schemaFile, 'utf8')
-      .replace('  provider = "prisma-client"', '  provider        = "prisma-client-js"\n  previewFeatures = ["fullTextSearch", "interactiveTransactions"]')
-      .replace('datasource db {\n  provider = "postgresql"\n}', 'datasource db {\n  provider  = "postgresql"\n  url       = env("DATABASE_URL")\n  directUrl = env("DIRECT_URL")\n}');
+      .replace(
+        '  provider = "prisma-client"',
+        '  provider        = "prisma-client-js"\n  previewFeatures = ["fullTextSearch", "interactiveTransactions"]',
+      )
+      .replace(
+        'datasource db {\n  provider = "postgresql"\n}',
+        'datasource db {\n  provider  = "postgresql"\n  url       = env("DATABASE_URL")\n  directUrl = env("DIRECT_URL")\n}',
+      );
     writeFileSync(schemaFile, schema);
     const migrations = path.join(project.dir, MIGRATIONS);
-    renameSync(path.join(migrations, '20240215120000_add_customer_preferences'), path.join(migrations, '20240215120000_add customer preferences'));
+    renameSync(
+      path.join(migrations, '20240215120000_add_customer_preferences'),
+      path.join(migrations, '20240215120000_add customer preferences'),
+    );
     const report = await run(engine, project);
     expect(report.ok).toBe(true);
     expect(report.migrations[1]).toMatchObject({ name: '20240215120000_add customer preferences', applied: true, down: 'verified' });
     expect(report.warnings).toEqual([
-      expect.stringMatching(/^prisma\/schema\.prisma:3: preview features "fullTextSearch", "interactiveTransactions" are not known to Prisma 7 and ignored\.$/),
+      expect.stringMatching(
+        /^prisma\/schema\.prisma:3: preview features "fullTextSearch", "interactiveTransactions" are not known to Prisma 7 and ignored\.$/,
+      ),
       expect.stringMatching(/^prisma\/schema\.prisma:9: datasource property `url` is ignored/),
       expect.stringMatching(/^prisma\/schema\.prisma:10: datasource property `directUrl` is ignored/),
     ]);

@@ -63,7 +63,10 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
     const completed = results.length === history.migrations.length && results.every((r) => r.applied);
     const idempotent = completed && (await isIdempotent(engine, history));
     const driftSql = completed
-      ? await engine.diff({ kind: 'database', files: input.schemaFiles, configDir: input.configDir }, { kind: 'schema', files: input.schemaFiles })
+      ? await engine.diff(
+          { kind: 'database', files: input.schemaFiles, configDir: input.configDir },
+          { kind: 'schema', files: input.schemaFiles },
+        )
       : '';
     const report: Omit<TestReport, 'ok'> = {
       project: input.project,
@@ -109,7 +112,13 @@ class HistoryRun {
     const upToThis = this.history.migrations.slice(0, index + 1);
     const intent = intentOf(migration);
     const hints = this.hints.before(index);
-    const seeded = await seedRepresentativeRows(database, this.tables, this.counter, hints, (table) => hints.touched.has(table.key) || this.seeded.needsRow(table));
+    const seeded = await seedRepresentativeRows(
+      database,
+      this.tables,
+      this.counter,
+      hints,
+      (table) => hints.touched.has(table.key) || this.seeded.needsRow(table),
+    );
     for (const [table, row] of seeded.rows) this.seeded.add(this.tables.get(table)!, row);
     const schemaBefore = this.schema;
     const compared = (tables: Map<string, TableModel>) => tablesToCompare(tables, hints.touched, intent, schemaBefore);
@@ -158,7 +167,10 @@ class HistoryRun {
       return result;
     }
     result.integrity.rowsChecked = [...rowsBefore.values()].reduce((sum, table) => sum + table.rows.length, 0);
-    result.integrity.tablesWithRows = [...rowsBefore].filter(([, table]) => table.rows.length > 0).map(([key]) => key).sort();
+    result.integrity.tablesWithRows = [...rowsBefore]
+      .filter(([, table]) => table.rows.length > 0)
+      .map(([key]) => key)
+      .sort();
     result.ms = Date.now() - applyStarted;
     result.applied = true;
     if (!(await this.runDataStep(migration))) return result;
@@ -178,13 +190,16 @@ class HistoryRun {
     // Re-applied after its down, the migration needs its data moved again.
     if (migration.down?.kind === 'script' && !(await this.runDataStep(migration))) return result;
     if (migration.seedSql !== undefined) {
-      await database.executeScript(migration.seedSql).catch((error: Error) =>
-        this.errors.push({ migration: migration.name, message: `seed.sql failed: ${error.message}` }),
-      );
+      await database
+        .executeScript(migration.seedSql)
+        .catch((error: Error) => this.errors.push({ migration: migration.name, message: `seed.sql failed: ${error.message}` }));
       this.schema = await fingerprintSchema(database);
     }
     if (result.down === 'failed' && !isSameSchema(compareFingerprints(schemaAfter, this.schema))) {
-      this.errors.push({ migration: migration.name, message: 'The schema could not be restored after its down script failed; later migrations were not tested.' });
+      this.errors.push({
+        migration: migration.name,
+        message: 'The schema could not be restored after its down script failed; later migrations were not tested.',
+      });
       this.stopped = true;
     }
     return result;
@@ -194,7 +209,10 @@ class HistoryRun {
   private async runDataStep(migration: MigrationFolder): Promise<boolean> {
     if (!migration.dataStep) return true;
     try {
-      await runDataStep(this.database, migration.dataStep.file, migration.dataStep.source, { workspaceRoot: this.options.workspaceRoot, log: () => undefined });
+      await runDataStep(this.database, migration.dataStep.file, migration.dataStep.source, {
+        workspaceRoot: this.options.workspaceRoot,
+        log: () => undefined,
+      });
       return true;
     } catch (error) {
       this.errors.push({ migration: migration.name, message: `data step failed: ${(error as Error).message}` });
@@ -214,7 +232,12 @@ function intentOf(migration: MigrationFolder): MigrationIntent {
   }
 }
 
-async function applyError(database: Database, migration: MigrationFolder, error: MigrationApplyError, withRows: boolean): Promise<TestError> {
+async function applyError(
+  database: Database,
+  migration: MigrationFolder,
+  error: MigrationApplyError,
+  withRows: boolean,
+): Promise<TestError> {
   const statement = error.failure ? await describeFailingStatement(database, migration.sql, error.failure) : undefined;
   const context = withRows ? ' (its tables held representative rows)' : '';
   return { migration: error.migrationName ?? migration.name, message: `${error.message}${context}`, statement };
@@ -263,5 +286,12 @@ function pendingResult(migration: MigrationFolder, integrity: MigrationTestResul
 }
 
 function notAttempted(migration: MigrationFolder): MigrationTestResult {
-  return pendingResult(migration, { tablesWithRows: [], rowsChecked: 0, unfilledTables: [], violations: [], lostValues: [], notCompared: [] });
+  return pendingResult(migration, {
+    tablesWithRows: [],
+    rowsChecked: 0,
+    unfilledTables: [],
+    violations: [],
+    lostValues: [],
+    notCompared: [],
+  });
 }

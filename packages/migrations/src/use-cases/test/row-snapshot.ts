@@ -12,7 +12,9 @@ export async function snapshotRows(database: Database, tables: Map<string, Table
     (table) =>
       `SELECT ${quoteLiteral(table.key)} AS key, coalesce(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text AS rows FROM ${qualifiedName(table.schema, table.name)} t`,
   );
-  const rows = new Map((await database.query<{ key: string; rows: string }>(selects.join('\nUNION ALL\n'))).map((row) => [row.key, row.rows]));
+  const rows = new Map(
+    (await database.query<{ key: string; rows: string }>(selects.join('\nUNION ALL\n'))).map((row) => [row.key, row.rows]),
+  );
   for (const table of models) {
     snapshot.set(table.key, {
       columns: table.columns.map((column) => column.name),

@@ -79,7 +79,15 @@ export class SeededRows {
       const table = models.get(key);
       const keys = this.keys.get(key);
       if (!table || !keys?.length) continue;
-      await deleteWithReferences(database, models, table, 'to_jsonb(t0) @> ANY($1::jsonb[])', [keys.map((entry) => JSON.stringify(entry))], removed, 0);
+      await deleteWithReferences(
+        database,
+        models,
+        table,
+        'to_jsonb(t0) @> ANY($1::jsonb[])',
+        [keys.map((entry) => JSON.stringify(entry))],
+        removed,
+        0,
+      );
       this.keys.delete(key);
     }
     return [...removed].map(([table, rows]) => ({ table, rows }));

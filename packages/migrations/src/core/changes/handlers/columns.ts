@@ -11,7 +11,13 @@ import { renameInModel, renameReferences } from './references';
 type Of<K extends Change['kind']> = Extract<Change, { kind: K }>;
 
 /** Add the columns' fields to a model (also used for the columns of a new table). */
-export function addFields(ctx: ChangeContext, file: string, modelName: string, existing: DmmfModel | undefined, columns: ColumnSpec[]): void {
+export function addFields(
+  ctx: ChangeContext,
+  file: string,
+  modelName: string,
+  existing: DmmfModel | undefined,
+  columns: ColumnSpec[],
+): void {
   const seen = new Set<string>();
   columns.forEach((spec, index) => {
     const where = `columns[${index}]`;
@@ -23,7 +29,10 @@ export function addFields(ctx: ChangeContext, file: string, modelName: string, e
     ctx.assertType(spec.type, `${where}.type`);
     const enumType = ctx.datamodel.enums.find((e) => e.name === spec.type.replace(/\[\]$/, ''));
     if (enumType && typeof spec.default === 'string' && !enumType.values.some((value) => value.name === spec.default)) {
-      ctx.fail(`${where}.default: "${spec.default}" is not a value of enum ${enumType.name}`, `Values: ${enumType.values.map((v) => v.name).join(', ')}.`);
+      ctx.fail(
+        `${where}.default: "${spec.default}" is not a value of enum ${enumType.name}`,
+        `Values: ${enumType.values.map((v) => v.name).join(', ')}.`,
+      );
     }
     if (existing && !spec.optional && spec.default === undefined) {
       ctx.fail(
@@ -40,7 +49,12 @@ export function addFields(ctx: ChangeContext, file: string, modelName: string, e
       builder.attribute(native.name, native.args);
     }
   });
-  ctx.doc.editModel(file, modelName).then<Model>((block) => placeAfterLastField(block, columns.map((spec) => spec.name)));
+  ctx.doc.editModel(file, modelName).then<Model>((block) =>
+    placeAfterLastField(
+      block,
+      columns.map((spec) => spec.name),
+    ),
+  );
 }
 
 /** prisma-ast appends new fields after the block attributes' blank line: move them up to the other fields. */
@@ -68,11 +82,17 @@ export function removeColumn(change: Of<'remove_column'>, ctx: ChangeContext): v
     const field = ctx.field(model, name);
     if (field.kind === 'object') ctx.fail(`"${name}" is a relation field: remove it with remove_relation`);
     const users = usesOf(ctx, model, field.name);
-    if (users.length) ctx.fail(`column "${name}" is used by ${users.join(', ')}`, 'Remove those first (remove_index, remove_relation), in the same descriptor or before.');
+    if (users.length)
+      ctx.fail(
+        `column "${name}" is used by ${users.join(', ')}`,
+        'Remove those first (remove_index, remove_relation), in the same descriptor or before.',
+      );
     ctx.doc.editModel(ctx.fileOf(model), model.name).removeField(field.name);
     ctx.plan.summary.push(`Remove column ${model.name}.${field.name}`);
     ctx.plan.irreversible.push(`dropping column ${tableName(model)}.${columnName(field)} deletes its values`);
-    ctx.plan.breaking.push(`${model.name}.${field.name} no longer exists: remove it from queries and types, and regenerate the Prisma client.`);
+    ctx.plan.breaking.push(
+      `${model.name}.${field.name} no longer exists: remove it from queries and types, and regenerate the Prisma client.`,
+    );
   }
   ctx.plan.affectedModels.push(model.name);
 }
@@ -113,7 +133,8 @@ export function modifyColumn(change: Of<'modify_column'>, ctx: ChangeContext): v
     });
   });
   const builder = ctx.doc.editModel(ctx.fileOf(model), model.name).field(field.name);
-  if (change.default !== undefined && change.default !== null) builder.attribute('default', [defaultArg(change.default, type, ctx.datamodel)]);
+  if (change.default !== undefined && change.default !== null)
+    builder.attribute('default', [defaultArg(change.default, type, ctx.datamodel)]);
   if (native) builder.attribute(native.name, native.args);
 
   const what = [
@@ -123,11 +144,25 @@ export function modifyColumn(change: Of<'modify_column'>, ctx: ChangeContext): v
   ].filter(Boolean);
   ctx.plan.summary.push(`Modify column ${model.name}.${field.name}: ${what.join(', ')}`);
   if (typeChanged) {
-    ctx.plan.typeChanges.push({ model: model.name, table: tableName(model), field: field.name, column: columnName(field), from: oldType, to: type, fromSql, toSql, using: change.using });
-    ctx.plan.breaking.push(`${model.name}.${field.name} is now ${type}: update the code that reads or writes it, and regenerate the Prisma client.`);
+    ctx.plan.typeChanges.push({
+      model: model.name,
+      table: tableName(model),
+      field: field.name,
+      column: columnName(field),
+      from: oldType,
+      to: type,
+      fromSql,
+      toSql,
+      using: change.using,
+    });
+    ctx.plan.breaking.push(
+      `${model.name}.${field.name} is now ${type}: update the code that reads or writes it, and regenerate the Prisma client.`,
+    );
   }
   if (change.optional === false && !field.isRequired) {
-    ctx.plan.breaking.push(`${tableName(model)}.${columnName(field)} becomes NOT NULL: the migration fails while any row holds NULL there; backfill those rows first.`);
+    ctx.plan.breaking.push(
+      `${tableName(model)}.${columnName(field)} becomes NOT NULL: the migration fails while any row holds NULL there; backfill those rows first.`,
+    );
   }
   ctx.plan.affectedModels.push(model.name);
 }
@@ -140,7 +175,9 @@ export function renameColumnChange(change: Of<'rename_column'>, ctx: ChangeConte
     // A relation field has no column: only the Prisma name changes.
     renameFieldInSchema(ctx, model, field.name, change.to);
     ctx.plan.summary.push(`Rename relation field ${model.name}.${field.name} to ${change.to} (no database change)`);
-    ctx.plan.breaking.push(`${model.name}.${field.name} is now ${model.name}.${change.to}: update queries (include/select) and regenerate the Prisma client.`);
+    ctx.plan.breaking.push(
+      `${model.name}.${field.name} is now ${model.name}.${change.to}: update queries (include/select) and regenerate the Prisma client.`,
+    );
     ctx.plan.affectedModels.push(model.name);
     return;
   }
@@ -154,7 +191,10 @@ export function renameColumnChange(change: Of<'rename_column'>, ctx: ChangeConte
     ctx.editField(model, field, (node) => {
       node.attributes = (node.attributes ?? []).filter((attribute) => attribute.name !== 'map');
     });
-    ctx.doc.editModel(ctx.fileOf(model), model.name).field(field.name).attribute('map', [JSON.stringify(newColumn)]);
+    ctx.doc
+      .editModel(ctx.fileOf(model), model.name)
+      .field(field.name)
+      .attribute('map', [JSON.stringify(newColumn)]);
   } else {
     const problem = prismaNameProblem(change.to);
     if (problem) ctx.fail(`to: "${change.to}" ${problem}`, 'Or keep the field name in code with "keepModelName": true.');
@@ -162,11 +202,15 @@ export function renameColumnChange(change: Of<'rename_column'>, ctx: ChangeConte
       node.attributes = (node.attributes ?? []).filter((attribute) => attribute.name !== 'map');
     });
     renameFieldInSchema(ctx, model, field.name, change.to);
-    ctx.plan.breaking.push(`${model.name}.${field.name} is now ${model.name}.${change.to}: update queries and types, and regenerate the Prisma client.`);
+    ctx.plan.breaking.push(
+      `${model.name}.${field.name} is now ${model.name}.${change.to}: update queries and types, and regenerate the Prisma client.`,
+    );
   }
   ctx.plan.upPrelude.push(renameColumn(table, oldColumn, newColumn));
   ctx.plan.downPrelude.unshift(renameColumn(table, newColumn, oldColumn));
-  ctx.plan.summary.push(`Rename column ${table}.${oldColumn} to ${newColumn}${change.keepModelName ? ` (the field stays ${model.name}.${field.name} in code, mapped with @map)` : ''}`);
+  ctx.plan.summary.push(
+    `Rename column ${table}.${oldColumn} to ${newColumn}${change.keepModelName ? ` (the field stays ${model.name}.${field.name} in code, mapped with @map)` : ''}`,
+  );
   ctx.plan.affectedModels.push(model.name);
 }
 

@@ -29,8 +29,13 @@ export function addIndex(change: Of<'add_index'>, ctx: ChangeContext): void {
   const builder = ctx.doc.editModel(ctx.fileOf(model), model.name);
   builder.blockAttribute(change.unique ? 'unique' : 'index', fields, change.name ? { map: JSON.stringify(change.name) } : undefined);
   if (change.concurrently) ctx.plan.concurrentIndexes.push(name);
-  ctx.plan.summary.push(`Add ${change.unique ? 'unique ' : ''}index ${name} on ${tableName(model)} (${fields.join(', ')})${change.concurrently ? ', built CONCURRENTLY' : ''}`);
-  if (change.unique) ctx.plan.breaking.push(`Writes that duplicate (${fields.join(', ')}) in ${model.name} now fail; existing duplicates make the migration fail.`);
+  ctx.plan.summary.push(
+    `Add ${change.unique ? 'unique ' : ''}index ${name} on ${tableName(model)} (${fields.join(', ')})${change.concurrently ? ', built CONCURRENTLY' : ''}`,
+  );
+  if (change.unique)
+    ctx.plan.breaking.push(
+      `Writes that duplicate (${fields.join(', ')}) in ${model.name} now fail; existing duplicates make the migration fail.`,
+    );
   ctx.plan.affectedModels.push(model.name);
 }
 
@@ -40,13 +45,33 @@ export function removeIndex(change: Of<'remove_index'>, ctx: ChangeContext): voi
   const candidates = indexesOf(ctx, model).filter((index) => index.type !== 'id');
   const index = candidates.find((candidate) =>
     change.name
-      ? [candidate.name, candidate.dbName, defaultIndexName(model, candidate.fields.map((f) => f.name), candidate.type === 'unique')].includes(change.name)
+      ? [
+          candidate.name,
+          candidate.dbName,
+          defaultIndexName(
+            model,
+            candidate.fields.map((f) => f.name),
+            candidate.type === 'unique',
+          ),
+        ].includes(change.name)
       : sameFields(candidate, fields!),
   );
   if (!index) {
     ctx.fail(
       `${model.name} has no index ${change.name ? `named "${change.name}"` : `on (${fields!.join(', ')})`}`,
-      `Indexes of ${model.name}: ${candidates.map((c) => c.dbName ?? defaultIndexName(model, c.fields.map((f) => f.name), c.type === 'unique')).join(', ') || 'none'}.`,
+      `Indexes of ${model.name}: ${
+        candidates
+          .map(
+            (c) =>
+              c.dbName ??
+              defaultIndexName(
+                model,
+                c.fields.map((f) => f.name),
+                c.type === 'unique',
+              ),
+          )
+          .join(', ') || 'none'
+      }.`,
     );
   }
   const indexFields = index.fields.map((f) => f.name);
@@ -59,13 +84,17 @@ export function removeIndex(change: Of<'remove_index'>, ctx: ChangeContext): voi
     ctx.editBlock(model, (block: Model) => {
       const attribute = index.type === 'unique' ? 'unique' : 'index';
       block.properties = block.properties.filter(
-        (property) => !(property.type === 'attribute' && property.name === attribute && attributeFields(property.args).join() === indexFields.join()),
+        (property) =>
+          !(property.type === 'attribute' && property.name === attribute && attributeFields(property.args).join() === indexFields.join()),
       );
     });
   }
   const name = index.dbName ?? defaultIndexName(model, indexFields, index.type === 'unique');
-  ctx.plan.summary.push(`Remove ${index.type === 'unique' ? 'unique ' : ''}index ${name} on ${tableName(model)} (${indexFields.join(', ')})`);
-  if (index.type === 'unique') ctx.plan.breaking.push(`(${indexFields.join(', ')}) of ${model.name} is no longer unique: findUnique on it no longer compiles.`);
+  ctx.plan.summary.push(
+    `Remove ${index.type === 'unique' ? 'unique ' : ''}index ${name} on ${tableName(model)} (${indexFields.join(', ')})`,
+  );
+  if (index.type === 'unique')
+    ctx.plan.breaking.push(`(${indexFields.join(', ')}) of ${model.name} is no longer unique: findUnique on it no longer compiles.`);
   ctx.plan.affectedModels.push(model.name);
 }
 

@@ -19,7 +19,8 @@ export function renameInModel(block: Model, from: string, to: string): void {
 export function renameReferences(block: Model, targetModel: string, from: string, to: string): void {
   for (const property of block.properties) {
     if (property.type !== 'field' || property.fieldType !== targetModel) continue;
-    for (const attribute of property.attributes ?? []) if (attribute.name === 'relation') renameInKey(attribute.args, 'references', from, to);
+    for (const attribute of property.attributes ?? [])
+      if (attribute.name === 'relation') renameInKey(attribute.args, 'references', from, to);
   }
 }
 

@@ -20,7 +20,8 @@ export function addRelation(change: Of<'add_relation'>, ctx: ChangeContext): voi
   ctx.assertFree(model, change.field);
   const targets = change.referencedFields.map((name) => {
     const field = ctx.field(referenced, name);
-    if (!isUniqueKey(ctx, referenced, field)) ctx.fail(`referencedFields: ${referenced.name}.${field.name} is not unique, so a foreign key cannot point at it`);
+    if (!isUniqueKey(ctx, referenced, field))
+      ctx.fail(`referencedFields: ${referenced.name}.${field.name} is not unique, so a foreign key cannot point at it`);
     return field;
   });
   const file = ctx.fileOf(model);
@@ -29,7 +30,8 @@ export function addRelation(change: Of<'add_relation'>, ctx: ChangeContext): voi
     const existing = findField(model, name);
     const target = targets[index];
     if (existing) {
-      if (existing.type !== target.type) ctx.fail(`fields: ${model.name}.${name} is ${existing.type} but ${referenced.name}.${target.name} is ${target.type}`);
+      if (existing.type !== target.type)
+        ctx.fail(`fields: ${model.name}.${name} is ${existing.type} but ${referenced.name}.${target.name} is ${target.type}`);
       return;
     }
     const builder = ctx.doc.editModel(file, model.name).field(name, `${target.type}?`);
@@ -38,7 +40,10 @@ export function addRelation(change: Of<'add_relation'>, ctx: ChangeContext): voi
   });
   const optional = change.fields.every((name) => created.includes(name) || !findField(model, name)!.isRequired);
   const relationName = needsRelationName(model, referenced) ? `${model.name}_${change.field}` : undefined;
-  const args: Record<string, unknown> = { fields: { type: 'array', args: change.fields }, references: { type: 'array', args: targets.map((t) => t.name) } };
+  const args: Record<string, unknown> = {
+    fields: { type: 'array', args: change.fields },
+    references: { type: 'array', args: targets.map((t) => t.name) },
+  };
   if (change.onDelete) args['onDelete'] = change.onDelete;
   if (change.onUpdate) args['onUpdate'] = change.onUpdate;
   const relation = ctx.doc.editModel(file, model.name).field(change.field, `${referenced.name}${optional ? '?' : ''}`);
@@ -47,7 +52,8 @@ export function addRelation(change: Of<'add_relation'>, ctx: ChangeContext): voi
   ctx.doc.editModel(file, model.name).blockAttribute('index', change.fields);
 
   const back = change.backRelationField ?? defaultBackRelationName(model);
-  if (findField(referenced, back)) ctx.fail(`${referenced.name} already has a field "${back}": name the back-relation with "backRelationField"`);
+  if (findField(referenced, back))
+    ctx.fail(`${referenced.name} already has a field "${back}": name the back-relation with "backRelationField"`);
   const backBuilder = ctx.doc.editModel(ctx.fileOf(referenced), referenced.name).field(back, `${model.name}[]`);
   if (relationName) backBuilder.attribute('relation', [JSON.stringify(relationName)]);
   ctx.doc.editModel(ctx.fileOf(referenced), referenced.name).then<Model>((block) => placeAfterLastField(block, [back]));
@@ -56,7 +62,9 @@ export function addRelation(change: Of<'add_relation'>, ctx: ChangeContext): voi
     `Add relation ${model.name}.${change.field} -> ${referenced.name} (${change.fields.join(', ')} references ${targets.map((t) => t.name).join(', ')})` +
       (created.length ? `; new nullable column${created.length > 1 ? 's' : ''} ${created.join(', ')}, indexed` : ', indexed'),
   );
-  ctx.plan.breaking.push(`Rows of ${tableName(model)} must now point at an existing ${referenced.name}: inserts with a dangling ${change.fields.join(', ')} fail.`);
+  ctx.plan.breaking.push(
+    `Rows of ${tableName(model)} must now point at an existing ${referenced.name}: inserts with a dangling ${change.fields.join(', ')} fail.`,
+  );
   ctx.plan.affectedModels.push(model.name, referenced.name);
 }
 
@@ -69,8 +77,12 @@ export function removeRelation(change: Of<'remove_relation'>, ctx: ChangeContext
   removeFields(ctx, model, [field]);
   if (other.name !== model.name) removeFields(ctx, other, backs);
   else removeFields(ctx, model, backs);
-  ctx.plan.summary.push(`Remove relation ${model.name}.${field.name} -> ${other.name} (the foreign key is dropped; its columns and their values stay)`);
-  ctx.plan.breaking.push(`${[field, ...backs].map((f) => `${f.name}`).join(' and ')} no longer exist in the Prisma client: remove them from include/select.`);
+  ctx.plan.summary.push(
+    `Remove relation ${model.name}.${field.name} -> ${other.name} (the foreign key is dropped; its columns and their values stay)`,
+  );
+  ctx.plan.breaking.push(
+    `${[field, ...backs].map((f) => `${f.name}`).join(' and ')} no longer exist in the Prisma client: remove them from include/select.`,
+  );
   ctx.plan.affectedModels.push(model.name, other.name);
 }
 
@@ -86,12 +98,22 @@ function isUniqueKey(ctx: ChangeContext, model: DmmfModel, field: DmmfField): bo
   return (
     field.isId ||
     field.isUnique ||
-    ctx.datamodel.indexes.some((index) => index.model === model.name && (index.type === 'unique' || index.type === 'id') && index.fields.length === 1 && index.fields[0].name === field.name)
+    ctx.datamodel.indexes.some(
+      (index) =>
+        index.model === model.name &&
+        (index.type === 'unique' || index.type === 'id') &&
+        index.fields.length === 1 &&
+        index.fields[0].name === field.name,
+    )
   );
 }
 
 function needsRelationName(model: DmmfModel, referenced: DmmfModel): boolean {
-  return model.name === referenced.name || model.fields.some((field) => field.type === referenced.name) || referenced.fields.some((field) => field.type === model.name);
+  return (
+    model.name === referenced.name ||
+    model.fields.some((field) => field.type === referenced.name) ||
+    referenced.fields.some((field) => field.type === model.name)
+  );
 }
 
 function defaultBackRelationName(model: DmmfModel): string {

@@ -52,7 +52,8 @@ export function removeTable(change: Of<'remove_table'>, ctx: ChangeContext): voi
     ctx.editBlock(other, (block: Model) => {
       block.properties = block.properties.filter((property) => !(property.type === 'field' && names.includes((property as Field).name)));
     });
-    for (const name of names) ctx.plan.breaking.push(`${other.name}.${name} (a relation to ${model.name}) no longer exists: remove it from queries.`);
+    for (const name of names)
+      ctx.plan.breaking.push(`${other.name}.${name} (a relation to ${model.name}) no longer exists: remove it from queries.`);
     ctx.plan.affectedModels.push(other.name);
   }
   ctx.doc.remove(ctx.fileOf(model), model.name);
@@ -89,12 +90,15 @@ export function renameTableChange(change: Of<'rename_table'>, ctx: ChangeContext
     }
     // Its own self-relations point at it by name too.
     ctx.doc.editModel(file, change.to).then<Model>((block) => {
-      for (const property of block.properties) if (property.type === 'field' && property.fieldType === model.name) property.fieldType = change.to;
+      for (const property of block.properties)
+        if (property.type === 'field' && property.fieldType === model.name) property.fieldType = change.to;
     });
     ctx.plan.breaking.push(`Model ${model.name} is now ${change.to}: update the code that uses it, and regenerate the Prisma client.`);
   }
   ctx.plan.upPrelude.push(renameTable(from, change.to));
   ctx.plan.downPrelude.unshift(renameTable(change.to, from));
-  ctx.plan.summary.push(`Rename table ${from} to ${change.to}${change.keepModelName ? ` (the model stays ${model.name} in code, mapped with @@map)` : ''}`);
+  ctx.plan.summary.push(
+    `Rename table ${from} to ${change.to}${change.keepModelName ? ` (the model stays ${model.name} in code, mapped with @@map)` : ''}`,
+  );
   ctx.plan.affectedModels.push(change.keepModelName ? model.name : change.to);
 }

@@ -7,8 +7,11 @@ export const renameColumn: Rule = {
   title: 'Renaming a column',
   doc: {
     problem: 'Code still running against the old column name fails as soon as the migration commits.',
-    solution: 'Keep the field name in code with @map ("keepModelName": true) while the rename ships, or add the new column, write both, backfill, switch reads, then drop the old one.',
+    solution:
+      'Keep the field name in code with @map ("keepModelName": true) while the rename ships, or add the new column, write both, backfill, switch reads, then drop the old one.',
   },
   check: (operation, context) =>
-    operation.kind === 'rename_column' && onExistingTable(operation, context) ? `renames column ${operation.table}.${operation.column} to ${operation.to}` : undefined,
+    operation.kind === 'rename_column' && onExistingTable(operation, context)
+      ? `renames column ${operation.table}.${operation.column} to ${operation.to}`
+      : undefined,
 };

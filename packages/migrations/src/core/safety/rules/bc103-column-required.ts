@@ -10,5 +10,7 @@ export const columnRequired: Rule = {
     solution: 'Give the column a default, or deploy code that always writes it before making it required.',
   },
   check: (operation, context) =>
-    operation.kind === 'set_not_null' && onExistingTable(operation, context) ? `makes ${operation.table}.${operation.column} NOT NULL` : undefined,
+    operation.kind === 'set_not_null' && onExistingTable(operation, context)
+      ? `makes ${operation.table}.${operation.column} NOT NULL`
+      : undefined,
 };

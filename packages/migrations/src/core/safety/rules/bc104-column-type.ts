@@ -10,5 +10,7 @@ export const columnType: Rule = {
     solution: 'Regenerate the Prisma client and deploy code that handles both types during the transition, or go through expand/contract.',
   },
   check: (operation, context) =>
-    operation.kind === 'alter_column_type' && onExistingTable(operation, context) ? `changes the type of ${operation.table}.${operation.column} to ${operation.type}` : undefined,
+    operation.kind === 'alter_column_type' && onExistingTable(operation, context)
+      ? `changes the type of ${operation.table}.${operation.column} to ${operation.type}`
+      : undefined,
 };

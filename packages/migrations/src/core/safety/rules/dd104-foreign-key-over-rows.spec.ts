@@ -11,7 +11,10 @@ describeRule(foreignKeyOverRows, {
     'ALTER TABLE "Post" ADD CONSTRAINT "Post_title_key" UNIQUE ("title");',
   ],
   err: [
-    ['ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE SET NULL;', /every authorId value of Post to exist in User/],
+    [
+      'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE SET NULL;',
+      /every authorId value of Post to exist in User/,
+    ],
     ['ALTER TABLE "Post" ADD COLUMN "editorId" TEXT REFERENCES "User"("id");', /every editorId value of Post to exist in User/],
   ],
 });

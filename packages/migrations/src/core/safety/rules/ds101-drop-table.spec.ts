@@ -6,5 +6,8 @@ beforeAll(loadSqlParser);
 
 describeRule(dropTable, {
   ok: ['CREATE TABLE "T" (id int); DROP TABLE "T";', 'DROP INDEX "T_idx";'],
-  err: [['DROP TABLE "Audit";', /drops table Audit/], ['DROP TABLE IF EXISTS "public"."Audit" CASCADE;', /drops table Audit/]],
+  err: [
+    ['DROP TABLE "Audit";', /drops table Audit/],
+    ['DROP TABLE IF EXISTS "public"."Audit" CASCADE;', /drops table Audit/],
+  ],
 });

@@ -11,8 +11,10 @@ export const dropEnumValue: Rule = {
   severity: 'error',
   title: 'Dropping an enum value',
   doc: {
-    problem: 'Removing a value from an enum recreates the type. Rows that hold the removed value make the conversion fail (the migration aborts), or, with a custom USING, lose the value.',
-    solution: 'Update the rows that hold the value to another one first (a data migration), deploy code that no longer writes it, then remove it.',
+    problem:
+      'Removing a value from an enum recreates the type. Rows that hold the removed value make the conversion fail (the migration aborts), or, with a custom USING, lose the value.',
+    solution:
+      'Update the rows that hold the value to another one first (a data migration), deploy code that no longer writes it, then remove it.',
   },
   check: (operation, context) => {
     if (operation.kind !== 'drop_type') return undefined;
@@ -20,7 +22,9 @@ export const dropEnumValue: Rule = {
     const renamedAway = ops.find((op) => op.kind === 'rename_type' && op.to === operation.type);
     const original = renamedAway?.kind === 'rename_type' ? renamedAway.type : operation.type;
     const replacementName = ops.find((op) => op.kind === 'rename_type' && op.to === original && op.type !== original);
-    const replacement = ops.find((op) => op.kind === 'create_enum' && op.type === (replacementName?.kind === 'rename_type' ? replacementName.type : original));
+    const replacement = ops.find(
+      (op) => op.kind === 'create_enum' && op.type === (replacementName?.kind === 'rename_type' ? replacementName.type : original),
+    );
     if (replacement?.kind !== 'create_enum') return undefined;
     const before = context.enumValues(original);
     if (!before) return `recreates enum ${original} as (${replacement.values.join(', ')}): any value missing from it is dropped`;

@@ -6,5 +6,8 @@ beforeAll(loadSqlParser);
 
 describeRule(unconditionalDelete, {
   ok: ['DELETE FROM "Session" WHERE "expiresAt" < now();', 'CREATE TABLE "T" (a int); TRUNCATE "T";'],
-  err: [['DELETE FROM "Session";', /deletes every row of Session/], ['TRUNCATE "Cache";', /truncates Cache/]],
+  err: [
+    ['DELETE FROM "Session";', /deletes every row of Session/],
+    ['TRUNCATE "Cache";', /truncates Cache/],
+  ],
 });

@@ -7,7 +7,8 @@ export const unconditionalDelete: Rule = {
   title: 'TRUNCATE, or DELETE without WHERE',
   doc: {
     problem: 'TRUNCATE, and DELETE without a condition, remove every row of the table.',
-    solution: 'Give the DELETE the condition it means; if emptying the table is intended, copy the rows somewhere first and approve the data loss (--allowDataLoss).',
+    solution:
+      'Give the DELETE the condition it means; if emptying the table is intended, copy the rows somewhere first and approve the data loss (--allowDataLoss).',
   },
   check: (operation, context) => {
     if (!onExistingTable(operation, context)) return undefined;

@@ -10,7 +10,10 @@ export const foreignKeyValidated: Rule = {
     solution: 'Add it NOT VALID (only new rows are checked), then VALIDATE CONSTRAINT in a later statement, which takes a lighter lock.',
   },
   check: (operation, context) =>
-    operation.kind === 'add_constraint' && operation.constraint === 'foreign_key' && !operation.notValid && onExistingTable(operation, context)
+    operation.kind === 'add_constraint' &&
+    operation.constraint === 'foreign_key' &&
+    !operation.notValid &&
+    onExistingTable(operation, context)
       ? `adds foreign key ${operation.name ?? ''} on ${operation.table}, validating every row under lock`.replace('  ', ' ')
       : undefined,
 };

@@ -18,10 +18,13 @@ export const typeChangeRewrite: Rule = {
   title: 'A type change rewrites the table',
   doc: {
     problem: 'Most column type changes rewrite every row (and rebuild its indexes) under an exclusive lock that blocks reads and writes.',
-    solution: 'On a large table, use expand/contract: a new column, a batched copy, the swap. Widening a varchar or turning it into text needs no rewrite.',
+    solution:
+      'On a large table, use expand/contract: a new column, a batched copy, the swap. Widening a varchar or turning it into text needs no rewrite.',
   },
   check: (operation, context) =>
-    operation.kind === 'alter_column_type' && onExistingTable(operation, context) && !isBinaryCompatible(context.columnType(operation.table, operation.column), operation.type)
+    operation.kind === 'alter_column_type' &&
+    onExistingTable(operation, context) &&
+    !isBinaryCompatible(context.columnType(operation.table, operation.column), operation.type)
       ? `rewrites ${operation.table} to change ${operation.column} to ${operation.type}`
       : undefined,
 };

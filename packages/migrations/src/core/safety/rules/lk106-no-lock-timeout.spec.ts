@@ -6,7 +6,7 @@ beforeAll(loadSqlParser);
 
 describeRule(noLockTimeout, {
   ok: [
-    "SET lock_timeout = '5s'; ALTER TABLE \"User\" ADD COLUMN \"a\" INT;",
+    'SET lock_timeout = \'5s\'; ALTER TABLE "User" ADD COLUMN "a" INT;',
     'CREATE TABLE "T" (a int); CREATE INDEX "i" ON "T"("a");',
     'CREATE INDEX CONCURRENTLY "i" ON "User"("a");',
     'CREATE TABLE "T" (a int); CREATE TRIGGER "t" BEFORE UPDATE ON "T" FOR EACH ROW EXECUTE FUNCTION f();',

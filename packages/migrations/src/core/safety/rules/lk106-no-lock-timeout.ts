@@ -7,8 +7,10 @@ export const noLockTimeout: Rule = {
   title: 'No lock_timeout before taking locks',
   oncePerMigration: true,
   doc: {
-    problem: 'A statement waiting for a lock (behind a long query) queues every other query on the table behind it: an outage without any work being done.',
-    solution: "Start the migration with SET lock_timeout = '5s' (or similar), so that it fails fast and can be retried instead of blocking the application.",
+    problem:
+      'A statement waiting for a lock (behind a long query) queues every other query on the table behind it: an outage without any work being done.',
+    solution:
+      "Start the migration with SET lock_timeout = '5s' (or similar), so that it fails fast and can be retried instead of blocking the application.",
   },
   check: (operation, context) =>
     !context.lockTimeoutSet && locksExistingTable(operation, context)

@@ -6,8 +6,10 @@ export const dropIndexNotConcurrent: Rule = {
   severity: 'warning',
   title: 'Index dropped without CONCURRENTLY',
   doc: {
-    problem: 'DROP INDEX takes an ACCESS EXCLUSIVE lock on the index\'s table: every read and write waits for it, and it waits for every running query on the table.',
-    solution: 'Drop it with DROP INDEX CONCURRENTLY, which runs outside a transaction and waits for running queries without blocking new ones.',
+    problem:
+      "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: every read and write waits for it, and it waits for every running query on the table.",
+    solution:
+      'Drop it with DROP INDEX CONCURRENTLY, which runs outside a transaction and waits for running queries without blocking new ones.',
   },
   check: (operation, context) =>
     operation.kind === 'drop_index' && !operation.concurrent && !createdEarlier(operation.name, context)
