@@ -3,8 +3,7 @@ import { type LintReport, lintHistory } from '../core/lint/lint-report';
 import { loadSqlParser } from '../core/sql/parser';
 import { RULE_DOCS_DIR } from '../package-info';
 import { migrationsOnRef } from '../adapters/store/git-refs';
-import { readMigrationHistory } from '../adapters/store/migration-store';
-import { resolvePrismaLayout } from '../adapters/store/project-layout';
+import { loadVenture } from '../adapters/store/load-venture';
 
 export interface LintVentureInput {
   project: string;
@@ -19,8 +18,7 @@ export interface LintVentureInput {
 /** `migrate-lint`: the safety findings of a venture's migrations, files and rule docs named from the workspace. */
 export async function lintVenture(input: LintVentureInput): Promise<LintReport> {
   await loadSqlParser();
-  const layout = await resolvePrismaLayout(path.resolve(input.workspaceRoot, input.projectRoot));
-  const history = readMigrationHistory(layout.migrationsDir);
+  const { layout, history } = await loadVenture(path.resolve(input.workspaceRoot, input.projectRoot));
   const onBase = input.onlyNew ? migrationsOnRef(input.workspaceRoot, layout.migrationsDir, input.base) : new Set<string>();
   const workspacePath = (file: string) => path.relative(input.workspaceRoot, file).split(path.sep).join('/');
   return lintHistory({

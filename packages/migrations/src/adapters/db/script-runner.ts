@@ -32,17 +32,8 @@ export class ScriptError extends Error {
   }
 }
 
-interface PostgresErrorFields {
-  message?: string;
-  code?: string;
-  position?: string | number;
-  detail?: string;
-  hint?: string;
-  schema?: string;
-  table?: string;
-  column?: string;
-  constraint?: string;
-}
+/** The fields of an error from `pg` or PGlite; PostgreSQL's own names, the position as it sends it. */
+type PostgresErrorFields = Partial<Omit<ScriptFailure, 'script' | 'batch' | 'batchOffset' | 'position'>> & { position?: string | number };
 
 /**
  * Send a script in the batches it must be sent in (see planScriptBatches), each as one
