@@ -64,8 +64,10 @@ function render(results: Array<{ benchmark: Benchmark; result: BenchResult }>, e
   return [
     '# Benchmarks',
     '',
-    'Every performance figure of the project, each measured side by side with its peer in the same run, on the same machine, by `npm run bench` (tools/bench/all.ts).',
-    `Ratio is ours / peer; a row is met when ours is within its target, and marked missed with the figure measured otherwise (${missed} of ${rows.length} missed in this run).`,
+    'Every performance figure of the project, each measured side by side with its peer in the same ' +
+      'run, on the same machine, by `npm run bench` (tools/bench/all.ts).',
+    `Ratio is ours / peer; a row is met when ours is within its target, and marked missed with the ` +
+      `figure measured otherwise (${missed} of ${rows.length} missed in this run).`,
     '',
     `Machine: ${machine()}. The whole run took ${minutes(elapsed)}.`,
     '',
@@ -78,8 +80,10 @@ function render(results: Array<{ benchmark: Benchmark; result: BenchResult }>, e
     '',
     '`npm run bench` builds the package, starts a throwaway PostgreSQL 15 server (tools/postgres.mjs, which installs the Debian package when it is missing),',
     `runs the benchmarks of tools/bench one after the other (${BENCHMARKS.map((b) => b.name).join(', ')}) and rewrites this page,`,
-    'docs/safety-benchmark.md and docs/deploy-benchmark.md. To rerun some of them alone: `npm run bench -- <name>...` (`npm run bench:safety`, `npm run bench:deploy` are two of them);',
-    'that prints their rows and rewrites their detail page, not this one, whose figures all come from one run. Figures vary with the machine, ratios much less.',
+    'docs/safety-benchmark.md and docs/deploy-benchmark.md. To rerun some of them alone: `npm run ' +
+      'bench -- <name>...` (`npm run bench:safety`, `npm run bench:deploy` are two of them);',
+    'that prints their rows and rewrites their detail page, not this one, whose figures all come ' +
+      'from one run. Figures vary with the machine, ratios much less.',
     '',
   ].join('\n');
 }

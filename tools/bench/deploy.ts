@@ -83,8 +83,10 @@ model Event {
   @@index([region])
 }
 `;
-const FILL = `INSERT INTO "Event" ("accountId", "kind", "payload", "createdAt")
-SELECT 1 + g % 5000, (ARRAY['signup', 'login', 'purchase', 'refund'])[1 + g % 4], md5(g::text) || md5((g * 7)::text), timestamptz '2024-01-01' + g * interval '1 second'
+const FILL =
+  `INSERT INTO "Event" ("accountId", "kind", "payload", "createdAt")
+SELECT 1 + g % 5000, (ARRAY['signup', 'login', 'purchase', 'refund'])[1 + g % 4], md5(g::text) ` +
+  `|| md5((g * 7)::text), timestamptz '2024-01-01' + g * interval '1 second'
 FROM generate_series(1, ${ROWS}) g;`;
 
 /** Sizes measured in the run: the table with its indexes, and the same database's dump by each backup. */
@@ -106,7 +108,9 @@ export const deploy: Benchmark = {
     return {
       rows,
       notes: [
-        `The median of ${ROUNDS} alternating rounds (after one warm-up of ours), each in a fresh database of the throwaway PostgreSQL server; what each row measures, and the dump sizes: docs/deploy-benchmark.md.`,
+        `The median of ${ROUNDS} alternating rounds (after one warm-up of ours), each in a fresh ` +
+          `database of the throwaway PostgreSQL server; what each row measures, and the dump sizes: ` +
+          `docs/deploy-benchmark.md.`,
       ],
       documents: [{ file: 'docs/deploy-benchmark.md', markdown: renderReport(rows, sizes) }],
     };
@@ -449,10 +453,15 @@ function compressionParagraph(rows: readonly Row[], sizes: Sizes): string[] {
   return [
     "**Compression.** Ours dumps at compression level 1 (`pg_dump --format=custom --compress=1`); a plain `pg_dump -Fc` compresses at zlib's default level.",
     'A backup stands between the operator and the change, so ours spends bytes to save time:',
-    `in this run, ours took ${Math.round(atDefault.ours)} ms against ${Math.round(atDefault.peer)} ms for \`pg_dump -Fc\` at the default level (${against(atDefault.ours, atDefault.peer)} time),`,
-    `for a dump of ${megabytes(sizes.ours, 1)} against ${megabytes(sizes.peerDefault, 1)} (${against(sizes.ours, sizes.peerDefault)} bytes); \`pg_dump -Fc --compress=1\` wrote ${megabytes(sizes.peerLevel1, 1)}.`,
+    `in this run, ours took ${Math.round(atDefault.ours)} ms against ${Math.round(atDefault.peer)} ` +
+      `ms for \`pg_dump -Fc\` at the default level (${against(atDefault.ours, atDefault.peer)} time),`,
+    `for a dump of ${megabytes(sizes.ours, 1)} against ${megabytes(sizes.peerDefault, 1)} ` +
+      `(${against(sizes.ours, sizes.peerDefault)} bytes); \`pg_dump -Fc --compress=1\` ` +
+      `wrote ${megabytes(sizes.peerLevel1, 1)}.`,
     'Row 1 is the comparison the target names (ours against what an operator types, compression included);',
-    `row 2 compares the same work at the same compression, so its ${(atLevel1.ours / atLevel1.peer).toFixed(2)}× is the cost of what ours does beyond those two commands: a temporary name and its rename, and reading the file back whole for its SHA-256.`,
+    `row 2 compares the same work at the same compression, so ` +
+      `its ${(atLevel1.ours / atLevel1.peer).toFixed(2)}× is the cost of what ours does beyond those ` +
+      `two commands: a temporary name and its rename, and reading the file back whole for its SHA-256.`,
   ];
 }
 
@@ -460,14 +469,19 @@ function renderReport(rows: Row[], sizes: Sizes): string {
   const lines = [
     '# Deploy and rollback benchmark',
     '',
-    'Measured by `npm run bench` with every other benchmark (alone: `npm run bench:deploy`; tools/bench/deploy.ts): each figure side by side with its peer, in the same run, on the same machine;',
-    `the median of ${ROUNDS} alternating rounds after one warm-up of ours (fewer rounds than docs/benchmarks.md: every round moves a table of ${ROWS.toLocaleString('en')} rows).`,
+    'Measured by `npm run bench` with every other benchmark (alone: `npm run bench:deploy`; ' +
+      'tools/bench/deploy.ts): each figure side by side with its peer, in the same run, on the same machine;',
+    `the median of ${ROUNDS} alternating rounds after one warm-up of ours (fewer rounds than ` +
+      `docs/benchmarks.md: every round moves a table of ${ROWS.toLocaleString('en')} rows).`,
     'Rerun it to reproduce; figures vary with the machine and its disk, ratios much less.',
     '',
     `Machine: ${machine()}. Server: the throwaway PostgreSQL 15 that tools/postgres.mjs starts on 127.0.0.1 (fsync off).`,
     '',
-    `Data: table "Event" (id bigserial primary key, accountId, kind, payload, createdAt, and region with its index), ${ROWS.toLocaleString('en')} rows, ${megabytes(sizes.table)} with its indexes;`,
-    `its dump is ${megabytes(sizes.ours, 1)} by ours (compression level 1), ${megabytes(sizes.peerDefault, 1)} by \`pg_dump -Fc\` (default compression), ${megabytes(sizes.peerLevel1, 1)} by \`pg_dump -Fc --compress=1\`.`,
+    `Data: table "Event" (id bigserial primary key, accountId, kind, payload, createdAt, and ` +
+      `region with its index), ${ROWS.toLocaleString('en')} rows, ${megabytes(sizes.table)} with its indexes;`,
+    `its dump is ${megabytes(sizes.ours, 1)} by ours (compression level ` +
+      `1), ${megabytes(sizes.peerDefault, 1)} by \`pg_dump -Fc\` (default ` +
+      `compression), ${megabytes(sizes.peerLevel1, 1)} by \`pg_dump -Fc --compress=1\`.`,
     '',
     ...resultTable(rows),
     '',
@@ -475,22 +489,41 @@ function renderReport(rows: Row[], sizes: Sizes): string {
     '',
     '## What each row measures',
     '',
-    'Each measurement works in a fresh database on the same server (`bench_deploy_<pid>_<n>`, dropped with FORCE at the end, also on failure), holding a Prisma history:',
-    'migration 1 creates "Event", the rows are inserted with `generate_series`, then migration 2 adds the nullable column "region" and an index on it (its down.sql drops both).',
-    'The two backup rows share one database and the same rounds (each round: both peers, then ours), as a backup changes nothing; so their "ours" is one figure.',
+    'Each measurement works in a fresh database on the same server (`bench_deploy_<pid>_<n>`, ' +
+      'dropped with FORCE at the end, also on failure), holding a Prisma history:',
+    'migration 1 creates "Event", the rows are inserted with `generate_series`, then migration 2 ' +
+      'adds the nullable column "region" and an index on it (its down.sql drops both).',
+    'The two backup rows share one database and the same rounds (each round: both peers, then ' +
+      'ours), as a backup changes nothing; so their "ours" is one figure.',
     'The client programs are the ones `findPgTool` picks, connected through the same libpq environment for ours and the peer.',
     '',
-    '- **backup**: ours is `dumpDatabase` (adapters/db/backup.ts): `pg_dump --format=custom --compress=1` to a temporary name, `pg_restore --list` to read it back whole, a rename, then the SHA-256 and size of the file.',
-    '  The peer of row 1 is `pg_dump -Fc -f <file>` (its default compression) followed by `pg_restore --list <file>`; the peer of row 2 is the same with `--compress=1`.',
-    `- **restore**: ours is \`restoreDump\` of one backup taken by \`dumpDatabase\`: checksum check, then \`pg_restore --file=-\` streaming the dump's SQL into one \`psql\` transaction that first empties the user schemas (no temporary file).`,
-    `  The peer is \`pg_restore --clean --if-exists --single-transaction -d <database>\` of the same file. After every restore, ours or the peer's, "Event" must hold ${ROWS.toLocaleString('en')} rows again.`,
-    "- **roll back the latest migration**: ours is the whole `migrate-rollback` executor with `{ steps: 1, yes: true }`: it takes a verified backup while computing every table's row count and checksum side by side with it,",
+    '- **backup**: ours is `dumpDatabase` (adapters/db/backup.ts): `pg_dump --format=custom ' +
+      '--compress=1` to a temporary name, `pg_restore --list` to read it back whole, a rename, then ' +
+      'the SHA-256 and size of the file.',
+    '  The peer of row 1 is `pg_dump -Fc -f <file>` (its default compression) followed by ' +
+      '`pg_restore --list <file>`; the peer of row 2 is the same with `--compress=1`.',
+    `- **restore**: ours is \`restoreDump\` of one backup taken by \`dumpDatabase\`: checksum ` +
+      `check, then \`pg_restore --file=-\` streaming the dump's SQL into one \`psql\` transaction ` +
+      `that first empties the user schemas (no temporary file).`,
+    `  The peer is \`pg_restore --clean --if-exists --single-transaction -d <database>\` of the ` +
+      `same file. After every restore, ours or the peer's, "Event" must ` +
+      `hold ${ROWS.toLocaleString('en')} rows again.`,
+    '- **roll back the latest migration**: ours is the whole `migrate-rollback` executor with `{ ' +
+      "steps: 1, yes: true }`: it takes a verified backup while computing every table's row count and " +
+      'checksum side by side with it,',
     '  then runs the down of migration 2 and marks it rolled back.',
-    '  The peer is what a careful operator does by hand: the backup of row 1 (`pg_dump -Fc`, `pg_restore --list`), then `psql --single-transaction -f down.sql`;',
-    "  marking the migration rolled back in `_prisma_migrations` (what `prisma migrate resolve --rolled-back` does) is left out of the peer's time. After every round the column and index must be gone and the rows all there;",
-    '  migration 2 is then applied again, untimed, so that each round rolls back the same thing. The target is absolute (at most 5 s for ours); the ratio is reported.',
+    '  The peer is what a careful operator does by hand: the backup of row 1 (`pg_dump -Fc`, ' +
+      '`pg_restore --list`), then `psql --single-transaction -f down.sql`;',
+    '  marking the migration rolled back in `_prisma_migrations` (what `prisma migrate resolve ' +
+      "--rolled-back` does) is left out of the peer's time. After every round the column and index " +
+      'must be gone and the rows all there;',
+    '  migration 2 is then applied again, untimed, so that each round rolls back the same thing. ' +
+      'The target is absolute (at most 5 s for ours); the ratio is reported.',
     '',
-    'To rerun these rows alone: `npm run bench:deploy` (no build needed: it runs the TypeScript sources through @swc-node/register). It needs PostgreSQL 15 server and client programs (tools/postgres.mjs installs the Debian package when they are missing) and about 1 GiB free in the temporary folder.',
+    'To rerun these rows alone: `npm run bench:deploy` (no build needed: it runs the TypeScript ' +
+      'sources through @swc-node/register). It needs PostgreSQL 15 server and client programs ' +
+      '(tools/postgres.mjs installs the Debian package when they are missing) and about 1 GiB free in ' +
+      'the temporary folder.',
     '',
   ];
   return lines.join('\n');

@@ -59,9 +59,13 @@ export const foundation: Benchmark = {
     return {
       rows,
       notes: [
-        `The median of ${ROUNDS} alternating rounds (after one warm-up of ours). "apply" runs on the throwaway PostgreSQL server, each round in a fresh database; the migrate-test and generator rows run Nx without its daemon and skip its cache,`,
-        'in this repository (where Nx runs the plugin from its TypeScript sources) and in a workspace that installed the packed plugin; the example venture has 5 migrations.',
-        'Where they miss, the time beyond Nx is mostly fixed: starting the embedded database and the schema engine, and proving each change up, down and up again (README, Performance).',
+        `The median of ${ROUNDS} alternating rounds (after one warm-up of ours). "apply" runs on the ` +
+          `throwaway PostgreSQL server, each round in a fresh database; the migrate-test and generator ` +
+          `rows run Nx without its daemon and skip its cache,`,
+        'in this repository (where Nx runs the plugin from its TypeScript sources) and in a workspace ' +
+          'that installed the packed plugin; the example venture has 5 migrations.',
+        'Where they miss, the time beyond Nx is mostly fixed: starting the embedded database and the ' +
+          'schema engine, and proving each change up, down and up again (README, Performance).',
       ],
     };
   },

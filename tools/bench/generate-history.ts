@@ -37,7 +37,8 @@ function migrationSql(k: number): string {
           `);`,
           `CREATE INDEX "Entity${k}_name_idx" ON ${table}("name");`,
           k > 1
-            ? `ALTER TABLE ${table} ADD CONSTRAINT "Entity${k}_parentId_fkey" FOREIGN KEY ("parentId") REFERENCES "Entity${k - 5}"("id") ON DELETE SET NULL ON UPDATE CASCADE;`
+            ? `ALTER TABLE ${table} ADD CONSTRAINT "Entity${k}_parentId_fkey" FOREIGN KEY ("parentId") ` +
+              `REFERENCES "Entity${k - 5}"("id") ON DELETE SET NULL ON UPDATE CASCADE;`
             : '',
           '',
         ]
@@ -47,7 +48,11 @@ function migrationSql(k: number): string {
     case 2:
       return `-- AlterTable\nALTER TABLE "Entity${k - 1}" ADD COLUMN "score" INTEGER NOT NULL DEFAULT 0,\nADD COLUMN "notes" JSONB;\n`;
     case 3:
-      return `-- CreateEnum\nCREATE TYPE "Status${k}" AS ENUM ('ACTIVE', 'ARCHIVED');\n\n-- AlterTable\nALTER TABLE "Entity${k - 2}" ADD COLUMN "status" "Status${k}" NOT NULL DEFAULT 'ACTIVE';\n`;
+      return (
+        `-- CreateEnum\nCREATE TYPE "Status${k}" AS ENUM ('ACTIVE', 'ARCHIVED');\n\n-- ` +
+        `AlterTable\nALTER TABLE "Entity${k - 2}" ADD COLUMN "status" "Status${k}" NOT NULL DEFAULT ` +
+        `'ACTIVE';\n`
+      );
     case 4:
       return (
         `-- Data\nUPDATE "Entity${k - 3}" SET "score" = "score" + 1 WHERE "status" = 'ACTIVE';\n\n` +

@@ -54,7 +54,8 @@ export const memory: Benchmark = {
       const short = await nx(['run', 'billing:migrate-test']);
       // The rows alone (`npm run bench -- memory`) do not show the largest processes: the notes do.
       console.error(
-        `[bench] memory: largest process ${largestOf(warm)} (snapshot cached), ${largestOf(cold)} (first run), ${largestOf(short)} (the example's 5 migrations)`,
+        `[bench] memory: largest process ${largestOf(warm)} (snapshot cached), ${largestOf(cold)} ` +
+          `(first run), ${largestOf(short)} (the example's 5 migrations)`,
       );
       const row = (name: string, ours: Peak): Row => ({
         name,
@@ -71,14 +72,28 @@ export const memory: Benchmark = {
           row("the same, first run of a workspace (makes the embedded database's snapshot)", cold),
         ],
         notes: [
-          `The history is the generated ${HISTORY_LENGTH}-migration Prisma-style one (tools/bench/generate-history.ts: 50 tables with foreign keys and indexes, added columns, enums, trigger functions, data updates; no down.sql),`,
-          `the longest the repository has (umami's real history has 19 migrations, the example 5), with the schema.prisma it leads to, so that migrate-test passes with no drift (${Math.round(warm.ms / 1000)} s a run here).`,
-          `The figure is the peak of the command's whole process tree (Nx, the process it runs the executor in, and their children): the sum of their resident sets sampled every ${SAMPLE_MS} ms from /proc,`,
-          `or the kernel's peak of the largest single process (GNU time) when that is higher. Shared pages count once per process, so it errs high. The largest of ${ROUNDS} runs; the peer, a no-op Nx task in the same workspace, is measured the same way, so the difference is what migrate-test adds to Nx.`,
-          `Of the ${Math.round(mib(warm.bytes))} MiB, the largest process (the one Nx runs the executor in) took ${largestOf(warm)}; the example's 5 migrations peak at ${Math.round(mib(short.bytes))} MiB (largest process ${largestOf(short)}):`,
-          "most of the memory is the fixed cost of the WebAssembly the executor loads (PGlite's PostgreSQL, Prisma's schema engine, the SQL parser), not the length of the history.",
-          `A workspace's first run (and every run of a CI job that does not keep node_modules/.cache) also makes the embedded database with initdb, in WebAssembly, and writes its snapshot,`,
-          `in a short-lived process of its own that ends before the executor starts its database: ${Math.round(mib(cold.bytes))} MiB, largest process ${largestOf(cold)}.`,
+          `The history is the generated ${HISTORY_LENGTH}-migration Prisma-style one ` +
+            `(tools/bench/generate-history.ts: 50 tables with foreign keys and indexes, added columns, ` +
+            `enums, trigger functions, data updates; no down.sql),`,
+          `the longest the repository has (umami's real history has 19 migrations, the example 5), with ` +
+            `the schema.prisma it leads to, so that migrate-test passes with no drift ` +
+            `(${Math.round(warm.ms / 1000)} s a run here).`,
+          `The figure is the peak of the command's whole process tree (Nx, the process it runs the ` +
+            `executor in, and their children): the sum of their resident sets sampled every ${SAMPLE_MS} ms ` +
+            `from /proc,`,
+          `or the kernel's peak of the largest single process (GNU time) when that is higher. Shared ` +
+            `pages count once per process, so it errs high. The largest of ${ROUNDS} runs; the peer, a ` +
+            `no-op Nx task in the same workspace, is measured the same way, so the difference is what ` +
+            `migrate-test adds to Nx.`,
+          `Of the ${Math.round(mib(warm.bytes))} MiB, the largest process (the one Nx runs the executor ` +
+            `in) took ${largestOf(warm)}; the example's 5 migrations peak ` +
+            `at ${Math.round(mib(short.bytes))} MiB (largest process ${largestOf(short)}):`,
+          "most of the memory is the fixed cost of the WebAssembly the executor loads (PGlite's " +
+            "PostgreSQL, Prisma's schema engine, the SQL parser), not the length of the history.",
+          `A workspace's first run (and every run of a CI job that does not keep node_modules/.cache) ` +
+            `also makes the embedded database with initdb, in WebAssembly, and writes its snapshot,`,
+          `in a short-lived process of its own that ends before the executor starts its ` +
+            `database: ${Math.round(mib(cold.bytes))} MiB, largest process ${largestOf(cold)}.`,
         ],
       };
     } finally {

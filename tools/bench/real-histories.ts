@@ -80,7 +80,10 @@ export const realHistories: Benchmark = {
       rows,
       notes: [
         `One run each. Downs verified per history: ${perHistory.join(', ')}; the others are irreversible: ${kinds.join('; ')}.`,
-        'The peer applies the same SQL with one psql process and one connection, statement by statement, checking nothing; migrate-test applies each migration as Prisma does, with representative rows before it, checks their integrity after it, proves its down (down, then up again) and ends with the idempotency and drift checks.',
+        'The peer applies the same SQL with one psql process and one connection, statement by ' +
+          'statement, checking nothing; migrate-test applies each migration as Prisma does, with ' +
+          'representative rows before it, checks their integrity after it, proves its down (down, then up ' +
+          'again) and ends with the idempotency and drift checks.',
       ],
     };
   },

@@ -30,5 +30,9 @@ export function sectionedTable(sections: readonly Section[]): string[] {
 
 function tableRow(row: Row): string {
   const difference = `${row.ours >= row.peer ? '+' : '−'}${Math.abs(Math.round(row.ours - row.peer))} ${row.unit}`;
-  return `| ${row.name} | ${Math.round(row.ours)} ${row.unit} | ${Math.round(row.peer)} ${row.unit} (${row.peerName}) | ${(row.ours / row.peer).toFixed(2)}× (${difference}) | ${row.target} | ${row.met ? 'met' : `**missed**`} |`;
+  return (
+    `| ${row.name} | ${Math.round(row.ours)} ${row.unit} | ${Math.round(row.peer)} ${row.unit} (` +
+    `${row.peerName}) | ${(row.ours / row.peer).toFixed(2)}× (${difference}) | ${row.target} | ` +
+    `${row.met ? 'met' : `**missed**`} |`
+  );
 }

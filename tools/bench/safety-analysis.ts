@@ -41,7 +41,9 @@ const CONCEPTS: Array<{ concept: string; ours: string[]; squawk: string[]; why?:
     squawk: ['disallowed-unique-constraint'],
     why: {
       oursOnly:
-        "squawk's disallowed-unique-constraint looks at `ADD CONSTRAINT ... UNIQUE` only. A `CREATE UNIQUE INDEX` on an existing table fails the same way when rows hold duplicates, which DD101 reports; squawk reports that statement only for its missing CONCURRENTLY.",
+        "squawk's disallowed-unique-constraint looks at `ADD CONSTRAINT ... UNIQUE` only. A `CREATE " +
+        'UNIQUE INDEX` on an existing table fails the same way when rows hold duplicates, which DD101 ' +
+        'reports; squawk reports that statement only for its missing CONCURRENTLY.',
     },
   },
   { concept: 'NOT NULL over existing rows', ours: ['DD102', 'BC103'], squawk: ['adding-required-field', 'adding-not-nullable-field'] },
@@ -52,7 +54,9 @@ const CONCEPTS: Array<{ concept: string; ours: string[]; squawk: string[]; why?:
     squawk: ['require-lock-timeout'],
     why: {
       squawkOnly:
-        'Migrations that lock only tables they create (a `CREATE TABLE` with its indexes) or no table at all (`CREATE EXTENSION`): no query can be waiting on a table that did not exist, so LK106 stays silent by design, as for every rule here; squawk asks for a lock_timeout before any lock.',
+        'Migrations that lock only tables they create (a `CREATE TABLE` with its indexes) or no table ' +
+        'at all (`CREATE EXTENSION`): no query can be waiting on a table that did not exist, so LK106 ' +
+        'stays silent by design, as for every rule here; squawk asks for a lock_timeout before any lock.',
     },
   },
   { concept: 'TRUNCATE / DELETE', ours: ['DS105'], squawk: ['ban-truncate-cascade'] },
@@ -113,8 +117,11 @@ export const safety: Benchmark = {
           },
         ],
         notes: [
-          `The median of ${ROUNDS} alternating rounds; ours is \`node analyze-files.js <files>\` loading the built package, Node's start-up and the parser's WebAssembly included (the analysis itself: ${Math.round(analysisOnly)} ms).`,
-          `No target was set for this figure before this table: ${TARGET_MS} ms for a whole history is the one proposed. Where the two tools agree and disagree: docs/safety-benchmark.md.`,
+          `The median of ${ROUNDS} alternating rounds; ours is \`node analyze-files.js <files>\` loading ` +
+            `the built package, Node's start-up and the parser's WebAssembly included (the analysis ` +
+            `itself: ${Math.round(analysisOnly)} ms).`,
+          `No target was set for this figure before this table: ${TARGET_MS} ms for a whole history is ` +
+            `the one proposed. Where the two tools agree and disagree: docs/safety-benchmark.md.`,
         ],
         documents: [
           {
@@ -221,19 +228,26 @@ function render(
     const both = [...a].filter((key) => b.has(key));
     const oursOnly = [...a].filter((key) => !b.has(key));
     const squawkOnly = [...b].filter((key) => !a.has(key));
-    return `| ${concept} | ${both.length} | ${oursOnly.length}${oursOnly.length ? ` (e.g. ${example(oursOnly[0])})` : ''} | ${squawkOnly.length}${squawkOnly.length ? ` (e.g. ${example(squawkOnly[0])})` : ''} |`;
+    return (
+      `| ${concept} | ${both.length} | ${oursOnly.length}` +
+      `${oursOnly.length ? ` (e.g. ${example(oursOnly[0])})` : ''} | ${squawkOnly.length}` +
+      `${squawkOnly.length ? ` (e.g. ${example(squawkOnly[0])})` : ''} |`
+    );
   });
   return [
     '# Safety analysis beside squawk',
     '',
-    "Measured by `npm run bench` with every other benchmark (alone: `npm run bench:safety`; tools/bench/safety-analysis.ts), on the same files: umami's 19 real migrations,",
+    'Measured by `npm run bench` with every other benchmark (alone: `npm run bench:safety`; ' +
+      "tools/bench/safety-analysis.ts), on the same files: umami's 19 real migrations,",
     `the billing example's 5 and ${GENERATED} generated Prisma-style migrations (${count} in all, analysed as histories).`,
     `Each tool is one command over all files, the median of ${ROUNDS} alternating rounds. Machine: ${machine()}.`,
     '',
     '| command | wall time | ratio |',
     '|---|---:|---:|',
-    `| ours: \`node analyze-files.js <files>\` (Node start, libpg-query's WebAssembly, every rule) | ${Math.round(timing.ours)} ms | ${(timing.ours / timing.peer).toFixed(2)}× |`,
-    `| ours, of which reading and analysing the files (measured inside the process) | ${Math.round(timing.analysisOnly)} ms | ${(timing.analysisOnly / timing.peer).toFixed(2)}× |`,
+    `| ours: \`node analyze-files.js <files>\` (Node start, libpg-query's WebAssembly, every rule) ` +
+      `| ${Math.round(timing.ours)} ms | ${(timing.ours / timing.peer).toFixed(2)}× |`,
+    `| ours, of which reading and analysing the files (measured inside the process) ` +
+      `| ${Math.round(timing.analysisOnly)} ms | ${(timing.analysisOnly / timing.peer).toFixed(2)}× |`,
     `| squawk 2.66: \`squawk --reporter json --assume-in-transaction <files>\` (native binary) | ${Math.round(timing.peer)} ms | 1.00× |`,
     '',
     'Where the two agree and disagree, per statement (per migration for lock_timeout), on the concepts both check:',
@@ -243,7 +257,9 @@ function render(
     ...rows,
     '',
     ...whyLines(ours, squawk),
-    `squawk rules with no counterpart here (statement_timeout, and preferred types such as text over varchar, bigint over int, timestamptz): ${[...squawkOnlyRules].map(([rule, n]) => `${rule} (${n})`).join(', ') || 'none'}.`,
+    `squawk rules with no counterpart here (statement_timeout, and preferred types such as text ` +
+      `over varchar, bigint over int, ` +
+      `timestamptz): ${[...squawkOnlyRules].map(([rule, n]) => `${rule} (${n})`).join(', ') || 'none'}.`,
     '',
   ].join('\n');
 }

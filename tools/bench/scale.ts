@@ -99,7 +99,9 @@ export const scale: Benchmark = {
           },
         ],
         notes: [
-          `The 50 ventures' first run (\`nx run-many -t migrate-test --parallel=4\` on one PostgreSQL server, each in its own throwaway database) took ${(cold.ms / 1000).toFixed(1)} s; it fills the cache the rows then use (median of ${ROUNDS} rounds each).`,
+          `The 50 ventures' first run (\`nx run-many -t migrate-test --parallel=4\` on one PostgreSQL ` +
+            `server, each in its own throwaway database) took ${(cold.ms / 1000).toFixed(1)} s; it fills ` +
+            `the cache the rows then use (median of ${ROUNDS} rounds each).`,
         ],
       };
     } finally {

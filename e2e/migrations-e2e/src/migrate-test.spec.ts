@@ -278,65 +278,69 @@ describe('@forge/migrations in a real Nx workspace', () => {
     expect(page).not.toMatch(/<script src=/);
   });
 
-  it('writes the CI workflow, whose commands pass here: lint and test what a commit touched, deploy it to staging, then production (refused before staging)', async () => {
-    // What the earlier tests left is committed first: the commit under test touches v3 alone.
-    workspace.git('add', '-A');
-    workspace.git('commit', '-q', '--allow-empty', '-m', 'earlier work');
-    expect(workspace.nx(['g', '@forge/migrations:ci']).code).toBe(0);
-    const workflow = parse(workspace.read('.github/workflows/migrations.yml'));
-    const commandsOf = (job: string): string[][] =>
-      workflow.jobs[job].steps
-        .map((step: { run?: string }) => step.run)
-        .filter((run?: string) => run?.startsWith('npx nx '))
-        .map((run: string) => run.split(' ').slice(2));
-    const commandOf = (job: string) => commandsOf(job)[0];
-    const added = workspace.nx([
-      'g',
-      '@forge/migrations:migration',
-      '--project=v3',
-      '--changeType=add_column',
-      '--targetTable=Invoice',
-      `--changes=${JSON.stringify({ columns: [{ name: 'note', type: 'String', optional: true }] })}`,
-    ]);
-    expect(added.code).toBe(0);
-    workspace.git('add', '-A');
-    workspace.git('commit', '-qm', 'v3: invoice note, and the CI workflow');
-    const shas = { NX_BASE: 'HEAD~1', NX_HEAD: 'HEAD', TEST_DATABASE_URL: serverUrl };
+  it(
+    'writes the CI workflow, whose commands pass here: lint and test what a commit touched, deploy ' +
+      'it to staging, then production (refused before staging)',
+    async () => {
+      // What the earlier tests left is committed first: the commit under test touches v3 alone.
+      workspace.git('add', '-A');
+      workspace.git('commit', '-q', '--allow-empty', '-m', 'earlier work');
+      expect(workspace.nx(['g', '@forge/migrations:ci']).code).toBe(0);
+      const workflow = parse(workspace.read('.github/workflows/migrations.yml'));
+      const commandsOf = (job: string): string[][] =>
+        workflow.jobs[job].steps
+          .map((step: { run?: string }) => step.run)
+          .filter((run?: string) => run?.startsWith('npx nx '))
+          .map((run: string) => run.split(' ').slice(2));
+      const commandOf = (job: string) => commandsOf(job)[0];
+      const added = workspace.nx([
+        'g',
+        '@forge/migrations:migration',
+        '--project=v3',
+        '--changeType=add_column',
+        '--targetTable=Invoice',
+        `--changes=${JSON.stringify({ columns: [{ name: 'note', type: 'String', optional: true }] })}`,
+      ]);
+      expect(added.code).toBe(0);
+      workspace.git('add', '-A');
+      workspace.git('commit', '-qm', 'v3: invoice note, and the CI workflow');
+      const shas = { NX_BASE: 'HEAD~1', NX_HEAD: 'HEAD', TEST_DATABASE_URL: serverUrl };
 
-    const [lint, test] = commandsOf('verify').map((command) => workspace.nx(command, shas));
-    expect(lint.code).toBe(0);
-    // Only what the commit adds is judged: the history's older findings were judged when they came.
-    expect(lint.output).toMatch(/migrate-lint v3: 1 migration analysed \(not on HEAD~1\)/);
-    expect(lint.output).toMatch(/Successfully ran target migrate-lint for project v3/);
-    expect(test.code).toBe(0);
-    expect(test.output).toMatch(/Successfully ran target migrate-test for project v3/);
+      const [lint, test] = commandsOf('verify').map((command) => workspace.nx(command, shas));
+      expect(lint.code).toBe(0);
+      // Only what the commit adds is judged: the history's older findings were judged when they came.
+      expect(lint.output).toMatch(/migrate-lint v3: 1 migration analysed \(not on HEAD~1\)/);
+      expect(lint.output).toMatch(/Successfully ran target migrate-lint for project v3/);
+      expect(test.code).toBe(0);
+      expect(test.output).toMatch(/Successfully ran target migrate-test for project v3/);
 
-    const admin = new pg.Client(serverUrl);
-    await admin.connect();
-    const names = ['forge_e2e_staging', 'forge_e2e_production'];
-    try {
-      for (const name of names) {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.query(`CREATE DATABASE ${name}`);
+      const admin = new pg.Client(serverUrl);
+      await admin.connect();
+      const names = ['forge_e2e_staging', 'forge_e2e_production'];
+      try {
+        for (const name of names) {
+          await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await admin.query(`CREATE DATABASE ${name}`);
+        }
+        const urlOf = (name: string) => Object.assign(new URL(serverUrl!), { pathname: `/${name}` }).toString();
+        const env = { ...shas, STAGING_DATABASE_URL: urlOf(names[0]), PRODUCTION_DATABASE_URL: urlOf(names[1]), DATABASE_URL: undefined };
+
+        const early = workspace.nx(commandOf('deploy-production'), env);
+        expect(early.code).not.toBe(0);
+        expect(early.output).toMatch(/add_column_invoice_note have not been deployed to staging[^]*nothing was applied/);
+        const staging = workspace.nx(commandOf('deploy-staging'), env);
+        expect(staging.code).toBe(0);
+        expect(staging.output).toMatch(/migrate-deploy v3: deployed/);
+        const production = workspace.nx(commandOf('deploy-production'), env);
+        expect(production.code).toBe(0);
+        expect(production.output).toMatch(/migrate-deploy v3: deployed/);
+        expect(production.output).not.toContain(new URL(serverUrl!).password);
+      } finally {
+        for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
       }
-      const urlOf = (name: string) => Object.assign(new URL(serverUrl!), { pathname: `/${name}` }).toString();
-      const env = { ...shas, STAGING_DATABASE_URL: urlOf(names[0]), PRODUCTION_DATABASE_URL: urlOf(names[1]), DATABASE_URL: undefined };
-
-      const early = workspace.nx(commandOf('deploy-production'), env);
-      expect(early.code).not.toBe(0);
-      expect(early.output).toMatch(/add_column_invoice_note have not been deployed to staging[^]*nothing was applied/);
-      const staging = workspace.nx(commandOf('deploy-staging'), env);
-      expect(staging.code).toBe(0);
-      expect(staging.output).toMatch(/migrate-deploy v3: deployed/);
-      const production = workspace.nx(commandOf('deploy-production'), env);
-      expect(production.code).toBe(0);
-      expect(production.output).toMatch(/migrate-deploy v3: deployed/);
-      expect(production.output).not.toContain(new URL(serverUrl!).password);
-    } finally {
-      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    }
-  });
+    },
+  );
 
   it('deploys a venture after the ventures it depends on', () => {
     const file = 'ventures/v3/project.json';

@@ -84,7 +84,9 @@ export class E2eWorkspace {
    * `data.hash` (the lockfile's integrity) is what an `externalDependencies` input hashes.
    */
   externalNode(packageName: string): { name: string; data: { version: string; packageName: string; hash?: string } } | undefined {
-    const script = `require('@nx/devkit').createProjectGraphAsync({ exitOnError: true }).then((graph) => process.stdout.write('\\n' + JSON.stringify(graph.externalNodes[process.argv[1]] ?? null)))`;
+    const script =
+      `require('@nx/devkit').createProjectGraphAsync({ exitOnError: true }).then((graph) => ` +
+      `process.stdout.write('\\n' + JSON.stringify(graph.externalNodes[process.argv[1]] ?? null)))`;
     const output = execFileSync(process.execPath, ['-e', script, `npm:${packageName}`], {
       cwd: this.root,
       encoding: 'utf8',

@@ -37,7 +37,9 @@ export function toJUnitXml(report: TestReport): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="migrate-test" tests="${cases.length}" failures="${failures}" time="${seconds(report.durationMs)}">`,
-    `  <testsuite name="${escape(`${report.project} (${report.engine})`)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" timestamp="${report.startedAt}" time="${seconds(report.durationMs)}">`,
+    `  <testsuite name="${escape(`${report.project} (${report.engine})`)}" tests="${cases.length}" ` +
+      `failures="${failures}" skipped="${skipped}" timestamp="${report.startedAt}" ` +
+      `time="${seconds(report.durationMs)}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

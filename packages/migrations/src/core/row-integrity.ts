@@ -50,7 +50,8 @@ export function checkRowIntegrity(
     if (intent.opaque.length === 0) violations.push(violation);
     else
       notCompared.push(
-        `${violation.kind === 'table-missing' ? `table ${violation.table}` : `column ${violation.table}.${violation.column}`} is gone, taken as dropped by an opaque statement`,
+        `${violation.kind === 'table-missing' ? `table ${violation.table}` : `column ${violation.table}.${violation.column}`} ` +
+          `is gone, taken as dropped by an opaque statement`,
       );
   };
   const vanishing = closeOverCascades(intent.rowsMayVanish, cascades);
@@ -180,7 +181,11 @@ export function describeViolation(violation: IntegrityViolation): string {
     case 'row-missing':
       return `a row of ${violation.table} is gone: ${truncate(JSON.stringify(violation.row))}`;
     case 'column-recreated':
-      return `column ${violation.table}.${violation.column} is dropped and added again: ${violation.valuesLost} value(s) are lost, as the migration says (change its type in place, with USING, to keep them)`;
+      return (
+        `column ${violation.table}.${violation.column} is dropped and added ` +
+        `again: ${violation.valuesLost} value(s) are lost, as the migration says (change its type in ` +
+        `place, with USING, to keep them)`
+      );
     case 'value-changed':
       return `row ${JSON.stringify(violation.key)} of ${violation.table} changed in ${violation.columns.join(', ')}, which the migration does not update`;
   }

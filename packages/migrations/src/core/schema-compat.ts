@@ -53,7 +53,8 @@ function rewriteLine(
   const [, indent, property, value] = assignment;
   if (block === 'datasource' && REMOVED_DATASOURCE_PROPERTIES.has(property)) {
     warnings.push(
-      `${where}: datasource property \`${property}\` is ignored (Prisma 7 reads connection URLs from prisma.config.ts; this plugin from the environment variables named in its options).`,
+      `${where}: datasource property \`${property}\` is ignored (Prisma 7 reads connection URLs from ` +
+        `prisma.config.ts; this plugin from the environment variables named in its options).`,
     );
     return `${indent}// ${property} = ${value}`;
   }
@@ -62,7 +63,9 @@ function rewriteLine(
     const unknown = features.filter((feature) => !knownPreviewFeatures.has(feature.toLowerCase()));
     if (unknown.length === 0) return line;
     warnings.push(
-      `${where}: preview feature${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `"${f}"`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not known to Prisma 7 and ignored.`,
+      `${where}: preview ` +
+        `feature${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `"${f}"`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} ` +
+        `not known to Prisma 7 and ignored.`,
     );
     const kept = features.filter((feature) => !unknown.includes(feature));
     return `${indent}previewFeatures = [${kept.map((feature) => `"${feature}"`).join(', ')}]`;

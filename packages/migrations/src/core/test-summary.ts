@@ -40,7 +40,9 @@ export function summaryLines(report: TestReport): string[] {
   const dataDependent = report.migrations.filter((m) => m.dataDependent.length > 0);
   if (dataDependent.length) {
     lines.push(
-      `! ${dataDependent.length} data-dependent migration(s): they failed on representative rows only, and apply in production only if its rows allow (see each "data-dependent" line; --strictData to fail on them)`,
+      `! ${dataDependent.length} data-dependent migration(s): they failed on representative rows ` +
+        `only, and apply in production only if its rows allow (see each "data-dependent" line; ` +
+        `--strictData to fail on them)`,
     );
   }
   const downs = countBy(report.migrations.map((m) => m.down));

@@ -269,60 +269,64 @@ describe('migrate-ui dashboard in a browser', () => {
     await screenshot(page, 'migration with diagrams');
   });
 
-  it('refuses bad rollback requests over HTTP, changing nothing: no token, a wrong token, an unknown migration, a failed migration, a deploy holding the lock', async () => {
-    const before = { billing: await snapshot('billing'), ledger: await snapshot('ledger') };
-    const refused = async (response: Response, status: number, message: RegExp) => {
-      const text = await response.text();
-      expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({
-        status,
-        type: 'application/json; charset=utf-8',
-      });
-      expect(JSON.parse(text).error).toMatch(message);
-      expectNoSecret(text);
-    };
+  it(
+    'refuses bad rollback requests over HTTP, changing nothing: no token, a wrong token, an ' +
+      'unknown migration, a failed migration, a deploy holding the lock',
+    async () => {
+      const before = { billing: await snapshot('billing'), ledger: await snapshot('ledger') };
+      const refused = async (response: Response, status: number, message: RegExp) => {
+        const text = await response.text();
+        expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({
+          status,
+          type: 'application/json; charset=utf-8',
+        });
+        expect(JSON.parse(text).error).toMatch(message);
+        expectNoSecret(text);
+      };
 
-    await refused(await postRollback('ledger', LATER[2], null), 403, /needs the session token/);
-    await refused(await postRollback('ledger', LATER[2], 'f'.repeat(dashboard.token.length)), 403, /needs the session token/);
-    await refused(await postRollback('ledger', LATER[2], 'wrong'), 403, /needs the session token/);
-    await refused(await api(`/api/ventures/ledger/impact?migration=${LATER[2]}`, { token: null }), 403, /needs the session token/);
-    await refused(
-      await postRollback('ledger', '20990101000000_nope'),
-      404,
-      /ledger has no migration 20990101000000_nope: nothing was rolled back/,
-    );
-    await refused(await postRollback('nope', LATER[2]), 404, /There is no venture nope/);
-    await refused(
-      await api('/api/ventures/ledger/rollback', { method: 'POST', body: JSON.stringify({ migration: LATER[2], confirm: LATER[1] }) }),
-      400,
-      /migration's name typed as the confirmation/,
-    );
-    // billing holds a failed migration: the rollback core refuses it, in the impact and in the request itself (422), and no job starts.
-    const failedRow = new RegExp(`${LATER[1]} failed or was interrupted in an earlier deploy: nothing was rolled back`);
-    await refused(await api(`/api/ventures/billing/impact?migration=${LATER[0]}`), 422, failedRow);
-    await refused(await postRollback('billing', LATER[0]), 422, failedRow);
-    await refused(await api('/api/jobs/nope', { token: null }), 403, /needs the session token/);
-
-    const holder = new pg.Client(databases.ledger.url);
-    await holder.connect();
-    try {
-      await holder.query(`SELECT pg_advisory_lock(${DEPLOY_LOCK_ID})`);
+      await refused(await postRollback('ledger', LATER[2], null), 403, /needs the session token/);
+      await refused(await postRollback('ledger', LATER[2], 'f'.repeat(dashboard.token.length)), 403, /needs the session token/);
+      await refused(await postRollback('ledger', LATER[2], 'wrong'), 403, /needs the session token/);
+      await refused(await api(`/api/ventures/ledger/impact?migration=${LATER[2]}`, { token: null }), 403, /needs the session token/);
       await refused(
-        await postRollback('ledger', LATER[2]),
-        409,
-        /Another deploy or rollback \(or prisma migrate deploy\) is running on .*nothing was done/,
+        await postRollback('ledger', '20990101000000_nope'),
+        404,
+        /ledger has no migration 20990101000000_nope: nothing was rolled back/,
       );
-      await refused(await api(`/api/ventures/ledger/impact?migration=${LATER[2]}`), 409, /Another deploy or rollback .* is running/);
-    } finally {
-      await holder.end();
-    }
+      await refused(await postRollback('nope', LATER[2]), 404, /There is no venture nope/);
+      await refused(
+        await api('/api/ventures/ledger/rollback', { method: 'POST', body: JSON.stringify({ migration: LATER[2], confirm: LATER[1] }) }),
+        400,
+        /migration's name typed as the confirmation/,
+      );
+      // billing holds a failed migration: the rollback core refuses it, in the impact and in the request itself (422), and no job starts.
+      const failedRow = new RegExp(`${LATER[1]} failed or was interrupted in an earlier deploy: nothing was rolled back`);
+      await refused(await api(`/api/ventures/billing/impact?migration=${LATER[0]}`), 422, failedRow);
+      await refused(await postRollback('billing', LATER[0]), 422, failedRow);
+      await refused(await api('/api/jobs/nope', { token: null }), 403, /needs the session token/);
 
-    expect({ billing: await snapshot('billing'), ledger: await snapshot('ledger') }).toEqual(before);
-    expect(await sql('ledger', "SELECT count(*)::int AS n FROM forge_migrations.events WHERE kind LIKE 'rollback%'")).toEqual([{ n: 0 }]);
-    // With the lock free again, the same request would be accepted: the refusals above were the lock's.
-    const impact = await api(`/api/ventures/ledger/impact?migration=${LATER[2]}`);
-    expect(impact.status).toBe(200);
-    expect((await impact.json()).impact.join('\n')).toContain(LATER[2]);
-  });
+      const holder = new pg.Client(databases.ledger.url);
+      await holder.connect();
+      try {
+        await holder.query(`SELECT pg_advisory_lock(${DEPLOY_LOCK_ID})`);
+        await refused(
+          await postRollback('ledger', LATER[2]),
+          409,
+          /Another deploy or rollback \(or prisma migrate deploy\) is running on .*nothing was done/,
+        );
+        await refused(await api(`/api/ventures/ledger/impact?migration=${LATER[2]}`), 409, /Another deploy or rollback .* is running/);
+      } finally {
+        await holder.end();
+      }
+
+      expect({ billing: await snapshot('billing'), ledger: await snapshot('ledger') }).toEqual(before);
+      expect(await sql('ledger', "SELECT count(*)::int AS n FROM forge_migrations.events WHERE kind LIKE 'rollback%'")).toEqual([{ n: 0 }]);
+      // With the lock free again, the same request would be accepted: the refusals above were the lock's.
+      const impact = await api(`/api/ventures/ledger/impact?migration=${LATER[2]}`);
+      expect(impact.status).toBe(200);
+      expect((await impact.json()).impact.join('\n')).toContain(LATER[2]);
+    },
+  );
 
   it('answers only to its own address (DNS rebinding)', async () => {
     const status = await new Promise<number>((resolve, reject) => {
@@ -350,7 +354,9 @@ describe('migrate-ui dashboard in a browser', () => {
       page.evaluate(() => {
         const element = document.activeElement as HTMLElement | null;
         return element
-          ? `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${element.className ? `.${element.className.split(' ').join('.')}` : ''}${element.dataset['migration'] ? `[${element.dataset['migration']}]` : ''}`
+          ? `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}` +
+              `${element.className ? `.${element.className.split(' ').join('.')}` : ''}` +
+              `${element.dataset['migration'] ? `[${element.dataset['migration']}]` : ''}`
           : '';
       });
     const openDialog = async () => {

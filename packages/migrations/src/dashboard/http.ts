@@ -81,7 +81,8 @@ export async function serve(
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'content-security-policy':
-        "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'self'; frame-ancestors 'none'",
+        "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src " +
+        "'unsafe-inline'; img-src data:; font-src data:; connect-src 'self'; frame-ancestors 'none'",
     });
     response.end(body);
   }

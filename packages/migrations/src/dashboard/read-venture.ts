@@ -52,7 +52,8 @@ export async function readVenture(source: VentureSource, openTarget: () => Promi
       risk: riskOf(lint.migrations[index]),
       findings: (lint.migrations[index]?.findings ?? []).map(
         (finding) =>
-          `${finding.code} line ${finding.line}: ${finding.message}${finding.waived ? ` (waived: ${finding.waived})` : finding.approved ? ` (approved by ${finding.approved})` : ''}`,
+          `${finding.code} line ${finding.line}: ${finding.message}` +
+          `${finding.waived ? ` (waived: ${finding.waived})` : finding.approved ? ` (approved by ${finding.approved})` : ''}`,
       ),
       up: migration.sql,
       down: migration.down?.sql,

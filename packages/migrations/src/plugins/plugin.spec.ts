@@ -63,17 +63,21 @@ describe('createNodes', () => {
     });
   });
 
-  it('reads its version at hash time where the lockfile does not list it (installed by path): Nx would fail every task on the external dependency', async () => {
-    write('apps/billing/project.json', '{"name":"billing"}');
-    write('apps/billing/prisma/schema.prisma', SCHEMA);
-    const [[, result]] = await run(['apps/billing/prisma/schema.prisma']);
-    for (const target of ['migrate-test', 'migrate-lint']) {
-      expect(result.projects!['apps/billing'].targets![target].inputs).toContainEqual({
-        runtime: `node -p "require('@forge/migrations/package.json').version"`,
-      });
-      expect(JSON.stringify(result.projects!['apps/billing'].targets![target].inputs)).not.toContain('externalDependencies');
-    }
-  });
+  it(
+    'reads its version at hash time where the lockfile does not list it (installed by path): Nx ' +
+      'would fail every task on the external dependency',
+    async () => {
+      write('apps/billing/project.json', '{"name":"billing"}');
+      write('apps/billing/prisma/schema.prisma', SCHEMA);
+      const [[, result]] = await run(['apps/billing/prisma/schema.prisma']);
+      for (const target of ['migrate-test', 'migrate-lint']) {
+        expect(result.projects!['apps/billing'].targets![target].inputs).toContainEqual({
+          runtime: `node -p "require('@forge/migrations/package.json').version"`,
+        });
+        expect(JSON.stringify(result.projects!['apps/billing'].targets![target].inputs)).not.toContain('externalDependencies');
+      }
+    },
+  );
 
   it('gives deploy, rollback and status targets that are never cached; deploy runs migrate-test first unless configured not to', async () => {
     write('apps/billing/project.json', '{"name":"billing"}');

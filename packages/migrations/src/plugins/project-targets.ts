@@ -174,7 +174,8 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
       metadata: {
         technologies: ['prisma', 'postgresql'],
         description:
-          'Deploy the pending migrations to the database in DATABASE_URL (else the embedded one): lock, preflight, verified backup, apply, verify; automatic rollback on failure.',
+          'Deploy the pending migrations to the database in DATABASE_URL (else the embedded one): lock, ' +
+          'preflight, verified backup, apply, verify; automatic rollback on failure.',
         help: help(options.deployTargetName, { urlEnv: 'PRODUCTION_DATABASE_URL', dryRun: true }),
       },
     },

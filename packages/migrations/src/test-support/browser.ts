@@ -28,7 +28,9 @@ export async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) {
     throw new Error(
-      `Chromium is not installed at ${executablePath}: install Debian's chromium package (apt-get install --no-install-recommends chromium; .ci/run does it), or set CHROMIUM_PATH to a Chromium or Chrome executable.`,
+      `Chromium is not installed at ${executablePath}: install Debian's chromium package (apt-get ` +
+        `install --no-install-recommends chromium; .ci/run does it), or set CHROMIUM_PATH to a Chromium ` +
+        `or Chrome executable.`,
     );
   }
   try {

@@ -119,7 +119,10 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
         safety.judged,
       ),
     ),
-    backup: `${target.backupKind === 'pg_dump' ? 'pg_dump -Fc, checked with pg_restore --list' : 'a copy of the data folder, opened to check it'}, into ${path.relative(input.workspaceRoot, input.backupDir) || '.'} (newest ${input.backupRetention} kept)`,
+    backup:
+      `${target.backupKind === 'pg_dump' ? 'pg_dump -Fc, checked with pg_restore --list' : 'a copy of the data folder, opened to check it'}` +
+      `, into ${path.relative(input.workspaceRoot, input.backupDir) || '.'} (newest ` +
+      `${input.backupRetention} kept)`,
     healthCheck:
       input.healthCheck &&
       (input.healthCheck.url ? `GET ${input.healthCheck.url} must answer 2xx` : `\`${input.healthCheck.command}\` must exit 0`),
@@ -158,7 +161,8 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     await fail(
       new ForgeError(
         'LIVE_DRIFT',
-        `The live database differs from what its applied migrations make (drift), so nothing was applied. This SQL would bring the migrations to it:\n${drift.sql}`,
+        `The live database differs from what its applied migrations make (drift), so nothing was ` +
+          `applied. This SQL would bring the migrations to it:\n${drift.sql}`,
         'Find who changed the database by hand; capture the change in a migration, or undo it. --allowDrift deploys anyway.',
       ),
     );
@@ -261,7 +265,9 @@ async function verify(input: DeployInput, warnings: string[]): Promise<void> {
   if (left.length || state.failed.length) {
     throw new ForgeError(
       'DEPLOY_INCOMPLETE',
-      `After the deploy, ${[...left.map((m) => m.name), ...state.failed.map((row) => row.migration_name)].join(', ')} ${left.length + state.failed.length > 1 ? 'are' : 'is'} still not applied.`,
+      `After the deploy, ` +
+        `${[...left.map((m) => m.name), ...state.failed.map((row) => row.migration_name)].join(', ')} ` +
+        `${left.length + state.failed.length > 1 ? 'are' : 'is'} still not applied.`,
       'See the deploy history for what happened.',
     );
   }

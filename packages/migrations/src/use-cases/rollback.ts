@@ -130,7 +130,10 @@ export async function rollback(input: RollbackInput): Promise<RollbackResult> {
         ? 'The backup was restored, and differs from what was recorded with it.'
         : 'The restore ran as one transaction: the database is as it was before it.'
       : `The database is at a migration boundary (version ${toVersion})${rolledBack.length ? `: ${rolledBack.join(', ')} rolled back` : ''}.`;
-    const error = `${failure}\n${where} To return to where this rollback began: nx run ${input.project}:migrate-rollback --fromBackup=${path.relative(input.workspaceRoot, backup.file)}`;
+    const error =
+      `${failure}\n${where} To return to where this rollback began: nx ` +
+      `run ${input.project}:migrate-rollback ` +
+      `--fromBackup=${path.relative(input.workspaceRoot, backup.file)}`;
     await events.record('rollback_failed', { migrations: rolledBack, error, durationMs: Date.now() - started });
     return result(
       { ok: false, status: 'rollback-failed', backup, rolledBack, restored, error, version: { from: fromVersion, to: toVersion } },
@@ -173,7 +176,8 @@ async function planDowns(
     throw new ForgeError(
       'ROLLBACK_REFUSED',
       `${blocked.map((migration) => `${migration.name} cannot be undone by a down: ${migration.reason}`).join('; ')}. Nothing was rolled back.`,
-      `Restore a backup taken before it instead: nx run ${input.project}:migrate-rollback --fromBackup=<file>${backups.length ? ` (the latest: ${backups.join(', ')})` : ''}.`,
+      `Restore a backup taken before it instead: nx run ${input.project}:migrate-rollback ` +
+        `--fromBackup=<file>${backups.length ? ` (the latest: ${backups.join(', ')})` : ''}.`,
     );
   }
   for (const migration of migrations) {
@@ -213,7 +217,9 @@ async function planRestore(input: RollbackInput, file: string): Promise<Rollback
   if (!sha256) {
     throw new ForgeError(
       'BACKUP_INVALID',
-      `${file} has no recorded SHA-256: neither the deploy history nor ${path.basename(absolute)}.sha256 beside it knows it, so it cannot be checked. Nothing was restored.`,
+      `${file} has no recorded SHA-256: neither the deploy history ` +
+        `nor ${path.basename(absolute)}.sha256 beside it knows it, so it cannot be checked. Nothing was ` +
+        `restored.`,
       'Restore only backups taken by migrate-deploy or migrate-rollback, with their .sha256 file.',
     );
   }

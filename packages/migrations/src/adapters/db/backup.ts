@@ -66,7 +66,9 @@ export async function restoreDump(server: PgServer, record: BackupRecord): Promi
   await verifyChecksum(record);
   const pgRestore = findPgTool('pg_restore', server.major, server.pgBinDir);
   const psql = findPgTool('psql', server.major, server.pgBinDir);
-  const pipeline = `{ printf 'BEGIN;\\n%s\\n' "$4" && "$1" --file=- "$2" && printf 'COMMIT;\\n\\\\echo ${COMMITTED}\\n'; } | "$3" --no-psqlrc --quiet --set=ON_ERROR_STOP=1`;
+  const pipeline =
+    `{ printf 'BEGIN;\\n%s\\n' "$4" && "$1" --file=- "$2" && printf ` +
+    `'COMMIT;\\n\\\\echo ${COMMITTED}\\n'; } | "$3" --no-psqlrc --quiet --set=ON_ERROR_STOP=1`;
   const loaded = await exited(
     spawn('sh', ['-c', pipeline, 'restore', pgRestore, record.file, psql, EMPTY_USER_SCHEMAS], {
       env: libpqEnvironment(server.url),

@@ -122,7 +122,8 @@ class PgTarget implements DeployTarget {
 
   async deployRunning(): Promise<boolean> {
     const [{ held }] = await this.database.query<{ held: boolean }>(
-      `SELECT count(*) > 0 AS held FROM pg_locks WHERE locktype = 'advisory' AND ${deployLock(this.database.schema).held} AND granted AND pid <> pg_backend_pid()`,
+      `SELECT count(*) > 0 AS held FROM pg_locks WHERE locktype = 'advisory' ` +
+        `AND ${deployLock(this.database.schema).held} AND granted AND pid <> pg_backend_pid()`,
     );
     return held && !this.lockClient;
   }
@@ -157,8 +158,10 @@ class PgTarget implements DeployTarget {
     if (sharing.length) {
       throw new ForgeError(
         'DATABASE_SHARED',
-        `${this.label} is shared with the ventures in the schemas ${sharing.join(', ')}: a backup and restore of the whole database would take their schemas too, so nothing was done.`,
-        `Give this venture a schema of its own: ?schema=<name> in ${this.server.source} (public, if its tables are there), or the schema option (the plugin option ventureSchema).`,
+        `${this.label} is shared with the ventures in the schemas ${sharing.join(', ')}: a backup and ` +
+          `restore of the whole database would take their schemas too, so nothing was done.`,
+        `Give this venture a schema of its own: ?schema=<name> in ${this.server.source} (public, if ` +
+          `its tables are there), or the schema option (the plugin option ventureSchema).`,
       );
     }
   }

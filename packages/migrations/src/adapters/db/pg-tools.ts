@@ -36,15 +36,19 @@ export function findPgTool(tool: PgTool, serverMajor: number, pgBinDir?: string)
   if (found.length === 0) {
     throw new ForgeError(
       'PG_TOOL_MISSING',
-      `${tool} was not found ${pgBinDir ? `in pgBinDir (${pgBinDir})` : 'on the PATH or in the usual PostgreSQL folders'}, so no backup can be taken and nothing was applied.`,
-      `Install PostgreSQL's client programs (version ${serverMajor} or newer, e.g. apt install postgresql-client-${serverMajor}), or point the option pgBinDir at them.`,
+      `${tool} was not ` +
+        `found ${pgBinDir ? `in pgBinDir (${pgBinDir})` : 'on the PATH or in the usual PostgreSQL folders'}, ` +
+        `so no backup can be taken and nothing was applied.`,
+      `Install PostgreSQL's client programs (version ${serverMajor} or newer, e.g. apt install ` +
+        `postgresql-client-${serverMajor}), or point the option pgBinDir at them.`,
     );
   }
   const suitable = found.find((file) => majorVersion(file) >= serverMajor);
   if (!suitable) {
     throw new ForgeError(
       'PG_TOOL_MISSING',
-      `${tool} ${found.map(majorVersion).join(', ')} found, but the server is PostgreSQL ${serverMajor}: ${tool} must be as new as the server. Nothing was applied.`,
+      `${tool} ${found.map(majorVersion).join(', ')} found, but the server is ` +
+        `PostgreSQL ${serverMajor}: ${tool} must be as new as the server. Nothing was applied.`,
       `Install PostgreSQL ${serverMajor}'s client programs, or point the option pgBinDir at them.`,
     );
   }

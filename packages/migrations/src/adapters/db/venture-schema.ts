@@ -24,7 +24,8 @@ export function ventureSchema(url: string, source: string): string | undefined {
     throw new ForgeError(
       'DATABASE_URL_INVALID',
       `The schema "${schema}" in ${source} cannot be a venture's schema.`,
-      'Name a schema of letters, digits, underscores and hyphens (at most 63 bytes, not pg_*, information_schema or forge_migrations), or leave out ?schema= to use the whole database.',
+      'Name a schema of letters, digits, underscores and hyphens (at most 63 bytes, not pg_*, ' +
+        'information_schema or forge_migrations), or leave out ?schema= to use the whole database.',
     );
   }
   return schema;

@@ -55,7 +55,8 @@ describe('resolvePrismaLayout', () => {
   it("reads prisma.config.ts with Prisma's loader, even when the URL variable it reads is unset", async () => {
     write(
       'prisma.config.ts',
-      'const env = (name: string) => { const value = process.env[name]; if (!value) throw new Error(`Cannot resolve environment variable: ${name}.`); return value; };\n' +
+      'const env = (name: string) => { const value = process.env[name]; if (!value) throw new ' +
+        'Error(`Cannot resolve environment variable: ${name}.`); return value; };\n' +
         "export default { schema: 'db/schema.prisma', migrations: { path: 'db/history' }, datasource: { url: env('FORGE_UNSET_URL') } };\n",
     );
     write('db/schema.prisma');

@@ -193,7 +193,9 @@ describe('applyChanges', () => {
     expect(invoice).toContain('@@index([tenantId])');
     expect(plan.upAppendix).toEqual([
       'ALTER TABLE "Invoice" ENABLE ROW LEVEL SECURITY;',
-      `CREATE POLICY "Invoice_tenant_isolation" ON "Invoice" USING ("tenantId" = current_setting('app.tenant_id', true)) WITH CHECK ("tenantId" = current_setting('app.tenant_id', true));`,
+      `CREATE POLICY "Invoice_tenant_isolation" ON "Invoice" USING ("tenantId" = ` +
+        `current_setting('app.tenant_id', true)) WITH CHECK ("tenantId" = ` +
+        `current_setting('app.tenant_id', true));`,
     ]);
     expect(plan.downAppendix).toEqual([
       'DROP POLICY "Invoice_tenant_isolation" ON "Invoice";',

@@ -83,7 +83,8 @@ export function renderPlan(plan: DeployPlan, withSql: boolean): string[] {
       (plan.healthCheck ? `, then ${plan.healthCheck}` : ''),
   );
   lines.push(
-    "  on failure: the downs of what this deploy applied, newest first; the backup if a down is missing or fails; then the schema and every table's rows are compared with before",
+    '  on failure: the downs of what this deploy applied, newest first; the backup if a down is ' +
+      "missing or fails; then the schema and every table's rows are compared with before",
   );
   return lines;
 }

@@ -87,7 +87,9 @@ export function eventParams(event: DeployEvent): unknown[] {
 export const LATEST_EVENT_ID = `SELECT coalesce(max(id), 0)::text AS id FROM ${VENTURE_EVENTS}`;
 
 /** Whether a history is there to read (one written before events carried their venture's schema is read after the next deploy). */
-export const EVENTS_EXIST = `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('${EVENTS_TABLE.replace(/"/g, '')}') AND attname = 'scope') AS exists`;
+export const EVENTS_EXIST =
+  `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ` +
+  `to_regclass('${EVENTS_TABLE.replace(/"/g, '')}') AND attname = 'scope') AS exists`;
 
 /** The schemas of the ventures that deployed into this database from a schema of their own. */
 export const SHARING_VENTURES = `SELECT DISTINCT scope FROM ${EVENTS_TABLE} WHERE scope <> '' ORDER BY 1`;

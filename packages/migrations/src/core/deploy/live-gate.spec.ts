@@ -71,7 +71,9 @@ describe('the safety gate on the live database', () => {
         ['1_live', 'CREATE TYPE "S" AS ENUM (\'A\', \'B\'); CREATE TABLE "Full" ("s" "S"); CREATE TABLE "Empty" ("s" "S");'],
         [
           '2_drop_value',
-          'CREATE TYPE "S_new" AS ENUM (\'A\'); ALTER TABLE "Empty" ALTER COLUMN "s" TYPE "S_new" USING ("s"::text::"S_new"); ALTER TYPE "S" RENAME TO "S_old"; ALTER TYPE "S_new" RENAME TO "S"; DROP TYPE "S_old";',
+          'CREATE TYPE "S_new" AS ENUM (\'A\'); ALTER TABLE "Empty" ALTER COLUMN "s" TYPE "S_new" USING ' +
+            '("s"::text::"S_new"); ALTER TYPE "S" RENAME TO "S_old"; ALTER TYPE "S_new" RENAME TO "S"; DROP ' +
+            'TYPE "S_old";',
         ],
       ],
       1,

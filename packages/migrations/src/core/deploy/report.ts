@@ -47,7 +47,8 @@ export function deployMarkdown(report: DeployReport): string {
     lines.push('', '## Events', '', '| at | event | migrations | ms | error |', '|---|---|---|---:|---|');
     for (const event of report.events) {
       lines.push(
-        `| ${event.at} | ${event.kind} | ${event.migrations.join(', ')} | ${event.durationMs ?? ''} | ${(event.error ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+        `| ${event.at} | ${event.kind} | ${event.migrations.join(', ')} | ${event.durationMs ?? ''} | ` +
+          `${(event.error ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
       );
     }
   }
@@ -56,7 +57,9 @@ export function deployMarkdown(report: DeployReport): string {
 
 /** A Slack-compatible message: `text` is what Slack, Mattermost and most chat webhooks show. */
 export function webhookPayload(report: DeployReport, logExcerpt: string[]): { text: string; forge: Omit<DeployReport, 'plan'> } {
-  const head = `:rotating_light: ${report.command} ${report.project} (${report.environment}) ${report.status}: ${report.error?.split('\n')[0] ?? 'see the report'}`;
+  const head =
+    `:rotating_light: ${report.command} ${report.project} (${report.environment}) ${report.status}` +
+    `: ${report.error?.split('\n')[0] ?? 'see the report'}`;
   const { plan: _plan, ...summary } = report;
   return { text: [head, '```', ...logExcerpt, '```'].join('\n'), forge: summary };
 }

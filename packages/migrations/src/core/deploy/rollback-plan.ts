@@ -154,16 +154,24 @@ function verification(migration: Migration, report: TestReport | undefined): str
 /** The impact as printed before the confirmation. */
 export function renderImpact(impact: RollbackImpact): string[] {
   const lines = [
-    `Rollback of ${impact.database} (${impact.environment}) from schema version ${impact.fromVersion} to ${impact.toVersion}: ${impact.migrations.length} migration${impact.migrations.length > 1 ? 's' : ''}, newest first:`,
+    `Rollback of ${impact.database} (${impact.environment}) from schema ` +
+      `version ${impact.fromVersion} to ${impact.toVersion}: ${impact.migrations.length} ` +
+      `migration${impact.migrations.length > 1 ? 's' : ''}, newest first:`,
   ];
   for (const migration of impact.migrations) {
     lines.push(
-      `  - ${migration.name} (version ${migration.version}): ${migration.down === 'script' ? 'down.sql' : `CANNOT be undone: ${migration.reason}`}; ${migration.verified}`,
+      `  - ${migration.name} (version ${migration.version}): ` +
+        `${migration.down === 'script' ? 'down.sql' : `CANNOT be undone: ${migration.reason}`}; ` +
+        `${migration.verified}`,
     );
     for (const drop of migration.drops) {
       const rows = drop.table !== undefined ? migration.rows[dropKey(drop)] : undefined;
       lines.push(
-        `      ${drop.what}${rows === undefined ? '' : ` — ${rows} live ${drop.column ? `row${rows === 1 ? '' : 's'} with a value` : `row${rows === 1 ? '' : 's'}`} lost`}`,
+        `      ${drop.what}${
+          rows === undefined
+            ? ''
+            : ` — ${rows} live ` + `${drop.column ? `row${rows === 1 ? '' : 's'} with a value` : `row${rows === 1 ? '' : 's'}`} lost`
+        }`,
       );
     }
   }

@@ -73,10 +73,15 @@ export function renderStatus(report: StatusReport): string[] {
   const width = Math.max(0, ...report.migrations.map((migration) => migration.name.length));
   const lines = [
     `${report.project} (${report.environment}) on ${report.database}${report.deployRunning ? ' — a deploy or rollback is running now' : ''}`,
-    `schema version ${report.schemaVersion.database}${report.schemaVersion.database === report.schemaVersion.migrations ? '' : ` (the migrations folder is at ${report.schemaVersion.migrations})`}`,
+    `schema version ${report.schemaVersion.database}` +
+      `${report.schemaVersion.database === report.schemaVersion.migrations ? '' : ` (the migrations folder is at ${report.schemaVersion.migrations})`}`,
     `${count('applied')} applied, ${count('pending')} pending, ${count('failed')} failed, ${count('rolled back')} rolled back`,
     ...report.migrations.map((migration) =>
-      `  ${MARKS[migration.state]} ${migration.state.padEnd(11)} ${migration.name.padEnd(width)}  ${migration.version.padEnd(7)} ${migration.at ?? ''}${migration.edited ? '  EDITED since it was applied' : ''}`.trimEnd(),
+      (
+        `  ${MARKS[migration.state]} ${migration.state.padEnd(11)} ` +
+        `${migration.name.padEnd(width)}  ${migration.version.padEnd(7)} ` +
+        `${migration.at ?? ''}${migration.edited ? '  EDITED since it was applied' : ''}`
+      ).trimEnd(),
     ),
   ];
   if (report.unknownApplied.length)

@@ -50,7 +50,9 @@ describe('erDiagram', () => {
   });
 
   it('finds no change where a schema spells out the default native type that introspection leaves out', () => {
-    const schema = (title: string) => [{ path: 'schema.prisma', content: `datasource db {\n  provider = "postgresql"\n}\n\nmodel Post {\n  id Int @id\n  ${title}\n}\n` }];
+    const schema = (title: string) => [
+      { path: 'schema.prisma', content: `datasource db {\n  provider = "postgresql"\n}\n\nmodel Post {\n  id Int @id\n  ${title}\n}\n` },
+    ];
     const marks = (a: string, b: string) => attributeChanges(readDatamodel(schema(a)), readDatamodel(schema(b))).after;
     expect(marks('rank Int', 'rank Int @db.Integer')).toEqual(new Map());
     expect(marks('at DateTime', 'at DateTime @db.Timestamp(3)')).toEqual(new Map());

@@ -12,7 +12,9 @@ export function erDiagram(datamodel: Datamodel, focus: readonly string[], marks:
   const lines = ['erDiagram'];
   for (const model of shown) {
     lines.push(`  ${entityName(model.name)} {`);
-    for (const field of model.fields.filter((f) => f.kind !== 'object')) lines.push(`    ${attributeLine(datamodel, model, field, marks.get(`${model.name}.${field.name}`))}`);
+    for (const field of model.fields.filter((f) => f.kind !== 'object')) {
+      lines.push(`    ${attributeLine(datamodel, model, field, marks.get(`${model.name}.${field.name}`))}`);
+    }
     lines.push('  }');
   }
   for (const model of shown) {
@@ -41,7 +43,9 @@ function attributeLine(datamodel: Datamodel, model: DmmfModel, field: DmmfField,
   const keys = [
     (field.isId || model.primaryKey?.fields.includes(field.name)) && 'PK',
     model.fields.some((f) => f.relationFromFields?.includes(field.name)) && 'FK',
-    (field.isUnique || datamodel.indexes.some((i) => i.model === model.name && i.type === 'unique' && i.fields.length === 1 && i.fields[0].name === field.name)) && 'UK',
+    (field.isUnique ||
+      datamodel.indexes.some((i) => i.model === model.name && i.type === 'unique' && i.fields.length === 1 && i.fields[0].name === field.name)) &&
+      'UK',
   ].filter(Boolean);
   const type = `${field.type}${field.isList ? '[]' : ''}`.replace(/[^A-Za-z0-9_[\]]/g, '_');
   const notes = [mark, !field.isRequired && !field.isList && 'nullable', field.dbName && `column ${field.dbName}`].filter(Boolean).join(', ');
@@ -90,7 +94,17 @@ function nativeTypeOf(field: DmmfField): string | null {
 export function attributeChanges(before: Datamodel, after: Datamodel): { before: Map<string, AttributeMark>; after: Map<string, AttributeMark> } {
   const marksBefore = new Map<string, AttributeMark>();
   const marksAfter = new Map<string, AttributeMark>();
-  const signature = (field: DmmfField) => JSON.stringify([field.type, field.isList, field.isRequired, field.isUnique, field.isId, field.dbName ?? null, nativeTypeOf(field), field.default ?? null]);
+  const signature = (field: DmmfField) =>
+    JSON.stringify([
+      field.type,
+      field.isList,
+      field.isRequired,
+      field.isUnique,
+      field.isId,
+      field.dbName ?? null,
+      nativeTypeOf(field),
+      field.default ?? null,
+    ]);
   for (const model of after.models) {
     const old = before.models.find((m) => m.name === model.name);
     for (const field of model.fields) {

@@ -124,9 +124,14 @@ function runbook(input: DocsInput, dir: string): Array<{ title: string; commands
   const backup = `backup-before-${input.folder}.dump`;
   const psql = `psql "$DATABASE_URL" -v ON_ERROR_STOP=1${input.nonTransactional ? '' : ' --single-transaction'}`;
   // Prisma's `migrate resolve --rolled-back` only takes failed migrations: mark a finished one as Prisma would read it.
-  const markRolledBack = `psql "$DATABASE_URL" -c "UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = '${input.folder}' AND rolled_back_at IS NULL"`;
+  const markRolledBack =
+    `psql "$DATABASE_URL" -c "UPDATE _prisma_migrations SET rolled_back_at = now() ` +
+    `WHERE migration_name = '${input.folder}' AND rolled_back_at IS NULL"`;
   return [
-    { title: 'Back up, and check that the backup can be read', commands: [`pg_dump --format=custom --file=${backup} "$DATABASE_URL"`, `pg_restore --list ${backup} > /dev/null && echo "backup readable"`] },
+    {
+      title: 'Back up, and check that the backup can be read',
+      commands: [`pg_dump --format=custom --file=${backup} "$DATABASE_URL"`, `pg_restore --list ${backup} > /dev/null && echo "backup readable"`],
+    },
     {
       title: `Apply${input.nonTransactional ? ' (it holds statements that cannot run in a transaction: do not add --single-transaction)' : ''}`,
       commands: [
@@ -137,7 +142,10 @@ function runbook(input: DocsInput, dir: string): Array<{ title: string; commands
         ...(input.dataStep ? [`# then its data step (resumable: run it again after a crash):`, `nx run ${input.project}:migrate-deploy`] : []),
       ],
     },
-    { title: 'Verify', commands: [`npx prisma migrate status`, `npx prisma migrate diff --from-config-datasource --to-schema prisma/schema.prisma --exit-code`] },
+    {
+      title: 'Verify',
+      commands: [`npx prisma migrate status`, `npx prisma migrate diff --from-config-datasource --to-schema prisma/schema.prisma --exit-code`],
+    },
     {
       title: 'Roll back',
       commands: input.irreversible.length
@@ -158,5 +166,7 @@ function schemaModeSummary(added: Map<string, string>, removed: Map<string, stri
 }
 
 function schemaModeBreaking(before: Map<string, string>): string[] {
-  return [...before].filter(([, mark]) => mark !== 'added').map(([field, mark]) => `${field} is ${mark}: update the code that uses it and regenerate the Prisma client.`);
+  return [...before]
+    .filter(([, mark]) => mark !== 'added')
+    .map(([field, mark]) => `${field} is ${mark}: update the code that uses it and regenerate the Prisma client.`);
 }

@@ -53,7 +53,8 @@ describe('lintHistory', () => {
     expect(report.counts).toMatchObject({ blocking: 0, waived: 1, approved: 1 });
     expect(lintText(report).filter((line) => /DS102 \[/.test(line))).toEqual([
       'apps/shop/prisma/migrations/2_drop/migration.sql:2 DS102 [waived: the column was never read] drops column User.bio and its values',
-      'apps/shop/prisma/migrations/3_drop/migration.sql:1 DS102 [approved by Ada <ada@example.com> on 2026-11-01T00:00:00.000Z] drops column User.name and its values',
+      'apps/shop/prisma/migrations/3_drop/migration.sql:1 DS102 [approved by Ada <ada@example.com> ' +
+        'on 2026-11-01T00:00:00.000Z] drops column User.name and its values',
     ]);
   });
 

@@ -47,7 +47,9 @@ export function lintSarif(report: LintReport, rules: readonly Rule[], toolVersio
       ruleIndex: index.get(finding.code),
       level: finding.blocking ? 'error' : LEVEL[finding.severity],
       message: {
-        text: `${finding.message}${migration.approvalProblem && finding.family === 'destructive' ? ` (approval.json does not count: ${migration.approvalProblem})` : ''}`,
+        text:
+          `${finding.message}` +
+          `${migration.approvalProblem && finding.family === 'destructive' ? ` (approval.json does not count: ${migration.approvalProblem})` : ''}`,
       },
       locations: location(migration.file, finding.line),
       partialFingerprints: { 'forgeFinding/v1': fingerprint(migration.name, finding) },

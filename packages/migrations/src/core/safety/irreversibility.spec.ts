@@ -12,11 +12,14 @@ describe('irreversibleReasons', () => {
     'ALTER TABLE "B" ADD COLUMN "visit" UUID; UPDATE "B" b SET "visit" = gen_random_uuid() WHERE b."id" > 0;',
     'CREATE INDEX "B_x_idx" ON "B"("x"); SELECT 1;',
     `CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ DELETE FROM "B" RETURNING 1 $$;`,
-    `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'B_c_fkey') THEN ALTER TABLE "B" ADD CONSTRAINT "B_c_fkey" FOREIGN KEY ("c") REFERENCES "C"("id"); END IF; END $$;`,
+    `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'B_c_fkey') THEN ALTER ` +
+      `TABLE "B" ADD CONSTRAINT "B_c_fkey" FOREIGN KEY ("c") REFERENCES "C"("id"); END IF; END $$;`,
     `DO $$ DECLARE parts text[] := ARRAY['a']; BEGIN ALTER TABLE "B" ADD COLUMN "code" text; UPDATE "B" SET "code" = parts[1]; END $$;`,
     'INSERT INTO "B" ("id", "name") VALUES (1, \'one\'), (2, \'two\');',
     // Prisma's way of dropping an enum value: a row holding it fails the cast.
-    'CREATE TYPE "S_new" AS ENUM (\'A\'); ALTER TABLE "B" ALTER COLUMN "s" TYPE "S_new" USING ("s"::text::"S_new"); ALTER TYPE "S" RENAME TO "S_old"; ALTER TYPE "S_new" RENAME TO "S"; DROP TYPE "S_old";',
+    'CREATE TYPE "S_new" AS ENUM (\'A\'); ALTER TABLE "B" ALTER COLUMN "s" TYPE "S_new" USING ' +
+      '("s"::text::"S_new"); ALTER TYPE "S" RENAME TO "S_old"; ALTER TYPE "S_new" RENAME TO "S"; DROP ' +
+      'TYPE "S_old";',
   ])('reversible from the schema: %s', (sql) => {
     expect(reasons(sql)).toEqual([]);
   });
@@ -35,7 +38,9 @@ describe('irreversibleReasons', () => {
     ['DO $$ BEGIN UPDATE "B" SET "x" = 1; END $$;', /statement 1 \(DO block, statement 1\) updates rows of the existing table B/],
     ['DO $$ BEGIN ALTER TABLE "B" DROP COLUMN "x"; END $$;', /statement 1 \(DO block, statement 1\) drops column B.x and its values/],
     [
-      'CREATE TYPE "S_new" AS ENUM (\'A\'); ALTER TABLE "B" ALTER COLUMN "s" TYPE "S_new" USING (CASE WHEN "s" = \'B\' THEN \'A\' ELSE "s"::text END::"S_new"); ALTER TYPE "S" RENAME TO "S_old"; ALTER TYPE "S_new" RENAME TO "S"; DROP TYPE "S_old";',
+      'CREATE TYPE "S_new" AS ENUM (\'A\'); ALTER TABLE "B" ALTER COLUMN "s" TYPE "S_new" USING ' +
+        '(CASE WHEN "s" = \'B\' THEN \'A\' ELSE "s"::text END::"S_new"); ALTER TYPE "S" RENAME TO ' +
+        '"S_old"; ALTER TYPE "S_new" RENAME TO "S"; DROP TYPE "S_old";',
       /^DS103: /,
     ],
     ['CALL archive_rows();', /CALL/],

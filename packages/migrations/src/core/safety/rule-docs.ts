@@ -10,7 +10,8 @@ export function renderRuleDoc(rule: Rule): string {
   return [
     `# ${rule.code}: ${rule.title}`,
     '',
-    `Family: ${rule.family}. Severity: ${rule.severity}.${rule.family === 'destructive' && rule.severity === 'error' ? ' Blocks generating and deploying until approved (`--allowDataLoss`).' : ''}`,
+    `Family: ${rule.family}. Severity: ${rule.severity}.` +
+      `${rule.family === 'destructive' && rule.severity === 'error' ? ' Blocks generating and deploying until approved (`--allowDataLoss`).' : ''}`,
     '',
     '## The problem',
     '',

@@ -10,7 +10,8 @@ const TABLE = `"${FORGE_SCHEMA}"."batches"`;
 
 export const CREATE_BATCH_PROGRESS = [
   `CREATE SCHEMA IF NOT EXISTS "${FORGE_SCHEMA}"`,
-  `CREATE TABLE IF NOT EXISTS ${TABLE} (migration_id VARCHAR(36) NOT NULL, batch INTEGER NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (migration_id, batch))`,
+  `CREATE TABLE IF NOT EXISTS ${TABLE} (migration_id VARCHAR(36) NOT NULL, batch INTEGER NOT ` +
+    `NULL, at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (migration_id, batch))`,
 ];
 
 export function recordBatch(migrationId: string, batch: number): string {

@@ -16,5 +16,8 @@ export const CURRENT_SCOPE = `coalesce(current_setting('${SCOPE_SETTING}', true)
 
 /** A namespace (by its name column) that holds the venture's objects: not PostgreSQL's, not the plugin's, and its own schema when it shares the database. */
 export function isUserSchema(nspname: string): string {
-  return `${nspname} NOT IN ('pg_catalog', 'information_schema', '${FORGE_SCHEMA}') AND ${nspname} NOT LIKE 'pg\\_%' AND (${CURRENT_SCOPE} = '' OR ${nspname} = ${CURRENT_SCOPE})`;
+  return (
+    `${nspname} NOT IN ('pg_catalog', 'information_schema', '${FORGE_SCHEMA}') AND ${nspname} NOT ` +
+    `LIKE 'pg\\_%' AND (${CURRENT_SCOPE} = '' OR ${nspname} = ${CURRENT_SCOPE})`
+  );
 }

@@ -75,8 +75,10 @@ export const CATALOG_QUERIES: Record<string, string> = {
       AND ${NOT_BOOKKEEPING('c.relname')}
       AND ${NOT_FROM_EXTENSION('pg_class', 'c.oid')}`,
 
-  constraints: `
-    SELECT 'constraint ' || quote_ident(ns.nspname) || '.' || COALESCE(quote_ident(c.relname), quote_ident(t.typname)) || '.' || quote_ident(con.conname) AS key,
+  constraints:
+    `
+    SELECT 'constraint ' || quote_ident(ns.nspname) || '.' || COALESCE(quote_ident(c.relname), ` +
+    `quote_ident(t.typname)) || '.' || quote_ident(con.conname) AS key,
       pg_get_constraintdef(con.oid, true) || CASE WHEN con.convalidated THEN '' ELSE ' not valid' END AS definition
     FROM pg_constraint con
     JOIN (${USER_NAMESPACES}) ns ON ns.oid = con.connamespace

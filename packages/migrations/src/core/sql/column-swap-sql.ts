@@ -43,7 +43,9 @@ export function dropSyncTrigger(swap: ColumnSwap): string[] {
  */
 export function swapColumns(swap: ColumnSwap): string[] {
   const n = names(swap);
-  const message = `${swap.table}.${swap.column}: rows are not copied into ${swap.tempColumn} yet; run the data step (data-migration.ts) of the expand migration first`;
+  const message =
+    `${swap.table}.${swap.column}: rows are not copied into ${swap.tempColumn} yet; run the data ` +
+    `step (data-migration.ts) of the expand migration first`;
   return [
     `DO $$
 BEGIN
@@ -66,7 +68,11 @@ $$;`,
  */
 export function copyBatch(swap: ColumnSwap): string {
   const n = names(swap);
-  return `UPDATE ${n.table} SET ${n.temp} = (${swap.using}) WHERE ctid IN (SELECT ctid FROM ${n.table} WHERE ${n.column} IS NOT NULL AND ${n.temp} IS NULL AND (${swap.using}) IS NOT NULL LIMIT $1 FOR UPDATE SKIP LOCKED)`;
+  return (
+    `UPDATE ${n.table} SET ${n.temp} = (${swap.using}) WHERE ctid IN (SELECT ctid FROM ${n.table} ` +
+    `WHERE ${n.column} IS NOT NULL AND ${n.temp} IS NULL AND (${swap.using}) IS NOT NULL LIMIT $1 ` +
+    `FOR UPDATE SKIP LOCKED)`
+  );
 }
 
 export function clearBatch(swap: ColumnSwap): string {

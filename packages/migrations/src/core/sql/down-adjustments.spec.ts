@@ -44,7 +44,8 @@ describe('concurrentLikeTheUp', () => {
     const down =
       '-- DropIndex\nDROP INDEX "A_x_idx";\n\n-- CreateIndex\nCREATE UNIQUE INDEX "B_y_idx" ON "B"("y");\n\n-- DropIndex\nDROP INDEX "C_z_idx";';
     expect(concurrentLikeTheUp(up, down)).toBe(
-      '-- DropIndex\nDROP INDEX CONCURRENTLY "A_x_idx";\n\n-- CreateIndex\nCREATE UNIQUE INDEX CONCURRENTLY "B_y_idx" ON "B"("y");\n\n-- DropIndex\nDROP INDEX "C_z_idx";',
+      '-- DropIndex\nDROP INDEX CONCURRENTLY "A_x_idx";\n\n-- CreateIndex\nCREATE UNIQUE INDEX ' +
+        'CONCURRENTLY "B_y_idx" ON "B"("y");\n\n-- DropIndex\nDROP INDEX "C_z_idx";',
     );
   });
 });

@@ -3,13 +3,15 @@ import { CLIENT_SCRIPT } from './client-script';
 import { html, Safe } from './template';
 import { rollbackDialog, type RenderMode } from './views';
 
-const STYLE = `
+const STYLE =
+  `
 :root { color-scheme: light; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --muted: #57606a; --line: #d0d7de; font: 15px/1.45 system-ui, sans-serif; }
 body { margin: 0 auto; max-width: 1200px; padding: 1rem; color: #1f2328; }
 header.top { display: flex; gap: 1rem; align-items: baseline; border-bottom: 1px solid var(--line); margin-bottom: 1rem; flex-wrap: wrap; }
 header.top a { color: inherit; font-weight: 600; text-decoration: none; }
 h1 { font-size: 1.5rem; margin: .5rem 0; word-break: break-all; } h2 { font-size: 1.15rem; margin-top: 1.5rem; }
-table.list { border-collapse: collapse; width: 100%; } table.list th, table.list td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+table.list { border-collapse: collapse; width: 100%; } table.list th, table.list td { ` +
+  `text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .scroll { overflow-x: auto; position: relative; }
 table.migrations td:first-child { overflow-wrap: anywhere; min-width: 12rem; } table.migrations td:nth-child(4) { font-size: .85rem; }
 ul.summary { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem 1.1rem; margin: .5rem 0; }
@@ -34,7 +36,8 @@ dialog { max-width: min(44rem, 95vw); border: 1px solid var(--line); border-radi
 dialog input { width: 100%; box-sizing: border-box; font: inherit; padding: .35rem; margin: .25rem 0 .75rem; }
 dialog .buttons { display: flex; gap: .5rem; justify-content: flex-end; } dialog pre { white-space: pre-wrap; word-break: break-word; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-@media (max-width: 720px) { .side-by-side { grid-template-columns: 1fr; } body { padding: .5rem; } table.migrations td:nth-child(4), table.migrations th:nth-child(4) { display: none; } }
+@media (max-width: 720px) { .side-by-side { grid-template-columns: 1fr; } body { padding: ` +
+  `.5rem; } table.migrations td:nth-child(4), table.migrations th:nth-child(4) { display: none; } }
 `;
 
 let inlined: { mermaid: string; highlight: string } | undefined;

@@ -99,7 +99,9 @@ export function venturePage(view: VentureView, mode: RenderMode, list: Migration
       ${
         list.matching === 0
           ? 'No migration matches.'
-          : `${list.first + 1}–${list.first + list.rows.length} of ${list.matching}${list.matching < view.migrations.length ? ` matching (of ${view.migrations.length})` : ''}, newest first`
+          : `${list.first + 1}–${list.first + list.rows.length} of ${list.matching}` +
+            `${list.matching < view.migrations.length ? ` matching (of ${view.migrations.length})` : ''}, ` +
+            `newest first`
       }
     </p>
     <div class="scroll">

@@ -34,7 +34,9 @@ describe('migrate-deploy killed with SIGKILL', () => {
     writeFileSync(file(M2, 'migration.sql'), `${readFileSync(file(M2, 'migration.sql'), 'utf8')}\nSELECT pg_sleep(0.5);\n`);
     writeFileSync(
       file(M3, 'migration.sql'),
-      `${readFileSync(file(M3, 'migration.sql'), 'utf8')}\nSELECT pg_sleep(0.5);\nCREATE INDEX CONCURRENTLY "Invoice_status_idx" ON "Invoice"("status");\n${variant === 'fails' ? 'SELECT 1 / 0;\n' : ''}`,
+      `${readFileSync(file(M3, 'migration.sql'), 'utf8')}\nSELECT pg_sleep(0.5);\nCREATE INDEX ` +
+        `CONCURRENTLY "Invoice_status_idx" ON ` +
+        `"Invoice"("status");\n${variant === 'fails' ? 'SELECT 1 / 0;\n' : ''}`,
     );
     writeFileSync(file(M3, 'down.sql'), `DROP INDEX IF EXISTS "Invoice_status_idx";\n${readFileSync(file(M3, 'down.sql'), 'utf8')}`);
     const schema = path.join(workspace.dir, 'apps/billing/prisma/schema.prisma');
@@ -48,9 +50,13 @@ describe('migrate-deploy killed with SIGKILL', () => {
         db,
         history.migrations.filter((migration) => ![M1, M2, M3].includes(migration.name)),
       );
-      await db.executeScript(`
-        INSERT INTO "Customer" ("email", "name", "createdAt") SELECT 'c' || g || (CASE WHEN g % 7 = 0 THEN '@example.us' ELSE '@example.com' END), 'Customer ' || g, '2024-01-01' FROM generate_series(1, 50) g;
-        INSERT INTO "Invoice" ("customerId", "amountCents", "status") SELECT 1 + g % 50, g * 100, 'SENT' FROM generate_series(1, 200) g;`);
+      await db.executeScript(
+        `
+        INSERT INTO "Customer" ("email", "name", "createdAt") SELECT 'c' || g || (CASE WHEN g ` +
+          `% 7 = 0 THEN '@example.us' ELSE '@example.com' END), 'Customer ' || g, '2024-01-01' FROM ` +
+          `generate_series(1, 50) g;
+        INSERT INTO "Invoice" ("customerId", "amountCents", "status") SELECT 1 + g % 50, g * 100, 'SENT' FROM generate_series(1, 200) g;`,
+      );
       return await readDatabaseState(db);
     } finally {
       await db.close();

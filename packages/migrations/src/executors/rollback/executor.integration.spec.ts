@@ -40,7 +40,8 @@ describe('migrate-rollback on PostgreSQL', () => {
   const rollbackEvents = async () =>
     (
       await sql<{ kind: string; migrations: string[] }>(
-        "SELECT kind, migrations FROM forge_migrations.events WHERE run_id <> (SELECT run_id FROM forge_migrations.events WHERE kind = 'deploy_started' ORDER BY id LIMIT 1) ORDER BY id",
+        'SELECT kind, migrations FROM forge_migrations.events WHERE run_id <> (SELECT run_id FROM ' +
+          "forge_migrations.events WHERE kind = 'deploy_started' ORDER BY id LIMIT 1) ORDER BY id",
       )
     ).map((event) => [event.kind, event.migrations]);
   const latestReport = () => {
@@ -154,47 +155,53 @@ describe('migrate-rollback on PostgreSQL', () => {
     expect(await rollback({ yes: true })).toEqual({ success: false });
     expect(latestReport().error).toMatch(
       new RegExp(
-        `${LATER[2]} cannot be undone by a down: the guard function kept audit state.*--fromBackup=<file> \\(the latest: ${deployBackup.replace(/[.]/g, '\\.')}`,
+        `${LATER[2]} cannot be undone by a down: the guard function kept audit ` +
+          `state.*--fromBackup=<file> \\(the latest: ${deployBackup.replace(/[.]/g, '\\.')}`,
         's',
       ),
     );
     expect(await state()).toEqual(before);
   });
 
-  it('a down that fails halfway: that migration stays applied and whole, the earlier downs stand, the report names the backup to return to, the webhook is called', async () => {
-    const hooks: string[] = [];
-    const server = http.createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => (body += chunk));
-      request.on('end', () => void (hooks.push(body), response.end('ok')));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    process.env['MIGRATIONS_WEBHOOK_URL'] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    try {
-      writeFileSync(
-        path.join(workspace.dir, MIGRATIONS, LATER[1], 'down.sql'),
-        'ALTER TABLE "Invoice" RENAME COLUMN "totalCents" TO "amountCents";\nSELECT 1 / 0;\n',
-      );
-      expect(await rollback({ steps: 2, yes: true })).toEqual({ success: false });
-      const report = latestReport();
-      expect(report).toMatchObject({ status: 'rollback-failed', rolledBack: [LATER[2]] });
-      expect(report.error).toMatch(
-        new RegExp(
-          `${LATER[1]}: its down.sql failed: division by zero\n.*To return to where this rollback began: nx run billing:migrate-rollback --fromBackup=${report.backup.file.replace(/[.]/g, '\\.')}`,
-          's',
-        ),
-      );
-      expect(await applied()).toContain(LATER[1]);
-      expect(await sql('SELECT count(*)::int AS n FROM "Invoice" WHERE "totalCents" > 0')).toEqual([{ n: 200 }]);
-      expect(hooks).toHaveLength(1);
-      expect(JSON.parse(hooks[0]).text).toMatch(/migrate-rollback billing \(default\) rollback-failed/);
+  it(
+    'a down that fails halfway: that migration stays applied and whole, the earlier downs stand, ' +
+      'the report names the backup to return to, the webhook is called',
+    async () => {
+      const hooks: string[] = [];
+      const server = http.createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk) => (body += chunk));
+        request.on('end', () => void (hooks.push(body), response.end('ok')));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      process.env['MIGRATIONS_WEBHOOK_URL'] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      try {
+        writeFileSync(
+          path.join(workspace.dir, MIGRATIONS, LATER[1], 'down.sql'),
+          'ALTER TABLE "Invoice" RENAME COLUMN "totalCents" TO "amountCents";\nSELECT 1 / 0;\n',
+        );
+        expect(await rollback({ steps: 2, yes: true })).toEqual({ success: false });
+        const report = latestReport();
+        expect(report).toMatchObject({ status: 'rollback-failed', rolledBack: [LATER[2]] });
+        expect(report.error).toMatch(
+          new RegExp(
+            `${LATER[1]}: its down.sql failed: division by zero\n.*To return to where this rollback began: ` +
+              `nx run billing:migrate-rollback --fromBackup=${report.backup.file.replace(/[.]/g, '\\.')}`,
+            's',
+          ),
+        );
+        expect(await applied()).toContain(LATER[1]);
+        expect(await sql('SELECT count(*)::int AS n FROM "Invoice" WHERE "totalCents" > 0')).toEqual([{ n: 200 }]);
+        expect(hooks).toHaveLength(1);
+        expect(JSON.parse(hooks[0]).text).toMatch(/migrate-rollback billing \(default\) rollback-failed/);
 
-      await rollback({ to: 'nope', yes: true });
-      expect(hooks).toHaveLength(1);
-    } finally {
-      server.close();
-    }
-  });
+        await rollback({ to: 'nope', yes: true });
+        expect(hooks).toHaveLength(1);
+      } finally {
+        server.close();
+      }
+    },
+  );
 
   it('refuses unclear input: two selectors, a migration that is not applied, a version that does not exist', async () => {
     for (const [options, message] of [

@@ -110,7 +110,8 @@ describe('down-scripts under migrate-test', () => {
     );
     addMigration(
       '4b_rename',
-      'ALTER TABLE "Account" RENAME COLUMN "email" TO "mail";\nALTER TABLE "Account" RENAME TO "Member";\nALTER INDEX "Account_email_key" RENAME TO "Member_mail_key";',
+      'ALTER TABLE "Account" RENAME COLUMN "email" TO "mail";\nALTER TABLE "Account" RENAME TO ' +
+        '"Member";\nALTER INDEX "Account_email_key" RENAME TO "Member_mail_key";',
     );
     addMigration('5_kept', 'CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY);');
     writeFileSync(path.join(migrationsDir(), '5_kept/down.sql'), '-- written by hand\nDROP TABLE "Note";\n');

@@ -39,7 +39,8 @@ export default async function downScriptsGenerator(tree: Tree, options: DownScri
     if (tree.exists(`${migrationsDir}/MIGRATIONS.md`)) writeMigrationsIndex(tree, options.project, layout.migrationsDir);
     const scripts = derived.filter((down) => down.kind === 'script').length;
     logger.info(
-      `${options.project}: ${scripts} down scripts written, ${derived.length - scripts} marked irreversible. Prove them with: nx run ${options.project}:migrate-test`,
+      `${options.project}: ${scripts} down scripts written, ${derived.length - scripts} marked ` +
+        `irreversible. Prove them with: nx run ${options.project}:migrate-test`,
     );
   });
 }

@@ -15,9 +15,10 @@ export default async function migrationGenerator(tree: Tree, options: MigrationG
     for (const migration of migrations) {
       const folder = writeMigration(tree, migration);
       logger.info(`${folder}: ${migration.docs.summary.join('; ')}`);
-      logger.info(
-        `  down.sql: ${migration.sql.irreversible.length ? `irreversible (${migration.sql.irreversible.join('; ')})` : 'proven (down restores the schema, up again re-creates it)'}`,
-      );
+      const downSql = migration.sql.irreversible.length
+        ? `irreversible (${migration.sql.irreversible.join('; ')})`
+        : 'proven (down restores the schema, up again re-creates it)';
+      logger.info(`  down.sql: ${downSql}`);
       if (migration.swaps.length)
         logger.info('  data-migration.ts: copies the data in batches after migration.sql; the next migration swaps the columns');
     }

@@ -26,7 +26,9 @@ export function refuseEditedMigrations(history: MigrationHistory, state: Applied
   if (edited.length === 0) return;
   throw new ForgeError(
     'MIGRATION_EDITED',
-    `${edited.map((migration) => `${migration.name}/migration.sql`).join(', ')} ${edited.length > 1 ? 'were' : 'was'} edited after being applied to ${where} (the checksum in _prisma_migrations differs): nothing was applied.`,
+    `${edited.map((migration) => `${migration.name}/migration.sql`).join(', ')} ${edited.length > 1 ? 'were' : 'was'} ` +
+      `edited after being applied to ${where} (the checksum in _prisma_migrations differs): nothing ` +
+      `was applied.`,
     'Restore the applied version from git (git log -p -- <file>); put any new change in a new migration.',
   );
 }
@@ -119,14 +121,18 @@ export async function judgeSafety(
       .filter((finding) => blocksDeploy(finding.verdict))
       .map((finding) => {
         const approvalProblem = report.migrations.find((migration) => migration.name === finding.migration)?.approvalProblem;
-        return `  ${finding.migration} line ${finding.line}: ${finding.code} ${finding.message} (${describeVerdict(finding)})${approvalProblem ? ` (${approvalProblem})` : ''}`;
+        return (
+          `  ${finding.migration} line ${finding.line}: ${finding.code} ${finding.message} (` +
+          `${describeVerdict(finding)})${approvalProblem ? ` (${approvalProblem})` : ''}`
+        );
       }),
   ];
   if (lines.length === 0) return { lint: report.migrations, judged };
   throw new ForgeError(
     'SAFETY_GATE',
     `The safety gate stopped the deploy before anything was applied:\n${lines.join('\n')}`,
-    `Approve intended data loss with: nx g @forge/migrations:approve --project=${project} --migration=<name> (it records who and when); otherwise change the migration.`,
+    `Approve intended data loss with: nx g @forge/migrations:approve --project=${project} ` +
+      `--migration=<name> (it records who and when); otherwise change the migration.`,
   );
 }
 
@@ -144,7 +150,9 @@ export async function recheckBeforeMigration(database: Database, judged: readonl
     `The safety gate stopped the deploy before ${migration}: ${loses
       .map(
         (finding) =>
-          `line ${finding.line}: ${finding.code} ${finding.message}, and ${finding.tables.filter((table) => live.get(table)?.hasRows).join(', ')} now holds rows (none when the deploy began)`,
+          `line ${finding.line}: ${finding.code} ${finding.message}, ` +
+          `and ${finding.tables.filter((table) => live.get(table)?.hasRows).join(', ')} now holds rows ` +
+          `(none when the deploy began)`,
       )
       .join('; ')}.`,
     `Approve intended data loss with: nx g @forge/migrations:approve --project=<project> --migration=${migration}; otherwise change the migration.`,
@@ -169,7 +177,9 @@ export function stagingGate(pending: MigrationFolder[], gate: { environment: str
   if (missing.length === 0) return;
   throw new ForgeError(
     'STAGING_GATE',
-    `${missing.map((migration) => migration.name).join(', ')} ${missing.length > 1 ? 'have' : 'has'} not been deployed to ${gate.environment} (or ${missing.length > 1 ? 'were' : 'was'} deployed there in another version): nothing was applied.`,
+    `${missing.map((migration) => migration.name).join(', ')} ${missing.length > 1 ? 'have' : 'has'} ` +
+      `not been deployed to ${gate.environment} (or ${missing.length > 1 ? 'were' : 'was'} deployed ` +
+      `there in another version): nothing was applied.`,
     `Deploy to ${gate.environment} first: nx run <project>:migrate-deploy:${gate.environment}`,
   );
 }

@@ -106,6 +106,8 @@ function unresolved(context: RecoveryContext, row: MigrationRow, why: string): F
   return new ForgeError(
     'FAILED_MIGRATIONS_FOUND',
     `${row.migration_name} failed or was interrupted in an earlier run (started ${row.started_at}) and ${why}: nothing was applied.`,
-    `Undo what it left by hand and run \`npx prisma migrate resolve --rolled-back ${row.migration_name}\`, or restore the backup taken before it: nx run ${context.project}:migrate-rollback --fromBackup <file> (the deploy history names it).`,
+    `Undo what it left by hand and run \`npx prisma migrate resolve ` +
+      `--rolled-back ${row.migration_name}\`, or restore the backup taken before it: nx ` +
+      `run ${context.project}:migrate-rollback --fromBackup <file> (the deploy history names it).`,
   );
 }

@@ -175,9 +175,11 @@ function refuseFailedMigrations(rows: MigrationRow[]): void {
   const names = failed.map((row) => row.migration_name);
   throw new ForgeError(
     'FAILED_MIGRATIONS_FOUND',
-    `The database holds failed migration${names.length > 1 ? 's' : ''} ${names.map((name) => `\`${name}\``).join(', ')}: nothing is applied until ${names.length > 1 ? 'they are' : 'it is'} resolved.\n${failed
-      .map((row) => `  ${row.migration_name} (started ${row.started_at}): ${(row.logs ?? '').split('\n')[0]}`)
-      .join('\n')}`,
+    `The database holds failed ` +
+      `migration${names.length > 1 ? 's' : ''} ${names.map((name) => `\`${name}\``).join(', ')}: ` +
+      `nothing is applied until ${names.length > 1 ? 'they are' : 'it is'} resolved.\n${failed
+        .map((row) => `  ${row.migration_name} (started ${row.started_at}): ${(row.logs ?? '').split('\n')[0]}`)
+        .join('\n')}`,
     `Undo what the failed migration changed, then mark it: npx prisma migrate resolve --rolled-back "${names[0]}" (or --applied if you completed it by hand).`,
   );
 }

@@ -3,7 +3,8 @@ import type { Database } from '../../adapters/db/database';
 import { DATABASE_ENGINES, openTestDatabase } from '../../test-support/databases';
 import { fingerprintSchema } from './catalog-fingerprint';
 
-const CREATE_ALL = `
+const CREATE_ALL =
+  `
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 CREATE TYPE "Role" AS ENUM ('ADMIN', 'USER');
 CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
@@ -17,7 +18,8 @@ CREATE TABLE "Account" (
   serial_id serial,
   tenant_id text
 );
-CREATE TABLE "Post" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account_id uuid REFERENCES "Account"(id) ON DELETE CASCADE, title varchar(200) CHECK (length(title) > 2));
+CREATE TABLE "Post" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account_id uuid ` +
+  `REFERENCES "Account"(id) ON DELETE CASCADE, title varchar(200) CHECK (length(title) > 2));
 CREATE INDEX post_title_idx ON "Post" (lower(title)) WHERE title IS NOT NULL;
 CREATE VIEW active_accounts AS SELECT id, email FROM "Account" WHERE role = 'ADMIN';
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.title := trim(NEW.title); RETURN NEW; END; $$;

@@ -10,7 +10,8 @@ const folder = (name: string, sql: string): MigrationFolder => ({ name, dir: `/v
 
 const INIT = folder(
   '1_init',
-  'CREATE TABLE "Big" ("id" INTEGER PRIMARY KEY, "note" TEXT); INSERT INTO "Big" SELECT g, g::text FROM generate_series(1, 1000) g; CREATE TABLE "Quiet" ("id" INTEGER);',
+  'CREATE TABLE "Big" ("id" INTEGER PRIMARY KEY, "note" TEXT); INSERT INTO "Big" SELECT g, ' +
+    'g::text FROM generate_series(1, 1000) g; CREATE TABLE "Quiet" ("id" INTEGER);',
 );
 
 describe('observeLocks on PostgreSQL', () => {
@@ -25,7 +26,8 @@ describe('observeLocks on PostgreSQL', () => {
   it('sees the strongest lock a migration holds on each existing table, and for how long, never on a table it creates', async () => {
     const migration = folder(
       '2_alter',
-      'CREATE INDEX "Big_note_idx" ON "Big"("note");\nALTER TABLE "Big" ADD COLUMN "flag" BOOLEAN;\nCREATE TABLE "Fresh" ("id" INTEGER);\nSELECT pg_sleep(0.3);',
+      'CREATE INDEX "Big_note_idx" ON "Big"("note");\nALTER TABLE "Big" ADD COLUMN "flag" ' +
+        'BOOLEAN;\nCREATE TABLE "Fresh" ("id" INTEGER);\nSELECT pg_sleep(0.3);',
     );
     const {
       observation: { locks },

@@ -77,7 +77,8 @@ describe.each(DATABASE_ENGINES)('migrate-test with data-dependent migrations, on
       project,
       '20240501000000_invoice_email',
       'ALTER TABLE "Invoice" ADD COLUMN "billingEmail" TEXT;\n' +
-        'UPDATE "Invoice" SET "billingEmail" = (SELECT "email" FROM "Customer" WHERE "Customer"."id" = "Invoice"."customerId" AND "Customer"."name" = \'never\');\n' +
+        ('UPDATE "Invoice" SET "billingEmail" = (SELECT "email" FROM "Customer" WHERE "Customer"."id" = ' +
+          '"Invoice"."customerId" AND "Customer"."name" = \'never\');\n') +
         'ALTER TABLE "Invoice" ALTER COLUMN "billingEmail" SET NOT NULL;\n',
     );
     const report = await run(engine, project);

@@ -144,7 +144,8 @@ async function unusedValue(database: Database, table: TableModel, column: SeedCo
   const used = new Set(
     (
       await database.query<{ value: string }>(
-        `SELECT DISTINCT ${quoteIdentifier(column.name)}::text AS value FROM ${qualifiedName(table.schema, table.name)} WHERE ${quoteIdentifier(column.name)} IS NOT NULL`,
+        `SELECT DISTINCT ${quoteIdentifier(column.name)}::text AS value ` +
+          `FROM ${qualifiedName(table.schema, table.name)} WHERE ${quoteIdentifier(column.name)} IS NOT NULL`,
       )
     ).map((row) => row.value),
   );

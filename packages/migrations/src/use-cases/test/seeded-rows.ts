@@ -119,7 +119,10 @@ async function deleteWithReferences(
         if (foreignKey.refTable !== table.key || child.key === table.key || !BLOCKING_DELETE_ACTIONS.has(foreignKey.onDelete)) continue;
         const referenced = foreignKey.refColumns.map((column) => `${alias}.${quoteIdentifier(column)}`).join(', ');
         const childAlias = `t${depth + 1}`;
-        const childWhere = `(${foreignKey.columns.map((column) => `${childAlias}.${quoteIdentifier(column)}`).join(', ')}) IN (SELECT ${referenced} FROM ${qualifiedName(table.schema, table.name)} ${alias} WHERE ${where})`;
+        const childWhere =
+          `(${foreignKey.columns.map((column) => `${childAlias}.${quoteIdentifier(column)}`).join(', ')}` +
+          `) IN (SELECT ${referenced} FROM ${qualifiedName(table.schema, table.name)} ${alias} WHERE ` +
+          `${where})`;
         await deleteWithReferences(database, models, child, childWhere, params, removed, depth + 1);
       }
     }

@@ -209,7 +209,8 @@ export function renameColumnChange(change: Of<'rename_column'>, ctx: ChangeConte
   ctx.plan.upPrelude.push(renameColumn(table, oldColumn, newColumn));
   ctx.plan.downPrelude.unshift(renameColumn(table, newColumn, oldColumn));
   ctx.plan.summary.push(
-    `Rename column ${table}.${oldColumn} to ${newColumn}${change.keepModelName ? ` (the field stays ${model.name}.${field.name} in code, mapped with @map)` : ''}`,
+    `Rename column ${table}.${oldColumn} to ${newColumn}` +
+      `${change.keepModelName ? ` (the field stays ${model.name}.${field.name} in code, mapped with @map)` : ''}`,
   );
   ctx.plan.affectedModels.push(model.name);
 }

@@ -36,7 +36,8 @@ export function addTable(change: Of<'add_table'>, ctx: ChangeContext): void {
     ctx.plan.downAppendix.unshift(...disableTenantIsolation(change.target));
   }
   ctx.plan.summary.push(
-    `Add table ${change.target} (${columns.map((c) => c.name).join(', ')})${change.tenantScoped ? ', tenant-scoped with row-level security on app.tenant_id' : ''}`,
+    `Add table ${change.target} (${columns.map((c) => c.name).join(', ')})` +
+      `${change.tenantScoped ? ', tenant-scoped with row-level security on app.tenant_id' : ''}`,
   );
   ctx.plan.affectedModels.push(change.target);
 }

@@ -8,7 +8,8 @@ export const renameColumn: Rule = {
   doc: {
     problem: 'Code still running against the old column name fails as soon as the migration commits.',
     solution:
-      'Keep the field name in code with @map ("keepModelName": true) while the rename ships, or add the new column, write both, backfill, switch reads, then drop the old one.',
+      'Keep the field name in code with @map ("keepModelName": true) while the rename ships, or add ' +
+      'the new column, write both, backfill, switch reads, then drop the old one.',
   },
   check: (operation, context) =>
     operation.kind === 'rename_column' && onExistingTable(operation, context)

@@ -9,7 +9,8 @@ export const uniqueOverRows: Rule = {
     problem:
       'A unique index or constraint on an existing table fails the migration if any duplicates exist, which depends on production data, not on the schema.',
     solution:
-      'Check for duplicates first (SELECT ... GROUP BY ... HAVING count(*) > 1) and resolve them in a data migration; build the index CONCURRENTLY, then attach it with UNIQUE USING INDEX.',
+      'Check for duplicates first (SELECT ... GROUP BY ... HAVING count(*) > 1) and resolve them in ' +
+      'a data migration; build the index CONCURRENTLY, then attach it with UNIQUE USING INDEX.',
   },
   check: (operation, context) => {
     if (!onExistingTable(operation, context)) return undefined;

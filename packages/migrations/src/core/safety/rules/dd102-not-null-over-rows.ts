@@ -7,9 +7,11 @@ export const notNullOverRows: Rule = {
   title: 'NOT NULL over existing rows',
   doc: {
     problem:
-      'SET NOT NULL fails if any row holds NULL; adding a NOT NULL column without a default fails on any non-empty table. Whether it works depends on the data.',
+      'SET NOT NULL fails if any row holds NULL; adding a NOT NULL column without a default fails on ' +
+      'any non-empty table. Whether it works depends on the data.',
     solution:
-      'Backfill the column first; or add a CHECK (column IS NOT NULL) NOT VALID, validate it, then SET NOT NULL (which then skips the scan); give new columns a default.',
+      'Backfill the column first; or add a CHECK (column IS NOT NULL) NOT VALID, validate it, then ' +
+      'SET NOT NULL (which then skips the scan); give new columns a default.',
   },
   check: (operation, context) => {
     if (!onExistingTable(operation, context)) return undefined;

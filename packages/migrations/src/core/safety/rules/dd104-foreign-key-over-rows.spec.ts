@@ -6,7 +6,8 @@ beforeAll(loadSqlParser);
 
 describeRule(foreignKeyOverRows, {
   ok: [
-    'CREATE TABLE "Post" ("id" TEXT, "authorId" TEXT);\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");',
+    'CREATE TABLE "Post" ("id" TEXT, "authorId" TEXT);\nALTER TABLE "Post" ADD CONSTRAINT ' +
+      '"Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");',
     'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;',
     'ALTER TABLE "Post" ADD CONSTRAINT "Post_title_key" UNIQUE ("title");',
   ],

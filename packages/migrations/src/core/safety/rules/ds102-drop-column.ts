@@ -9,7 +9,8 @@ export const dropColumn: Rule = {
     problem:
       "DROP COLUMN deletes the column's values for every row. Code still selecting the column fails; Prisma clients generated before the change break on it.",
     solution:
-      'Deploy code that no longer uses the column first; back up or copy the values if they may be needed; then drop it, approving the data loss (--allowDataLoss).',
+      'Deploy code that no longer uses the column first; back up or copy the values if they may be ' +
+      'needed; then drop it, approving the data loss (--allowDataLoss).',
   },
   check: (operation, context) =>
     operation.kind === 'drop_column' && onExistingTable(operation, context)

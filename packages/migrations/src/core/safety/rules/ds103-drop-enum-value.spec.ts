@@ -9,11 +9,14 @@ describeRule(dropEnumValue, {
   ok: [
     'ALTER TYPE "Role" ADD VALUE \'OWNER\';',
     'DROP TYPE "Other";',
-    'CREATE TYPE "Mood_new" AS ENUM (\'HAPPY\', \'SAD\'); ALTER TYPE "Mood" RENAME TO "Mood_old"; ALTER TYPE "Mood_new" RENAME TO "Mood"; DROP TYPE "Mood_old";',
+    'CREATE TYPE "Mood_new" AS ENUM (\'HAPPY\', \'SAD\'); ALTER TYPE "Mood" RENAME TO "Mood_old"; ' +
+      'ALTER TYPE "Mood_new" RENAME TO "Mood"; DROP TYPE "Mood_old";',
   ],
   err: [
     [
-      'CREATE TYPE "Role_new" AS ENUM (\'ADMIN\', \'USER\'); ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new"); ALTER TYPE "Role" RENAME TO "Role_old"; ALTER TYPE "Role_new" RENAME TO "Role"; DROP TYPE "Role_old";',
+      'CREATE TYPE "Role_new" AS ENUM (\'ADMIN\', \'USER\'); ALTER TABLE "User" ALTER COLUMN "role" ' +
+        'TYPE "Role_new" USING ("role"::text::"Role_new"); ALTER TYPE "Role" RENAME TO "Role_old"; ' +
+        'ALTER TYPE "Role_new" RENAME TO "Role"; DROP TYPE "Role_old";',
       /drops value GUEST of enum Role/,
     ],
     [

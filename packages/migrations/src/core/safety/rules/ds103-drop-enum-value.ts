@@ -12,7 +12,8 @@ export const dropEnumValue: Rule = {
   title: 'Dropping an enum value',
   doc: {
     problem:
-      'Removing a value from an enum recreates the type. Rows that hold the removed value make the conversion fail (the migration aborts), or, with a custom USING, lose the value.',
+      'Removing a value from an enum recreates the type. Rows that hold the removed value make the ' +
+      'conversion fail (the migration aborts), or, with a custom USING, lose the value.',
     solution:
       'Update the rows that hold the value to another one first (a data migration), deploy code that no longer writes it, then remove it.',
   },

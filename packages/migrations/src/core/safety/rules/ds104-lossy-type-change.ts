@@ -8,9 +8,12 @@ export const lossyTypeChange: Rule = {
   title: 'A type change that can truncate or fail',
   doc: {
     problem:
-      'Converting a column to a narrower or different type (e.g. text to integer, varchar(100) to varchar(20), bigint to integer) fails on values that do not fit, or changes them (rounding, truncation).',
+      'Converting a column to a narrower or different type (e.g. text to integer, varchar(100) to ' +
+      'varchar(20), bigint to integer) fails on values that do not fit, or changes them (rounding, ' +
+      'truncation).',
     solution:
-      'Use the expand/contract path: add a column of the new type, copy the values in batches with an explicit conversion (the generator does this for you), check them, then swap.',
+      'Use the expand/contract path: add a column of the new type, copy the values in batches with ' +
+      'an explicit conversion (the generator does this for you), check them, then swap.',
   },
   check: (operation, context) => {
     if (operation.kind !== 'alter_column_type' || !onExistingTable(operation, context)) return undefined;
