@@ -1,6 +1,9 @@
 import type { DashboardOptions } from './server';
 import { assets, page } from './html/page';
-import { migrationPage, overview, type RenderMode, schemaSection, venturePage } from './html/views';
+import type { RenderMode } from './html/links';
+import { migrationPage, schemaSection } from './html/migration-page';
+import { overview } from './html/overview';
+import { venturePage } from './html/venture-page';
 import { HttpError, htmlReply, jsonReply, readJson, type Route } from './http';
 import { listMigrations, readListQuery } from './migration-list';
 import { readVenture, type VentureSource } from './read-venture';

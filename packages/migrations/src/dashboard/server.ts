@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadSqlParser } from '../core/sql/parser';
 import { page } from './html/page';
 import { html } from './html/template';
-import type { RenderMode } from './html/views';
+import type { RenderMode } from './html/links';
 import { htmlReply, serve } from './http';
 import { RollbackJobs } from './rollback-jobs';
 import { dashboardRoutes } from './routes';

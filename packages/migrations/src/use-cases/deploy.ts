@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { type DeployPlan, plannedMigration, renderPlan } from '../core/deploy/deploy-plan';
-import { markRolledBack } from '../core/sql/prisma-migrations-table';
 import { ForgeError } from '../core/errors';
 import { schemaVersions, versionOf } from '../core/schema-version';
 import type { SchemaFile } from '../core/schema-compat';
-import { MigrationEngine } from '../adapters/engine/migration-engine';
 import type { MigrationFolder, MigrationHistory } from '../adapters/store/migration-store';
 import { applyPendingMigrations } from './shared/apply-migrations';
-import { runDataStep } from './shared/run-data-step';
 import { type AppliedState, readAppliedState } from './deploy/applied-state';
 import { type BackupRecord, pruneBackups } from '../adapters/db/backup';
-import type { DatabaseState } from './deploy/data-state';
 import type { DeployTarget } from '../adapters/db/deploy-target';
 import { EventLog, type RecordedEvent } from './deploy/event-log';
-import { lastMigrationSteps } from './deploy/event-store';
 import { type HealthCheck, runHealthCheck } from '../adapters/http/health-check';
 import {
   judgeSafety,
@@ -27,7 +22,9 @@ import {
 } from './deploy/preflight';
 import { recoverEarlierRuns } from './deploy/recover';
 import { stateAndBackup } from './deploy/take-backup';
-import { undoDeploy } from './deploy/undo';
+import { dataStepsLeft, runStep } from './deploy/data-steps';
+import { rollBack } from './deploy/roll-back-run';
+import { verify } from './deploy/verify';
 
 export interface DeployInput {
   project: string;
@@ -233,98 +230,4 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   });
   await pruneBackups(input.backupDir, `${input.project}-`, input.backupRetention);
   return result({ ok: true, status: 'deployed', plan, backup, applied: applied.map((migration) => migration.name) }, events.events);
-}
-
-/** Migrations a deploy applied whose data step has not finished (the deploy was interrupted in it). */
-async function dataStepsLeft(target: DeployTarget, history: MigrationHistory, state: AppliedState): Promise<MigrationFolder[]> {
-  const withSteps = history.migrations.filter((migration) => migration.dataStep && state.applied.has(migration.name));
-  if (withSteps.length === 0) return [];
-  const last = await lastMigrationSteps(target.database);
-  return withSteps.filter((migration) => last.get(migration.name) === 'migration_applied');
-}
-
-async function runStep(input: DeployInput, events: EventLog, migration: MigrationFolder): Promise<void> {
-  if (!migration.dataStep) return;
-  const started = Date.now();
-  input.log(`data step of ${migration.name}`);
-  await runDataStep(input.target.database, migration.dataStep.file, migration.dataStep.source, {
-    workspaceRoot: input.workspaceRoot,
-    log: input.log,
-  });
-  await events.record('data_step_finished', { migrations: [migration.name], durationMs: Date.now() - started });
-}
-
-/**
- * Nothing pending or failed. A live schema that differs from schema.prisma is a warning: the
- * database is what its migrations make (drift from them was checked before), and a schema file
- * the history does not match is what migrate-test reports, not a reason to undo the deploy.
- */
-async function verify(input: DeployInput, warnings: string[]): Promise<void> {
-  const state = await readAppliedState(input.target.database);
-  const left = pendingMigrations(input.history, state);
-  if (left.length || state.failed.length) {
-    throw new ForgeError(
-      'DEPLOY_INCOMPLETE',
-      `After the deploy, ` +
-        `${[...left.map((m) => m.name), ...state.failed.map((row) => row.migration_name)].join(', ')} ` +
-        `${left.length + state.failed.length > 1 ? 'are' : 'is'} still not applied.`,
-      'See the deploy history for what happened.',
-    );
-  }
-  const engine = await MigrationEngine.start(input.target.database);
-  try {
-    const gap = await engine.diff(
-      { kind: 'database', files: input.schema, configDir: input.configDir },
-      { kind: 'schema', files: input.schema },
-    );
-    if (gap)
-      warnings.push(
-        `the deployed schema differs from schema.prisma (migrate-test reports it as drift); this SQL would close the gap:\n${gap}`,
-      );
-  } finally {
-    engine.dispose();
-  }
-}
-
-interface RollbackOutcome {
-  ok: boolean;
-  rolledBack: string[];
-  restored: boolean;
-  error?: string;
-}
-
-/**
- * Undo this run: the downs of what it applied, newest first; the backup when a down is missing,
- * irreversible or fails, or when the downs do not give back the state from before. Proven by the
- * schema fingerprint and every table's row count and checksum.
- */
-async function rollBack(
-  input: DeployInput,
-  events: EventLog,
-  applied: MigrationFolder[],
-  before: DatabaseState,
-  backup: BackupRecord,
-  eventsSinceBackup: number,
-): Promise<RollbackOutcome> {
-  const { target } = input;
-  await events.record('rollback_started', { migrations: applied.map((migration) => migration.name) });
-  // The migration that failed left at most a failed row: its work was rolled back with its transaction.
-  const failing = applied[applied.length - 1];
-  const state = await readAppliedState(target.database);
-  const done = applied.filter((migration) => state.applied.has(migration.name));
-  if (failing && !state.applied.has(failing.name)) {
-    await target.database.query(markRolledBack(failing.name));
-  }
-  const undo = await undoDeploy(target, events, [...done].reverse(), {
-    deploy: 'the deploy',
-    backup,
-    before,
-    replayFrom: eventsSinceBackup,
-  });
-  if (!undo.failure)
-    return { ok: true, rolledBack: undo.restored ? applied.map((migration) => migration.name) : undo.undone, restored: undo.restored };
-  const error = undo.failure.restoreError
-    ? `restoring the backup failed: ${undo.failure.restoreError.message}`
-    : `after the restore the database still differs from before the deploy: ${undo.failure.differences.join('; ')}`;
-  return { ok: false, rolledBack: undo.undone, restored: undo.restored, error };
 }

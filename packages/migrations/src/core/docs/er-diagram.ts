@@ -44,11 +44,15 @@ function attributeLine(datamodel: Datamodel, model: DmmfModel, field: DmmfField,
     (field.isId || model.primaryKey?.fields.includes(field.name)) && 'PK',
     model.fields.some((f) => f.relationFromFields?.includes(field.name)) && 'FK',
     (field.isUnique ||
-      datamodel.indexes.some((i) => i.model === model.name && i.type === 'unique' && i.fields.length === 1 && i.fields[0].name === field.name)) &&
+      datamodel.indexes.some(
+        (i) => i.model === model.name && i.type === 'unique' && i.fields.length === 1 && i.fields[0].name === field.name,
+      )) &&
       'UK',
   ].filter(Boolean);
   const type = `${field.type}${field.isList ? '[]' : ''}`.replace(/[^A-Za-z0-9_[\]]/g, '_');
-  const notes = [mark, !field.isRequired && !field.isList && 'nullable', field.dbName && `column ${field.dbName}`].filter(Boolean).join(', ');
+  const notes = [mark, !field.isRequired && !field.isList && 'nullable', field.dbName && `column ${field.dbName}`]
+    .filter(Boolean)
+    .join(', ');
   return [type, field.name, keys.join(', '), notes && `"${notes.replace(/"/g, "'")}"`].filter(Boolean).join(' ');
 }
 
@@ -56,7 +60,9 @@ function cardinality(datamodel: Datamodel, model: DmmfModel, field: DmmfField): 
   const from = field.relationFromFields ?? [];
   const uniqueFk =
     from.length > 0 &&
-    datamodel.indexes.some((i) => i.model === model.name && (i.type === 'unique' || i.type === 'id') && i.fields.map((f) => f.name).join() === from.join());
+    datamodel.indexes.some(
+      (i) => i.model === model.name && (i.type === 'unique' || i.type === 'id') && i.fields.map((f) => f.name).join() === from.join(),
+    );
   const many = uniqueFk ? '|o' : '}o';
   const one = field.isRequired ? '||' : 'o|';
   return `${many}--${one}`;
@@ -91,7 +97,10 @@ function nativeTypeOf(field: DmmfField): string | null {
 }
 
 /** Which attributes of the affected models were added, removed or changed between two datamodels. */
-export function attributeChanges(before: Datamodel, after: Datamodel): { before: Map<string, AttributeMark>; after: Map<string, AttributeMark> } {
+export function attributeChanges(
+  before: Datamodel,
+  after: Datamodel,
+): { before: Map<string, AttributeMark>; after: Map<string, AttributeMark> } {
   const marksBefore = new Map<string, AttributeMark>();
   const marksAfter = new Map<string, AttributeMark>();
   const signature = (field: DmmfField) =>
@@ -118,7 +127,8 @@ export function attributeChanges(before: Datamodel, after: Datamodel): { before:
   }
   for (const model of before.models) {
     const current = after.models.find((m) => m.name === model.name);
-    for (const field of model.fields) if (!current?.fields.some((f) => f.name === field.name)) marksBefore.set(`${model.name}.${field.name}`, 'removed');
+    for (const field of model.fields)
+      if (!current?.fields.some((f) => f.name === field.name)) marksBefore.set(`${model.name}.${field.name}`, 'removed');
   }
   return { before: marksBefore, after: marksAfter };
 }

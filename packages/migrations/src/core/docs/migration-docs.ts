@@ -68,7 +68,11 @@ export function migrationDocs(input: DocsInput): MigrationDocs {
     mode: input.descriptor ? 'descriptor' : 'schema',
     descriptor: input.descriptor ? JSON.stringify(input.descriptor, null, 2) : undefined,
     summary,
-    beforeDiagram: erDiagram(input.before, focus.filter((name) => input.before.models.some((m) => m.name === name)), marks.before),
+    beforeDiagram: erDiagram(
+      input.before,
+      focus.filter((name) => input.before.models.some((m) => m.name === name)),
+      marks.before,
+    ),
     afterDiagram: erDiagram(input.after, focus, marks.after),
     up: input.up.trim(),
     down: input.down.trim(),
@@ -130,7 +134,10 @@ function runbook(input: DocsInput, dir: string): Array<{ title: string; commands
   return [
     {
       title: 'Back up, and check that the backup can be read',
-      commands: [`pg_dump --format=custom --file=${backup} "$DATABASE_URL"`, `pg_restore --list ${backup} > /dev/null && echo "backup readable"`],
+      commands: [
+        `pg_dump --format=custom --file=${backup} "$DATABASE_URL"`,
+        `pg_restore --list ${backup} > /dev/null && echo "backup readable"`,
+      ],
     },
     {
       title: `Apply${input.nonTransactional ? ' (it holds statements that cannot run in a transaction: do not add --single-transaction)' : ''}`,
@@ -139,12 +146,17 @@ function runbook(input: DocsInput, dir: string): Array<{ title: string; commands
         `# or by hand, then record it as Prisma would:`,
         `${psql} -f ${dir}/migration.sql`,
         `npx prisma migrate resolve --applied ${input.folder}`,
-        ...(input.dataStep ? [`# then its data step (resumable: run it again after a crash):`, `nx run ${input.project}:migrate-deploy`] : []),
+        ...(input.dataStep
+          ? [`# then its data step (resumable: run it again after a crash):`, `nx run ${input.project}:migrate-deploy`]
+          : []),
       ],
     },
     {
       title: 'Verify',
-      commands: [`npx prisma migrate status`, `npx prisma migrate diff --from-config-datasource --to-schema prisma/schema.prisma --exit-code`],
+      commands: [
+        `npx prisma migrate status`,
+        `npx prisma migrate diff --from-config-datasource --to-schema prisma/schema.prisma --exit-code`,
+      ],
     },
     {
       title: 'Roll back',

@@ -27,7 +27,11 @@ export function readMigrationMeta(readme: string | undefined): MigrationMeta | u
 export function migrationsIndex(project: string, migrations: Array<Pick<MigrationFolder, 'name' | 'down'> & { readme?: string }>): string {
   const rows = migrations.map((migration) => {
     const meta = readMigrationMeta(migration.readme);
-    const reversibility = !migration.down ? 'no down.sql' : migration.down.kind === 'irreversible' ? `irreversible: ${migration.down.reason}` : 'down.sql';
+    const reversibility = !migration.down
+      ? 'no down.sql'
+      : migration.down.kind === 'irreversible'
+        ? `irreversible: ${migration.down.reason}`
+        : 'down.sql';
     const cells = [
       `[${migration.name}](./${encodeURI(migration.name)}/${migration.readme ? 'README.md' : 'migration.sql'})`,
       migrationDate(migration.name),

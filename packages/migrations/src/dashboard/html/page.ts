@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { CLIENT_SCRIPT } from './client-script';
 import { html, Safe } from './template';
-import { rollbackDialog, type RenderMode } from './views';
+import type { RenderMode } from './links';
+import { rollbackDialog } from './rollback-controls';
 
 const STYLE =
   `

@@ -1,75 +1,9 @@
 import { listHref, type MigrationList, RISKS, STATES, summarize } from '../migration-list';
-import type { EventView, MigrationDiagrams, MigrationView, VentureView } from '../venture-view';
+import type { EventView, MigrationView, VentureView } from '../venture-view';
+import { riskBadge, stateBadge } from './badges';
+import { migrationHref, type RenderMode, slug, ventureHref } from './links';
+import { rollbackButton } from './rollback-controls';
 import { html, highlightSql, type Safe } from './template';
-
-/** Served pages link to URLs and carry the session token; the static export links to anchors in one file. */
-export type RenderMode = { kind: 'server'; token: string } | { kind: 'static' };
-
-const slug = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, '_');
-
-export function ventureHref(mode: RenderMode, project: string): string {
-  return mode.kind === 'server' ? `/v/${encodeURIComponent(project)}` : `#v-${slug(project)}`;
-}
-
-export function migrationHref(mode: RenderMode, project: string, name: string): string {
-  return mode.kind === 'server' ? `/v/${encodeURIComponent(project)}/m/${encodeURIComponent(name)}` : `#m-${slug(project)}-${slug(name)}`;
-}
-
-const STATE_CLASS: Record<string, string> = { applied: 'ok', pending: 'pending', failed: 'bad', 'rolled back': 'warn', unknown: 'muted' };
-const RISK_CLASS: Record<string, string> = {
-  'data loss': 'bad',
-  breaking: 'warn',
-  locking: 'warn',
-  'data-dependent': 'warn',
-  low: 'muted',
-};
-
-export function stateBadge(state: string): Safe {
-  return html`<span class="badge ${STATE_CLASS[state] ?? 'muted'}" data-state="${state}">${state}</span>`;
-}
-
-function riskBadge(risk: string): Safe {
-  return html`<span class="badge ${RISK_CLASS[risk] ?? 'muted'}" title="from the safety analysis"
-    >${risk === 'low' ? 'low risk' : risk}</span
-  >`;
-}
-
-function counts(view: VentureView): Safe {
-  const of = (state: string) => view.migrations.filter((migration) => migration.state === state).length;
-  return html`${of('applied')} applied · ${of('pending')} pending · ${of('failed')} failed · ${of('rolled back')} rolled back`;
-}
-
-/** Every venture of the workspace, one row each. */
-export function overview(views: readonly VentureView[], mode: RenderMode): Safe {
-  return html`<section aria-labelledby="ventures-title">
-    <h1 id="ventures-title">Ventures</h1>
-    <div class="scroll">
-      <table class="list">
-        <thead>
-          <tr>
-            <th scope="col">venture</th>
-            <th scope="col">database</th>
-            <th scope="col">schema version</th>
-            <th scope="col">migrations</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${views.map(
-            (view) =>
-              html`<tr data-venture="${view.project}">
-                <td><a href="${ventureHref(mode, view.project)}">${view.project}</a></td>
-                <td>
-                  ${view.where}${view.error ? html` <span class="badge bad">unreadable</span>` : ''}${view.status?.drift.clean === false ? html` <span class="badge bad">drift</span>` : ''}
-                </td>
-                <td>${view.status?.schemaVersion.database ?? '?'}</td>
-                <td>${counts(view)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
-  </section>`;
-}
 
 /**
  * One venture: a summary of its migrations, the migrations (filtered by state, risk and name, a
@@ -188,10 +122,6 @@ function migrationRow(view: VentureView, migration: MigrationView, mode: RenderM
   </tr>`;
 }
 
-function rollbackButton(project: string, migration: string): Safe {
-  return html`<button type="button" class="rollback" data-project="${project}" data-migration="${migration}">Roll back…</button>`;
-}
-
 /** Events of a run shown one by one; a long deploy's migration events beyond them are counted. */
 const EVENTS_SHOWN = 12;
 
@@ -265,111 +195,4 @@ function failures(events: readonly EventView[]): Safe {
           </li>`,
       )}
     </ul>`;
-}
-
-/**
- * One migration: what the analysis found, up and down side by side, the diagrams, the schema
- * difference. Served, the page shows at once and the diagrams (which need the history applied
- * up to the migration) are filled in when they are drawn.
- */
-export function migrationPage(
-  view: VentureView,
-  migration: MigrationView,
-  diagrams: MigrationDiagrams | { url: string },
-  mode: RenderMode,
-): Safe {
-  return html`<section
-    id="m-${slug(view.project)}-${slug(migration.name)}"
-    class="migration"
-    data-venture="${view.project}"
-    data-migration="${migration.name}"
-  >
-    <p class="crumbs"><a href="${ventureHref(mode, view.project)}">${view.project}</a> /</p>
-    <h1>${migration.name}</h1>
-    <p class="meta">
-      ${stateBadge(migration.state)} ${riskBadge(migration.risk)} version
-      ${migration.version}${migration.at ? ` · ${migration.at}` : ''}${
-        mode.kind === 'server' && migration.state === 'applied' ? html` ${rollbackButton(view.project, migration.name)}` : ''
-      }
-    </p>
-    ${
-      migration.findings.length
-        ? html`<h2>Safety findings</h2>
-            <ul class="findings">
-              ${migration.findings.map((finding) => html`<li>${finding}</li>`)}
-            </ul>`
-        : ''
-    }
-    <h2>SQL</h2>
-    <div class="side-by-side">
-      <figure>
-        <figcaption>migration.sql (up)</figcaption>
-        <pre><code class="hljs">${highlightSql(migration.up)}</code></pre>
-      </figure>
-      <figure>
-        <figcaption>down.sql${migration.downKind === 'script' ? '' : ` (${migration.downKind})`}</figcaption>
-        ${
-          migration.down !== undefined
-            ? html`<pre><code class="hljs">${highlightSql(migration.down)}</code></pre>`
-            : html`<p class="muted">No down.sql: a rollback restores a backup.</p>`
-        }${migration.downReason ? html`<p class="warn-text">Irreversible: ${migration.downReason}</p>` : ''}
-      </figure>
-    </div>
-    <h2>Schema</h2>
-    ${
-      'url' in diagrams
-        ? html`<div class="schema" data-diagrams-url="${diagrams.url}" aria-busy="true">
-            <p class="muted" role="status">Drawing the diagrams: the history is applied up to this migration on a scratch database…</p>
-          </div>`
-        : html`<div class="schema">${schemaSection(diagrams)}</div>`
-    }
-  </section>`;
-}
-
-/** The before/after diagrams and the fields the migration added, removed or changed. */
-export function schemaSection(diagrams: MigrationDiagrams): Safe {
-  if (diagrams.error) return html`<p class="muted">The diagrams could not be drawn: ${diagrams.error}</p>`;
-  return html`<div class="side-by-side diagrams">
-      <figure>
-        <figcaption>before</figcaption>
-        <pre class="mermaid">${diagrams.before}</pre>
-      </figure>
-      <figure>
-        <figcaption>after</figcaption>
-        <pre class="mermaid">${diagrams.after}</pre>
-      </figure>
-    </div>
-    ${
-      diagrams.changes.length
-        ? html`<ul class="schema-changes">
-            ${diagrams.changes.map(
-              (change) =>
-                html`<li class="${change.change}">
-                  <span class="badge ${change.change === 'removed' ? 'bad' : change.change === 'added' ? 'ok' : 'warn'}"
-                    >${change.change}</span
-                  >
-                  ${change.model}.${change.field}
-                </li>`,
-            )}
-          </ul>`
-        : html`<p class="muted">No field added, removed or changed.</p>`
-    }`;
-}
-
-/** The rollback confirmation: the impact, then the migration's name typed to enable the button. */
-export function rollbackDialog(): Safe {
-  return html`<dialog id="rollback-dialog" aria-labelledby="rollback-title">
-    <form method="dialog">
-      <h2 id="rollback-title">Roll back <span class="target"></span></h2>
-      <p class="impact-status" role="status">Reading the impact…</p>
-      <pre class="impact"></pre>
-      <label for="rollback-confirm">Type the migration's name to confirm</label>
-      <input id="rollback-confirm" name="confirm" autocomplete="off" spellcheck="false" />
-      <pre class="progress" aria-live="polite" hidden></pre>
-      <div class="buttons">
-        <button type="button" class="cancel">Cancel</button>
-        <button type="button" class="confirm danger" disabled>Roll back</button>
-      </div>
-    </form>
-  </dialog>`;
 }
