@@ -11,6 +11,11 @@ import migrateDeployExecutor from './executor';
 
 const MIGRATIONS = 'apps/billing/prisma/migrations';
 
+// Each test deploys, rolls back and restores several times, every step opening the embedded
+// database from its data folder and copying that folder for its backup: on a loaded two-core
+// machine one test has taken over a minute. A guard against a hang, not a measure.
+jest.setTimeout(180_000);
+
 /** migrate-deploy and migrate-rollback with no database URL: the venture's embedded database, in a data folder under the project. */
 describe('migrate-deploy and migrate-rollback on the embedded database', () => {
   let workspace: TemporaryProject;
