@@ -1,15 +1,6 @@
 import path from 'node:path';
-import {
-  CREATE_EVENTS,
-  type DeployEvent,
-  type EventRow,
-  EVENTS_EXIST,
-  eventParams,
-  INSERT_EVENT,
-  LATEST_EVENT_ID,
-  SHARING_VENTURES,
-  VENTURE_EVENTS,
-} from '../../core/deploy/events';
+import type { DeployEvent, EventRow } from '../../core/deploy/events';
+import { CURRENT_SCOPE, FORGE_SCHEMA } from '../../core/sql/bookkeeping';
 import type { SqlRunner } from '../../adapters/db/database';
 import type { BackupRecord } from '../../adapters/db/backup';
 import type { DatabaseState } from './data-state';
@@ -18,6 +9,63 @@ import type { DatabaseState } from './data-state';
  * The deploy history's one home: every read and write of the events table. Reads answer as if
  * the history were empty when there is none yet to read.
  */
+
+const EVENTS_TABLE = `"${FORGE_SCHEMA}"."events"`;
+
+/**
+ * The table, made once per database: one script (one transaction) under a lock of its own, since
+ * ventures sharing the database may deploy at the same time and CREATE ... IF NOT EXISTS races.
+ */
+const CREATE_EVENTS = [
+  `SELECT pg_advisory_xact_lock(72707371)`,
+  `CREATE SCHEMA IF NOT EXISTS "${FORGE_SCHEMA}"`,
+  `CREATE TABLE IF NOT EXISTS ${EVENTS_TABLE} (
+    id           BIGSERIAL PRIMARY KEY,
+    run_id       VARCHAR(36) NOT NULL,
+    at           TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    kind         VARCHAR(40) NOT NULL,
+    environment  VARCHAR(100) NOT NULL,
+    migrations   TEXT[] NOT NULL DEFAULT '{}',
+    git_commit   VARCHAR(64),
+    host         VARCHAR(255) NOT NULL,
+    duration_ms  INTEGER,
+    error        TEXT,
+    details      JSONB
+  )`,
+  `ALTER TABLE ${EVENTS_TABLE} ADD COLUMN IF NOT EXISTS scope VARCHAR(63) NOT NULL DEFAULT ${CURRENT_SCOPE}`,
+  `CREATE INDEX IF NOT EXISTS events_scope_idx ON ${EVENTS_TABLE} (scope, id)`,
+].join(';\n');
+
+/** The events of the connection's venture, as a FROM item. */
+const VENTURE_EVENTS = `(SELECT * FROM ${EVENTS_TABLE} WHERE scope = ${CURRENT_SCOPE}) AS venture_events`;
+
+const INSERT_EVENT = `INSERT INTO ${EVENTS_TABLE} (run_id, kind, environment, migrations, git_commit, host, duration_ms, error, details)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+
+function eventParams(event: DeployEvent): unknown[] {
+  return [
+    event.runId,
+    event.kind,
+    event.environment,
+    event.migrations,
+    event.gitCommit ?? null,
+    event.host,
+    event.durationMs === undefined ? null : Math.round(event.durationMs),
+    event.error ?? null,
+    event.details ? JSON.stringify(event.details) : null,
+  ];
+}
+
+/** The id of the newest event, 0 without any: it changes whenever the history does. */
+const LATEST_EVENT_ID = `SELECT coalesce(max(id), 0)::text AS id FROM ${VENTURE_EVENTS}`;
+
+/** Whether a history is there to read (one written before events carried their venture's schema is read after the next deploy). */
+const EVENTS_EXIST =
+  `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ` +
+  `to_regclass('${EVENTS_TABLE.replace(/"/g, '')}') AND attname = 'scope') AS exists`;
+
+/** The schemas of the ventures that deployed into this database from a schema of their own. */
+const SHARING_VENTURES = `SELECT DISTINCT scope FROM ${EVENTS_TABLE} WHERE scope <> '' ORDER BY 1`;
 
 /** A backup as the deploy history recorded it: with the state and the migrations it holds. */
 export interface RecordedBackup extends BackupRecord {
