@@ -14,7 +14,6 @@ export function stateBadge(state: string): Safe {
 }
 
 export function riskBadge(risk: string): Safe {
-  return html`<span class="badge ${RISK_CLASS[risk] ?? 'muted'}" title="from the safety analysis"
-    >${risk === 'low' ? 'low risk' : risk}</span
-  >`;
+  const label = risk === 'low' ? 'low risk' : risk;
+  return html`<span class="badge ${RISK_CLASS[risk] ?? 'muted'}" title="from the safety analysis">${label}</span>`;
 }

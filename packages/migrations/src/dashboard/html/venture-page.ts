@@ -11,56 +11,32 @@ import { html, highlightSql, type Safe } from './template';
  */
 export function venturePage(view: VentureView, mode: RenderMode, list: MigrationList): Safe {
   return html`<section id="v-${slug(view.project)}" class="venture" data-venture="${view.project}">
-    <h1>${view.project}</h1>
-    <p class="meta">
-      ${view.where} ·
-      ${view.root}${view.status ? html` · schema version <strong>${view.status.schemaVersion.database}</strong>` : ''}${
-        view.status?.deployRunning ? html` · <span class="badge warn">a deploy is running</span>` : ''
-      }
-    </p>
-    ${view.error ? html`<p class="error" role="alert">The database could not be read: ${view.error}</p>` : ''}
-    ${
-      view.status && !view.status.drift.clean && view.status.drift.checked
-        ? html`<details class="error">
-            <summary>Drift: the live database differs from its migrations</summary>
-            <pre><code class="hljs">${highlightSql(view.status.drift.sql)}</code></pre>
-          </details>`
-        : ''
-    }
-    <h2>Migrations</h2>
-    ${summary(view)} ${mode.kind === 'server' ? filters(view, list) : ''}
-    <p class="muted list-range" data-matching="${list.matching}">
-      ${
-        list.matching === 0
-          ? 'No migration matches.'
-          : `${list.first + 1}–${list.first + list.rows.length} of ${list.matching}` +
-            `${list.matching < view.migrations.length ? ` matching (of ${view.migrations.length})` : ''}, ` +
-            `newest first`
-      }
-    </p>
-    <div class="scroll">
-      <table class="list migrations">
-        <thead>
-          <tr>
-            <th scope="col">migration</th>
-            <th scope="col">state</th>
-            <th scope="col">version</th>
-            <th scope="col">when</th>
-            <th scope="col">took</th>
-            <th scope="col">risk</th>
-            <th scope="col">down</th>
-            ${mode.kind === 'server' ? html`<th scope="col"><span class="sr-only">actions</span></th>` : ''}
-          </tr>
-        </thead>
-        <tbody>
-          ${list.rows.map((migration) => migrationRow(view, migration, mode))}
-        </tbody>
-      </table>
-    </div>
-    ${mode.kind === 'server' ? pager(view, list) : ''}
-    <h2>Deploy history</h2>
-    ${timeline(view.events)} ${lastReport(view)} ${failures(view.events)}
-  </section>`;
+  <h1>${view.project}</h1>
+  <p class="meta">${view.where} · ${view.root}${view.status ? html` · schema version <strong>${view.status.schemaVersion.database}</strong>` : ''}${
+    view.status?.deployRunning ? html` · <span class="badge warn">a deploy is running</span>` : ''
+  }</p>
+  ${view.error ? html`<p class="error" role="alert">The database could not be read: ${view.error}</p>` : ''}
+  ${view.status && !view.status.drift.clean && view.status.drift.checked ? html`<details class="error"><summary>Drift: the live database differs from its migrations</summary><pre><code class="hljs">${highlightSql(view.status.drift.sql)}</code></pre></details>` : ''}
+  <h2>Migrations</h2>
+  ${summary(view)}
+  ${mode.kind === 'server' ? filters(view, list) : ''}
+  <p class="muted list-range" data-matching="${list.matching}">${
+    list.matching === 0
+      ? 'No migration matches.'
+      : `${list.first + 1}–${list.first + list.rows.length} of ${list.matching}${list.matching < view.migrations.length ? ` matching (of ${view.migrations.length})` : ''}, newest first`
+  }</p>
+  <div class="scroll"><table class="list migrations">
+    <thead><tr><th scope="col">migration</th><th scope="col">state</th><th scope="col">version</th><th scope="col">when</th><th scope="col">took</th><th scope="col">risk</th><th scope="col">down</th>${
+      mode.kind === 'server' ? html`<th scope="col"><span class="sr-only">actions</span></th>` : ''
+    }</tr></thead>
+    <tbody>${list.rows.map((migration) => migrationRow(view, migration, mode))}</tbody>
+  </table></div>
+  ${mode.kind === 'server' ? pager(view, list) : ''}
+  <h2>Deploy history</h2>
+  ${timeline(view.events)}
+  ${lastReport(view)}
+  ${failures(view.events)}
+</section>`;
 }
 
 /** How many migrations in each state, of each risk, with each kind of down. */
@@ -78,21 +54,11 @@ function summary(view: VentureView): Safe {
 /** A GET form: the list's filters live in the URL, so a filtered page can be shared and reloaded. */
 function filters(view: VentureView, list: MigrationList): Safe {
   const option = (value: string, selected: string | undefined, label = value) =>
-    html`<option value="${value}" ${value === (selected ?? '') ? html` selected` : ''}>${label}</option>`;
+    html`<option value="${value}"${value === (selected ?? '') ? html` selected` : ''}>${label}</option>`;
   return html`<form class="filters" method="get" action="${ventureHref({ kind: 'server', token: '' }, view.project)}" role="search">
-    <label
-      >state
-      <select name="state">
-        ${option('', list.query.state, 'any')}${STATES.map((state) => option(state, list.query.state))}
-      </select></label
-    >
-    <label
-      >risk
-      <select name="risk">
-        ${option('', list.query.risk, 'any')}${RISKS.map((risk) => option(risk, list.query.risk))}
-      </select></label
-    >
-    <label>name <input type="search" name="search" value="${list.query.search ?? ''}" placeholder="part of a name" /></label>
+    <label>state <select name="state">${option('', list.query.state, 'any')}${STATES.map((state) => option(state, list.query.state))}</select></label>
+    <label>risk <select name="risk">${option('', list.query.risk, 'any')}${RISKS.map((risk) => option(risk, list.query.risk))}</select></label>
+    <label>name <input type="search" name="search" value="${list.query.search ?? ''}" placeholder="part of a name"></label>
     <button type="submit">Show</button>
   </form>`;
 }
@@ -101,12 +67,9 @@ function pager(view: VentureView, list: MigrationList): Safe {
   if (list.pages <= 1) return html``;
   const base = ventureHref({ kind: 'server', token: '' }, view.project);
   const { page } = list.query;
-  return html`<nav class="pager" aria-label="pages">
-    ${page > 1 ? html`<a rel="prev" href="${listHref(base, list.query, page - 1)}">← newer</a>` : ''}
-    <span>page ${page} of ${list.pages}</span> ${
-      page < list.pages ? html`<a rel="next" href="${listHref(base, list.query, page + 1)}">older →</a>` : ''
-    }
-  </nav>`;
+  return html`<nav class="pager" aria-label="pages">${page > 1 ? html`<a rel="prev" href="${listHref(base, list.query, page - 1)}">← newer</a>` : ''} <span>page ${page} of ${list.pages}</span> ${
+    page < list.pages ? html`<a rel="next" href="${listHref(base, list.query, page + 1)}">older →</a>` : ''
+  }</nav>`;
 }
 
 function migrationRow(view: VentureView, migration: MigrationView, mode: RenderMode): Safe {
@@ -129,31 +92,22 @@ function timeline(events: readonly EventView[]): Safe {
   if (events.length === 0) return html`<p class="muted">No deploy or rollback has run on this database yet.</p>`;
   const runs = new Map<string, EventView[]>();
   for (const event of events) runs.set(event.runId, [...(runs.get(event.runId) ?? []), event]);
-  return html`<ol class="timeline">
-    ${[...runs].slice(0, 20).map(([runId, runEvents]) => {
-      const ordered = [...runEvents].reverse();
-      // The first and the last steps of a run say most: the migrations in between are counted.
-      const hidden = ordered.length > EVENTS_SHOWN ? ordered.slice(EVENTS_SHOWN / 2, ordered.length - EVENTS_SHOWN / 2) : [];
-      const shown = hidden.length ? [...ordered.slice(0, EVENTS_SHOWN / 2), undefined, ...ordered.slice(-EVENTS_SHOWN / 2)] : ordered;
-      return html`<li class="run" data-run="${runId}">
-        <div class="run-head">${runEvents[runEvents.length - 1].at} · ${runEvents[0].environment} · run ${runId.slice(0, 8)}</div>
-        <ol>
-          ${shown.map((event) =>
-            event
-              ? html`<li class="event ${event.error ? 'failed' : ''}" data-kind="${event.kind}">
-                  <time>${event.at.slice(11, 19)}</time>
-                  <strong>${event.kind.replace(/_/g, ' ')}</strong> ${migrationNames(event.migrations)}${
-                    event.durationMs === undefined ? '' : html` <span class="muted">${event.durationMs} ms</span>`
-                  }
-                </li>`
-              : html`<li class="event muted" data-kind="more">
-                  … ${hidden.length} more steps (${hidden.filter((step) => step.kind === 'migration_applied').length} migrations applied)
-                </li>`,
-          )}
-        </ol>
-      </li>`;
-    })}
-  </ol>`;
+  return html`<ol class="timeline">${[...runs].slice(0, 20).map(([runId, runEvents]) => {
+    const ordered = [...runEvents].reverse();
+    // The first and the last steps of a run say most: the migrations in between are counted.
+    const hidden = ordered.length > EVENTS_SHOWN ? ordered.slice(EVENTS_SHOWN / 2, ordered.length - EVENTS_SHOWN / 2) : [];
+    const shown = hidden.length ? [...ordered.slice(0, EVENTS_SHOWN / 2), undefined, ...ordered.slice(-EVENTS_SHOWN / 2)] : ordered;
+    return html`<li class="run" data-run="${runId}">
+      <div class="run-head">${runEvents[runEvents.length - 1].at} · ${runEvents[0].environment} · run ${runId.slice(0, 8)}</div>
+      <ol>${shown.map((event) =>
+        event
+          ? html`<li class="event ${event.error ? 'failed' : ''}" data-kind="${event.kind}"><time>${event.at.slice(11, 19)}</time> <strong>${event.kind.replace(/_/g, ' ')}</strong> ${migrationNames(event.migrations)}${
+              event.durationMs === undefined ? '' : html` <span class="muted">${event.durationMs} ms</span>`
+            }</li>`
+          : html`<li class="event muted" data-kind="more">… ${hidden.length} more steps (${hidden.filter((step) => step.kind === 'migration_applied').length} migrations applied)</li>`,
+      )}</ol>
+    </li>`;
+  })}</ol>`;
 }
 
 /** A list of migration names, shortened when long: `a, b … z (820 migrations)`. */
@@ -165,34 +119,16 @@ function lastReport(view: VentureView): Safe {
   const report = view.lastReport;
   if (!report) return html``;
   return html`<h2>Last deploy report</h2>
-    <p class="report">
-      ${report.ok ? html`<span class="badge ok">${report.status}</span>` : html`<span class="badge bad">${report.status}</span>`}
-      ${report.startedAt} · ${report.environment} · ${report.durationMs} ms · applied:
-      ${migrationNames(report.applied) || 'none'}${report.rolledBack.length ? ` · rolled back: ${migrationNames(report.rolledBack)}` : ''} ·
-      log: <code>${report.logFile}</code>
-    </p>
-    ${report.error ? html`<pre class="error-log">${report.error}</pre>` : ''}
-    ${
-      view.lastLogTail
-        ? html`<details class="log" open>
-            <summary>The end of its log</summary>
-            <pre class="error-log">${view.lastLogTail.join('\n')}</pre>
-          </details>`
-        : ''
-    }`;
+  <p class="report">${report.ok ? html`<span class="badge ok">${report.status}</span>` : html`<span class="badge bad">${report.status}</span>`} ${report.startedAt} · ${report.environment} · ${report.durationMs} ms · applied: ${
+    migrationNames(report.applied) || 'none'
+  }${report.rolledBack.length ? ` · rolled back: ${migrationNames(report.rolledBack)}` : ''} · log: <code>${report.logFile}</code></p>
+  ${report.error ? html`<pre class="error-log">${report.error}</pre>` : ''}
+  ${view.lastLogTail ? html`<details class="log" open><summary>The end of its log</summary><pre class="error-log">${view.lastLogTail.join('\n')}</pre></details>` : ''}`;
 }
 
 function failures(events: readonly EventView[]): Safe {
   const failed = events.filter((event) => event.error);
   if (failed.length === 0) return html``;
   return html`<h2>Failures</h2>
-    <ul class="failures">
-      ${failed.slice(0, 20).map(
-        (event) =>
-          html`<li>
-            <div>${event.at} · ${event.kind.replace(/_/g, ' ')} ${event.migrations.join(', ')}</div>
-            <pre class="error-log">${event.error}</pre>
-          </li>`,
-      )}
-    </ul>`;
+  <ul class="failures">${failed.slice(0, 20).map((event) => html`<li><div>${event.at} · ${event.kind.replace(/_/g, ' ')} ${event.migrations.join(', ')}</div><pre class="error-log">${event.error}</pre></li>`)}</ul>`;
 }
