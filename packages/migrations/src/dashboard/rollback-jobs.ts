@@ -98,7 +98,6 @@ export class RollbackJobs {
           selector: rollbackSelector(source.history.migrations, state.applied, migration),
           testReportFile: config.testReport,
           log: () => undefined,
-          confirm: async () => false,
         }),
       );
     } finally {

@@ -23,8 +23,8 @@ export default async function migrateRollbackExecutor(
     const { history } = venture;
     log(`migrate-rollback ${project} (${run.environment}) on ${run.where}`);
     result = await run.withTarget(venture, (target) =>
-      rollback(
-        rollbackInput(target, {
+      rollback({
+        ...rollbackInput(target, {
           project,
           workspaceRoot: context.root,
           environment: run.environment,
@@ -33,10 +33,10 @@ export default async function migrateRollbackExecutor(
           selector,
           fromBackup: options.fromBackup,
           testReportFile: run.resolve(options.testReport ?? ROLLBACK_DEFAULTS.testReport),
-          confirm: (impact) => confirm(impact, options.yes ?? ROLLBACK_DEFAULTS.yes, run),
           log,
         }),
-      ),
+        confirm: (impact) => confirm(impact, options.yes ?? ROLLBACK_DEFAULTS.yes, run),
+      }),
     );
   } catch (error) {
     refusal = describeError(error);
