@@ -6,8 +6,7 @@ import type { SchemaFile } from '../core/schema-compat';
 import { schemaVersions } from '../core/schema-version';
 import type { SqlRunner } from '../adapters/db/database';
 import type { DeployTarget } from '../adapters/db/deploy-target';
-import { recentEvents } from '../use-cases/deploy/event-store';
-import { readStatus } from '../use-cases/status';
+import { readStatus, recentDeployEvents } from '../use-cases/status';
 import type { MigrationHistory } from '../adapters/store/migration-store';
 import type { PrismaLayout } from '../adapters/store/project-layout';
 import type { EventView, Risk, VentureView } from './venture-view';
@@ -104,7 +103,7 @@ function riskOf(linted: LintedMigration | undefined): Risk {
 }
 
 async function readEvents(database: SqlRunner): Promise<EventView[]> {
-  const rows = await recentEvents(database, 500);
+  const rows = await recentDeployEvents(database, 500);
   return rows.map((row) => ({
     runId: row.run_id,
     at: row.at,

@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { describeError } from '../core/errors';
 import { redact } from '../core/redact';
-import { readAppliedState } from '../use-cases/deploy/applied-state';
-import { backupRecords } from '../use-cases/deploy/event-store';
-import { rollback, type RollbackInput } from '../use-cases/rollback';
-import { rollbackInput } from '../use-cases/deploy/rollback-input';
+import { latestBackups, rollback, type RollbackInput } from '../use-cases/rollback';
 import { HttpError } from './http';
-import { rollbackSelector } from './rollback-selector';
 import { openVentureTarget, type VentureConfig, ventureSource } from './ventures';
 
 export interface Job {
@@ -43,7 +38,7 @@ export class RollbackJobs {
         return false;
       };
       await rollback({ ...input, confirm: decline });
-      return (await backupRecords(input.target.database, 3)).map((record) => path.relative(this.settings.workspaceRoot, record.file));
+      return latestBackups(input, 3);
     });
     return { impact, backups };
   }
@@ -86,20 +81,18 @@ export class RollbackJobs {
     }
     const target = await openVentureTarget(config, source, cacheDir, { lock: true, lockTimeoutMs });
     try {
-      const state = await readAppliedState(target.database);
-      return await work(
-        rollbackInput(target, {
-          project: config.project,
-          workspaceRoot,
-          environment: config.environment,
-          history: source.history,
-          backupDir: config.backupDir,
-          backupRetention,
-          selector: rollbackSelector(source.history.migrations, state.applied, migration),
-          testReportFile: config.testReport,
-          log: () => undefined,
-        }),
-      );
+      return await work({
+        project: config.project,
+        workspaceRoot,
+        environment: config.environment,
+        target,
+        history: source.history,
+        backupDir: config.backupDir,
+        backupRetention,
+        selector: { through: migration },
+        testReportFile: config.testReport,
+        log: () => undefined,
+      });
     } finally {
       await target.close();
     }

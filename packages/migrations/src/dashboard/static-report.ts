@@ -10,7 +10,8 @@ import { overview } from './html/overview';
 import { venturePage } from './html/venture-page';
 import { wholeList } from './migration-list';
 import { readVenture } from './read-venture';
-import { migrationDiagrams, schemaStates } from './schema-states';
+import { schemaStates } from '../use-cases/schema-states';
+import { migrationDiagrams } from './migration-diagrams';
 import { openVentureTarget, type VentureConfig, ventureSecrets, ventureSource } from './ventures';
 
 /**

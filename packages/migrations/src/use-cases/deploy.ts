@@ -26,6 +26,9 @@ import { dataStepsLeft, runStep } from './deploy/data-steps';
 import { rollBack } from './deploy/roll-back-run';
 import { verify } from './deploy/verify';
 
+export { readGateEnvironment } from './deploy/preflight';
+export type { RecordedEvent } from './deploy/event-log';
+
 export interface DeployInput {
   project: string;
   workspaceRoot: string;

@@ -5,7 +5,8 @@ import type { SqlRunner } from '../adapters/db/database';
 import { ENGINE_VERSION, PLUGIN_VERSION } from '../package-info';
 import type { MigrationHistory } from '../adapters/store/migration-store';
 import { readAppliedState } from './deploy/applied-state';
-import { lastRun, versionHistory } from './deploy/event-store';
+import { lastRun, latestEventId, recentEvents, versionHistory } from './deploy/event-store';
+import type { EventRow } from '../core/deploy/events';
 import type { DeployTarget } from '../adapters/db/deploy-target';
 import { measureDrift, unknownAppliedMigrations } from './deploy/preflight';
 
@@ -57,4 +58,16 @@ async function recordedRuns(database: SqlRunner): Promise<{ versions: StatusRepo
       }
     : undefined;
   return { versions, last };
+}
+
+/** The database's latest deploy events, newest first. */
+export function recentDeployEvents(database: SqlRunner, limit: number): Promise<Array<Omit<EventRow, 'details'>>> {
+  return recentEvents(database, limit);
+}
+
+/** A token that changes whenever the migrations' state, the deploy history or a running deploy does. */
+export async function statusRevision(target: DeployTarget): Promise<string> {
+  const state = await readAppliedState(target.database);
+  const applied = state.rows.map((row) => [row.migration_name, row.finished_at, row.rolled_back_at]);
+  return JSON.stringify([applied, await latestEventId(target.database), await target.deployRunning()]);
 }

@@ -1,10 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
-import { describeError, ForgeError } from '../../core/errors';
-import { PgDatabase } from '../../adapters/db/pg-database';
+import { describeError } from '../../core/errors';
 import { inVentureSchema } from '../../adapters/db/venture-schema';
-import { readAppliedState } from '../../use-cases/deploy/applied-state';
-import { deploy, type DeployResult } from '../../use-cases/deploy';
+import { deploy, type DeployResult, readGateEnvironment } from '../../use-cases/deploy';
 import { DEPLOY_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
 import type { DeployExecutorOptions } from './schema';
@@ -21,9 +19,10 @@ export default async function migrateDeployExecutor(
   try {
     const venture = await run.readProject();
     const { layout, history, schema } = venture;
-    const requireDeployedTo = options.requireDeployedTo && {
-      environment: options.requireDeployedTo.environment,
-      state: await readOtherEnvironment(options.requireDeployedTo, (url) => inVentureSchema(url, options.schema, project)),
+    const gate = options.requireDeployedTo;
+    const requireDeployedTo = gate && {
+      environment: gate.environment,
+      state: await readGateEnvironment(gate, inVentureSchema(process.env[gate.urlEnv], options.schema, project)),
     };
     log(`migrate-deploy ${project} (${run.environment}) on ${run.where}`);
     result = await run.withTarget(venture, (target) =>
@@ -64,25 +63,4 @@ export default async function migrateDeployExecutor(
     plan: result?.plan,
   });
   return { success: report.ok };
-}
-
-/** The other environment's applied migrations, in the venture's schema there too. */
-async function readOtherEnvironment(
-  gate: { environment: string; urlEnv: string },
-  inSchema: (url: string | undefined) => string | undefined,
-) {
-  const url = inSchema(process.env[gate.urlEnv]);
-  if (!url) {
-    throw new ForgeError(
-      'STAGING_GATE',
-      `The staging gate needs ${gate.environment}'s database, but ${gate.urlEnv} is not set: nothing was applied.`,
-      `Set ${gate.urlEnv} to ${gate.environment}'s database URL (read only is enough).`,
-    );
-  }
-  const database = await PgDatabase.connect({ url, source: gate.urlEnv });
-  try {
-    return await readAppliedState(database);
-  } finally {
-    await database.close();
-  }
 }

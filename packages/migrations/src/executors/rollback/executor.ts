@@ -3,7 +3,6 @@ import { logger } from '@nx/devkit';
 import type { RollbackSelector } from '../../core/deploy/rollback-plan';
 import { describeError, ForgeError } from '../../core/errors';
 import { rollback, type RollbackResult } from '../../use-cases/rollback';
-import { rollbackInput } from '../../use-cases/deploy/rollback-input';
 import { ROLLBACK_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
 import type { RollbackExecutorOptions } from './schema';
@@ -24,17 +23,16 @@ export default async function migrateRollbackExecutor(
     log(`migrate-rollback ${project} (${run.environment}) on ${run.where}`);
     result = await run.withTarget(venture, (target) =>
       rollback({
-        ...rollbackInput(target, {
-          project,
-          workspaceRoot: context.root,
-          environment: run.environment,
-          history,
-          ...run.backups,
-          selector,
-          fromBackup: options.fromBackup,
-          testReportFile: run.resolve(options.testReport ?? ROLLBACK_DEFAULTS.testReport),
-          log,
-        }),
+        project,
+        workspaceRoot: context.root,
+        environment: run.environment,
+        target,
+        history,
+        ...run.backups,
+        selector,
+        fromBackup: options.fromBackup,
+        testReportFile: run.resolve(options.testReport ?? ROLLBACK_DEFAULTS.testReport),
+        log,
         confirm: (impact) => confirm(impact, options.yes ?? ROLLBACK_DEFAULTS.yes, run),
       }),
     );

@@ -9,7 +9,7 @@ import { resolveDatabaseUrl } from '../../adapters/db/database-url';
 import { defaultSnapshotCacheDir } from '../../adapters/db/pglite-snapshot';
 import type { BackupRecord } from '../../adapters/db/backup';
 import { openDeployTarget, type DeployTarget } from '../../adapters/db/deploy-target';
-import type { RecordedEvent } from '../../use-cases/deploy/event-log';
+import type { RecordedEvent } from '../../use-cases/deploy';
 import { postWebhook } from '../../adapters/http/webhook';
 import { loadVenture, type Venture } from '../../adapters/store/load-venture';
 import { reportPath, writeReport } from './report-files';

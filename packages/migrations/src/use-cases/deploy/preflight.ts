@@ -12,6 +12,7 @@ import { lintHistory, type LintedMigration } from '../../core/lint/lint-report';
 import type { SchemaFile } from '../../core/schema-compat';
 import { quoteIdentifier } from '../../core/sql/quote';
 import type { Database } from '../../adapters/db/database';
+import { PgDatabase } from '../../adapters/db/pg-database';
 import { MigrationEngine } from '../../adapters/engine/migration-engine';
 import { toEngineMigrationList } from '../../adapters/engine/migration-list';
 import type { MigrationFolder, MigrationHistory } from '../../adapters/store/migration-store';
@@ -182,4 +183,21 @@ export function stagingGate(pending: MigrationFolder[], gate: { environment: str
       `there in another version): nothing was applied.`,
     `Deploy to ${gate.environment} first: nx run <project>:migrate-deploy:${gate.environment}`,
   );
+}
+
+/** The applied migrations of the environment the staging gate names, read from its database (`url`, from `gate.urlEnv`). */
+export async function readGateEnvironment(gate: { environment: string; urlEnv: string }, url: string | undefined): Promise<AppliedState> {
+  if (!url) {
+    throw new ForgeError(
+      'STAGING_GATE',
+      `The staging gate needs ${gate.environment}'s database, but ${gate.urlEnv} is not set: nothing was applied.`,
+      `Set ${gate.urlEnv} to ${gate.environment}'s database URL (read only is enough).`,
+    );
+  }
+  const database = await PgDatabase.connect({ url, source: gate.urlEnv });
+  try {
+    return await readAppliedState(database);
+  } finally {
+    await database.close();
+  }
 }

@@ -1,10 +1,13 @@
-import type { RollbackSelector } from '../core/deploy/rollback-plan';
+import type { RollbackSelector } from './rollback-plan';
+
+/** Undo `through` and every applied migration after it (the dashboard's "roll back this migration"). */
+export type ThroughSelector = { through: string };
 
 /**
- * What "roll back this migration" means to the rollback core: back to the applied migration
- * before it (so every later one is undone too, as the impact shows), or all of them.
+ * What rolling back through a migration means to the rollback plan: back to the applied
+ * migration before it (so every later one is undone too, as the impact shows), or all of them.
  */
-export function rollbackSelector(
+export function selectorThrough(
   history: ReadonlyArray<{ name: string }>,
   applied: ReadonlyMap<string, unknown>,
   migration: string,
