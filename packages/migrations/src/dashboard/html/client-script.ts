@@ -86,7 +86,8 @@ export const CLIENT_SCRIPT = String.raw`
     field.disabled = true;
     progress.hidden = false;
     progress.textContent = 'Starting…';
-    const response = await api('/api/ventures/' + encodeURIComponent(target.project) + '/rollback', { method: 'POST', body: JSON.stringify({ migration: target.migration, confirm: field.value }) });
+    const request = { method: 'POST', body: JSON.stringify({ migration: target.migration, confirm: field.value }) };
+    const response = await api('/api/ventures/' + encodeURIComponent(target.project) + '/rollback', request);
     const body = await response.json();
     if (!response.ok) {
       running = false;
@@ -109,7 +110,8 @@ export const CLIENT_SCRIPT = String.raw`
   });
 
   const venture = document.querySelector('[data-venture]')?.getAttribute('data-venture');
-  const revisionUrl = venture && document.querySelector('section.venture, section.migration') ? '/api/ventures/' + encodeURIComponent(venture) + '/revision' : null;
+  const onVenturePage = document.querySelector('section.venture, section.migration');
+  const revisionUrl = venture && onVenturePage ? '/api/ventures/' + encodeURIComponent(venture) + '/revision' : null;
   if (!revisionUrl) return;
   let seen = null;
   setInterval(async () => {

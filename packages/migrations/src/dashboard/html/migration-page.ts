@@ -4,6 +4,9 @@ import { type RenderMode, slug, ventureHref } from './links';
 import { rollbackButton } from './rollback-controls';
 import { html, highlightSql, type Safe } from './template';
 
+const DRAWING = html`<p class="muted" role="status">Drawing the diagrams: the history is applied up to this migration on a scratch database…</p>`;
+const CHANGE_BADGE = { added: 'ok', removed: 'bad', changed: 'warn' } as const;
+
 /**
  * One migration: what the analysis found, up and down side by side, the diagrams, the schema
  * difference. Served, the page shows at once and the diagrams (which need the history applied
@@ -34,7 +37,7 @@ export function migrationPage(
   <h2>Schema</h2>
   ${
     'url' in diagrams
-      ? html`<div class="schema" data-diagrams-url="${diagrams.url}" aria-busy="true"><p class="muted" role="status">Drawing the diagrams: the history is applied up to this migration on a scratch database…</p></div>`
+      ? html`<div class="schema" data-diagrams-url="${diagrams.url}" aria-busy="true">${DRAWING}</div>`
       : html`<div class="schema">${schemaSection(diagrams)}</div>`
   }
 </section>`;
@@ -51,7 +54,7 @@ export function schemaSection(diagrams: MigrationDiagrams): Safe {
     diagrams.changes.length
       ? html`<ul class="schema-changes">${diagrams.changes.map(
           (change) =>
-            html`<li class="${change.change}"><span class="badge ${change.change === 'removed' ? 'bad' : change.change === 'added' ? 'ok' : 'warn'}">${change.change}</span> ${change.model}.${change.field}</li>`,
+            html`<li class="${change.change}"><span class="badge ${CHANGE_BADGE[change.change]}">${change.change}</span> ${change.model}.${change.field}</li>`,
         )}</ul>`
       : html`<p class="muted">No field added, removed or changed.</p>`
   }`;

@@ -54,20 +54,21 @@ export function assets(): { mermaid: string; highlight: string } {
 
 /** A whole page: served (the token in a meta tag, Mermaid from the server) or static (everything inline). */
 export function page(title: string, body: Safe, mode: RenderMode): string {
-  const mermaid =
-    mode.kind === 'server' ? html`<script src="/assets/mermaid.min.js"></script>` : html`<script>${elementText(assets().mermaid)}</script>`;
+  const served = mode.kind === 'server';
+  const home = html`<a href="${served ? '/' : '#ventures-title'}">@forge/migrations</a>`;
+  const mermaid = served ? html`<script src="/assets/mermaid.min.js"></script>` : html`<script>${elementText(assets().mermaid)}</script>`;
   return `<!doctype html>\n${html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${mode.kind === 'server' ? html`<meta name="forge-token" content="${mode.token}">` : ''}
+${served ? html`<meta name="forge-token" content="${mode.token}">` : ''}
 <title>${title}</title>
 <style>${elementText(STYLE + assets().highlight)}</style>
 </head>
 <body>
-<header class="top"><a href="${mode.kind === 'server' ? '/' : '#ventures-title'}">@forge/migrations</a><span class="muted">${mode.kind === 'server' ? 'local dashboard' : 'static report'}</span></header>
+<header class="top">${home}<span class="muted">${served ? 'local dashboard' : 'static report'}</span></header>
 <main>${body}</main>
-${mode.kind === 'server' ? rollbackDialog() : ''}
+${served ? rollbackDialog() : ''}
 ${mermaid}
 <script>${elementText(CLIENT_SCRIPT)}</script>
 </body>

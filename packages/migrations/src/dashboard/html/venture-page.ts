@@ -9,6 +9,8 @@ import { html, highlightSql, type Safe } from './template';
  * One venture: a summary of its migrations, the migrations (filtered by state, risk and name, a
  * page at a time when served), the deploy history as a timeline, the last deploy report, failures.
  */
+const COLUMNS = ['migration', 'state', 'version', 'when', 'took', 'risk', 'down'];
+
 export function venturePage(view: VentureView, mode: RenderMode, list: MigrationList): Safe {
   return html`<section id="v-${slug(view.project)}" class="venture" data-venture="${view.project}">
   <h1>${view.project}</h1>
@@ -16,17 +18,13 @@ export function venturePage(view: VentureView, mode: RenderMode, list: Migration
     view.status?.deployRunning ? html` · <span class="badge warn">a deploy is running</span>` : ''
   }</p>
   ${view.error ? html`<p class="error" role="alert">The database could not be read: ${view.error}</p>` : ''}
-  ${view.status && !view.status.drift.clean && view.status.drift.checked ? html`<details class="error"><summary>Drift: the live database differs from its migrations</summary><pre><code class="hljs">${highlightSql(view.status.drift.sql)}</code></pre></details>` : ''}
+  ${driftDetails(view)}
   <h2>Migrations</h2>
   ${summary(view)}
   ${mode.kind === 'server' ? filters(view, list) : ''}
-  <p class="muted list-range" data-matching="${list.matching}">${
-    list.matching === 0
-      ? 'No migration matches.'
-      : `${list.first + 1}–${list.first + list.rows.length} of ${list.matching}${list.matching < view.migrations.length ? ` matching (of ${view.migrations.length})` : ''}, newest first`
-  }</p>
+  <p class="muted list-range" data-matching="${list.matching}">${listRange(view, list)}</p>
   <div class="scroll"><table class="list migrations">
-    <thead><tr><th scope="col">migration</th><th scope="col">state</th><th scope="col">version</th><th scope="col">when</th><th scope="col">took</th><th scope="col">risk</th><th scope="col">down</th>${
+    <thead><tr>${COLUMNS.map((column) => html`<th scope="col">${column}</th>`)}${
       mode.kind === 'server' ? html`<th scope="col"><span class="sr-only">actions</span></th>` : ''
     }</tr></thead>
     <tbody>${list.rows.map((migration) => migrationRow(view, migration, mode))}</tbody>
@@ -63,13 +61,27 @@ function filters(view: VentureView, list: MigrationList): Safe {
   </form>`;
 }
 
+function driftDetails(view: VentureView): Safe {
+  const drift = view.status?.drift;
+  if (!drift || drift.clean || !drift.checked) return html``;
+  const summary = html`<summary>Drift: the live database differs from its migrations</summary>`;
+  return html`<details class="error">${summary}<pre><code class="hljs">${highlightSql(drift.sql)}</code></pre></details>`;
+}
+
+/** Which migrations of the list the page shows. */
+function listRange(view: VentureView, list: MigrationList): string {
+  if (list.matching === 0) return 'No migration matches.';
+  const filtered = list.matching < view.migrations.length ? ` matching (of ${view.migrations.length})` : '';
+  return `${list.first + 1}–${list.first + list.rows.length} of ${list.matching}${filtered}, newest first`;
+}
+
 function pager(view: VentureView, list: MigrationList): Safe {
   if (list.pages <= 1) return html``;
   const base = ventureHref({ kind: 'server', token: '' }, view.project);
   const { page } = list.query;
-  return html`<nav class="pager" aria-label="pages">${page > 1 ? html`<a rel="prev" href="${listHref(base, list.query, page - 1)}">← newer</a>` : ''} <span>page ${page} of ${list.pages}</span> ${
-    page < list.pages ? html`<a rel="next" href="${listHref(base, list.query, page + 1)}">older →</a>` : ''
-  }</nav>`;
+  const newer = page > 1 ? html`<a rel="prev" href="${listHref(base, list.query, page - 1)}">← newer</a>` : '';
+  const older = page < list.pages ? html`<a rel="next" href="${listHref(base, list.query, page + 1)}">older →</a>` : '';
+  return html`<nav class="pager" aria-label="pages">${newer} <span>page ${page} of ${list.pages}</span> ${older}</nav>`;
 }
 
 function migrationRow(view: VentureView, migration: MigrationView, mode: RenderMode): Safe {
@@ -101,13 +113,21 @@ function timeline(events: readonly EventView[]): Safe {
       <div class="run-head">${runEvents[runEvents.length - 1].at} · ${runEvents[0].environment} · run ${runId.slice(0, 8)}</div>
       <ol>${shown.map((event) =>
         event
-          ? html`<li class="event ${event.error ? 'failed' : ''}" data-kind="${event.kind}"><time>${event.at.slice(11, 19)}</time> <strong>${event.kind.replace(/_/g, ' ')}</strong> ${migrationNames(event.migrations)}${
-              event.durationMs === undefined ? '' : html` <span class="muted">${event.durationMs} ms</span>`
-            }</li>`
-          : html`<li class="event muted" data-kind="more">… ${hidden.length} more steps (${hidden.filter((step) => step.kind === 'migration_applied').length} migrations applied)</li>`,
+          ? timelineEvent(event)
+          : html`<li class="event muted" data-kind="more">… ${hidden.length} more steps (${appliedCount(hidden)} migrations applied)</li>`,
       )}</ol>
     </li>`;
   })}</ol>`;
+}
+
+function timelineEvent(event: EventView): Safe {
+  const took = event.durationMs === undefined ? '' : html` <span class="muted">${event.durationMs} ms</span>`;
+  const what = html`<time>${event.at.slice(11, 19)}</time> <strong>${event.kind.replace(/_/g, ' ')}</strong>`;
+  return html`<li class="event ${event.error ? 'failed' : ''}" data-kind="${event.kind}">${what} ${migrationNames(event.migrations)}${took}</li>`;
+}
+
+function appliedCount(events: readonly EventView[]): number {
+  return events.filter((event) => event.kind === 'migration_applied').length;
 }
 
 /** A list of migration names, shortened when long: `a, b … z (820 migrations)`. */
@@ -118,17 +138,28 @@ function migrationNames(names: readonly string[]): string {
 function lastReport(view: VentureView): Safe {
   const report = view.lastReport;
   if (!report) return html``;
+  const badge = html`<span class="badge ${report.ok ? 'ok' : 'bad'}">${report.status}</span>`;
+  const applied = migrationNames(report.applied) || 'none';
+  const log = html`log: <code>${report.logFile}</code>`;
+  const rolledBack = report.rolledBack.length ? ` · rolled back: ${migrationNames(report.rolledBack)}` : '';
   return html`<h2>Last deploy report</h2>
-  <p class="report">${report.ok ? html`<span class="badge ok">${report.status}</span>` : html`<span class="badge bad">${report.status}</span>`} ${report.startedAt} · ${report.environment} · ${report.durationMs} ms · applied: ${
-    migrationNames(report.applied) || 'none'
-  }${report.rolledBack.length ? ` · rolled back: ${migrationNames(report.rolledBack)}` : ''} · log: <code>${report.logFile}</code></p>
+  <p class="report">${badge} ${report.startedAt} · ${report.environment} · ${report.durationMs} ms · applied: ${applied}${rolledBack} · ${log}</p>
   ${report.error ? html`<pre class="error-log">${report.error}</pre>` : ''}
-  ${view.lastLogTail ? html`<details class="log" open><summary>The end of its log</summary><pre class="error-log">${view.lastLogTail.join('\n')}</pre></details>` : ''}`;
+  ${view.lastLogTail ? logTail(view.lastLogTail) : ''}`;
+}
+
+function logTail(lines: readonly string[]): Safe {
+  return html`<details class="log" open><summary>The end of its log</summary><pre class="error-log">${lines.join('\n')}</pre></details>`;
 }
 
 function failures(events: readonly EventView[]): Safe {
   const failed = events.filter((event) => event.error);
   if (failed.length === 0) return html``;
   return html`<h2>Failures</h2>
-  <ul class="failures">${failed.slice(0, 20).map((event) => html`<li><div>${event.at} · ${event.kind.replace(/_/g, ' ')} ${event.migrations.join(', ')}</div><pre class="error-log">${event.error}</pre></li>`)}</ul>`;
+  <ul class="failures">${failed.slice(0, 20).map(failure)}</ul>`;
+}
+
+function failure(event: EventView): Safe {
+  const what = html`<div>${event.at} · ${event.kind.replace(/_/g, ' ')} ${event.migrations.join(', ')}</div>`;
+  return html`<li>${what}<pre class="error-log">${event.error}</pre></li>`;
 }

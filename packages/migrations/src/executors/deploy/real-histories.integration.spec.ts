@@ -145,7 +145,10 @@ describe('migrate-deploy of real histories on PostgreSQL', () => {
     expect(latestReport()).toMatchObject({
       status: 'rolled-back',
       error: expect.stringMatching(
-        /The safety gate stopped the deploy before 3_drop_legacy: line 1: DS102 drops column Plan\.legacy and its values, and Plan now holds rows \(none when the deploy began\)/,
+        new RegExp(
+          'The safety gate stopped the deploy before 3_drop_legacy: line 1: DS102 drops column Plan\\.legacy and its values, ' +
+            'and Plan now holds rows \\(none when the deploy began\\)',
+        ),
       ),
     });
     expect(await sql('SELECT * FROM "Plan"')).toEqual([]);
