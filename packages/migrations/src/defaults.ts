@@ -32,6 +32,8 @@ export const DEPLOY_DEFAULTS = {
   reportDir: 'reports/migrate-deploy/{projectRoot}',
   webhookEnv: WEBHOOK_ENV,
   dryRun: false,
+  archiveRetentionDays: 7,
+  archiveLimitMb: 1024,
 } as const;
 
 export const ROLLBACK_DEFAULTS = {

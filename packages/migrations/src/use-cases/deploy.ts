@@ -25,6 +25,8 @@ import { stateAndBackup } from './deploy/take-backup';
 import { dataStepsLeft, runStep } from './deploy/data-steps';
 import { rollBack } from './deploy/roll-back-run';
 import { verify } from './deploy/verify';
+import { type ArchivePolicy } from './shared/archive-capture';
+import { archiveBefore } from './deploy/archive-before';
 
 export { readGateEnvironment } from './deploy/preflight';
 export type { RecordedEvent } from './deploy/event-log';
@@ -45,6 +47,8 @@ export interface DeployInput {
   /** Another environment every pending migration must have reached first. */
   requireDeployedTo?: { environment: string; state: AppliedState };
   dryRun: boolean;
+  /** What a migration drops is archived first, for a rollback to bring back. */
+  archive: ArchivePolicy;
   log: (line: string) => void;
 }
 
@@ -187,6 +191,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       const upToThis = history.migrations.slice(0, history.migrations.indexOf(migration) + 1);
       const migrationStarted = Date.now();
       await recheckBeforeMigration(target.database, safety.judged, migration.name);
+      await archiveBefore(input, events, migration, runId, warnings);
       log(`applying ${migration.name}`);
       applied.push(migration);
       await applyPendingMigrations(target.database, upToThis);

@@ -1,3 +1,4 @@
+import { archiveSchema } from '../../core/archive/archive-sql';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -28,8 +29,8 @@ export interface PgServer {
 }
 
 /**
- * `pg_dump -Fc` (compression level 1) of everything but the plugin's own schema (of a venture that
- * shares its database: its schema and the extensions created in it), written under a temporary
+ * `pg_dump -Fc` (compression level 1) of everything but the plugin's deploy history (of a venture
+ * that shares its database: its schema, its archives and the extensions created in it), written under a temporary
  * name and kept only once `pg_restore --list` reads it back whole; then its SHA-256 and size.
  */
 export async function dumpDatabase(server: PgServer, file: string, schemaExtensions: readonly string[] = []): Promise<BackupRecord> {
@@ -42,7 +43,7 @@ export async function dumpDatabase(server: PgServer, file: string, schemaExtensi
     // writes about twice as fast as the default for a few percent more bytes.
     const schema = ventureSchema(server.url, server.source);
     const selection = schema
-      ? [`--schema="${schema}"`, ...schemaExtensions.map((name) => `--extension="${name}"`)]
+      ? [`--schema="${schema}"`, `--schema="${archiveSchema(schema)}"`, ...schemaExtensions.map((name) => `--extension="${name}"`)]
       : [`--exclude-schema=${FORGE_SCHEMA}`];
     await run(pgDump, ['--format=custom', '--compress=1', ...selection, `--file=${partial}`], server, 'pg_dump');
     // The checksum is read while pg_restore reads the dump through.

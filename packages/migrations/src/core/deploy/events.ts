@@ -8,6 +8,7 @@
 export type EventKind =
   | 'deploy_started'
   | 'backup_taken'
+  | 'archived'
   | 'migration_applied'
   | 'data_step_finished'
   | 'verified'

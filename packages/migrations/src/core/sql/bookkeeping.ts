@@ -6,6 +6,17 @@
 export const FORGE_SCHEMA = 'forge_migrations';
 
 /**
+ * The archives of what deploys and rollbacks dropped (see core/archive/archive-sql.ts): schemas
+ * of the plugin's own too, but inside the venture's backups.
+ */
+export const ARCHIVE_SCHEMA = 'forge_archive';
+
+/** A namespace (by its name column) that holds archives. */
+export function isArchiveSchema(nspname: string): string {
+  return `(${nspname} = '${ARCHIVE_SCHEMA}' OR ${nspname} LIKE '${ARCHIVE_SCHEMA}\\_%')`;
+}
+
+/**
  * The session setting that names the schema a venture owns when it shares its database (set at
  * connection start from the URL's `?schema=`, see db/venture-schema.ts); unset: the whole database.
  */
@@ -18,6 +29,6 @@ export const CURRENT_SCOPE = `coalesce(current_setting('${SCOPE_SETTING}', true)
 export function isUserSchema(nspname: string): string {
   return (
     `${nspname} NOT IN ('pg_catalog', 'information_schema', '${FORGE_SCHEMA}') AND ${nspname} NOT ` +
-    `LIKE 'pg\\_%' AND (${CURRENT_SCOPE} = '' OR ${nspname} = ${CURRENT_SCOPE})`
+    `LIKE 'pg\\_%' AND NOT ${isArchiveSchema(nspname)} AND (${CURRENT_SCOPE} = '' OR ${nspname} = ${CURRENT_SCOPE})`
   );
 }

@@ -43,6 +43,10 @@ export default async function migrateDeployExecutor(
         },
         requireDeployedTo,
         dryRun: options.dryRun ?? DEPLOY_DEFAULTS.dryRun,
+        archive: {
+          retentionSeconds: (options.archiveRetentionDays ?? DEPLOY_DEFAULTS.archiveRetentionDays) * 86_400,
+          maxBytes: (options.archiveLimitMb ?? DEPLOY_DEFAULTS.archiveLimitMb) * 1024 * 1024,
+        },
         log,
       }),
     );

@@ -6,4 +6,6 @@ export interface DeployExecutorOptions extends DatabaseOptions {
   requireDeployedTo?: { environment: string; urlEnv: string };
   reportDir?: string;
   dryRun?: boolean;
+  archiveRetentionDays?: number;
+  archiveLimitMb?: number;
 }

@@ -1,13 +1,14 @@
 import { compareFingerprints, describeDifference, type SchemaFingerprint } from '../../core/fingerprint';
 import { isUserSchema } from '../../core/sql/bookkeeping';
 import { quoteIdentifier } from '../../core/sql/quote';
+import { rowsChecksum } from '../../core/sql/row-checksum';
 import type { SqlRunner } from '../../adapters/db/database';
 import { fingerprintSchema } from '../shared/catalog-fingerprint';
 
 export interface TableChecksum {
   table: string;
   rows: number;
-  /** Order-independent: the sum of a 60-bit hash of every row's text. */
+  /** Independent of the order of rows and of columns (see rowsChecksum). */
   checksum: string;
 }
 
@@ -28,7 +29,7 @@ export async function readDatabaseState(database: SqlRunner): Promise<DatabaseSt
   for (const { schema, name } of await database.query<{ schema: string; name: string }>(TABLES)) {
     const table = `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
     const [row] = await database.query<{ rows: string; checksum: string }>(
-      `SELECT count(*)::text AS rows, coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0)::text AS checksum FROM ${table} t`,
+      `SELECT count(*)::text AS rows, ${rowsChecksum('t')} AS checksum FROM ${table} t`,
     );
     tables.push({ table, rows: Number(row.rows), checksum: row.checksum });
   }

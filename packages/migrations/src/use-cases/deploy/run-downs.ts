@@ -1,22 +1,25 @@
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
+import { readStatements } from '../../core/sql/statements';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
+import { pendingArchives, restoredTables, scriptWithRestores } from '../shared/archive-restore';
 
 export interface DownsOutcome {
   undone: string[];
-  /** The migration the downs stopped at, and why (no down, irreversible, or its error). */
+  /** The migration the downs stopped at, and why (no down, irreversible, its archive purged, or its error). */
   stopped?: { migration: string; reason: string };
 }
 
 /**
- * Run the down scripts of migrations, in the order given (newest first). Each down and the
- * marking of its `_prisma_migrations` row as rolled back go in one script, so they commit
- * together: `prisma migrate deploy` (or the next deploy) applies the migration again later.
+ * Run the down scripts of migrations, in the order given (newest first). Each down, the restore
+ * of what the migration's archives kept, and the marking of its `_prisma_migrations` row as
+ * rolled back go in one script, so they commit together: `prisma migrate deploy` (or the next
+ * deploy) applies the migration again later.
  */
 export async function runDowns(
   database: Database,
   migrations: readonly MigrationFolder[],
-  onUndone: (name: string, ms: number) => Promise<void>,
+  onUndone: (name: string, ms: number, restored: string[]) => Promise<void>,
 ): Promise<DownsOutcome> {
   const undone: string[] = [];
   for (const migration of migrations) {
@@ -29,14 +32,31 @@ export async function runDowns(
         },
       };
     }
+    const archives = await pendingArchives(database, migration.name, 'up');
+    const purged = archives.filter((archive) => archive.purgedAt);
+    if (purged.length) {
+      const what = purged.map((archive) => [archive.source.table, archive.source.column].filter(Boolean).join('.')).join(', ');
+      return {
+        undone,
+        stopped: {
+          migration: migration.name,
+          reason:
+            `what it dropped (${what}) was archived until ${purged[0].expiresAt} and is purged: its down would make it again ` +
+            `empty. The data is in the backups taken before it (migrate-rollback --fromBackup)`,
+        },
+      };
+    }
     const started = Date.now();
     try {
-      await database.executeScript(`${migration.down.sql}\n;\n${markRolledBack(migration.name)}`);
+      const down = archives.length
+        ? await scriptWithRestores(database, migration.down.sql, readStatements(migration.down.sql), archives)
+        : migration.down.sql;
+      await database.executeScript(`${down}\n;\n${markRolledBack(migration.name)}`);
     } catch (error) {
       return { undone, stopped: { migration: migration.name, reason: `its down.sql failed: ${(error as Error).message}` } };
     }
     undone.push(migration.name);
-    await onUndone(migration.name, Date.now() - started);
+    await onUndone(migration.name, Date.now() - started, await restoredTables(database, archives));
   }
   return { undone };
 }

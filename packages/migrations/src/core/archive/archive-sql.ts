@@ -1,0 +1,118 @@
+import { ARCHIVE_SCHEMA } from '../sql/bookkeeping';
+import { qualifiedName, quoteIdentifier, quoteLiteral } from '../sql/quote';
+import { rowsChecksum } from '../sql/row-checksum';
+
+/**
+ * The archive: what a deploy or rollback is about to destroy, kept in a schema of the plugin's
+ * own beside the venture's (one per venture sharing a database), with a registry of what each
+ * archive holds. Unlike the deploy history it is covered by the venture's backups, so a restore
+ * brings back archives and registry together. Every change to it is one script: one transaction.
+ */
+/** The archive schema of a venture that owns `scope` ('' when it owns the whole database). */
+export function archiveSchema(scope: string): string {
+  return scope ? `${ARCHIVE_SCHEMA}_${scope}`.slice(0, 63) : ARCHIVE_SCHEMA;
+}
+
+export const registry = (schema: string) => qualifiedName(schema, 'archives');
+
+/** The registry, made once per archive schema (under a lock: two runs may make it at once). */
+export function createRegistry(schema: string): string {
+  return [
+    'SELECT pg_advisory_xact_lock(72707372)',
+    `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`,
+    `CREATE TABLE IF NOT EXISTS ${registry(schema)} (
+    id               BIGSERIAL PRIMARY KEY,
+    archive_table    TEXT NOT NULL,
+    run_id           VARCHAR(36) NOT NULL,
+    migration        TEXT NOT NULL,
+    direction        VARCHAR(4) NOT NULL,
+    kind             VARCHAR(6) NOT NULL,
+    source_schema    TEXT NOT NULL,
+    source_table     TEXT NOT NULL,
+    source_column    TEXT,
+    key_columns      TEXT[] NOT NULL,
+    columns          TEXT[] NOT NULL,
+    sequence_columns TEXT[] NOT NULL,
+    rows             BIGINT NOT NULL,
+    bytes            BIGINT NOT NULL,
+    checksum         TEXT NOT NULL,
+    created_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+    expires_at       TIMESTAMPTZ NOT NULL,
+    restored_at      TIMESTAMPTZ,
+    purged_at        TIMESTAMPTZ
+  )`,
+  ].join(';\n');
+}
+
+/** Kept before the migration ran (`up`), or before its down ran (`down`). */
+export type ArchiveDirection = 'up' | 'down';
+
+/** What one archive keeps, as the registry records it. */
+export interface ArchiveEntry {
+  id?: string;
+  archiveTable: string;
+  runId: string;
+  migration: string;
+  direction: ArchiveDirection;
+  kind: 'table' | 'column';
+  source: { schema: string; table: string; column?: string };
+  /** A table's primary key or unique not-null key: how a column's values find their rows again. */
+  keyColumns: string[];
+  /** The columns kept: a table's (but generated ones), or the key and the column. */
+  columns: string[];
+  /** Columns whose sequence must continue after the rows come back. */
+  sequenceColumns: string[];
+}
+
+/** Keep what `entry` names: a copy of the rows, and its registry row with their count, size and checksum. */
+export function captureSql(schema: string, entry: ArchiveEntry, retentionSeconds: number): string {
+  const archive = qualifiedName(schema, entry.archiveTable);
+  const source = qualifiedName(entry.source.schema, entry.source.table);
+  const array = (values: string[]) => `ARRAY[${values.map(quoteLiteral).join(', ')}]::text[]`;
+  return [
+    `CREATE TABLE ${archive} AS SELECT ${entry.columns.map(quoteIdentifier).join(', ')} FROM ${source}`,
+    `INSERT INTO ${registry(schema)} (archive_table, run_id, migration, direction, kind, source_schema, source_table, source_column,
+      key_columns, columns, sequence_columns, rows, bytes, checksum, expires_at)
+    SELECT ${[entry.archiveTable, entry.runId, entry.migration, entry.direction, entry.kind, entry.source.schema, entry.source.table]
+      .map(quoteLiteral)
+      .join(', ')}, ${entry.source.column === undefined ? 'NULL' : quoteLiteral(entry.source.column)},
+      ${array(entry.keyColumns)}, ${array(entry.columns)}, ${array(entry.sequenceColumns)},
+      (SELECT count(*) FROM ${archive}), pg_total_relation_size(${quoteLiteral(archive)}),
+      (SELECT ${rowsChecksum('t')} FROM ${source} t), now() + make_interval(secs => ${Math.max(0, Math.floor(retentionSeconds))})`,
+  ].join(';\n');
+}
+
+/**
+ * Put an archive's rows back into the table the down (or the re-applied migration) made again: a
+ * table's rows inserted with their own identities, a column's values set row by row by key (rows
+ * deleted since stay deleted; rows written since keep what they have). Then the archive goes.
+ */
+export function restoreSql(schema: string, entry: ArchiveEntry & { id: string }): string {
+  const archive = qualifiedName(schema, entry.archiveTable);
+  const source = qualifiedName(entry.source.schema, entry.source.table);
+  const put =
+    entry.kind === 'table'
+      ? `INSERT INTO ${source} (${entry.columns.map(quoteIdentifier).join(', ')}) OVERRIDING SYSTEM VALUE ` +
+        `SELECT ${entry.columns.map(quoteIdentifier).join(', ')} FROM ${archive}`
+      : `UPDATE ${source} AS t SET ${quoteIdentifier(entry.source.column!)} = a.${quoteIdentifier(entry.source.column!)} ` +
+        `FROM ${archive} AS a WHERE ${entry.keyColumns.map((key) => `t.${quoteIdentifier(key)} = a.${quoteIdentifier(key)}`).join(' AND ')}`;
+  const sequences = entry.sequenceColumns.map(
+    (column) =>
+      `SELECT setval(sequence::regclass, greatest(last, 1), last IS NOT NULL) FROM (SELECT pg_get_serial_sequence(${quoteLiteral(source)}, ` +
+      `${quoteLiteral(column)}) AS sequence, (SELECT max(${quoteIdentifier(column)}) FROM ${source})::bigint AS last) AS s WHERE sequence IS NOT NULL`,
+  );
+  return [
+    put,
+    ...sequences,
+    `DROP TABLE ${archive}`,
+    `UPDATE ${registry(schema)} SET restored_at = now() WHERE id = ${Number(entry.id)}`,
+  ].join(';\n');
+}
+
+/** Drop the archives that expired before `now`, keeping their registry rows as a record. */
+export function purgeSql(schema: string, archiveTables: readonly string[]): string {
+  return [
+    ...archiveTables.map((table) => `DROP TABLE IF EXISTS ${qualifiedName(schema, table)}`),
+    `UPDATE ${registry(schema)} SET purged_at = now() WHERE archive_table IN (${archiveTables.map(quoteLiteral).join(', ')})`,
+  ].join(';\n');
+}

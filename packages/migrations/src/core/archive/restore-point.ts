@@ -1,0 +1,31 @@
+import type { Statement } from '../sql/statements';
+import type { ArchiveEntry } from './archive-sql';
+
+/**
+ * A down (or a re-applied migration) with the archives' restores in it: each right after the
+ * statement that makes its table or column again (before constraints and NOT NULLs that need
+ * the values), else at the end. One script, so rows come back in the same transaction.
+ */
+export function withRestores(
+  script: string,
+  statements: readonly Statement[],
+  restores: ReadonlyArray<{ entry: ArchiveEntry; sql: string }>,
+): string {
+  const inserts = restores.map(({ entry, sql }) => ({ at: restorePoint(script, statements, entry), sql }));
+  let out = script;
+  for (const { at, sql } of [...inserts].sort((a, b) => b.at - a.at)) out = `${out.slice(0, at)};\n${sql};\n${out.slice(at)}`;
+  return out;
+}
+
+function restorePoint(script: string, statements: readonly Statement[], entry: ArchiveEntry): number {
+  const sameTable = (table: { schema?: string; name: string }) =>
+    table.name === entry.source.table && (table.schema === undefined || table.schema === entry.source.schema);
+  const makes = statements.filter((statement) =>
+    entry.kind === 'table'
+      ? statement.kind === 'create_table' && sameTable(statement.table)
+      : statement.kind === 'alter_table' &&
+        sameTable(statement.table) &&
+        statement.changes.some((change) => change.kind === 'add_column' && change.column === entry.source.column),
+  );
+  return makes.length ? makes[makes.length - 1].source.end : script.length;
+}

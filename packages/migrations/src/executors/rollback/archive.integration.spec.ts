@@ -1,0 +1,171 @@
+import { logger } from '@nx/devkit';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SqlRunner } from '../../adapters/db/database';
+import { PgDatabase } from '../../adapters/db/pg-database';
+import { PgliteDatabase } from '../../adapters/db/pglite-database';
+import { readDatabaseState } from '../../use-cases/deploy/data-state';
+import { createServerDatabase, DATABASE_ENGINES, SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
+import { executorContext } from '../../test-support/executor-context';
+import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
+import { flushChanges, FsTree } from 'nx/src/generators/tree';
+import approveGenerator from '../../generators/approve/approve';
+import migrateDeployExecutor from '../deploy/executor';
+import migrateRollbackExecutor from './executor';
+
+jest.setTimeout(180_000);
+
+const MIGRATIONS = 'apps/billing/prisma/migrations';
+const NOTE_TABLE = `CREATE TABLE "Note" (
+  "id" SERIAL NOT NULL,
+  "customerId" INTEGER NOT NULL,
+  "body" TEXT NOT NULL,
+  CONSTRAINT "Note_pkey" PRIMARY KEY ("id"),
+  CONSTRAINT "Note_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer"("id") ON DELETE CASCADE
+);`;
+const ADD_NOTE = '20240501000000_add_note';
+const DROP_NOTE = '20240502000000_drop_note';
+const DROP_PREFERENCES = '20240503000000_drop_preferences';
+const FAILING = '20240504000000_failing';
+
+/**
+ * Lossless rollback: what a deploy drops (a table, a column) is archived first, and a rollback
+ * (asked for, or the automatic one of a failed deploy) puts every value back by its downs alone.
+ */
+describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
+  let workspace: TemporaryProject;
+  let server: { url: string; drop: () => Promise<void> } | undefined;
+  let warnings: string[];
+  const saved = { ...process.env };
+  const context = () => executorContext(workspace.dir, 'billing', 'apps/billing');
+  const deploy = () => migrateDeployExecutor({ lockTimeout: 5, allowDrift: true }, context());
+  const rollback = (options: Record<string, unknown>) => migrateRollbackExecutor({ lockTimeout: 5, yes: true, ...options }, context());
+  const withDatabase = async <T>(work: (database: SqlRunner) => Promise<T>): Promise<T> => {
+    const database = server
+      ? await PgDatabase.connect({ url: server.url, source: 'spec' })
+      : await PgliteDatabase.open({ dataDir: path.join(workspace.dir, 'apps/billing/.forge/pglite'), cacheDir: SNAPSHOT_CACHE_DIR });
+    try {
+      return await work(database);
+    } finally {
+      await database.close();
+    }
+  };
+  const state = () => withDatabase(readDatabaseState);
+  const addMigration = (name: string, up: string, down: string) => {
+    const dir = path.join(workspace.dir, MIGRATIONS, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'migration.sql'), `${up}\n`);
+    writeFileSync(path.join(dir, 'down.sql'), `${down}\n`);
+  };
+  /** The drops are intended: approved as a team would, with the approve generator. */
+  const approveDataLoss = async () => {
+    const tree = new FsTree(workspace.dir, false);
+    await approveGenerator(tree, { project: 'billing' });
+    flushChanges(workspace.dir, tree.listChanges());
+  };
+  const latestReport = (command: string) => {
+    const dir = path.join(workspace.dir, `reports/${command}/apps/billing`);
+    const newest = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .pop()!;
+    return JSON.parse(readFileSync(path.join(dir, newest), 'utf8'));
+  };
+
+  beforeEach(async () => {
+    workspace = temporaryDir('forge-archive-');
+    cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps/billing'), { recursive: true });
+    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = SNAPSHOT_CACHE_DIR;
+    delete process.env['DATABASE_URL'];
+    if (engine === 'postgresql') {
+      server = await createServerDatabase('archive');
+      process.env['DATABASE_URL'] = server.url;
+    }
+    warnings = [];
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+    addMigration(ADD_NOTE, NOTE_TABLE, 'DROP TABLE "Note";');
+    expect(await deploy()).toEqual({ success: true });
+    await withDatabase((database) =>
+      database.executeScript(`
+        INSERT INTO "Customer" ("email", "name", "preferences")
+          SELECT 'c' || g || '@example.com', 'C' || g, jsonb_build_object('theme', 'dark', 'n', g) FROM generate_series(1, 40) g;
+        INSERT INTO "Note" ("customerId", "body") SELECT id, 'note of ' || name FROM "Customer";
+        DELETE FROM "Note" WHERE id % 7 = 0;`),
+    );
+    addMigration(DROP_NOTE, 'DROP TABLE "Note";', NOTE_TABLE);
+    addMigration(
+      DROP_PREFERENCES,
+      'ALTER TABLE "Customer" DROP COLUMN "preferences";',
+      'ALTER TABLE "Customer" ADD COLUMN "preferences" JSONB;',
+    );
+    await approveDataLoss();
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    process.env = { ...saved };
+    await server?.drop();
+    server = undefined;
+    workspace.remove();
+  });
+
+  it('archives what the deploy drops, and a rollback puts every value back by the downs, the sequence continuing', async () => {
+    const before = await state();
+    const deployed = await deploy();
+    expect(deployed).toEqual({ success: true });
+    const archived = await withDatabase((database) =>
+      database.query<{ kind: string; source_table: string; source_column: string | null; rows: string }>(
+        'SELECT kind, source_table, source_column, rows::text FROM forge_archive.archives ORDER BY id',
+      ),
+    );
+    expect(archived).toEqual([
+      { kind: 'table', source_table: 'Note', source_column: null, rows: '35' },
+      { kind: 'column', source_table: 'Customer', source_column: 'preferences', rows: '40' },
+    ]);
+    // The archive is the plugin's: no part of the venture's schema or rows.
+    expect((await state()).tables.map((table) => table.table)).not.toContainEqual(expect.stringContaining('forge_archive'));
+
+    expect(await rollback({ steps: 2 })).toEqual({ success: true });
+    expect(await state()).toEqual(before);
+    const next = await withDatabase(async (database) => {
+      await database.query(`INSERT INTO "Note" ("customerId", "body") VALUES (1, 'after the rollback')`);
+      return database.query<{ id: number }>(`SELECT max(id) AS id FROM "Note"`);
+    });
+    expect(next).toEqual([{ id: 41 }]);
+    const registry = await withDatabase((database) =>
+      database.query<{ restored: boolean; archive_left: boolean }>(
+        `SELECT restored_at IS NOT NULL AS restored, to_regclass(quote_ident('forge_archive') || '.' || quote_ident(archive_table)) IS NOT NULL AS archive_left
+         FROM forge_archive.archives ORDER BY id`,
+      ),
+    );
+    expect(registry).toEqual([
+      { restored: true, archive_left: false },
+      { restored: true, archive_left: false },
+    ]);
+  });
+
+  it("rolls a failed deploy back by the downs and the archives, without the backup's restore", async () => {
+    addMigration(FAILING, 'SELECT 1 / 0;', 'SELECT 1;');
+    const before = await state();
+    expect(await deploy()).toEqual({ success: false });
+    expect(latestReport('migrate-deploy')).toMatchObject({
+      status: 'rolled-back',
+      restored: false,
+      rolledBack: [DROP_PREFERENCES, DROP_NOTE],
+    });
+    expect(await state()).toEqual(before);
+  });
+
+  it('warns, naming the backup, when a column cannot be archived for want of a key', async () => {
+    await withDatabase((database) =>
+      database.executeScript('CREATE TABLE "Loose" ("a" TEXT, "b" TEXT); INSERT INTO "Loose" VALUES (\'x\', \'y\');'),
+    );
+    addMigration('20240504000000_drop_loose_b', 'ALTER TABLE "Loose" DROP COLUMN "b";', 'ALTER TABLE "Loose" ADD COLUMN "b" TEXT;');
+    await approveDataLoss();
+    expect(await deploy()).toEqual({ success: true });
+    expect(warnings.join('\n')).toMatch(
+      /20240504000000_drop_loose_b: column Loose\.b: Loose has no primary key or unique key of NOT NULL columns .*the backup taken before this deploy is its way back/,
+    );
+  });
+});

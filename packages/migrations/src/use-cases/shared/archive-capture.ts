@@ -1,0 +1,112 @@
+import { type ArchiveDirection, type ArchiveEntry, archiveSchema, captureSql, createRegistry } from '../../core/archive/archive-sql';
+import { type ArchiveTarget, describeTarget } from '../../core/archive/archive-targets';
+import { CURRENT_SCOPE } from '../../core/sql/bookkeeping';
+import { canonicalSqlType, isSafeCast } from '../../core/sql/prisma-types';
+import { quotedName } from '../../core/sql/qualified-name';
+import type { SqlRunner } from '../../adapters/db/database';
+
+export interface ArchivePolicy {
+  /** How long archives are kept, in seconds. */
+  retentionSeconds: number;
+  /** Tables larger than this (bytes) are not archived: the backup is their way back. */
+  maxBytes: number;
+}
+
+export interface CaptureOutcome {
+  kept: ArchiveEntry[];
+  /** What would be lost that no archive keeps, and why. */
+  notKept: string[];
+}
+
+/** The archive schema of the connection's venture. */
+export async function ventureArchiveSchema(database: SqlRunner): Promise<string> {
+  const [{ scope }] = await database.query<{ scope: string }>(`SELECT ${CURRENT_SCOPE} AS scope`);
+  return archiveSchema(scope);
+}
+
+/**
+ * Before `migration` (or its down) runs: keep what its `targets` would destroy, all in one
+ * transaction. What does not exist yet holds nothing and is passed over; a type change every
+ * value survives needs no archive.
+ */
+export async function captureBefore(
+  database: SqlRunner,
+  targets: readonly ArchiveTarget[],
+  run: { runId: string; migration: string; direction: ArchiveDirection },
+  policy: ArchivePolicy,
+): Promise<CaptureOutcome> {
+  const outcome: CaptureOutcome = { kept: [], notKept: [] };
+  for (const [index, target] of targets.entries()) {
+    const facts = await tableFacts(database, target);
+    if (!facts) continue;
+    const entry = archiveEntry(target, facts, { ...run, archiveTable: archiveTableName(run, index) });
+    if (typeof entry === 'string') {
+      if (entry) outcome.notKept.push(`${describeTarget(target)}: ${entry}`);
+    } else if (facts.bytes > policy.maxBytes) {
+      outcome.notKept.push(`${describeTarget(target)}: ${facts.bytes} bytes, over the archive limit of ${policy.maxBytes}`);
+    } else outcome.kept.push(entry);
+  }
+  if (outcome.kept.length === 0) return outcome;
+  const schema = await ventureArchiveSchema(database);
+  await database.executeScript(
+    [createRegistry(schema), ...outcome.kept.map((entry) => captureSql(schema, entry, policy.retentionSeconds))].join(';\n'),
+  );
+  return outcome;
+}
+
+interface TableFacts {
+  schema: string;
+  table: string;
+  bytes: number;
+  columns: Array<{ name: string; type: string; generated: boolean; sequence: boolean }>;
+  key: string[] | null;
+}
+
+const TABLE_FACTS = `
+  SELECT n.nspname AS schema, c.relname AS table, pg_table_size(c.oid)::text AS bytes,
+    (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+       'generated', a.attgenerated <> '', 'sequence', pg_get_serial_sequence(c.oid::regclass::text, a.attname) IS NOT NULL)
+       ORDER BY a.attnum)
+     FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+    (SELECT array_agg(a.attname::text ORDER BY k.ord)
+     FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+     WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL
+     GROUP BY i.indexrelid, i.indisprimary HAVING bool_and(a.attnotnull)
+     ORDER BY i.indisprimary DESC, count(*) LIMIT 1) AS key
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`;
+
+async function tableFacts(database: SqlRunner, target: ArchiveTarget): Promise<TableFacts | undefined> {
+  const [row] = await database.query<Omit<TableFacts, 'bytes'> & { bytes: string }>(TABLE_FACTS, [quotedName(target.table)]);
+  return row && { ...row, bytes: Number(row.bytes), columns: row.columns ?? [] };
+}
+
+/** The archive of a target, or why there is none ('' when nothing is lost: absent, or a cast every value survives). */
+function archiveEntry(
+  target: ArchiveTarget,
+  facts: TableFacts,
+  run: { runId: string; migration: string; direction: ArchiveDirection; archiveTable: string },
+): ArchiveEntry | string {
+  const stored = facts.columns.filter((column) => !column.generated);
+  const base = { ...run, source: { schema: facts.schema, table: facts.table }, keyColumns: facts.key ?? [] };
+  const sequenceColumns = stored.filter((column) => column.sequence).map((column) => column.name);
+  if (target.kind === 'table') return { ...base, kind: 'table', columns: stored.map((column) => column.name), sequenceColumns };
+  const column = stored.find((candidate) => candidate.name === target.column);
+  if (!column) return '';
+  if (target.retypedTo && isSafeCast(canonicalSqlType(column.type), canonicalSqlType(target.retypedTo))) return '';
+  if (!facts.key) return `${facts.table} has no primary key or unique key of NOT NULL columns to find its rows again by`;
+  if (facts.key.includes(column.name)) return `it is part of the key its rows would be found again by`;
+  return {
+    ...base,
+    kind: 'column',
+    source: { ...base.source, column: column.name },
+    columns: [...facts.key, column.name],
+    sequenceColumns: [],
+  };
+}
+
+/** Readable and unique: the migration, the target's place in it, the run. */
+function archiveTableName(run: { runId: string; migration: string; direction: ArchiveDirection }, index: number): string {
+  return `${run.migration.slice(0, 40)}_${run.direction}${index + 1}_${run.runId.replace(/-/g, '').slice(0, 8)}`;
+}

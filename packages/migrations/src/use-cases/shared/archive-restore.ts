@@ -1,0 +1,106 @@
+import { type ArchiveDirection, type ArchiveEntry, registry, restoreSql } from '../../core/archive/archive-sql';
+import { withRestores } from '../../core/archive/restore-point';
+import { qualifiedName } from '../../core/sql/quote';
+import { rowsChecksum } from '../../core/sql/row-checksum';
+import type { Statement } from '../../core/sql/statements';
+import type { SqlRunner } from '../../adapters/db/database';
+import { ventureArchiveSchema } from './archive-capture';
+
+export interface KeptArchive extends ArchiveEntry {
+  id: string;
+  rows: number;
+  /** The source table's rows before the archive was taken. */
+  checksum: string;
+  createdAt: string;
+  expiresAt: string;
+  purgedAt: string | null;
+}
+
+interface RegistryRow {
+  id: string;
+  archive_table: string;
+  run_id: string;
+  migration: string;
+  direction: ArchiveDirection;
+  kind: 'table' | 'column';
+  source_schema: string;
+  source_table: string;
+  source_column: string | null;
+  key_columns: string[];
+  columns: string[];
+  sequence_columns: string[];
+  rows: string;
+  checksum: string;
+  created_at: string;
+  expires_at: string;
+  purged_at: string | null;
+}
+
+const SELECT_ROWS = `SELECT id::text, archive_table, run_id, migration, direction, kind, source_schema, source_table, source_column,
+  key_columns, columns, sequence_columns, rows::text, checksum, created_at::text, expires_at::text, purged_at::text`;
+
+/** The archives of `migration` in `direction` that are not restored yet: those of the last run that kept any. */
+export async function pendingArchives(database: SqlRunner, migration: string, direction: ArchiveDirection): Promise<KeptArchive[]> {
+  const schema = await ventureArchiveSchema(database);
+  const [{ exists }] = await database.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [registry(schema)]);
+  if (!exists) return [];
+  const rows = await database.query<RegistryRow>(
+    `${SELECT_ROWS} FROM ${registry(schema)} WHERE restored_at IS NULL AND run_id = (SELECT run_id FROM ${registry(schema)}
+      WHERE migration = $1 AND direction = $2 ORDER BY id DESC LIMIT 1) AND migration = $1 AND direction = $2 ORDER BY id`,
+    [migration, direction],
+  );
+  return rows.map(keptArchive);
+}
+
+/** `script` with the restores of `archives` in it (see withRestores). */
+export async function scriptWithRestores(
+  database: SqlRunner,
+  script: string,
+  statements: readonly Statement[],
+  archives: readonly KeptArchive[],
+): Promise<string> {
+  if (archives.length === 0) return script;
+  const schema = await ventureArchiveSchema(database);
+  return withRestores(
+    script,
+    statements,
+    archives.map((entry) => ({ entry, sql: restoreSql(schema, entry) })),
+  );
+}
+
+/** After the restores: each table's rows against the checksum taken with its archive (rows written since make them differ). */
+export async function restoredTables(database: SqlRunner, archives: readonly KeptArchive[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const archive of archives) {
+    const table = qualifiedName(archive.source.schema, archive.source.table);
+    const [{ checksum }] = await database.query<{ checksum: string }>(`SELECT ${rowsChecksum('t')} AS checksum FROM ${table} t`);
+    const what =
+      archive.kind === 'table' ? `${archive.rows} rows of ${table}` : `${archive.rows} values of ${table}.${archive.source.column}`;
+    lines.push(
+      checksum === archive.checksum
+        ? `${what} restored from the archive: the table's rows equal those before (checksum)`
+        : `${what} restored from the archive: the table's rows differ from those before (rows written since keep their values)`,
+    );
+  }
+  return lines;
+}
+
+function keptArchive(row: RegistryRow): KeptArchive {
+  return {
+    id: row.id,
+    archiveTable: row.archive_table,
+    runId: row.run_id,
+    migration: row.migration,
+    direction: row.direction,
+    kind: row.kind,
+    source: { schema: row.source_schema, table: row.source_table, ...(row.source_column === null ? {} : { column: row.source_column }) },
+    keyColumns: row.key_columns,
+    columns: row.columns,
+    sequenceColumns: row.sequence_columns,
+    rows: Number(row.rows),
+    checksum: row.checksum,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    purgedAt: row.purged_at,
+  };
+}
