@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { describeError } from '../core/errors';
 import { redact } from '../core/redact';
+import type { SqlParser } from '../core/sql/parser';
 import { readAppliedState } from '../use-cases/deploy/applied-state';
 import { backupRecords } from '../use-cases/deploy/event-store';
 import { rollback, type RollbackInput } from '../use-cases/rollback';
@@ -18,6 +19,7 @@ export interface Job {
 }
 
 export interface RollbackSettings {
+  parser: SqlParser;
   workspaceRoot: string;
   cacheDir: string;
   backupRetention: number;
@@ -79,16 +81,17 @@ export class RollbackJobs {
     migration: string,
     work: (input: Omit<RollbackInput, 'confirm'>) => Promise<T>,
   ): Promise<T> {
-    const { workspaceRoot, cacheDir, lockTimeoutMs, backupRetention } = this.settings;
+    const { parser, workspaceRoot, cacheDir, lockTimeoutMs, backupRetention } = this.settings;
     const source = await ventureSource(workspaceRoot, config);
     if (!source.history.migrations.some((candidate) => candidate.name === migration)) {
       throw new HttpError(404, `${config.project} has no migration ${migration}: nothing was rolled back.`);
     }
-    const target = await openVentureTarget(config, source, cacheDir, { lock: true, lockTimeoutMs });
+    const target = await openVentureTarget(parser, config, source, cacheDir, { lock: true, lockTimeoutMs });
     try {
       const state = await readAppliedState(target.database);
       return await work(
         rollbackInput(target, {
+          parser,
           project: config.project,
           workspaceRoot,
           environment: config.environment,

@@ -10,6 +10,7 @@ import {
 } from '../core/deploy/rollback-plan';
 import { ForgeError } from '../core/errors';
 import { schemaVersions, versionOf } from '../core/schema-version';
+import type { SqlParser } from '../core/sql/parser';
 import { quoteIdentifier } from '../core/sql/quote';
 import type { TestReport } from '../core/test-report';
 import type { SqlRunner } from '../adapters/db/database';
@@ -25,6 +26,7 @@ import { restoreAndCompare, undoByDowns } from './deploy/undo';
 import { backupKind, type BackupPlace, recordedChecksum, stateAndBackup } from './deploy/take-backup';
 
 export interface RollbackInput extends BackupPlace {
+  parser: SqlParser;
   environment: string;
   target: DeployTarget;
   history: MigrationHistory;
@@ -77,7 +79,7 @@ export async function rollback(input: RollbackInput): Promise<RollbackResult> {
       `Run nx run ${input.project}:migrate-deploy first (it recovers what an interrupted deploy left), or restore a backup with --fromBackup.`,
     );
   }
-  const versions = schemaVersions(history.migrations);
+  const versions = schemaVersions(input.parser, history.migrations);
   const fromVersion = versionOf(versions, state.applied);
   const plan = input.fromBackup ? await planRestore(input, input.fromBackup) : await planDowns(input, state.applied, versions);
   const impact = [
@@ -169,7 +171,7 @@ async function planDowns(
   versions: ReturnType<typeof schemaVersions>,
 ): Promise<RollbackPlan> {
   const undo = migrationsToUndo(input.history.migrations, applied, input.selector ?? { steps: 1 }, versions);
-  const migrations = undo.map((migration) => undoImpact(migration, versions, input.testReport));
+  const migrations = undo.map((migration) => undoImpact(input.parser, migration, versions, input.testReport));
   const blocked = migrations.filter((migration) => migration.down !== 'script');
   if (blocked.length) {
     const backups = (await backupRecords(input.target.database, 3)).map((record) => path.relative(input.workspaceRoot, record.file));

@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import { describeError, ForgeError } from '../../core/errors';
+import { loadSqlParser } from '../../core/sql/parser';
 import { PgDatabase } from '../../adapters/db/pg-database';
 import { inVentureSchema } from '../../adapters/db/venture-schema';
 import { readAppliedState } from '../../use-cases/deploy/applied-state';
@@ -19,6 +20,7 @@ export default async function migrateDeployExecutor(
   let result: DeployResult | undefined;
   let refusal: string | undefined;
   try {
+    const parser = await loadSqlParser();
     const venture = await run.readProject();
     const { layout, history, schema } = venture;
     const requireDeployedTo = options.requireDeployedTo && {
@@ -26,8 +28,9 @@ export default async function migrateDeployExecutor(
       state: await readOtherEnvironment(options.requireDeployedTo, (url) => inVentureSchema(url, options.schema, project)),
     };
     log(`migrate-deploy ${project} (${run.environment}) on ${run.where}`);
-    result = await run.withTarget(venture, (target) =>
+    result = await run.withTarget(parser, venture, (target) =>
       deploy({
+        parser,
         project,
         workspaceRoot: context.root,
         environment: run.environment,

@@ -18,7 +18,7 @@ import type { ApproveGeneratorSchema } from './schema';
  */
 export default async function approveGenerator(tree: Tree, options: ApproveGeneratorSchema, now = new Date()): Promise<void> {
   await withForgeErrors(async () => {
-    await loadSqlParser();
+    const parser = await loadSqlParser();
     const files = treeFiles(tree);
     const layout = await resolvePrismaLayout(path.join(tree.root, projectRootOf(tree, options.project)), files);
     const history = readMigrationHistory(layout.migrationsDir, files);
@@ -30,6 +30,7 @@ export default async function approveGenerator(tree: Tree, options: ApproveGener
       );
     }
     const report = lintHistory({
+      parser,
       project: options.project,
       migrations: history.migrations,
       include: (name) => !options.migration || name === options.migration,
