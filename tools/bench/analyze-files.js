@@ -9,10 +9,10 @@ const { loadSqlParser } = require(path.join(dist, 'core/sql/parser'));
 const { analyzeHistory } = require(path.join(dist, 'core/safety/analyze'));
 
 async function main() {
-  await loadSqlParser();
+  const parser = await loadSqlParser();
   const started = performance.now();
   const migrations = process.argv.slice(2).map((file) => ({ name: file, sql: readFileSync(file, 'utf8') }));
-  const findings = analyzeHistory(migrations).flat();
+  const findings = analyzeHistory(parser, migrations).flat();
   // Time spent reading and analysing, without Node's and the parser's start-up: for the benchmark.
   process.stderr.write(JSON.stringify({ analysisMs: performance.now() - started }));
   process.stdout.write(JSON.stringify(findings));

@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { loadSqlParser } from '../../packages/migrations/src/core/sql/parser';
 import { quoteIdentifier } from '../../packages/migrations/src/core/sql/quote';
 import { PgDatabase } from '../../packages/migrations/src/adapters/db/pg-database';
 import migrateRollbackExecutor from '../../packages/migrations/src/executors/rollback/executor';
@@ -363,13 +364,15 @@ async function withBenchDatabase<T>(url: string, n: number, workspace: string, w
       const history = readMigrationHistory(migrationsDir(workspace));
       const database = await PgDatabase.connect({ url: server.url, source: URL_ENV });
       try {
+        const parser = await loadSqlParser();
         await applyPendingMigrations(
+          parser,
           database,
           history.migrations.filter((migration) => migration.name === CREATE_EVENT),
         );
         await database.query(FILL);
         await database.query('VACUUM ANALYZE "Event"');
-        const applied = await applyPendingMigrations(database, history.migrations);
+        const applied = await applyPendingMigrations(parser, database, history.migrations);
         if (applied.join() !== ADD_REGION) throw new Error(`seeding applied ${applied.join(', ') || 'nothing'}, expected ${ADD_REGION}`);
       } finally {
         await database.close();
@@ -388,7 +391,8 @@ async function withBenchDatabase<T>(url: string, n: number, workspace: string, w
 async function reapply(url: string, workspace: string): Promise<void> {
   const database = await PgDatabase.connect({ url, source: URL_ENV });
   try {
-    const applied = await applyPendingMigrations(database, readMigrationHistory(migrationsDir(workspace)).migrations);
+    const parser = await loadSqlParser();
+    const applied = await applyPendingMigrations(parser, database, readMigrationHistory(migrationsDir(workspace)).migrations);
     if (applied.join() !== ADD_REGION)
       throw new Error(
         `re-applying applied ${applied.join(', ') || 'nothing'}, expected ${ADD_REGION}: the rollback did not mark it rolled back`,

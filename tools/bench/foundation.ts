@@ -14,6 +14,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { PgDatabase } from '../../packages/migrations/src/adapters/db/pg-database';
 import { PgliteDatabase } from '../../packages/migrations/src/adapters/db/pglite-database';
+import { loadSqlParser } from '../../packages/migrations/src/core/sql/parser';
 import { applyPendingMigrations } from '../../packages/migrations/src/use-cases/shared/apply-migrations';
 import { readMigrationHistory } from '../../packages/migrations/src/adapters/store/migration-store';
 import { type Benchmark, REPO_ROOT } from './benchmark';
@@ -116,7 +117,7 @@ async function benchApply(url: string): Promise<{ ours: number; peer: number }> 
           try {
             const started = performance.now();
             const history = readMigrationHistory(dir);
-            const applied = await applyPendingMigrations(database, history.migrations);
+            const applied = await applyPendingMigrations(await loadSqlParser(), database, history.migrations);
             const elapsed = performance.now() - started;
             if (applied.length !== HISTORY_LENGTH) throw new Error(`applied ${applied.length} of ${HISTORY_LENGTH}`);
             return elapsed;

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSqlParser, parseScript } from '../../packages/migrations/src/core/sql/parser';
+import { loadSqlParser, type SqlParser } from '../../packages/migrations/src/core/sql/parser';
 import { type Benchmark, REPO_ROOT } from './benchmark';
 import { generateHistory } from './generate-history';
 import { machine, median, ROUNDS, sideBySide } from './timing';
@@ -73,7 +73,7 @@ export const safety: Benchmark = {
   name: 'safety',
   section: 'Safety analysis beside squawk',
   async run() {
-    await loadSqlParser();
+    const parser = await loadSqlParser();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'forge-bench-safety-'));
     try {
       const files = corpus(dir);
@@ -86,7 +86,7 @@ export const safety: Benchmark = {
       );
       const analysisOnly = median(Array.from({ length: ROUNDS }, () => JSON.parse(ours().stderr).analysisMs as number));
 
-      const statementOf = statementLocator(files);
+      const statementOf = statementLocator(parser, files);
       const ourHits = (JSON.parse(ours().stdout) as Array<{ migration: string; code: string; line: number }>).flatMap((finding) =>
         hitsOf(
           finding.migration,
@@ -126,7 +126,7 @@ export const safety: Benchmark = {
         documents: [
           {
             file: 'docs/safety-benchmark.md',
-            markdown: render(files.length, { ...timing, analysisOnly }, ourHits, squawkHits, squawkOnlyRules),
+            markdown: render(parser, files.length, { ...timing, analysisOnly }, ourHits, squawkHits, squawkOnlyRules),
           },
         ],
       };
@@ -171,13 +171,13 @@ function run(command: string, args: string[]): { ms: number; stdout: string; std
 }
 
 /** The 1-based statement a 1-based line of a file falls in. */
-function statementLocator(files: string[]): (file: string, line: number) => number {
+function statementLocator(parser: SqlParser, files: string[]): (file: string, line: number) => number {
   const starts = new Map<string, number[]>();
   for (const file of files) {
     const sql = readFileSync(file, 'utf8');
     starts.set(
       file,
-      parseScript(sql).map((statement) => sql.slice(0, statement.start).split('\n').length),
+      parser.parseScript(sql).map((statement) => sql.slice(0, statement.start).split('\n').length),
     );
   }
   return (file, line) => {
@@ -202,11 +202,11 @@ function countBy(values: string[]): Map<string, number> {
   return new Map([...counts].sort((a, b) => b[1] - a[1]));
 }
 
-function example(key: string | undefined): string {
+function example(parser: SqlParser, key: string | undefined): string {
   if (!key) return '';
   const [file, statement] = key.split('\0');
   const sql = readFileSync(file, 'utf8');
-  const text = parseScript(sql)[Math.max(0, Number(statement) - 1)]?.text.replace(/\s+/g, ' ') ?? '';
+  const text = parser.parseScript(sql)[Math.max(0, Number(statement) - 1)]?.text.replace(/\s+/g, ' ') ?? '';
   const where = file
     .split(path.sep)
     .slice(-3)
@@ -216,6 +216,7 @@ function example(key: string | undefined): string {
 }
 
 function render(
+  parser: SqlParser,
   count: number,
   timing: { ours: number; peer: number; analysisOnly: number },
   ours: Hit[],
@@ -230,8 +231,8 @@ function render(
     const squawkOnly = [...b].filter((key) => !a.has(key));
     return (
       `| ${concept} | ${both.length} | ${oursOnly.length}` +
-      `${oursOnly.length ? ` (e.g. ${example(oursOnly[0])})` : ''} | ${squawkOnly.length}` +
-      `${squawkOnly.length ? ` (e.g. ${example(squawkOnly[0])})` : ''} |`
+      `${oursOnly.length ? ` (e.g. ${example(parser, oursOnly[0])})` : ''} | ${squawkOnly.length}` +
+      `${squawkOnly.length ? ` (e.g. ${example(parser, squawkOnly[0])})` : ''} |`
     );
   });
   return [

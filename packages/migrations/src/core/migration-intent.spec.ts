@@ -1,11 +1,15 @@
 import { readMigrationIntent } from './migration-intent';
-import { loadSqlParser } from './sql/parser';
+import { loadSqlParser, type SqlParser } from './sql/parser';
 
-beforeAll(loadSqlParser);
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
+const intentOf = (sql: string) => readMigrationIntent(parser, sql);
 
 describe('readMigrationIntent', () => {
   it('reads drops, renames, type changes and data statements', () => {
-    const intent = readMigrationIntent(`
+    const intent = intentOf(`
       ALTER TABLE "User" DROP COLUMN "legacy", ALTER COLUMN "age" SET DATA TYPE BIGINT, ADD COLUMN "x" INT;
       ALTER TABLE "report" ALTER COLUMN "parameters" TYPE JSONB USING parameters::JSONB;
       ALTER TABLE "Post" RENAME COLUMN "body" TO "content";
@@ -29,7 +33,7 @@ describe('readMigrationIntent', () => {
   });
 
   it('marks statements whose effect on data cannot be read', () => {
-    const intent = readMigrationIntent(`
+    const intent = intentOf(`
       DO $$ BEGIN UPDATE "User" SET "name" = 'x'; END $$;
       SELECT backfill_users();
       SELECT 1;
@@ -47,7 +51,7 @@ describe('readMigrationIntent', () => {
   });
 
   it('finds nothing to exempt in additive migrations', () => {
-    const intent = readMigrationIntent('CREATE TABLE "A" (id int); CREATE INDEX a_id ON "A"(id); ALTER TABLE "B" ADD COLUMN c int;');
+    const intent = intentOf('CREATE TABLE "A" (id int); CREATE INDEX a_id ON "A"(id); ALTER TABLE "B" ADD COLUMN c int;');
     expect(intent.droppedColumns.size + intent.changedColumns.size + intent.droppedTables.size + intent.rowsMayVanish.size).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { schemaTable } from './sql/qualified-name';
+import type { SqlParser } from './sql/parser';
 import { readStatements, type Statement } from './sql/statements';
 import type { TableChange } from './sql/table-changes';
 
@@ -54,9 +55,9 @@ function setIn(map: Map<string, Map<string, string>>, key: string, from: string,
   map.set(key, entries);
 }
 
-export function readMigrationIntent(sql: string): MigrationIntent {
+export function readMigrationIntent(parser: SqlParser, sql: string): MigrationIntent {
   const intent = emptyIntent();
-  for (const statement of readStatements(sql)) readStatement(statement, intent);
+  for (const statement of readStatements(parser, sql)) readStatement(statement, intent);
   return intent;
 }
 

@@ -1,7 +1,10 @@
 import { databaseVersionMarkdown, schemaVersions, versionOf } from './schema-version';
-import { loadSqlParser } from './sql/parser';
+import { loadSqlParser, type SqlParser } from './sql/parser';
 
-beforeAll(() => loadSqlParser());
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
 
 const HISTORY = [
   { name: '1_init', sql: 'CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "email" TEXT NOT NULL);' },
@@ -14,7 +17,7 @@ const HISTORY = [
 
 describe('schemaVersions', () => {
   it('bumps major for destructive or breaking changes, minor for additions, patch otherwise', () => {
-    expect(schemaVersions(HISTORY).map(({ version, bump }) => `${version} ${bump}`)).toEqual([
+    expect(schemaVersions(parser, HISTORY).map(({ version, bump }) => `${version} ${bump}`)).toEqual([
       '0.1.0 minor',
       '0.1.1 patch',
       '0.2.0 minor',
@@ -22,23 +25,23 @@ describe('schemaVersions', () => {
       '2.0.0 major',
       '2.1.0 minor',
     ]);
-    expect(schemaVersions(HISTORY)[3].reason).toMatch(/^DS102/);
-    expect(schemaVersions(HISTORY)[4].reason).toMatch(/^BC101/);
+    expect(schemaVersions(parser, HISTORY)[3].reason).toMatch(/^DS102/);
+    expect(schemaVersions(parser, HISTORY)[4].reason).toMatch(/^BC101/);
   });
 
   it('counts an approved or waived data loss as major: the approval does not make it compatible', () => {
     const waived = [HISTORY[0], { name: '2_drop', sql: '-- forge-ignore DS101: nobody reads it\nDROP TABLE "User";' }];
-    expect(schemaVersions(waived)[1].version).toBe('1.0.0');
+    expect(schemaVersions(parser, waived)[1].version).toBe('1.0.0');
   });
 
   it('a database version is the version of its last applied migration in history order', () => {
-    const versions = schemaVersions(HISTORY);
+    const versions = schemaVersions(parser, HISTORY);
     expect(versionOf(versions, new Set())).toBe('0.0.0');
     expect(versionOf(versions, new Set(['1_init', '2_comment', '3_index']))).toBe('0.2.0');
   });
 
   it('DATABASE_VERSION.md: the current version, then every migration newest first', () => {
-    const markdown = databaseVersionMarkdown('billing', schemaVersions(HISTORY));
+    const markdown = databaseVersionMarkdown('billing', schemaVersions(parser, HISTORY));
     expect(markdown.split('\n')[0]).toBe('# billing: database schema version 2.1.0');
     expect(markdown).toMatch(/\| 2\.1\.0 \| 6_note \| minor \| adds columns \|\n\| 2\.0\.0 \| 5_rename \| major \|/);
   });

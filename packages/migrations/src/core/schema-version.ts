@@ -1,6 +1,6 @@
 import { analyzeHistory, type Finding } from './safety/analyze';
 import { readOperations } from './safety/operations';
-import { SqlSyntaxError } from './sql/parser';
+import { type SqlParser, SqlSyntaxError } from './sql/parser';
 
 export type VersionBump = 'major' | 'minor' | 'patch';
 
@@ -29,13 +29,14 @@ const ADDITIVE: Record<string, string> = {
  * additive one, patch for anything else. `findings`: the history's analysis, when the caller has it.
  */
 export function schemaVersions(
+  parser: SqlParser,
   migrations: ReadonlyArray<{ name: string; sql: string }>,
-  findings: ReadonlyArray<readonly Finding[]> = analyzeHistory(migrations),
+  findings: ReadonlyArray<readonly Finding[]> = analyzeHistory(parser, migrations),
 ): VersionedMigration[] {
   let [major, minor, patch] = [0, 0, 0];
   return migrations.map((migration, index) => {
     const breaking = findings[index].filter((finding) => finding.family === 'destructive' || finding.family === 'backward-incompatible');
-    const added = additions(migration.sql);
+    const added = additions(parser, migration.sql);
     let bump: VersionBump;
     let reason: string;
     if (breaking.length) {
@@ -82,9 +83,9 @@ export function databaseVersionMarkdown(project: string, versions: readonly Vers
   return `${lines.join('\n')}\n`;
 }
 
-function additions(sql: string): string[] {
+function additions(parser: SqlParser, sql: string): string[] {
   try {
-    return readOperations(sql)
+    return readOperations(parser, sql)
       .map(({ operation }) => ADDITIVE[operation.kind])
       .filter((what): what is string => what !== undefined);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { readMigrationIntent, tableKey } from './migration-intent';
 import { type Located, readOperationsIfValid } from './safety/operations';
-import { SqlSyntaxError } from './sql/parser';
+import { type SqlParser, SqlSyntaxError } from './sql/parser';
 
 /** A foreign key a migration adds to a table that may already hold rows. */
 export interface LaterReference {
@@ -37,10 +37,10 @@ export class HistoryHints {
   private readonly operations: Located[][];
   private readonly castTargets = new Map<string, Map<string, string>>();
 
-  constructor(migrations: readonly HintedMigration[]) {
-    this.operations = migrations.map((migration) => readOperationsIfValid(migration.sql));
+  constructor(parser: SqlParser, migrations: readonly HintedMigration[]) {
+    this.operations = migrations.map((migration) => readOperationsIfValid(parser, migration.sql));
     for (const migration of migrations) {
-      for (const [table, columns] of retypedColumns(migration.sql)) {
+      for (const [table, columns] of retypedColumns(parser, migration.sql)) {
         const merged = this.castTargets.get(table) ?? new Map<string, string>();
         columns.forEach((type, column) => merged.set(column, type));
         this.castTargets.set(table, merged);
@@ -82,9 +82,9 @@ export class HistoryHints {
 
 export const NO_SEED_HINTS: SeedHints = { castTargets: new Map(), references: new Map(), uniques: new Map(), touched: new Set() };
 
-function retypedColumns(sql: string): Map<string, Map<string, string>> {
+function retypedColumns(parser: SqlParser, sql: string): Map<string, Map<string, string>> {
   try {
-    return readMigrationIntent(sql).retypedColumns;
+    return readMigrationIntent(parser, sql).retypedColumns;
   } catch (error) {
     if (error instanceof SqlSyntaxError) return new Map();
     throw error;

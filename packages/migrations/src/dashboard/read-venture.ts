@@ -4,6 +4,7 @@ import type { DeployReport } from '../core/deploy/report';
 import { lintHistory, type LintedMigration } from '../core/lint/lint-report';
 import type { SchemaFile } from '../core/schema-compat';
 import { schemaVersions } from '../core/schema-version';
+import type { SqlParser } from '../core/sql/parser';
 import type { SqlRunner } from '../adapters/db/database';
 import type { DeployTarget } from '../adapters/db/deploy-target';
 import { readStatus, recentDeployEvents } from '../use-cases/status';
@@ -26,9 +27,10 @@ export interface VentureSource {
 }
 
 /** A venture's migrations as the files describe them, their state from the database when it can be read. */
-export async function readVenture(source: VentureSource, openTarget: () => Promise<DeployTarget>): Promise<VentureView> {
+export async function readVenture(parser: SqlParser, source: VentureSource, openTarget: () => Promise<DeployTarget>): Promise<VentureView> {
   const { history } = source;
   const lint = lintHistory({
+    parser,
     project: source.project,
     migrations: history.migrations,
     include: () => true,
@@ -37,6 +39,7 @@ export async function readVenture(source: VentureSource, openTarget: () => Promi
   });
   // One analysis of the history serves the findings, the risk badges and the versions.
   const versions = schemaVersions(
+    parser,
     history.migrations,
     lint.migrations.map((migration) => migration.findings),
   );
@@ -67,6 +70,7 @@ export async function readVenture(source: VentureSource, openTarget: () => Promi
   try {
     target = await openTarget();
     view.status = await readStatus({
+      parser,
       project: source.project,
       environment: source.environment,
       target,

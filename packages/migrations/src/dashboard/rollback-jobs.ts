@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../core/errors';
 import { redact } from '../core/redact';
+import type { SqlParser } from '../core/sql/parser';
 import { latestBackups, rollback, type RollbackInput } from '../use-cases/rollback';
 import { HttpError } from './http';
 import { openVentureTarget, type VentureConfig, ventureSource } from './ventures';
@@ -13,6 +14,7 @@ export interface Job {
 }
 
 export interface RollbackSettings {
+  parser: SqlParser;
   workspaceRoot: string;
   cacheDir: string;
   backupRetention: number;
@@ -74,14 +76,15 @@ export class RollbackJobs {
     migration: string,
     work: (input: Omit<RollbackInput, 'confirm'>) => Promise<T>,
   ): Promise<T> {
-    const { workspaceRoot, cacheDir, lockTimeoutMs, backupRetention } = this.settings;
+    const { parser, workspaceRoot, cacheDir, lockTimeoutMs, backupRetention } = this.settings;
     const source = await ventureSource(workspaceRoot, config);
     if (!source.history.migrations.some((candidate) => candidate.name === migration)) {
       throw new HttpError(404, `${config.project} has no migration ${migration}: nothing was rolled back.`);
     }
-    const target = await openVentureTarget(config, source, cacheDir, { lock: true, lockTimeoutMs });
+    const target = await openVentureTarget(parser, config, source, cacheDir, { lock: true, lockTimeoutMs });
     try {
       return await work({
+        parser,
         project: config.project,
         workspaceRoot,
         environment: config.environment,

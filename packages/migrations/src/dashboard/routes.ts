@@ -1,3 +1,4 @@
+import type { SqlParser } from '../core/sql/parser';
 import type { DashboardOptions } from './server';
 import { assets, page } from './html/page';
 import type { RenderMode } from './html/links';
@@ -15,7 +16,7 @@ import { ventureRevision } from './venture-revision';
 import { openVentureTarget, type VentureConfig, ventureSource } from './ventures';
 
 /** The dashboard's pages and API: each route reads its request and calls one use case. */
-export function dashboardRoutes(options: DashboardOptions, mode: RenderMode, rollbacks: RollbackJobs): Route[] {
+export function dashboardRoutes(parser: SqlParser, options: DashboardOptions, mode: RenderMode, rollbacks: RollbackJobs): Route[] {
   const diagramCache = new Map<string, Promise<MigrationDiagrams>>();
   const venture = (project: string) => {
     const found = options.ventures.find((candidate) => candidate.project === project);
@@ -26,8 +27,8 @@ export function dashboardRoutes(options: DashboardOptions, mode: RenderMode, rol
     const source = await ventureSource(options.workspaceRoot, config);
     return {
       source,
-      view: await readVenture(source, () =>
-        openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }),
+      view: await readVenture(parser, source, () =>
+        openVentureTarget(parser, config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }),
       ),
     };
   };
@@ -38,7 +39,7 @@ export function dashboardRoutes(options: DashboardOptions, mode: RenderMode, rol
       .map((migration) => migration.checksum)
       .join()}`;
     if (!diagramCache.has(key)) {
-      const states = schemaStates(source.history, source.schema, source.layout.projectRoot, options.cacheDir, statesAround(index));
+      const states = schemaStates(parser, source.history, source.schema, source.layout.projectRoot, options.cacheDir, statesAround(index));
       const diagrams = states
         .then((read) => migrationDiagrams(read, index))
         .catch((error: unknown) => {
@@ -104,7 +105,8 @@ export function dashboardRoutes(options: DashboardOptions, mode: RenderMode, rol
     [
       'GET',
       /^\/api\/ventures\/([^/]+)\/revision$/,
-      async ([project]) => jsonReply(200, { revision: await ventureRevision(options.workspaceRoot, venture(project), options.cacheDir) }),
+      async ([project]) =>
+        jsonReply(200, { revision: await ventureRevision(parser, options.workspaceRoot, venture(project), options.cacheDir) }),
     ],
     [
       'GET',

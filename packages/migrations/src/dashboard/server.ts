@@ -33,12 +33,12 @@ export interface Dashboard {
  * session token the pages carry; requests for another Host are refused (DNS rebinding).
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
-  await loadSqlParser();
+  const parser = await loadSqlParser();
   const token = randomBytes(24).toString('hex');
   const mode: RenderMode = { kind: 'server', token };
   const secrets = ventureSecrets(options.ventures);
-  const rollbacks = new RollbackJobs({ ...options, secrets });
-  const served = await serve(dashboardRoutes(options, mode, rollbacks), {
+  const rollbacks = new RollbackJobs({ ...options, secrets, parser });
+  const served = await serve(dashboardRoutes(parser, options, mode, rollbacks), {
     host: options.host,
     port: options.port,
     token,

@@ -25,16 +25,16 @@ export async function writeStaticReport(options: {
   dir: string;
   lockTimeoutMs: number;
 }): Promise<string> {
-  await loadSqlParser();
+  const parser = await loadSqlParser();
   const mode: RenderMode = { kind: 'static' };
   const sections = [];
   const views = [];
   for (const config of options.ventures) {
     const source = await ventureSource(options.workspaceRoot, config);
-    const view = await readVenture(source, () =>
-      openVentureTarget(config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }),
+    const view = await readVenture(parser, source, () =>
+      openVentureTarget(parser, config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }),
     );
-    const states = await schemaStates(source.history, source.schema, source.layout.projectRoot, options.cacheDir);
+    const states = await schemaStates(parser, source.history, source.schema, source.layout.projectRoot, options.cacheDir);
     views.push(view);
     sections.push(
       venturePage(view, mode, wholeList(view.migrations)),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../core/errors';
+import type { SqlParser } from '../core/sql/parser';
 import { type DatabaseUrl, resolveDatabaseUrl } from '../adapters/db/database-url';
 import { openDeployTarget, type DeployTarget } from '../adapters/db/deploy-target';
 import { historyExtensions, loadVenture } from '../adapters/store/load-venture';
@@ -38,6 +39,7 @@ export async function ventureSource(workspaceRoot: string, venture: VentureConfi
 }
 
 export async function openVentureTarget(
+  parser: SqlParser,
   venture: VentureConfig,
   source: VentureSource,
   cacheDir: string,
@@ -57,7 +59,7 @@ export async function openVentureTarget(
     urlEnv: venture.urlEnv,
     dataDir: venture.dataDir,
     cacheDir,
-    extensions: historyExtensions(source.history),
+    extensions: historyExtensions(parser, source.history),
     lockTimeoutMs: how.lockTimeoutMs,
     lock: how.lock,
   });

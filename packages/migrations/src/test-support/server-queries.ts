@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { loadSqlParser } from '../core/sql/parser';
 import { PgDatabase } from '../adapters/db/pg-database';
 import { applyPendingMigrations } from '../use-cases/shared/apply-migrations';
 import { readDatabaseState } from '../use-cases/deploy/data-state';
@@ -31,6 +32,7 @@ export async function seedBillingDatabase(url: string, migrationsDir: string, la
   const database = await PgDatabase.connect({ url, source: 'spec' });
   try {
     await applyPendingMigrations(
+      await loadSqlParser(),
       database,
       history.migrations.filter((migration) => !later.includes(migration.name)),
     );

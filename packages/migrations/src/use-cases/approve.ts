@@ -31,7 +31,7 @@ export interface Approval {
  * that finds nothing to approve.
  */
 export async function approveMigrations(input: ApproveInput): Promise<Approval[]> {
-  await loadSqlParser();
+  const parser = await loadSqlParser();
   const { layout, history } = await loadVenture(path.join(input.workspaceRoot, input.projectRoot), input.files);
   const { migration: only, project } = input;
   if (only && !history.migrations.some((migration) => migration.name === only)) {
@@ -42,6 +42,7 @@ export async function approveMigrations(input: ApproveInput): Promise<Approval[]
     );
   }
   const report = lintHistory({
+    parser,
     project,
     migrations: history.migrations,
     include: (name) => !only || name === only,

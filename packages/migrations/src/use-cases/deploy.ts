@@ -4,6 +4,7 @@ import { type DeployPlan, plannedMigration, renderPlan } from '../core/deploy/de
 import { ForgeError } from '../core/errors';
 import { schemaVersions, versionOf } from '../core/schema-version';
 import type { SchemaFile } from '../core/schema-compat';
+import type { SqlParser } from '../core/sql/parser';
 import type { MigrationFolder, MigrationHistory } from '../adapters/store/migration-store';
 import { applyPendingMigrations } from './shared/apply-migrations';
 import { type AppliedState, readAppliedState } from './deploy/applied-state';
@@ -27,11 +28,13 @@ import { rollBack } from './deploy/roll-back-run';
 import { verify } from './deploy/verify';
 import { type ArchivePolicy } from './shared/archive-capture';
 import { archiveBefore } from './deploy/archive-before';
+import { purgeExpiredArchives } from './shared/archive-restore';
 
 export { readGateEnvironment } from './deploy/preflight';
 export type { RecordedEvent } from './deploy/event-log';
 
 export interface DeployInput {
+  parser: SqlParser;
   project: string;
   workspaceRoot: string;
   environment: string;
@@ -83,7 +86,7 @@ export interface DeployResult {
 export async function deploy(input: DeployInput): Promise<DeployResult> {
   const started = Date.now();
   const runId = randomUUID();
-  const { target, history, log } = input;
+  const { parser, target, history, log } = input;
   const warnings: string[] = [];
   const result = (
     fields: Partial<DeployResult> & Pick<DeployResult, 'status' | 'ok' | 'plan'>,
@@ -110,7 +113,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   const failedBefore = state.failed.map((row) => row.migration_name);
   // A failed row keeps its migration out of `applied`: it comes back as pending once recovered.
   const planned = pendingMigrations(history, state);
-  let safety = await judgeSafety(target.database, input.project, history, planned);
+  let safety = await judgeSafety(parser, target.database, input.project, history, planned);
   if (input.requireDeployedTo) stagingGate(planned, input.requireDeployedTo);
   const plan: DeployPlan = {
     database: target.label,
@@ -118,6 +121,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     recover: failedBefore.map((name) => `${name} failed or was interrupted earlier: made harmless first`),
     pending: planned.map((migration) =>
       plannedMigration(
+        parser,
         migration,
         safety.lint.find((linted) => linted.name === migration.name),
         safety.judged,
@@ -150,12 +154,12 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
     throw error;
   };
 
-  await recoverEarlierRuns({ target, history, project: input.project, events }).catch(fail);
+  await recoverEarlierRuns({ parser, target, history, project: input.project, events }).catch(fail);
   // What the recoveries undid is pending again, and goes through the gates like the rest.
   const pending = pendingMigrations(history, await readAppliedState(target.database));
   if (pending.length !== planned.length) {
     await (async () => {
-      safety = await judgeSafety(target.database, input.project, history, pending);
+      safety = await judgeSafety(parser, target.database, input.project, history, pending);
       if (input.requireDeployedTo) stagingGate(pending, input.requireDeployedTo);
     })().catch(fail);
   }
@@ -171,6 +175,8 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       ),
     );
   }
+  const purged = await purgeExpiredArchives(target.database).catch(fail);
+  if (purged.length) events.log(`archives past their retention purged: ${purged.join(', ')}`);
   const unfinishedDataSteps = await dataStepsLeft(target, history, state);
   if (pending.length === 0 && unfinishedDataSteps.length === 0) {
     await events.record('deploy_finished', { durationMs: Date.now() - started, details: { status: 'up-to-date' } });
@@ -194,7 +200,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       await archiveBefore(input, events, migration, runId, warnings);
       log(`applying ${migration.name}`);
       applied.push(migration);
-      await applyPendingMigrations(target.database, upToThis);
+      await applyPendingMigrations(parser, target.database, upToThis);
       await events.record('migration_applied', { migrations: [migration.name], durationMs: Date.now() - migrationStarted });
       await runStep(input, events, migration);
     }
@@ -230,7 +236,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       events.events,
     );
   }
-  const version = versionOf(schemaVersions(history.migrations), (await readAppliedState(target.database)).applied);
+  const version = versionOf(schemaVersions(parser, history.migrations), (await readAppliedState(target.database)).applied);
   await events.record('deploy_finished', {
     migrations: applied.map((migration) => migration.name),
     durationMs: Date.now() - started,

@@ -7,7 +7,7 @@ import { readOperations } from '../core/safety/operations';
 import { catalogInverse } from '../core/sql/catalog-inverse';
 import { concurrentLikeTheUp, deleteInsertedRows } from '../core/sql/down-adjustments';
 import { createdExtensions } from '../core/sql/extensions';
-import { loadSqlParser } from '../core/sql/parser';
+import type { SqlParser } from '../core/sql/parser';
 import { inverseRenames } from '../core/sql/rename-inverse';
 import type { Database } from '../adapters/db/database';
 import { PgliteDatabase } from '../adapters/db/pglite-database';
@@ -18,6 +18,7 @@ import { fingerprintSchema } from './shared/catalog-fingerprint';
 import { readTables } from './shared/table-catalog';
 
 export interface DownScriptInput {
+  parser: SqlParser;
   history: MigrationHistory;
   /** The project's schema as the engine reads it (its datasource and generator blocks are used). */
   schema: SchemaFile[];
@@ -40,11 +41,11 @@ export type DerivedDown =
  * the history always goes on to the end.
  */
 export async function deriveDownScripts(input: DownScriptInput): Promise<DerivedDown[]> {
-  await loadSqlParser();
+  const { parser } = input;
   const { migrations } = input.history;
-  const findings = analyzeHistory(migrations);
+  const findings = analyzeHistory(parser, migrations);
   const scratch = await PgliteDatabase.open({
-    extensions: migrations.flatMap((migration) => createdExtensions(migration.sql)),
+    extensions: migrations.flatMap((migration) => createdExtensions(parser, migration.sql)),
     cacheDir: input.cacheDir,
   });
   const config = configBlocks(input.schema);
@@ -61,25 +62,25 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
       const upToThis = migrations.slice(0, index + 1);
       const { reasons, deletes } = migration.down
         ? { reasons: [], deletes: [] }
-        : await reversibilityOn(scratch, migration, findings[index]);
+        : await reversibilityOn(parser, scratch, migration, findings[index]);
       if (migration.down || reasons.length > 0) {
-        await applyExistingHistory(scratch, upToThis);
+        await applyExistingHistory(parser, scratch, upToThis);
         schemaBefore = undefined;
         if (!migration.down) derived.push({ migration: migration.name, kind: 'irreversible', reasons });
         continue;
       }
       const before = await fingerprintSchema(scratch);
       schemaBefore ??= await introspect();
-      await applyExistingHistory(scratch, upToThis);
+      await applyExistingHistory(parser, scratch, upToThis);
       const schemaAfter = await introspect();
       const inverse = catalogInverse(before, await fingerprintSchema(scratch), managedSchemas);
-      const prelude = [...inverse.beforeDiff, ...deletes, ...inverseRenames(migration.sql), ...inverse.afterRenames];
+      const prelude = [...inverse.beforeDiff, ...deletes, ...inverseRenames(parser, migration.sql), ...inverse.afterRenames];
       const target = schemaBefore;
       // Schema to schema: both sides read back by the same introspection, so what it reads
       // differently from how an older Prisma wrote it (implicit many-to-many tables) is no change.
       const diffBack = async () => started.diff(prelude.length ? await introspect() : schemaAfter, target);
       const attempt = await tryDown(scratch, prelude, diffBack, inverse.afterDiff, before);
-      const failure = attempt.failure ?? valuesTheDownDrops(attempt.statements, before);
+      const failure = attempt.failure ?? valuesTheDownDrops(parser, attempt.statements, before);
       derived.push(
         failure
           ? {
@@ -87,7 +88,7 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
               kind: 'irreversible',
               reasons: [`no down script could be derived from the schema (${failure}): write down.sql by hand`],
             }
-          : { migration: migration.name, kind: 'script', sql: composeDown(migration, attempt.statements) },
+          : { migration: migration.name, kind: 'script', sql: composeDown(parser, migration, attempt.statements) },
       );
       schemaBefore = schemaAfter;
     }
@@ -104,18 +105,19 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
  * take back the rows it inserts into existing tables, by their primary keys.
  */
 async function reversibilityOn(
+  parser: SqlParser,
   database: Database,
   migration: MigrationFolder,
   findings: Finding[],
 ): Promise<{ reasons: string[]; deletes: string[] }> {
-  const bySql = readReversibility(migration.sql, findings);
+  const bySql = readReversibility(parser, migration.sql, findings);
   const needsCatalog =
     bySql.inserted.length > 0 || findings.some((finding) => finding.family === 'destructive' && finding.table !== undefined);
   if (!needsCatalog) return { reasons: bySql.reasons, deletes: [] };
   const tables = [...(await readTables(database)).values()];
   const exists: ObjectExists = (table, column) =>
     tables.some((model) => model.name === table && (column === undefined || model.columns.some((candidate) => candidate.name === column)));
-  const reversibility = readReversibility(migration.sql, findings, exists);
+  const reversibility = readReversibility(parser, migration.sql, findings, exists);
   const reasons = [...reversibility.reasons];
   const deletes: string[] = [];
   for (const rows of reversibility.inserted) {
@@ -132,8 +134,8 @@ async function reversibilityOn(
  * (the engine's diff drops and adds a column whose type it cannot convert back), so that the
  * schema comes back but not its values.
  */
-function valuesTheDownDrops(statements: string[], before: SchemaFingerprint): string | undefined {
-  for (const { operation } of readOperations(statements.join('\n'))) {
+function valuesTheDownDrops(parser: SqlParser, statements: string[], before: SchemaFingerprint): string | undefined {
+  for (const { operation } of readOperations(parser, statements.join('\n'))) {
     if (operation.kind === 'drop_column' && holdsObject(before, operation.table, operation.column)) {
       return `the derived script drops ${operation.table}.${operation.column}, which held values before the migration`;
     }
@@ -143,8 +145,9 @@ function valuesTheDownDrops(statements: string[], before: SchemaFingerprint): st
   return undefined;
 }
 
-function composeDown(migration: MigrationFolder, statements: string[]): string {
+function composeDown(parser: SqlParser, migration: MigrationFolder, statements: string[]): string {
   const body = concurrentLikeTheUp(
+    parser,
     migration.sql,
     statements
       .map((statement) => statement.trim())

@@ -14,6 +14,7 @@ import type { ApprovalRecord } from '../core/safety/approval';
 import type { AssessedFinding } from '../core/safety/impact';
 import { type Datamodel, readDatamodel } from '../core/schema/datamodel';
 import { dropSyncTrigger, swapColumns, syncTrigger } from '../core/sql/column-swap-sql';
+import type { SqlParser } from '../core/sql/parser';
 import { resolveDatabaseUrl } from '../adapters/db/database-url';
 import { defaultSnapshotCacheDir } from '../adapters/db/pglite-snapshot';
 import { MIGRATION_GENERATOR_DEFAULTS } from '../defaults';
@@ -49,6 +50,7 @@ export interface PreparedMigration {
 }
 
 interface Context {
+  parser: SqlParser;
   tree: Tree;
   project: string;
   venture: Venture;
@@ -74,6 +76,7 @@ interface Step {
  * `env` holds the variables the options name: the database to size tables in and the test server.
  */
 export async function prepareMigrations(
+  parser: SqlParser,
   tree: Tree,
   options: MigrationGeneratorSchema,
   env: NodeJS.ProcessEnv,
@@ -84,6 +87,7 @@ export async function prepareMigrations(
   const impact = resolveDatabaseUrl(env, options.urlEnv ?? MIGRATION_GENERATOR_DEFAULTS.urlEnv);
   const test = resolveDatabaseUrl(env, options.testUrlEnv ?? MIGRATION_GENERATOR_DEFAULTS.testUrlEnv);
   const context: Context = {
+    parser,
     tree,
     project: options.project,
     venture,
@@ -139,9 +143,10 @@ async function prepareChanges(context: Context, changes: Change[], name: string)
 
 /** Generate a migration's SQL, analyse it, measure its locks and write its docs. */
 async function prepareOne(context: Context, step: Step): Promise<PreparedMigration> {
-  const { tree, venture } = context;
+  const { parser, tree, venture } = context;
   const { history, name, before, plan, after, swaps = [] } = step;
   const sql = await generateMigrationSql({
+    parser,
     history,
     schemaBefore: plan ? venture.compatible(before) : undefined,
     schemaAfter: venture.compatible(after),
@@ -152,10 +157,16 @@ async function prepareOne(context: Context, step: Step): Promise<PreparedMigrati
   const folder = folderName(context.now, name, history);
   const beforeModel = modelBefore(venture, step, sql);
   const assessed = await assessFindings(
-    analyzeMigration({ migration: folder, sql: sql.up, columnType: columnTypeIn(beforeModel), enumValues: enumValuesIn(beforeModel) }),
+    analyzeMigration({
+      parser,
+      migration: folder,
+      sql: sql.up,
+      columnType: columnTypeIn(beforeModel),
+      enumValues: enumValuesIn(beforeModel),
+    }),
     context.impactSource,
   );
-  const { findings, lockEvidence } = await withMeasuredLocks(context.locks, history, { name: folder, sql: sql.up }, assessed);
+  const { findings, lockEvidence } = await withMeasuredLocks(parser, context.locks, history, { name: folder, sql: sql.up }, assessed);
   const docs = migrationDocs({
     findings,
     lockEvidence,

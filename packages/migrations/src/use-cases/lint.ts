@@ -17,11 +17,12 @@ export interface LintVentureInput {
 
 /** `migrate-lint`: the safety findings of a venture's migrations, files and rule docs named from the workspace. */
 export async function lintVenture(input: LintVentureInput): Promise<LintReport> {
-  await loadSqlParser();
+  const parser = await loadSqlParser();
   const { layout, history } = await loadVenture(path.resolve(input.workspaceRoot, input.projectRoot));
   const onBase = input.onlyNew ? migrationsOnRef(input.workspaceRoot, layout.migrationsDir, input.base) : new Set<string>();
   const workspacePath = (file: string) => path.relative(input.workspaceRoot, file).split(path.sep).join('/');
   return lintHistory({
+    parser,
     project: input.project,
     migrations: history.migrations,
     include: (name) => !onBase.has(name),

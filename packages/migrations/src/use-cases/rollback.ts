@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { RollbackSelector } from '../core/deploy/rollback-plan';
+import type { SqlParser } from '../core/sql/parser';
 import { selectorThrough, type ThroughSelector } from '../core/deploy/rollback-through';
 import { ForgeError } from '../core/errors';
 import { schemaVersions, versionOf } from '../core/schema-version';
@@ -18,6 +19,7 @@ import { planDowns, planRestore } from './rollback/plan';
 export { latestBackups } from './rollback/plan';
 
 export interface RollbackInput extends BackupPlace {
+  parser: SqlParser;
   environment: string;
   target: DeployTarget;
   history: MigrationHistory;
@@ -70,7 +72,7 @@ export async function rollback(input: RollbackInput): Promise<RollbackResult> {
       `Run nx run ${input.project}:migrate-deploy first (it recovers what an interrupted deploy left), or restore a backup with --fromBackup.`,
     );
   }
-  const versions = schemaVersions(history.migrations);
+  const versions = schemaVersions(input.parser, history.migrations);
   const fromVersion = versionOf(versions, state.applied);
   const selector =
     input.selector && 'through' in input.selector
@@ -160,7 +162,7 @@ interface ChangeOutcome {
 
 async function undoNamed(input: RollbackInput, events: EventLog, names: string[]): Promise<ChangeOutcome> {
   const migrations = names.map((name) => input.history.migrations.find((migration) => migration.name === name)!);
-  const { differences } = await undoByDowns(input.target, events, migrations);
+  const { differences } = await undoByDowns(input.parser, input.target, events, migrations);
   return { restored: false, failure: differences[0] };
 }
 

@@ -2,6 +2,7 @@ import { makeSchemaCompatible, type SchemaFile } from '../core/schema-compat';
 import { configBlocks } from '../core/schema/config-blocks';
 import { type Datamodel, readDatamodel } from '../core/schema/datamodel';
 import { createdExtensions } from '../core/sql/extensions';
+import type { SqlParser } from '../core/sql/parser';
 import { PgliteDatabase } from '../adapters/db/pglite-database';
 import { MigrationEngine } from '../adapters/engine/migration-engine';
 import { knownPreviewFeatures } from '../adapters/engine/preview-features';
@@ -17,6 +18,7 @@ export type SchemaStates = ReadonlyMap<number, Datamodel | Error>;
  * migration at a time and no further than the last one wanted.
  */
 export async function schemaStates(
+  parser: SqlParser,
   history: MigrationHistory,
   schema: SchemaFile[],
   configDir: string,
@@ -25,7 +27,7 @@ export async function schemaStates(
 ): Promise<SchemaStates> {
   const last = wanted ? Math.max(-1, ...wanted) : history.migrations.length - 1;
   const scratch = await PgliteDatabase.open({
-    extensions: history.migrations.flatMap((migration) => createdExtensions(migration.sql)),
+    extensions: history.migrations.flatMap((migration) => createdExtensions(parser, migration.sql)),
     cacheDir,
   });
   const config = configBlocks(schema);
@@ -36,7 +38,7 @@ export async function schemaStates(
     for (const [index, migration] of history.migrations.slice(0, last + 1).entries()) {
       if (wanted && !wanted.has(index)) continue;
       try {
-        await applyExistingHistory(scratch, history.migrations.slice(0, index + 1));
+        await applyExistingHistory(parser, scratch, history.migrations.slice(0, index + 1));
         states.set(index, readDatamodel(makeSchemaCompatible(await engine.introspect(config, configDir), knownPreviewFeatures()).files));
       } catch (error) {
         states.set(index, new Error(`the schema after ${migration.name} could not be read: ${(error as Error).message}`));

@@ -1,6 +1,7 @@
 import { isHealthy, migrationStates, type StatusReport } from '../core/deploy/status-report';
 import { schemaVersions, type VersionedMigration, versionOf } from '../core/schema-version';
 import type { SchemaFile } from '../core/schema-compat';
+import type { SqlParser } from '../core/sql/parser';
 import type { SqlRunner } from '../adapters/db/database';
 import { ENGINE_VERSION, PLUGIN_VERSION } from '../package-info';
 import type { MigrationHistory } from '../adapters/store/migration-store';
@@ -11,6 +12,7 @@ import type { DeployTarget } from '../adapters/db/deploy-target';
 import { measureDrift, unknownAppliedMigrations } from './deploy/preflight';
 
 export interface StatusInput {
+  parser: SqlParser;
   project: string;
   environment: string;
   target: DeployTarget;
@@ -25,7 +27,7 @@ export interface StatusInput {
 export async function readStatus(input: StatusInput): Promise<StatusReport> {
   const { target, history } = input;
   const state = await readAppliedState(target.database);
-  const versions = input.versions ?? schemaVersions(history.migrations);
+  const versions = input.versions ?? schemaVersions(input.parser, history.migrations);
   const migrations = migrationStates(history.migrations, state.rows, versions);
   const drift = await measureDrift(target.database, history, input.schema, input.configDir);
   const events = await recordedRuns(target.database);

@@ -5,7 +5,7 @@ import { PgDatabase } from '../adapters/db/pg-database';
 import { openThrowawayDatabase } from '../adapters/db/open-database';
 import { defaultSnapshotCacheDir } from '../adapters/db/pglite-snapshot';
 import { loadSchemaEngine } from '../adapters/engine/wasm-loader';
-import { loadVenture } from '../adapters/store/load-venture';
+import { historyExtensions, loadVenture } from '../adapters/store/load-venture';
 import { runMigrationTest } from './test/migration-test';
 
 export interface TestProjectOptions {
@@ -29,7 +29,7 @@ export interface TestProjectOptions {
 export async function testProject(options: TestProjectOptions): Promise<TestReport> {
   const venture = await loadVenture(options.projectRoot);
   venture.warnings.forEach((warning) => options.onWarning?.(warning));
-  await loadSqlParser();
+  const parser = await loadSqlParser();
 
   // The schema engine's wasm compiles while the database starts.
   const [database] = await Promise.all([
@@ -37,7 +37,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
       url: options.url,
       urlSource: options.urlSource,
       label: options.project,
-      extensions: venture.extensions,
+      extensions: historyExtensions(parser, venture.history),
       cacheDir: defaultSnapshotCacheDir(options.workspaceRoot),
     }),
     loadSchemaEngine(),
@@ -45,6 +45,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
   options.onDatabase?.(database.label);
   return withCleanupOnSignal(database, () =>
     runMigrationTest({
+      parser,
       project: options.project,
       database,
       history: venture.history,

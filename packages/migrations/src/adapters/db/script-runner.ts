@@ -41,8 +41,8 @@ type PostgresErrorFields = Partial<Omit<ScriptFailure, 'script' | 'batch' | 'bat
  * mistaken for the end of a statement.
  */
 export async function runScript(script: string, send: (sql: string) => Promise<unknown>): Promise<void> {
-  await loadSqlParser();
-  for (const batch of planScriptBatches(script)) {
+  const parser = await loadSqlParser();
+  for (const batch of planScriptBatches(parser, script)) {
     try {
       await send(batch.sql);
     } catch (error) {

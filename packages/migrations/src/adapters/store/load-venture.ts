@@ -1,5 +1,6 @@
 import { makeSchemaCompatible, type SchemaFile } from '../../core/schema-compat';
 import { createdExtensions } from '../../core/sql/extensions';
+import type { SqlParser } from '../../core/sql/parser';
 import { knownPreviewFeatures } from '../engine/preview-features';
 import { type MigrationHistory, readMigrationHistory } from './migration-store';
 import { diskFiles, type ProjectFiles } from './project-files';
@@ -19,8 +20,6 @@ export interface Venture {
   previewFeatures: string[];
   /** Any other version of the schema files, made readable by the engine the same way. */
   compatible: (files: SchemaFile[]) => SchemaFile[];
-  /** The extensions the history creates, which its database must offer. */
-  readonly extensions: string[];
 }
 
 /** Find a venture's schema and migrations (see resolvePrismaLayout) and read them. */
@@ -37,14 +36,10 @@ export async function loadVenture(root: string, files: ProjectFiles = diskFiles)
     warnings: schema.warnings,
     previewFeatures,
     compatible: (other) => makeSchemaCompatible(other, previewFeatures).files,
-    // Read on use, not here: parsing the SQL needs the SQL parser loaded.
-    get extensions() {
-      return historyExtensions(history);
-    },
   };
 }
 
-/** The extensions a history's migrations create. */
-export function historyExtensions(history: MigrationHistory): string[] {
-  return history.migrations.flatMap((migration) => createdExtensions(migration.sql));
+/** The extensions a history's migrations create, which its database must offer. */
+export function historyExtensions(parser: SqlParser, history: MigrationHistory): string[] {
+  return history.migrations.flatMap((migration) => createdExtensions(parser, migration.sql));
 }

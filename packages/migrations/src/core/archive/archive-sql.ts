@@ -32,6 +32,7 @@ export function createRegistry(schema: string): string {
     source_column    TEXT,
     key_columns      TEXT[] NOT NULL,
     columns          TEXT[] NOT NULL,
+    text_types       TEXT[] NOT NULL,
     sequence_columns TEXT[] NOT NULL,
     rows             BIGINT NOT NULL,
     bytes            BIGINT NOT NULL,
@@ -62,7 +63,22 @@ export interface ArchiveEntry {
   columns: string[];
   /** Columns whose sequence must continue after the rows come back. */
   sequenceColumns: string[];
+  /**
+   * Per column of `columns`: '' when kept as it is, else the type (an enum, a domain, an
+   * extension's) it is cast back to, kept as text so that the migration may drop the type.
+   */
+  textTypes: string[];
 }
+
+const kept = (entry: ArchiveEntry) =>
+  entry.columns.map((column, index) =>
+    entry.textTypes[index] ? `${quoteIdentifier(column)}::text AS ${quoteIdentifier(column)}` : quoteIdentifier(column),
+  );
+
+const putBack = (entry: ArchiveEntry, column: string) => {
+  const type = entry.textTypes[entry.columns.indexOf(column)];
+  return type ? `a.${quoteIdentifier(column)}::${type}` : `a.${quoteIdentifier(column)}`;
+};
 
 /** Keep what `entry` names: a copy of the rows, and its registry row with their count, size and checksum. */
 export function captureSql(schema: string, entry: ArchiveEntry, retentionSeconds: number): string {
@@ -70,13 +86,13 @@ export function captureSql(schema: string, entry: ArchiveEntry, retentionSeconds
   const source = qualifiedName(entry.source.schema, entry.source.table);
   const array = (values: string[]) => `ARRAY[${values.map(quoteLiteral).join(', ')}]::text[]`;
   return [
-    `CREATE TABLE ${archive} AS SELECT ${entry.columns.map(quoteIdentifier).join(', ')} FROM ${source}`,
+    `CREATE TABLE ${archive} AS SELECT ${kept(entry).join(', ')} FROM ${source}`,
     `INSERT INTO ${registry(schema)} (archive_table, run_id, migration, direction, kind, source_schema, source_table, source_column,
-      key_columns, columns, sequence_columns, rows, bytes, checksum, expires_at)
+      key_columns, columns, text_types, sequence_columns, rows, bytes, checksum, expires_at)
     SELECT ${[entry.archiveTable, entry.runId, entry.migration, entry.direction, entry.kind, entry.source.schema, entry.source.table]
       .map(quoteLiteral)
       .join(', ')}, ${entry.source.column === undefined ? 'NULL' : quoteLiteral(entry.source.column)},
-      ${array(entry.keyColumns)}, ${array(entry.columns)}, ${array(entry.sequenceColumns)},
+      ${array(entry.keyColumns)}, ${array(entry.columns)}, ${array(entry.textTypes)}, ${array(entry.sequenceColumns)},
       (SELECT count(*) FROM ${archive}), pg_total_relation_size(${quoteLiteral(archive)}),
       (SELECT ${rowsChecksum('t')} FROM ${source} t), now() + make_interval(secs => ${Math.max(0, Math.floor(retentionSeconds))})`,
   ].join(';\n');
@@ -93,8 +109,8 @@ export function restoreSql(schema: string, entry: ArchiveEntry & { id: string })
   const put =
     entry.kind === 'table'
       ? `INSERT INTO ${source} (${entry.columns.map(quoteIdentifier).join(', ')}) OVERRIDING SYSTEM VALUE ` +
-        `SELECT ${entry.columns.map(quoteIdentifier).join(', ')} FROM ${archive}`
-      : `UPDATE ${source} AS t SET ${quoteIdentifier(entry.source.column!)} = a.${quoteIdentifier(entry.source.column!)} ` +
+        `SELECT ${entry.columns.map((column) => putBack(entry, column)).join(', ')} FROM ${archive} AS a`
+      : `UPDATE ${source} AS t SET ${quoteIdentifier(entry.source.column!)} = ${putBack(entry, entry.source.column!)} ` +
         `FROM ${archive} AS a WHERE ${entry.keyColumns.map((key) => `t.${quoteIdentifier(key)} = a.${quoteIdentifier(key)}`).join(' AND ')}`;
   const sequences = entry.sequenceColumns.map(
     (column) =>

@@ -1,5 +1,6 @@
 import type { LintedMigration } from '../lint/lint-report';
 import { describeVerdict, type JudgedFinding } from './live-gate';
+import type { SqlParser } from '../sql/parser';
 import { runsInOneTransaction } from '../sql/transactions';
 
 export interface PlannedMigration {
@@ -22,6 +23,7 @@ export interface DeployPlan {
 }
 
 export function plannedMigration(
+  parser: SqlParser,
   migration: { name: string; sql: string; dataStep?: unknown; down?: { kind: 'script' | 'irreversible' } },
   lint: LintedMigration | undefined,
   judged: readonly JudgedFinding[] = [],
@@ -32,7 +34,7 @@ export function plannedMigration(
     );
   return {
     name: migration.name,
-    transactional: runsInOneTransaction(migration.sql),
+    transactional: runsInOneTransaction(parser, migration.sql),
     dataStep: migration.dataStep !== undefined,
     down: migration.down?.kind ?? 'missing',
     findings: (lint?.findings ?? []).map((finding) => {

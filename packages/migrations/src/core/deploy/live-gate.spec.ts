@@ -1,13 +1,17 @@
 import { lintHistory } from '../lint/lint-report';
-import { loadSqlParser } from '../sql/parser';
+import { loadSqlParser, type SqlParser } from '../sql/parser';
 import { describeVerdict, judgeFindings, type LiveTable, tablesToInspect } from './live-gate';
 
-beforeAll(loadSqlParser);
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
 
 /** The pending migrations of a history with their blocking findings, as the deploy gate sees them. */
 function pending(migrations: Array<[string, string]>, live: number) {
   const history = migrations.map(([name, sql]) => ({ name, sql }));
   const report = lintHistory({
+    parser,
     project: 'p',
     migrations: history,
     include: (name) => history.findIndex((m) => m.name === name) >= live,
@@ -37,8 +41,8 @@ describe('the safety gate on the live database', () => {
       ],
       1,
     );
-    expect(tablesToInspect(gate)).toEqual(['Empty', 'Never']);
-    expect(judgeFindings(gate, live).map((judged) => [judged.code, judged.verdict, describeVerdict(judged)])).toEqual([
+    expect(tablesToInspect(parser, gate)).toEqual(['Empty', 'Never']);
+    expect(judgeFindings(parser, gate, live).map((judged) => [judged.code, judged.verdict, describeVerdict(judged)])).toEqual([
       ['DS102', 'created-in-deploy', 'nothing to lose: New is created earlier in this deploy'],
       ['DS102', 'empty', 'nothing to lose: Empty is empty (checked again right before the migration)'],
       ['DS101', 'absent', 'nothing to lose: Never does not exist'],
@@ -54,7 +58,7 @@ describe('the safety gate on the live database', () => {
       ],
       1,
     );
-    expect(judgeFindings(gate, live)).toEqual([
+    expect(judgeFindings(parser, gate, live)).toEqual([
       expect.objectContaining({
         migration: '3_drop',
         code: 'DS102',
@@ -78,7 +82,7 @@ describe('the safety gate on the live database', () => {
       ],
       1,
     );
-    expect(judgeFindings(gate, live).filter((judged) => judged.code === 'DS103')).toEqual([
+    expect(judgeFindings(parser, gate, live).filter((judged) => judged.code === 'DS103')).toEqual([
       expect.objectContaining({ tables: ['Empty'], verdict: 'empty' }),
     ]);
   });

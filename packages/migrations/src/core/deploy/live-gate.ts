@@ -1,5 +1,6 @@
 import type { LintedFinding } from '../lint/lint-report';
 import { enumName } from '../safety/irreversibility';
+import type { SqlParser } from '../sql/parser';
 import { type Located, readOperationsIfValid } from '../safety/operations';
 
 /**
@@ -50,16 +51,16 @@ export function needsRecheck(verdict: Verdict): boolean {
  * The live tables the judgement needs: those the blocking findings put at risk that no earlier
  * migration of the deploy makes (followed through renames to the table that holds the rows now).
  */
-export function tablesToInspect(pending: readonly PendingForGate[]): string[] {
+export function tablesToInspect(parser: SqlParser, pending: readonly PendingForGate[]): string[] {
   const names = new Set<string>();
-  walk(pending, (_migration, _finding, tables) => tables.forEach((table) => table.live && names.add(table.live)));
+  walk(parser, pending, (_migration, _finding, tables) => tables.forEach((table) => table.live && names.add(table.live)));
   return [...names];
 }
 
 /** Judge every blocking finding of the pending migrations, in deploy order, on the live tables. */
-export function judgeFindings(pending: readonly PendingForGate[], live: (table: string) => LiveTable): JudgedFinding[] {
+export function judgeFindings(parser: SqlParser, pending: readonly PendingForGate[], live: (table: string) => LiveTable): JudgedFinding[] {
   const judged: JudgedFinding[] = [];
-  walk(pending, (migration, finding, tables) => {
+  walk(parser, pending, (migration, finding, tables) => {
     const verdicts = tables.map((table): { verdict: Verdict; reason: string } => {
       if (!table.live) return { verdict: 'created-in-deploy', reason: `${table.name} is created earlier in this deploy` };
       const facts = live(table.live);
@@ -112,6 +113,7 @@ interface TableAtRisk {
  * and call `visit` for every blocking finding with the tables it puts at risk.
  */
 function walk(
+  parser: SqlParser,
   pending: readonly PendingForGate[],
   visit: (migration: PendingForGate, finding: LintedFinding, tables: TableAtRisk[]) => void,
 ): void {
@@ -120,7 +122,7 @@ function walk(
   const renamedFrom = new Map<string, string>();
   const origin = (name: string): TableAtRisk => (made.has(name) ? { name } : { name, live: renamedFrom.get(name) ?? name });
   for (const migration of pending) {
-    const operations = readOperationsIfValid(migration.sql);
+    const operations = readOperationsIfValid(parser, migration.sql);
     for (const finding of migration.blocking) visit(migration, finding, tablesAtRisk(finding, operations).map(origin));
     for (const { operation } of operations) {
       if (operation.kind === 'create_table') made.add(operation.table);

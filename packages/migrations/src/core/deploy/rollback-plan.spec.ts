@@ -1,10 +1,13 @@
 import { schemaVersions } from '../schema-version';
-import { loadSqlParser } from '../sql/parser';
+import { loadSqlParser, type SqlParser } from '../sql/parser';
 import type { TestReport } from '../test-report';
 import { migrationChecksum } from '../migration-folders';
 import { migrationsToUndo, undoImpact } from './rollback-plan';
 
-beforeAll(() => loadSqlParser());
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
 
 const script = (sql: string) => ({ kind: 'script' as const, sql });
 const HISTORY = [
@@ -19,7 +22,7 @@ const HISTORY = [
 ];
 const applied = new Map(HISTORY.slice(0, 3).map((migration) => [migration.name, {}]));
 let versions: ReturnType<typeof schemaVersions>;
-beforeAll(() => (versions = schemaVersions(HISTORY)));
+beforeAll(() => (versions = schemaVersions(parser, HISTORY)));
 const names = (selector: Parameters<typeof migrationsToUndo>[2]) =>
   migrationsToUndo(HISTORY, applied, selector, versions).map((migration) => migration.name);
 
@@ -52,18 +55,18 @@ describe('undoImpact', () => {
     }) as unknown as TestReport;
 
   it('names what a down drops and whether migrate-test verified this very down.sql', () => {
-    const impact = undoImpact(HISTORY[1], versions, report('verified', migrationChecksum(HISTORY[1].down!.sql)));
+    const impact = undoImpact(parser, HISTORY[1], versions, report('verified', migrationChecksum(HISTORY[1].down!.sql)));
     expect(impact).toMatchObject({
       down: 'script',
       drops: [{ what: 'drops column User.email', table: 'User', column: 'email' }],
       verified: 'verified by migrate-test on postgresql (2026-01-01T00:00:00Z)',
     });
-    expect(undoImpact(HISTORY[1], versions, report('verified', 'another')).verified).toMatch(
+    expect(undoImpact(parser, HISTORY[1], versions, report('verified', 'another')).verified).toMatch(
       /^not verified: down\.sql changed since migrate-test ran/,
     );
-    expect(undoImpact(HISTORY[1], versions, report('failed')).verified).toBe('not verified: migrate-test said failed');
-    expect(undoImpact(HISTORY[1], versions, undefined).verified).toBe('not verified: no migrate-test report covers it');
-    expect(undoImpact(HISTORY[2], versions, undefined)).toMatchObject({ down: 'irreversible', reason: 'the emails are gone' });
-    expect(undoImpact(HISTORY[3], versions, undefined)).toMatchObject({ down: 'missing', reason: 'it has no down.sql' });
+    expect(undoImpact(parser, HISTORY[1], versions, report('failed')).verified).toBe('not verified: migrate-test said failed');
+    expect(undoImpact(parser, HISTORY[1], versions, undefined).verified).toBe('not verified: no migrate-test report covers it');
+    expect(undoImpact(parser, HISTORY[2], versions, undefined)).toMatchObject({ down: 'irreversible', reason: 'the emails are gone' });
+    expect(undoImpact(parser, HISTORY[3], versions, undefined)).toMatchObject({ down: 'missing', reason: 'it has no down.sql' });
   });
 });

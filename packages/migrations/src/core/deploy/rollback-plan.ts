@@ -2,6 +2,7 @@ import { ForgeError } from '../errors';
 import { migrationChecksum } from '../migration-folders';
 import { isVersion, type VersionedMigration } from '../schema-version';
 import { readOperations } from '../safety/operations';
+import type { SqlParser } from '../sql/parser';
 import type { TestReport } from '../test-report';
 
 export type RollbackSelector = { steps: number } | { to: string } | { toVersion: string };
@@ -100,7 +101,12 @@ export interface RollbackImpact {
   migrations: UndoImpact[];
 }
 
-export function undoImpact(migration: Migration, versions: readonly VersionedMigration[], testReport: TestReport | undefined): UndoImpact {
+export function undoImpact(
+  parser: SqlParser,
+  migration: Migration,
+  versions: readonly VersionedMigration[],
+  testReport: TestReport | undefined,
+): UndoImpact {
   const version = versions.find((versioned) => versioned.name === migration.name)?.version ?? '?';
   const down = migration.down?.kind ?? 'missing';
   return {
@@ -108,16 +114,16 @@ export function undoImpact(migration: Migration, versions: readonly VersionedMig
     version,
     down,
     reason: migration.down?.kind === 'irreversible' ? migration.down.reason : migration.down ? undefined : 'it has no down.sql',
-    drops: migration.down?.kind === 'script' ? dropsOf(migration.down.sql) : [],
+    drops: migration.down?.kind === 'script' ? dropsOf(parser, migration.down.sql) : [],
     rows: {},
     verified: verification(migration, testReport),
   };
 }
 
-function dropsOf(sql: string): UndoImpact['drops'] {
+function dropsOf(parser: SqlParser, sql: string): UndoImpact['drops'] {
   let operations;
   try {
-    operations = readOperations(sql);
+    operations = readOperations(parser, sql);
   } catch {
     return [{ what: 'down.sql does not parse: it will fail' }];
   }

@@ -1,20 +1,26 @@
 import { approvalRecord } from '../safety/approval';
 import { analyzeMigration } from '../safety/analyze';
 import { RULES } from '../safety/catalogue';
-import { loadSqlParser } from '../sql/parser';
+import { loadSqlParser, type SqlParser } from '../sql/parser';
 import { lintHistory, type LintInput } from './lint-report';
 import { lintSarif } from './lint-sarif';
 import { lintText } from './lint-text';
 
-beforeAll(loadSqlParser);
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
 
 const INIT = 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY, "name" TEXT, "bio" TEXT);';
 const DROP_BIO = 'ALTER TABLE "User" DROP COLUMN "bio";';
 const approved = (sql: string) =>
-  JSON.stringify(approvalRecord(sql, analyzeMigration({ migration: 'm', sql }), 'Ada <ada@example.com>', new Date('2026-11-01T00:00:00Z')));
+  JSON.stringify(
+    approvalRecord(sql, analyzeMigration({ parser, migration: 'm', sql }), 'Ada <ada@example.com>', new Date('2026-11-01T00:00:00Z')),
+  );
 
 function lint(migrations: LintInput['migrations'], include: (name: string) => boolean = () => true) {
   return lintHistory({
+    parser,
     project: 'shop',
     migrations,
     include,

@@ -1,7 +1,7 @@
 import { analyzeHistory, blockingFindings, type Finding } from '../safety/analyze';
 import { checkApproval, parseApproval } from '../safety/approval';
 import { ruleDocPath } from '../safety/rule-docs';
-import { parseScript, SqlSyntaxError } from '../sql/parser';
+import { type SqlParser, SqlSyntaxError } from '../sql/parser';
 
 export interface LintedFinding extends Finding {
   /** The rule's doc page. */
@@ -33,6 +33,7 @@ export interface LintReport {
 }
 
 export interface LintInput {
+  parser: SqlParser;
   project: string;
   /** The whole history, in order: earlier migrations tell the later ones' column types and enums. */
   migrations: ReadonlyArray<{ name: string; sql: string; approval?: string }>;
@@ -46,11 +47,11 @@ export interface LintInput {
 
 /** The findings of a history's migrations, with approvals applied: the data of every lint output. */
 export function lintHistory(input: LintInput): LintReport {
-  const analysed = analyzeHistory(input.migrations);
+  const analysed = analyzeHistory(input.parser, input.migrations);
   const migrations = input.migrations.flatMap((migration, index): LintedMigration[] => {
     if (!input.include(migration.name)) return [];
     const linted: LintedMigration = { name: migration.name, file: input.fileOf(migration.name), findings: [] };
-    const syntaxError = syntaxErrorOf(migration.sql);
+    const syntaxError = syntaxErrorOf(input.parser, migration.sql);
     if (syntaxError) return [{ ...linted, syntaxError }];
     const findings = analysed[index];
     const blocking = blockingFindings(findings);
@@ -80,9 +81,9 @@ export function lintHistory(input: LintInput): LintReport {
   return { project: input.project, scope: input.scope, ok, migrations, counts };
 }
 
-function syntaxErrorOf(sql: string): LintedMigration['syntaxError'] {
+function syntaxErrorOf(parser: SqlParser, sql: string): LintedMigration['syntaxError'] {
   try {
-    parseScript(sql);
+    parser.parseScript(sql);
     return undefined;
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;

@@ -1,4 +1,4 @@
-import { parseScript, SqlSyntaxError } from '../sql/parser';
+import { type SqlParser, SqlSyntaxError } from '../sql/parser';
 import { RULES } from './catalogue';
 import { KnownSchema } from './known-schema';
 import { readOperations, type Located } from './operations';
@@ -24,6 +24,7 @@ export interface Finding {
 }
 
 export interface AnalysisInput {
+  parser: SqlParser;
   migration: string;
   sql: string;
   columnType?: (table: string, column: string) => string | undefined;
@@ -44,12 +45,12 @@ const WAIVER = /--\s*forge-ignore\s+([A-Z]{2}\d{3})\s*:?\s*(.*)$/gm;
 export function analyzeMigration(input: AnalysisInput): Finding[] {
   let operations: Located[];
   try {
-    operations = readOperations(input.sql);
+    operations = readOperations(input.parser, input.sql);
   } catch (error) {
     if (error instanceof SqlSyntaxError) return [];
     throw error;
   }
-  const waivers = readWaivers(input.sql);
+  const waivers = readWaivers(input.parser, input.sql);
   const createdTables = new Set<string>();
   let lockTimeoutSet = false;
   const reported = new Set<string>();
@@ -91,15 +92,15 @@ export function analyzeMigration(input: AnalysisInput): Finding[] {
 }
 
 /** Analyze a history in order, each migration knowing the column types and enums the ones before it made. */
-export function analyzeHistory(migrations: readonly AnalyzedMigration[], rules?: readonly Rule[]): Finding[][] {
+export function analyzeHistory(parser: SqlParser, migrations: readonly AnalyzedMigration[], rules?: readonly Rule[]): Finding[][] {
   const known = new KnownSchema();
-  return migrations.map((migration) => analyzeMigration({ migration: migration.name, sql: migration.sql, rules, known }));
+  return migrations.map((migration) => analyzeMigration({ parser, migration: migration.name, sql: migration.sql, rules, known }));
 }
 
 /** `-- forge-ignore CODE: reason` waives that code for the statement that follows the comment. */
-function readWaivers(sql: string): Map<string, string> {
+function readWaivers(parser: SqlParser, sql: string): Map<string, string> {
   if (!/forge-ignore/.test(sql)) return new Map();
-  const starts = parseScript(sql).map((statement) => statement.start);
+  const starts = parser.parseScript(sql).map((statement) => statement.start);
   const waivers = new Map<string, string>();
   for (const match of sql.matchAll(WAIVER)) {
     const next = starts.findIndex((start) => start > (match.index ?? 0));

@@ -1,10 +1,13 @@
-import { loadSqlParser } from '../sql/parser';
+import { loadSqlParser, type SqlParser } from '../sql/parser';
 import { analyzeMigration } from './analyze';
 import { irreversibleReasons, readReversibility } from './irreversibility';
 
-beforeAll(loadSqlParser);
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
 
-const reasons = (sql: string) => irreversibleReasons(sql, analyzeMigration({ migration: 'spec', sql }));
+const reasons = (sql: string) => irreversibleReasons(parser, sql, analyzeMigration({ parser, migration: 'spec', sql }));
 
 describe('irreversibleReasons', () => {
   it.each([
@@ -53,7 +56,7 @@ describe('irreversibleReasons', () => {
 
   it('takes back rows inserted by value into an existing table by their constant values', () => {
     const sql = 'INSERT INTO "B" ("id", "name") VALUES (1, \'o\'\'ne\'), (2, now()::text);';
-    expect(readReversibility(sql, analyzeMigration({ migration: 'spec', sql })).inserted).toEqual([
+    expect(readReversibility(parser, sql, analyzeMigration({ parser, migration: 'spec', sql })).inserted).toEqual([
       {
         table: 'B',
         schema: undefined,
@@ -70,7 +73,7 @@ describe('irreversibleReasons', () => {
   it('finds no loss in dropping what does not exist before the migration', () => {
     const sql = 'DROP TABLE IF EXISTS "Gone"; ALTER TABLE "B" DROP COLUMN IF EXISTS "ghost"; ALTER TABLE "B" DROP COLUMN "real";';
     const exists = (table: string, column?: string) => table === 'B' && column !== 'ghost';
-    expect(readReversibility(sql, analyzeMigration({ migration: 'spec', sql }), exists).reasons).toEqual([
+    expect(readReversibility(parser, sql, analyzeMigration({ parser, migration: 'spec', sql }), exists).reasons).toEqual([
       expect.stringMatching(/^DS102: drops column B.real/),
     ]);
   });

@@ -1,4 +1,5 @@
 import { readDoBlock } from '../sql/do-block';
+import type { SqlParser } from '../sql/parser';
 import { readStatements, type Statement, type StatementOf } from '../sql/statements';
 import type { Finding } from './analyze';
 import { operationsOf, readOperationsIfValid } from './operations';
@@ -36,6 +37,13 @@ interface Scope {
   addedColumns: Set<string>;
 }
 
+/** What reading a migration's statements in order carries along: the parser for its DO blocks, the scope so far, the rows inserted. */
+interface Walk {
+  parser: SqlParser;
+  scope: Scope;
+  inserted: InsertedRows[];
+}
+
 /**
  * Why a migration cannot be undone from the schema alone, or nothing when it can: what it does
  * to existing data (its destructive findings, data statements on tables it did not create) and
@@ -46,20 +54,24 @@ interface Scope {
  * value the way Prisma does (the columns cast to the new type) loses nothing: a row holding the
  * value makes the cast, and the migration, fail.
  */
-export function readReversibility(sql: string, findings: readonly Finding[], exists: ObjectExists = () => true): Reversibility {
-  const loud = castsThatFailLoudly(sql);
+export function readReversibility(
+  parser: SqlParser,
+  sql: string,
+  findings: readonly Finding[],
+  exists: ObjectExists = () => true,
+): Reversibility {
+  const loud = castsThatFailLoudly(parser, sql);
   const losesNothing = (finding: Finding) =>
     (loud.has(finding.statement) && (finding.code === dropEnumValue.code || finding.code === lossyTypeChange.code)) ||
     (finding.table !== undefined && !exists(finding.table, finding.column));
   const destructive = findings.filter((finding) => finding.family === 'destructive');
   const reasons = destructive.filter((finding) => !losesNothing(finding)).map((finding) => `${finding.code}: ${finding.message}`);
-  const inserted: InsertedRows[] = [];
-  const scope: Scope = { created: new Set(), addedColumns: new Set() };
-  readStatements(sql).forEach((statement, index) => {
+  const walk: Walk = { parser, scope: { created: new Set(), addedColumns: new Set() }, inserted: [] };
+  readStatements(parser, sql).forEach((statement, index) => {
     const handled = destructive.some((finding) => finding.statement === index + 1);
-    reasons.push(...statementReasons(statement, `statement ${index + 1}`, scope, inserted, handled ? 'tracked' : 'top'));
+    reasons.push(...statementReasons(statement, `statement ${index + 1}`, walk, handled ? 'tracked' : 'top'));
   });
-  return { reasons, inserted };
+  return { reasons, inserted: walk.inserted };
 }
 
 /**
@@ -69,8 +81,8 @@ export function readReversibility(sql: string, findings: readonly Finding[], exi
 export type ObjectExists = (table: string, column?: string) => boolean;
 
 /** The reasons of a migration that cannot be undone from the schema (see readReversibility). */
-export function irreversibleReasons(sql: string, findings: readonly Finding[]): string[] {
-  return readReversibility(sql, findings).reasons;
+export function irreversibleReasons(parser: SqlParser, sql: string, findings: readonly Finding[]): string[] {
+  return readReversibility(parser, sql, findings).reasons;
 }
 
 /**
@@ -79,7 +91,8 @@ export function irreversibleReasons(sql: string, findings: readonly Finding[]): 
  */
 type Level = 'top' | 'tracked' | 'nested';
 
-function statementReasons(statement: Statement, label: string, scope: Scope, inserted: InsertedRows[], level: Level): string[] {
+function statementReasons(statement: Statement, label: string, walk: Walk, level: Level): string[] {
+  const { scope } = walk;
   const table = 'table' in statement ? statement.table?.name : undefined;
   if (statement.kind === 'create_table' || statement.kind === 'create_table_as') {
     if (statement.table?.name) scope.created.add(statement.table.name);
@@ -96,7 +109,7 @@ function statementReasons(statement: Statement, label: string, scope: Scope, ins
   if (statement.kind === 'insert' && table && !scope.created.has(table)) {
     const rows = insertedRows(statement, label);
     if (typeof rows === 'string') return [`${label} inserts rows into the existing table ${table}${rows}`];
-    inserted.push(rows);
+    walk.inserted.push(rows);
     return [];
   }
   const onlyAddedColumns = statement.kind === 'update' && statement.columns.every((column) => scope.addedColumns.has(`${table}.${column}`));
@@ -107,10 +120,10 @@ function statementReasons(statement: Statement, label: string, scope: Scope, ins
     return tables.length ? [`${label} empties the existing table${tables.length > 1 ? 's' : ''} ${tables.join(', ')}`] : [];
   }
   if (statement.kind === 'do_block') {
-    const block = readDoBlock(statement);
+    const block = readDoBlock(walk.parser, statement);
     if ('opaque' in block) return [`${label} runs a DO block whose effect cannot be read from the script: it ${block.opaque}`];
     return block.statements.flatMap((nested, index) =>
-      statementReasons(nested, `${label} (DO block, statement ${index + 1})`, scope, inserted, 'nested'),
+      statementReasons(nested, `${label} (DO block, statement ${index + 1})`, walk, 'nested'),
     );
   }
   if (statement.kind === 'call') return [`${label} runs code whose effect cannot be read from the script (CALL)`];
@@ -146,8 +159,8 @@ export function enumName(type: string): string {
  * with nothing but casts, the old type dropped): a row holding a dropped value fails the cast,
  * so once the migration applied, no value was lost and the old type takes every value back.
  */
-function castsThatFailLoudly(sql: string): Set<number> {
-  const located = readOperationsIfValid(sql);
+function castsThatFailLoudly(parser: SqlParser, sql: string): Set<number> {
+  const located = readOperationsIfValid(parser, sql);
   // Column types come back canonical (upper case): enum names are compared without case.
   const created = new Set(located.flatMap(({ operation }) => (operation.kind === 'create_enum' ? [operation.type.toLowerCase()] : [])));
   const renamed = new Map(

@@ -1,13 +1,16 @@
-import { loadSqlParser } from '../sql/parser';
+import { loadSqlParser, type SqlParser } from '../sql/parser';
 import { analyzeHistory } from './analyze';
 import { KnownSchema } from './known-schema';
 import { readOperations } from './operations';
 
-beforeAll(loadSqlParser);
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
 
 function knownAfter(...scripts: string[]): KnownSchema {
   const known = new KnownSchema();
-  for (const sql of scripts) known.apply(readOperations(sql));
+  for (const sql of scripts) known.apply(readOperations(parser, sql));
   return known;
 }
 
@@ -37,7 +40,7 @@ describe('KnownSchema', () => {
 
 describe('analyzeHistory', () => {
   it('knows what earlier migrations built: a narrowing type change and a dropped enum value', () => {
-    const findings = analyzeHistory([
+    const findings = analyzeHistory(parser, [
       {
         name: '1_init',
         sql: `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN'); CREATE TABLE "User" ("id" INTEGER, "name" TEXT, "role" "Role");`,

@@ -1,4 +1,4 @@
-import { SqlSyntaxError } from '../sql/parser';
+import { type SqlParser, SqlSyntaxError } from '../sql/parser';
 import { readStatements, type Statement, type StatementOf } from '../sql/statements';
 import type { ConstraintDefinition, TableChange } from '../sql/table-changes';
 
@@ -56,9 +56,9 @@ export interface Located<T = Operation> {
   excerpt: string;
 }
 
-export function readOperations(sql: string): Array<Located> {
+export function readOperations(parser: SqlParser, sql: string): Array<Located> {
   const located: Located[] = [];
-  readStatements(sql).forEach((statement, index) => {
+  readStatements(parser, sql).forEach((statement, index) => {
     const { start, text } = statement.source;
     for (const operation of operationsOf(statement)) {
       located.push({ operation, statement: index + 1, line: sql.slice(0, start).split('\n').length, excerpt: excerpt(text) });
@@ -68,9 +68,9 @@ export function readOperations(sql: string): Array<Located> {
 }
 
 /** The operations of a script that parses; none of one that does not (applying it fails with PostgreSQL's own message). */
-export function readOperationsIfValid(sql: string): Located[] {
+export function readOperationsIfValid(parser: SqlParser, sql: string): Located[] {
   try {
-    return readOperations(sql);
+    return readOperations(parser, sql);
   } catch (error) {
     if (error instanceof SqlSyntaxError) return [];
     throw error;

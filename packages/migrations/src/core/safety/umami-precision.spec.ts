@@ -1,10 +1,13 @@
 import { readMigrationHistory } from '../../adapters/store/migration-store';
 import { FIXTURES_DIR } from '../../test-support/fixtures';
-import { loadSqlParser } from '../sql/parser';
+import { loadSqlParser, type SqlParser } from '../sql/parser';
 import { analyzeHistory } from './analyze';
 import path from 'node:path';
 
-beforeAll(loadSqlParser);
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
 
 /**
  * Precision and recall on a real history: every DROP TABLE, DROP COLUMN and column type change is
@@ -13,7 +16,7 @@ beforeAll(loadSqlParser);
  */
 describe('analysis of the umami history', () => {
   const history = readMigrationHistory(path.join(FIXTURES_DIR, 'umami/prisma/migrations'));
-  const analyzed = () => analyzeHistory(history.migrations);
+  const analyzed = () => analyzeHistory(parser, history.migrations);
 
   it.each(history.migrations.map((m, index) => [m.name, m, index] as const))('%s', (_name, migration, index) => {
     const findings = analyzed()[index];

@@ -1,5 +1,4 @@
-import { parsePlPgSQLSync } from 'libpg-query';
-import { SqlSyntaxError } from './parser';
+import { type SqlParser, SqlSyntaxError } from './parser';
 import { readStatements, type Statement, type StatementOf } from './statements';
 
 /**
@@ -18,11 +17,11 @@ const OPAQUE_STATEMENTS: Record<string, string> = {
   PLpgSQL_stmt_call: 'calls a procedure (CALL)',
 };
 
-export function readDoBlock({ language, code: body }: StatementOf<'do_block'>): DoBlockContents {
+export function readDoBlock(parser: SqlParser, { language, code: body }: StatementOf<'do_block'>): DoBlockContents {
   if (language.toLowerCase() !== 'plpgsql') return { opaque: `runs code in ${language}` };
   let parsed: unknown;
   try {
-    parsed = parsePlPgSQLSync(`CREATE FUNCTION forge_do_block() RETURNS void AS ${dollarQuoted(body)} LANGUAGE plpgsql`);
+    parsed = parser.parsePlpgsql(`CREATE FUNCTION forge_do_block() RETURNS void AS ${dollarQuoted(body)} LANGUAGE plpgsql`);
   } catch (error) {
     return { opaque: `its PL/pgSQL could not be read (${(error as Error).message})` };
   }
@@ -30,7 +29,7 @@ export function readDoBlock({ language, code: body }: StatementOf<'do_block'>): 
   const opaque = collect(parsed, queries);
   if (opaque) return { opaque };
   try {
-    return { statements: queries.flatMap((query) => readStatements(query)) };
+    return { statements: queries.flatMap((query) => readStatements(parser, query)) };
   } catch (error) {
     if (error instanceof SqlSyntaxError) return { opaque: `a statement in it could not be read (${error.message})` };
     throw error;

@@ -1,7 +1,10 @@
-import { loadSqlParser } from './parser';
+import { loadSqlParser, type SqlParser } from './parser';
 import { concurrentLikeTheUp, deleteInsertedRows } from './down-adjustments';
 
-beforeAll(loadSqlParser);
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
 
 describe('deleteInsertedRows', () => {
   const inserted = {
@@ -43,7 +46,7 @@ describe('concurrentLikeTheUp', () => {
     const up = 'CREATE INDEX CONCURRENTLY "A_x_idx" ON "A"("x");\nDROP INDEX CONCURRENTLY "B_y_idx";\nCREATE INDEX "C_z_idx" ON "C"("z");';
     const down =
       '-- DropIndex\nDROP INDEX "A_x_idx";\n\n-- CreateIndex\nCREATE UNIQUE INDEX "B_y_idx" ON "B"("y");\n\n-- DropIndex\nDROP INDEX "C_z_idx";';
-    expect(concurrentLikeTheUp(up, down)).toBe(
+    expect(concurrentLikeTheUp(parser, up, down)).toBe(
       '-- DropIndex\nDROP INDEX CONCURRENTLY "A_x_idx";\n\n-- CreateIndex\nCREATE UNIQUE INDEX ' +
         'CONCURRENTLY "B_y_idx" ON "B"("y");\n\n-- DropIndex\nDROP INDEX "C_z_idx";',
     );

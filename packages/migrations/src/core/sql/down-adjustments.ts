@@ -1,5 +1,6 @@
 import type { InsertedRows } from '../safety/irreversibility';
 import { readOperations } from '../safety/operations';
+import type { SqlParser } from './parser';
 import { qualifiedName, quoteIdentifier } from './quote';
 
 /**
@@ -33,9 +34,9 @@ export function deleteInsertedRows(inserted: InsertedRows, primaryKey: readonly 
  * up built or dropped without blocking writes is dropped or built back the same way (such a
  * statement runs outside a transaction, as the up's did).
  */
-export function concurrentLikeTheUp(upSql: string, downSql: string): string {
+export function concurrentLikeTheUp(parser: SqlParser, upSql: string, downSql: string): string {
   const concurrent = new Set<string>();
-  for (const { operation } of readOperations(upSql)) {
+  for (const { operation } of readOperations(parser, upSql)) {
     if ((operation.kind === 'create_index' || operation.kind === 'drop_index') && operation.concurrent && operation.name)
       concurrent.add(bare(operation.name));
   }

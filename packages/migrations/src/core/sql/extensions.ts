@@ -1,10 +1,10 @@
-import { SqlSyntaxError } from './parser';
+import { type SqlParser, SqlSyntaxError } from './parser';
 import { readStatements } from './statements';
 
 /** The extensions a script creates (`CREATE EXTENSION [IF NOT EXISTS] name`). */
-export function createdExtensions(sql: string): string[] {
+export function createdExtensions(parser: SqlParser, sql: string): string[] {
   try {
-    return readStatements(sql).flatMap((statement) => (statement.kind === 'create_extension' ? [statement.name] : []));
+    return readStatements(parser, sql).flatMap((statement) => (statement.kind === 'create_extension' ? [statement.name] : []));
   } catch (error) {
     // A script that does not parse fails when it is applied, with PostgreSQL's own message.
     if (error instanceof SqlSyntaxError) return [];

@@ -1,17 +1,23 @@
-import { loadModule, parseSync, type Node, type ParseResult } from 'libpg-query';
+import { loadModule, parsePlPgSQLSync, parseSync, type Node, type ParseResult } from 'libpg-query';
 
 /**
- * The one place SQL is parsed: PostgreSQL's own parser (libpg_query compiled to wasm).
- * `loadSqlParser()` must have resolved before the synchronous functions are called.
+ * The one place SQL is parsed: PostgreSQL's own parser (libpg_query compiled to wasm). Its
+ * operations are synchronous once the wasm is loaded, so they are only reachable through the
+ * handle `loadSqlParser()` resolves to.
  */
-let loading: Promise<void> | undefined;
-let loaded = false;
+export interface SqlParser {
+  /** The statements of a script; throws SqlSyntaxError when it does not parse. */
+  parseScript(sql: string): ParsedStatement[];
+  /** The PL/pgSQL tree of a `CREATE FUNCTION ... LANGUAGE plpgsql` statement; throws when its body does not parse. */
+  parsePlpgsql(sql: string): unknown;
+}
 
-export async function loadSqlParser(): Promise<void> {
-  loading ??= loadModule().then(() => {
-    loaded = true;
-  });
-  await loading;
+/** The wasm is loaded once per process. */
+let loading: Promise<SqlParser> | undefined;
+
+export async function loadSqlParser(): Promise<SqlParser> {
+  loading ??= loadModule().then(() => ({ parseScript, parsePlpgsql: parsePlPgSQLSync }));
+  return loading;
 }
 
 export class SqlSyntaxError extends Error {
@@ -35,8 +41,7 @@ export interface ParsedStatement {
   node: Node;
 }
 
-export function parseScript(sql: string): ParsedStatement[] {
-  if (!loaded) throw new Error('The SQL parser is not loaded: await loadSqlParser() first.');
+function parseScript(sql: string): ParsedStatement[] {
   let result: ParseResult;
   try {
     result = parseSync(sql);

@@ -1,7 +1,10 @@
-import { loadSqlParser } from './parser';
+import { loadSqlParser, type SqlParser } from './parser';
 import { inverseRenames } from './rename-inverse';
 
-beforeAll(loadSqlParser);
+let parser: SqlParser;
+beforeAll(async () => {
+  parser = await loadSqlParser();
+});
 
 describe('inverseRenames', () => {
   it('undoes every kind of rename, last first, under the names in force at that point', () => {
@@ -15,7 +18,7 @@ describe('inverseRenames', () => {
       `ALTER TYPE "BillStatus" RENAME VALUE 'OPEN' TO 'DUE';`,
       'ALTER TABLE "Bill" ADD COLUMN "note" TEXT;',
     ].join('\n');
-    expect(inverseRenames(sql)).toEqual([
+    expect(inverseRenames(parser, sql)).toEqual([
       `ALTER TYPE "BillStatus" RENAME VALUE 'DUE' TO 'OPEN';`,
       'ALTER TYPE "BillStatus" RENAME TO "Status";',
       'ALTER SEQUENCE "billing"."Bill_id_seq" RENAME TO "Invoice_id_seq";',
@@ -27,7 +30,7 @@ describe('inverseRenames', () => {
   });
 
   it('has nothing to undo in a migration without renames', () => {
-    expect(inverseRenames('CREATE TABLE "A" ("id" INTEGER); ALTER TABLE "A" ADD COLUMN "b" TEXT;')).toEqual([]);
+    expect(inverseRenames(parser, 'CREATE TABLE "A" ("id" INTEGER); ALTER TABLE "A" ADD COLUMN "b" TEXT;')).toEqual([]);
   });
 
   it("leaves the renames of a replaced object to the schema diff: Prisma's recreated enum", () => {
@@ -39,6 +42,6 @@ describe('inverseRenames', () => {
       'DROP TYPE "Kind_old";',
       'ALTER TABLE "T" RENAME COLUMN "a" TO "b";',
     ].join('\n');
-    expect(inverseRenames(sql)).toEqual(['ALTER TABLE "T" RENAME COLUMN "b" TO "a";']);
+    expect(inverseRenames(parser, sql)).toEqual(['ALTER TABLE "T" RENAME COLUMN "b" TO "a";']);
   });
 });

@@ -1,5 +1,6 @@
 import { quotedName } from './qualified-name';
 import { quoteIdentifier, quoteLiteral } from './quote';
+import type { SqlParser } from './parser';
 import { readStatements, type Statement } from './statements';
 
 type Rename = Extract<Statement, { kind: 'rename_relation' | 'rename_column' | 'rename_constraint' | 'rename_type' }>;
@@ -9,9 +10,9 @@ type Rename = Extract<Statement, { kind: 'rename_relation' | 'rename_column' | '
  * rename from a drop and an add (it would drop the column with its values and add an empty one),
  * so a down script undoes renames by name before the diff takes care of the rest.
  */
-export function inverseRenames(sql: string): string[] {
+export function inverseRenames(parser: SqlParser, sql: string): string[] {
   const inverses: string[] = [];
-  const statements = readStatements(sql);
+  const statements = readStatements(parser, sql);
   const replaced = replacedObjects(statements);
   for (const statement of statements) {
     if (statement.kind === 'rename_enum_value') {

@@ -1,5 +1,5 @@
 import type { NameList, StatementBody } from './ast';
-import { type ParsedStatement, parseScript, statementBody, statementKind } from './parser';
+import { type ParsedStatement, type SqlParser, statementBody, statementKind } from './parser';
 import { nameFromParts, names, type QualifiedName, relationName } from './qualified-name';
 import { columnsOf, type ColumnType, readTableChanges, type TableChange } from './table-changes';
 import { insertedValues, type InsertedValues } from './inserted-values';
@@ -55,8 +55,8 @@ export type Statement = StatementAction & {
 export type StatementOf<K extends Statement['kind']> = Extract<Statement, { kind: K }>;
 
 /** The statements of a script; throws SqlSyntaxError when it does not parse. */
-export function readStatements(sql: string): Statement[] {
-  return parseScript(sql).map(readStatement);
+export function readStatements(parser: SqlParser, sql: string): Statement[] {
+  return parser.parseScript(sql).map(readStatement);
 }
 
 export function readStatement(source: ParsedStatement): Statement {

@@ -1,4 +1,4 @@
-import { SqlSyntaxError } from './parser';
+import { type SqlParser, SqlSyntaxError } from './parser';
 import { readStatements, type Statement } from './statements';
 
 /**
@@ -69,13 +69,13 @@ export interface ScriptBatch {
  * later statement of the script names it, the batch ends after `ADD VALUE`, as it would commit
  * under `psql -f`.
  */
-export function planScriptBatches(sql: string): ScriptBatch[] {
+export function planScriptBatches(parser: SqlParser, sql: string): ScriptBatch[] {
   // Parsing costs more than the round trip of a small migration: skip it when no keyword of a
   // statement that needs a batch of its own appears anywhere in the text.
   if (!MAY_NEED_BATCHES.test(sql)) return [{ sql, offset: 0, transactional: true }];
   let statements: Statement[];
   try {
-    statements = readStatements(sql);
+    statements = readStatements(parser, sql);
   } catch (error) {
     if (error instanceof SqlSyntaxError) return [{ sql, offset: 0, transactional: true }];
     throw error;
@@ -114,8 +114,8 @@ export function planScriptBatches(sql: string): ScriptBatch[] {
 }
 
 /** Whether the script runs as one transaction: one batch, in a transaction block. */
-export function runsInOneTransaction(sql: string): boolean {
-  const batches = planScriptBatches(sql);
+export function runsInOneTransaction(parser: SqlParser, sql: string): boolean {
+  const batches = planScriptBatches(parser, sql);
   return batches.length === 1 && batches[0].transactional;
 }
 

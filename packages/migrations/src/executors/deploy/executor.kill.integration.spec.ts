@@ -2,6 +2,7 @@ import { logger } from '@nx/devkit';
 import { spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadSqlParser } from '../../core/sql/parser';
 import { PgDatabase } from '../../adapters/db/pg-database';
 import { applyPendingMigrations } from '../../use-cases/shared/apply-migrations';
 import { type DatabaseState, readDatabaseState } from '../../use-cases/deploy/data-state';
@@ -47,6 +48,7 @@ describe('migrate-deploy killed with SIGKILL', () => {
     try {
       const history = readMigrationHistory(path.join(workspace.dir, MIGRATIONS));
       await applyPendingMigrations(
+        await loadSqlParser(),
         db,
         history.migrations.filter((migration) => ![M1, M2, M3].includes(migration.name)),
       );
@@ -147,6 +149,7 @@ describe('migrate-deploy killed with SIGKILL', () => {
     try {
       for (const name of [M1, M2]) {
         await applyPendingMigrations(
+          await loadSqlParser(),
           db,
           history.migrations.slice(0, history.migrations.findIndex((migration) => migration.name === name) + 1),
         );

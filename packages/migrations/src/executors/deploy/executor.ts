@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import { describeError } from '../../core/errors';
+import { loadSqlParser } from '../../core/sql/parser';
 import { inVentureSchema } from '../../adapters/db/venture-schema';
 import { deploy, type DeployResult, readGateEnvironment } from '../../use-cases/deploy';
 import { DEPLOY_DEFAULTS } from '../../defaults';
@@ -17,6 +18,7 @@ export default async function migrateDeployExecutor(
   let result: DeployResult | undefined;
   let refusal: string | undefined;
   try {
+    const parser = await loadSqlParser();
     const venture = await run.readProject();
     const { layout, history, schema } = venture;
     const gate = options.requireDeployedTo;
@@ -25,8 +27,9 @@ export default async function migrateDeployExecutor(
       state: await readGateEnvironment(gate, inVentureSchema(process.env[gate.urlEnv], options.schema, project)),
     };
     log(`migrate-deploy ${project} (${run.environment}) on ${run.where}`);
-    result = await run.withTarget(venture, (target) =>
+    result = await run.withTarget(parser, venture, (target) =>
       deploy({
+        parser,
         project,
         workspaceRoot: context.root,
         environment: run.environment,

@@ -1,6 +1,7 @@
 import { logger } from '@nx/devkit';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadSqlParser } from '../../core/sql/parser';
 import { PgDatabase } from '../../adapters/db/pg-database';
 import { applyPendingMigrations } from '../../use-cases/shared/apply-migrations';
 import { readMigrationHistory } from '../../adapters/store/migration-store';
@@ -51,6 +52,7 @@ describe('migrate-deploy of real histories on PostgreSQL', () => {
     const live = await PgDatabase.connect({ url: database.url, source: 'spec' });
     try {
       await applyPendingMigrations(
+        await loadSqlParser(),
         live,
         history.migrations.slice(0, history.migrations.findIndex((migration) => migration.name === last) + 1),
       );

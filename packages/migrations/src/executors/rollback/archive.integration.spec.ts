@@ -85,14 +85,21 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     jest.spyOn(logger, 'error').mockImplementation(() => undefined);
     jest.spyOn(logger, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
-    addMigration(ADD_NOTE, NOTE_TABLE, 'DROP TABLE "Note";');
+    addMigration(
+      ADD_NOTE,
+      `CREATE TYPE "Mood" AS ENUM ('calm', 'busy');\nALTER TABLE "Customer" ADD COLUMN "mood" "Mood";\n${NOTE_TABLE}`,
+      'DROP TABLE "Note";\nALTER TABLE "Customer" DROP COLUMN "mood";\nDROP TYPE "Mood";',
+    );
     expect(await deploy()).toEqual({ success: true });
     await withDatabase((database) =>
       database.executeScript(`
-        INSERT INTO "Customer" ("email", "name", "preferences")
-          SELECT 'c' || g || '@example.com', 'C' || g, jsonb_build_object('theme', 'dark', 'n', g) FROM generate_series(1, 40) g;
+        INSERT INTO "Customer" ("email", "name", "preferences", "mood")
+          SELECT 'c' || g || '@example.com', 'C' || g, jsonb_build_object('theme', 'dark', 'n', g), (ARRAY['calm', 'busy']::"Mood"[])[1 + g % 2]
+          FROM generate_series(1, 40) g;
         INSERT INTO "Note" ("customerId", "body") SELECT id, 'note of ' || name FROM "Customer";
-        DELETE FROM "Note" WHERE id % 7 = 0;`),
+        DELETE FROM "Note" WHERE id % 7 = 0;
+        INSERT INTO "Invoice" ("customerId", "totalCents", "status")
+          SELECT id, id * 100, (ARRAY['DRAFT', 'SENT', 'PAID']::"InvoiceStatus"[])[1 + id % 3] FROM "Customer";`),
     );
     addMigration(DROP_NOTE, 'DROP TABLE "Note";', NOTE_TABLE);
     addMigration(
@@ -155,6 +162,40 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
       rolledBack: [DROP_PREFERENCES, DROP_NOTE],
     });
     expect(await state()).toEqual(before);
+  });
+
+  it('purges an archive once its time is up, at the next deploy; the down then stops, naming the backups', async () => {
+    expect(await deploy()).toEqual({ success: true });
+    await withDatabase((database) => database.query(`UPDATE forge_archive.archives SET expires_at = now() - interval '1 second'`));
+    expect(await deploy()).toEqual({ success: true });
+    const left = await withDatabase((database) =>
+      database.query<{ purged: boolean; archive_left: boolean }>(
+        `SELECT purged_at IS NOT NULL AS purged, to_regclass(quote_ident('forge_archive') || '.' || quote_ident(archive_table)) IS NOT NULL AS archive_left
+         FROM forge_archive.archives ORDER BY id`,
+      ),
+    );
+    expect(left).toEqual([
+      { purged: true, archive_left: false },
+      { purged: true, archive_left: false },
+    ]);
+    expect(await rollback({ steps: 1 })).toEqual({ success: false });
+    expect(latestReport('migrate-rollback').error).toMatch(
+      /was archived until .* and is purged: its down would make it again empty\. The data is in the backups taken before it/,
+    );
+  });
+
+  it('brings back a column of an enum type the migration drops too, cast back to the enum the down makes', async () => {
+    addMigration(
+      '20240504000000_drop_customer_mood',
+      'ALTER TABLE "Customer" DROP COLUMN "mood";\nDROP TYPE "Mood";',
+      `CREATE TYPE "Mood" AS ENUM ('calm', 'busy');\nALTER TABLE "Customer" ADD COLUMN "mood" "Mood";`,
+    );
+    await approveDataLoss();
+    expect(await deploy()).toEqual({ success: true });
+    const deployed = await state();
+    expect(await rollback({ steps: 3 })).toEqual({ success: true });
+    expect(await deploy()).toEqual({ success: true });
+    expect(await state()).toEqual(deployed);
   });
 
   it('warns, naming the backup, when a column cannot be archived for want of a key', async () => {

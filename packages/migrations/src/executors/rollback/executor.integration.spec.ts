@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { schemaVersions } from '../../core/schema-version';
+import { loadSqlParser } from '../../core/sql/parser';
 import { readMigrationHistory } from '../../adapters/store/migration-store';
 import { createServerDatabase } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
@@ -138,7 +139,7 @@ describe('migrate-rollback on PostgreSQL', () => {
     expect(latestReport().rolledBack).toEqual([LATER[2], LATER[1]]);
     expect(await sql('SELECT count(*)::int AS n FROM "Invoice" WHERE "amountCents" > 0')).toEqual([{ n: 200 }]);
 
-    const versions = schemaVersions(readMigrationHistory(path.join(workspace.dir, MIGRATIONS)).migrations);
+    const versions = schemaVersions(await loadSqlParser(), readMigrationHistory(path.join(workspace.dir, MIGRATIONS)).migrations);
     const beforeLater = versions.find((version) => version.name === '20240215120000_add_customer_preferences')!.version;
     expect(await rollback({ toVersion: beforeLater, yes: true })).toEqual({ success: true });
     expect(output.join('\n')).toMatch(/drops column Invoice\.currency — 200 live rows with a value lost/);

@@ -2,6 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import type { RollbackSelector } from '../../core/deploy/rollback-plan';
 import { describeError, ForgeError } from '../../core/errors';
+import { loadSqlParser } from '../../core/sql/parser';
 import { rollback, type RollbackResult } from '../../use-cases/rollback';
 import { ROLLBACK_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
@@ -18,11 +19,13 @@ export default async function migrateRollbackExecutor(
   let refusal: string | undefined;
   try {
     const selector = selectorOf(options);
+    const parser = await loadSqlParser();
     const venture = await run.readProject();
     const { history } = venture;
     log(`migrate-rollback ${project} (${run.environment}) on ${run.where}`);
-    result = await run.withTarget(venture, (target) =>
+    result = await run.withTarget(parser, venture, (target) =>
       rollback({
+        parser,
         project,
         workspaceRoot: context.root,
         environment: run.environment,

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { schemaVersions } from '../../core/schema-version';
+import { loadSqlParser } from '../../core/sql/parser';
 import downScriptsGenerator from '../../generators/down-scripts/down-scripts';
 import { readMigrationHistory } from '../../adapters/store/migration-store';
 import { createServerDatabase } from '../../test-support/databases';
@@ -50,7 +51,7 @@ describe('migrate-rollback --toVersion on a real history', () => {
   it('rolls back to a schema version by the downs, and a deploy brings the history back, clean', async () => {
     const history = readMigrationHistory(workspace.migrationsDir);
     const names = history.migrations.map((migration) => migration.name);
-    const versions = schemaVersions(history.migrations);
+    const versions = schemaVersions(await loadSqlParser(), history.migrations);
     const target = versions[names.indexOf('16_boards')].version;
     expect(await migrateDeployExecutor({ lockTimeout: 5, allowDrift: true }, context('migrate-deploy'))).toEqual({ success: true });
     const deployed = await serverState(database.url);

@@ -3,7 +3,7 @@ import { logger } from '@nx/devkit';
 import path from 'node:path';
 import { type DeployReport, deployMarkdown, webhookPayload } from '../../core/deploy/report';
 import { redact } from '../../core/redact';
-import { loadSqlParser } from '../../core/sql/parser';
+import type { SqlParser } from '../../core/sql/parser';
 import { DATABASE_DEFAULTS } from '../../defaults';
 import { resolveDatabaseUrl } from '../../adapters/db/database-url';
 import { defaultSnapshotCacheDir } from '../../adapters/db/pglite-snapshot';
@@ -11,7 +11,7 @@ import type { BackupRecord } from '../../adapters/db/backup';
 import { openDeployTarget, type DeployTarget } from '../../adapters/db/deploy-target';
 import type { RecordedEvent } from '../../use-cases/deploy';
 import { postWebhook } from '../../adapters/http/webhook';
-import { loadVenture, type Venture } from '../../adapters/store/load-venture';
+import { historyExtensions, loadVenture, type Venture } from '../../adapters/store/load-venture';
 import { reportPath, writeReport } from './report-files';
 
 /** The options every command on a venture's live database shares: deploy, rollback, status. */
@@ -81,8 +81,7 @@ export class DatabaseRun {
   }
 
   /** The venture's layout, migrations, and schema as the engine reads it. */
-  async readProject(): Promise<Venture> {
-    await loadSqlParser();
+  readProject(): Promise<Venture> {
     return loadVenture(path.resolve(this.context.root, this.projectRoot));
   }
 
@@ -95,8 +94,13 @@ export class DatabaseRun {
   }
 
   /** `work` on the venture's database, opened (under the deploy lock unless `lock: false`) and closed around it. */
-  async withTarget<T>(venture: Venture, work: (target: DeployTarget) => Promise<T>, how: { lock?: boolean } = {}): Promise<T> {
-    const target = await this.openTarget(venture, how);
+  async withTarget<T>(
+    parser: SqlParser,
+    venture: Venture,
+    work: (target: DeployTarget) => Promise<T>,
+    how: { lock?: boolean } = {},
+  ): Promise<T> {
+    const target = await this.openTarget(parser, venture, how);
     try {
       return await work(target);
     } finally {
@@ -104,14 +108,14 @@ export class DatabaseRun {
     }
   }
 
-  private openTarget(venture: Venture, how: { lock?: boolean }): Promise<DeployTarget> {
+  private openTarget(parser: SqlParser, venture: Venture, how: { lock?: boolean }): Promise<DeployTarget> {
     return openDeployTarget({
       ...how,
       url: this.url,
       urlEnv: this.urlEnv,
       dataDir: this.resolve(this.options.dataDir ?? DATABASE_DEFAULTS.dataDir),
       cacheDir: defaultSnapshotCacheDir(this.context.root),
-      extensions: venture.extensions,
+      extensions: historyExtensions(parser, venture.history),
       pgBinDir: this.options.pgBinDir,
       lockTimeoutMs: (this.options.lockTimeout ?? DATABASE_DEFAULTS.lockTimeout) * 1000,
     });

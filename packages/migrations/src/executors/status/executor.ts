@@ -5,6 +5,7 @@ import path from 'node:path';
 import { renderStatus, type StatusReport } from '../../core/deploy/status-report';
 import { describeError } from '../../core/errors';
 import { databaseVersionMarkdown, schemaVersions } from '../../core/schema-version';
+import { loadSqlParser, type SqlParser } from '../../core/sql/parser';
 import { readStatus } from '../../use-cases/status';
 import type { MigrationHistory } from '../../adapters/store/migration-store';
 import { STATUS_DEFAULTS } from '../../defaults';
@@ -19,15 +20,18 @@ export default async function migrateStatusExecutor(
   const run = new DatabaseRun('migrate-status', options, context);
   let report: StatusReport;
   try {
+    const parser = await loadSqlParser();
     const venture = await run.readProject();
     const { layout, history, schema } = venture;
-    const wrote = options.versionFile !== '' && keepVersionFile(run, history, options.versionFile ?? STATUS_DEFAULTS.versionFile);
+    const wrote = options.versionFile !== '' && keepVersionFile(parser, run, history, options.versionFile ?? STATUS_DEFAULTS.versionFile);
     // On stderr with --json, so that stdout stays one JSON document.
     if (wrote) (options.json ? logger.warn : logger.info)(`migrate-status ${run.project}: wrote ${wrote}`);
     report = await run.withTarget(
+      parser,
       venture,
       (target) =>
         readStatus({
+          parser,
           project: run.project,
           environment: run.environment,
           target,
@@ -47,9 +51,9 @@ export default async function migrateStatusExecutor(
 }
 
 /** DATABASE_VERSION.md follows the migrations folder: rewritten only when its content would change. */
-function keepVersionFile(run: DatabaseRun, history: MigrationHistory, option: string): string | undefined {
+function keepVersionFile(parser: SqlParser, run: DatabaseRun, history: MigrationHistory, option: string): string | undefined {
   const file = run.resolve(option);
-  const content = databaseVersionMarkdown(run.project, schemaVersions(history.migrations));
+  const content = databaseVersionMarkdown(run.project, schemaVersions(parser, history.migrations));
   if (existsSync(file) && readFileSync(file, 'utf8') === content) return undefined;
   writeFileSync(file, content);
   return path.relative(run.context.root, file);

@@ -1,6 +1,6 @@
 import { addProjectConfiguration, logger, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { loadSqlParser } from '../../core/sql/parser';
+import { loadSqlParser, type SqlParser } from '../../core/sql/parser';
 import { lintHistory } from '../../core/lint/lint-report';
 import { readMigrationHistory } from '../../adapters/store/migration-store';
 import { treeFiles } from '../../adapters/store/tree-files';
@@ -10,7 +10,10 @@ const MIGRATIONS = 'apps/shop/prisma/migrations';
 
 describe('approve generator', () => {
   let tree: Tree;
-  beforeAll(loadSqlParser);
+  let parser: SqlParser;
+  beforeAll(async () => {
+    parser = await loadSqlParser();
+  });
   beforeEach(() => {
     jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     tree = createTreeWithEmptyWorkspace();
@@ -23,6 +26,7 @@ describe('approve generator', () => {
 
   const lint = () =>
     lintHistory({
+      parser,
       project: 'shop',
       migrations: readMigrationHistory(`${tree.root}/${MIGRATIONS}`, treeFiles(tree)).migrations,
       include: () => true,

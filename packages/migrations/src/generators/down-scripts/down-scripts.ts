@@ -2,6 +2,7 @@ import { logger, type Tree } from '@nx/devkit';
 import path from 'node:path';
 import { DOWN_SCRIPT } from '../../core/migration-folders';
 import { irreversibleDown } from '../../core/sql/ddl';
+import { loadSqlParser } from '../../core/sql/parser';
 import { defaultSnapshotCacheDir } from '../../adapters/db/pglite-snapshot';
 import { deriveDownScripts } from '../../use-cases/derive-downs';
 import { loadVenture } from '../../adapters/store/load-venture';
@@ -23,7 +24,9 @@ export default async function downScriptsGenerator(tree: Tree, options: DownScri
       logger.info(`${options.project}: every one of its ${history.migrations.length} migrations has a down.sql already.`);
       return;
     }
+    const parser = await loadSqlParser();
     const derived = await deriveDownScripts({
+      parser,
       history,
       schema,
       configDir: layout.projectRoot,
@@ -36,7 +39,7 @@ export default async function downScriptsGenerator(tree: Tree, options: DownScri
       tree.write(`${migrationsDir}/${down.migration}/${DOWN_SCRIPT}`, content);
       logger.info(`${down.migration}: ${down.kind === 'script' ? 'down.sql verified' : `irreversible (${down.reasons.join('; ')})`}`);
     }
-    if (tree.exists(`${migrationsDir}/MIGRATIONS.md`)) writeMigrationsIndex(tree, options.project, layout.migrationsDir);
+    if (tree.exists(`${migrationsDir}/MIGRATIONS.md`)) writeMigrationsIndex(parser, tree, options.project, layout.migrationsDir);
     const scripts = derived.filter((down) => down.kind === 'script').length;
     logger.info(
       `${options.project}: ${scripts} down scripts written, ${derived.length - scripts} marked ` +

@@ -1,4 +1,5 @@
 import { formatFiles, logger, type Tree } from '@nx/devkit';
+import { loadSqlParser } from '../../core/sql/parser';
 import { withForgeErrors } from '../shared/forge-errors';
 import { prepareMigrations } from '../../use-cases/generate';
 import { writeMigration } from './lib/write-migration';
@@ -11,9 +12,10 @@ import type { MigrationGeneratorSchema } from './schema';
  */
 export default async function migrationGenerator(tree: Tree, options: MigrationGeneratorSchema): Promise<void> {
   await withForgeErrors(async () => {
-    const migrations = await prepareMigrations(tree, options, process.env);
+    const parser = await loadSqlParser();
+    const migrations = await prepareMigrations(parser, tree, options, process.env);
     for (const migration of migrations) {
-      const folder = writeMigration(tree, migration);
+      const folder = writeMigration(parser, tree, migration);
       logger.info(`${folder}: ${migration.docs.summary.join('; ')}`);
       const downSql = migration.sql.irreversible.length
         ? `irreversible (${migration.sql.irreversible.join('; ')})`

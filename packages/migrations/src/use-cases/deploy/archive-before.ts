@@ -7,13 +7,13 @@ import type { EventLog } from './event-log';
 
 /** Before a migration runs: archive what it drops, recorded in the history; what cannot be archived is a warning naming the backup. */
 export async function archiveBefore(
-  input: Pick<DeployInput, 'target' | 'archive'>,
+  input: Pick<DeployInput, 'parser' | 'target' | 'archive'>,
   events: EventLog,
   migration: MigrationFolder,
   runId: string,
   warnings: string[],
 ): Promise<void> {
-  const targets = archiveTargets(readStatements(migration.sql));
+  const targets = archiveTargets(readStatements(input.parser, migration.sql));
   if (targets.length === 0) return;
   const started = Date.now();
   const outcome = await captureBefore(input.target.database, targets, { runId, migration: migration.name, direction: 'up' }, input.archive);

@@ -10,6 +10,7 @@ import {
 import { ForgeError } from '../../core/errors';
 import { lintHistory, type LintedMigration } from '../../core/lint/lint-report';
 import type { SchemaFile } from '../../core/schema-compat';
+import type { SqlParser } from '../../core/sql/parser';
 import { quoteIdentifier } from '../../core/sql/quote';
 import type { Database } from '../../adapters/db/database';
 import { PgDatabase } from '../../adapters/db/pg-database';
@@ -94,6 +95,7 @@ export interface SafetyJudgement {
  * (checked again by `recheckBeforeMigration` right before the migration runs).
  */
 export async function judgeSafety(
+  parser: SqlParser,
   database: Database,
   project: string,
   history: MigrationHistory,
@@ -101,6 +103,7 @@ export async function judgeSafety(
 ): Promise<SafetyJudgement> {
   const names = new Set(pending.map((migration) => migration.name));
   const report = lintHistory({
+    parser,
     project,
     migrations: history.migrations,
     include: (name) => names.has(name),
@@ -112,8 +115,8 @@ export async function judgeSafety(
     sql: pending.find((migration) => migration.name === linted.name)!.sql,
     blocking: linted.findings.filter((finding) => finding.blocking),
   }));
-  const live = await liveTables(database, tablesToInspect(forGate));
-  const judged = judgeFindings(forGate, (table) => live.get(table)!);
+  const live = await liveTables(database, tablesToInspect(parser, forGate));
+  const judged = judgeFindings(parser, forGate, (table) => live.get(table)!);
   const lines = [
     ...report.migrations.flatMap((migration) =>
       migration.syntaxError ? [`  ${migration.name}: does not parse: ${migration.syntaxError.message}`] : [],

@@ -1,5 +1,6 @@
 import { ForgeError } from '../../core/errors';
 import { markRolledBack, type MigrationRow } from '../../core/sql/prisma-migrations-table';
+import type { SqlParser } from '../../core/sql/parser';
 import { runsInOneTransaction } from '../../core/sql/transactions';
 import type { MigrationHistory } from '../../adapters/store/migration-store';
 import { resumeInterrupted } from '../shared/apply-migrations';
@@ -10,6 +11,7 @@ import type { EventLog } from './event-log';
 import { undoDeploy } from './undo';
 
 export interface RecoveryContext {
+  parser: SqlParser;
   target: DeployTarget;
   history: MigrationHistory;
   project: string;
@@ -25,7 +27,7 @@ export interface RecoveryContext {
  * the commands that resolve it.
  */
 export async function recoverEarlierRuns(context: RecoveryContext): Promise<void> {
-  const { target, history, events } = context;
+  const { parser, target, history, events } = context;
   const run = await latestInterruptedRun(target.database, events.runId);
   if (run?.rollingBack) {
     await rollBackRun(context, run);
@@ -34,7 +36,7 @@ export async function recoverEarlierRuns(context: RecoveryContext): Promise<void
   for (const row of (await readAppliedState(target.database)).failed) {
     const migration = history.migrations.find((candidate) => candidate.name === row.migration_name);
     if (!migration) throw unresolved(context, row, 'its folder is no longer in the migrations directory');
-    if (runsInOneTransaction(migration.sql)) {
+    if (runsInOneTransaction(parser, migration.sql)) {
       await target.database.query(markRolledBack(row.migration_name));
       await events.record('recovered', {
         migrations: [row.migration_name],
@@ -49,7 +51,7 @@ export async function recoverEarlierRuns(context: RecoveryContext): Promise<void
       return;
     }
     try {
-      const from = await resumeInterrupted(target.database, migration, row);
+      const from = await resumeInterrupted(parser, target.database, migration, row);
       await events.record('recovered', {
         migrations: [row.migration_name],
         details: { how: `it ran outside a transaction and was interrupted: resumed from batch ${from + 1} and finished` },
@@ -78,7 +80,7 @@ async function rollBackRun(context: RecoveryContext, run: InterruptedRun): Promi
     (migration) => run.applied.includes(migration.name) && !run.undone.includes(migration.name) && state.applied.has(migration.name),
   );
   const fallback = { deploy: `deploy ${run.runId}`, backup: run.backup, before: run.backup?.before, replayFrom: 0 };
-  const undo = await undoDeploy(target, events, [...left].reverse(), fallback);
+  const undo = await undoDeploy(context.parser, target, events, [...left].reverse(), fallback);
   if (undo.failure?.restoreError) throw undo.failure.restoreError;
   if (undo.failure) {
     const why = undo.failure.differences.join('; ');

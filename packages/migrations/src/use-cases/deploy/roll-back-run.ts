@@ -36,7 +36,7 @@ export async function rollBack(
   if (failing && !state.applied.has(failing.name)) {
     await target.database.query(markRolledBack(failing.name));
   }
-  const undo = await undoDeploy(target, events, [...done].reverse(), {
+  const undo = await undoDeploy(input.parser, target, events, [...done].reverse(), {
     deploy: 'the deploy',
     backup,
     before,

@@ -1,4 +1,5 @@
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
+import type { SqlParser } from '../../core/sql/parser';
 import { readStatements } from '../../core/sql/statements';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
@@ -17,6 +18,7 @@ export interface DownsOutcome {
  * deploy) applies the migration again later.
  */
 export async function runDowns(
+  parser: SqlParser,
   database: Database,
   migrations: readonly MigrationFolder[],
   onUndone: (name: string, ms: number, restored: string[]) => Promise<void>,
@@ -49,7 +51,7 @@ export async function runDowns(
     const started = Date.now();
     try {
       const down = archives.length
-        ? await scriptWithRestores(database, migration.down.sql, readStatements(migration.down.sql), archives)
+        ? await scriptWithRestores(database, migration.down.sql, readStatements(parser, migration.down.sql), archives)
         : migration.down.sql;
       await database.executeScript(`${down}\n;\n${markRolledBack(migration.name)}`);
     } catch (error) {

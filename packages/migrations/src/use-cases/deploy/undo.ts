@@ -1,3 +1,4 @@
+import type { SqlParser } from '../../core/sql/parser';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
 import type { BackupRecord } from '../../adapters/db/backup';
 import { type DatabaseState, readDatabaseState, stateDifferences } from './data-state';
@@ -15,12 +16,13 @@ import { runDowns } from './run-downs';
  * `before` (when given), or why the downs stopped. No difference: undone and proven.
  */
 export async function undoByDowns(
+  parser: SqlParser,
   target: DeployTarget,
   events: EventLog,
   migrations: readonly MigrationFolder[],
   before?: DatabaseState,
 ): Promise<{ undone: string[]; differences: string[] }> {
-  const downs = await runDowns(target.database, migrations, async (name, ms, restored) => {
+  const downs = await runDowns(parser, target.database, migrations, async (name, ms, restored) => {
     restored.forEach((line) => events.log(`${name}: ${line}`));
     await events.record('migration_rolled_back', {
       migrations: [name],
@@ -64,13 +66,14 @@ export interface DeployUndo {
  * irreversible or fails, or when the downs do not give back `before`; proven against `before`.
  */
 export async function undoDeploy(
+  parser: SqlParser,
   target: DeployTarget,
   events: EventLog,
   migrations: readonly MigrationFolder[],
   fallback: { deploy: string; backup?: BackupRecord; before?: DatabaseState; replayFrom: number },
 ): Promise<DeployUndo> {
   const { backup, before } = fallback;
-  const downs = await undoByDowns(target, events, migrations, before);
+  const downs = await undoByDowns(parser, target, events, migrations, before);
   if (downs.differences.length === 0) return { undone: downs.undone, restored: false };
   if (!backup) return { undone: downs.undone, restored: false, failure: { differences: downs.differences } };
   events.log(`the downs did not give back the state before ${fallback.deploy} (${downs.differences.join('; ')}): restoring ${backup.file}`);

@@ -2,6 +2,7 @@ import { applyChanges } from '../../core/changes/apply-changes';
 import { parseChangeRequest } from '../../core/changes/descriptor';
 import { compareFingerprints, describeDifference } from '../../core/fingerprint';
 import { migrationChecksum } from '../../core/migration-folders';
+import { loadSqlParser, type SqlParser } from '../../core/sql/parser';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder, MigrationHistory } from '../../adapters/store/migration-store';
 import { openTestDatabase, SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
@@ -26,10 +27,13 @@ function folder(name: string, sql: string): MigrationFolder {
  */
 describe('generated migrations on PostgreSQL, with rows in the tables', () => {
   let history: MigrationHistory;
+  let parser: SqlParser;
 
   beforeAll(async () => {
+    parser = await loadSqlParser();
     const empty: MigrationHistory = { dir: '/virtual', lockfile: { path: 'migration_lock.toml', content: null }, migrations: [] };
     const init = await generateMigrationSql({
+      parser,
       history: empty,
       schemaAfter: SHOP_FILES,
       configDir: '/virtual',
@@ -41,6 +45,7 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
   async function generate(...descriptors: object[]): Promise<GeneratedSql> {
     const applied = applyChanges(SHOP_FILES, parseChangeRequest(descriptors, 'spec').changes);
     return generateMigrationSql({
+      parser,
       history,
       schemaBefore: SHOP_FILES,
       schemaAfter: applied.files,
@@ -54,10 +59,10 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
   async function prove(sql: GeneratedSql, check: (database: Database) => Promise<void>): Promise<void> {
     const database = await openTestDatabase('postgresql', { label: 'generated' });
     try {
-      await applyPendingMigrations(database, history.migrations);
+      await applyPendingMigrations(parser, database, history.migrations);
       await database.executeScript(ROWS);
       const before = await fingerprintSchema(database);
-      await applyPendingMigrations(database, [...history.migrations, folder('20240201000000_change', sql.up)]);
+      await applyPendingMigrations(parser, database, [...history.migrations, folder('20240201000000_change', sql.up)]);
       await check(database);
       if (sql.irreversible.length) {
         await expect(database.executeScript(sql.down)).rejects.toThrow(/irreversible migration/);
@@ -125,12 +130,12 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
     });
     const database = await openTestDatabase('postgresql', { label: 'generated' });
     try {
-      await applyPendingMigrations(database, history.migrations);
+      await applyPendingMigrations(parser, database, history.migrations);
       await database.executeScript(ROWS);
       const before = await fingerprintSchema(database);
-      await expect(applyPendingMigrations(database, [...history.migrations, folder('20240201000000_change', sql.up)])).rejects.toThrow(
-        /invalid input syntax for type integer: "First"/,
-      );
+      await expect(
+        applyPendingMigrations(parser, database, [...history.migrations, folder('20240201000000_change', sql.up)]),
+      ).rejects.toThrow(/invalid input syntax for type integer: "First"/);
       expect(describeDifference(compareFingerprints(before, await fingerprintSchema(database)))).toEqual([]);
       expect(await database.query('SELECT count(*)::int AS n FROM "Post"')).toEqual([{ n: 3 }]);
     } finally {
@@ -262,6 +267,7 @@ describe('generated migrations on PostgreSQL, with rows in the tables', () => {
     );
     await expect(
       generateMigrationSql({
+        parser,
         history,
         schemaBefore: ahead,
         schemaAfter: applied.files,

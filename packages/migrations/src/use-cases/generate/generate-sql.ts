@@ -6,7 +6,7 @@ import { datasourceSchemas } from '../../core/schema/config-blocks';
 import { indexInverse } from '../../core/sql/catalog-inverse';
 import { irreversibleDown, makeIndexesConcurrent } from '../../core/sql/ddl';
 import { createdExtensions } from '../../core/sql/extensions';
-import { loadSqlParser } from '../../core/sql/parser';
+import type { SqlParser } from '../../core/sql/parser';
 import { runsInOneTransaction } from '../../core/sql/transactions';
 import { alterColumnType } from '../../core/sql/type-change';
 import type { Database } from '../../adapters/db/database';
@@ -18,6 +18,7 @@ import { applyExistingHistory } from '../shared/apply-migrations';
 import { fingerprintSchema } from '../shared/catalog-fingerprint';
 
 export interface GenerationInput {
+  parser: SqlParser;
   history: MigrationHistory;
   /** The schema before the change, as the engine reads it; absent in schema mode (the history is "before"). */
   schemaBefore?: SchemaFile[];
@@ -48,12 +49,11 @@ export interface GeneratedSql {
  * written, is applied again and must give the same schema as the first time.
  */
 export async function generateMigrationSql(input: GenerationInput): Promise<GeneratedSql> {
-  await loadSqlParser();
-  const plan = input.plan;
-  const scratch = await openScratch(input.history, plan?.upAppendix ?? [], input.cacheDir);
+  const { parser, plan } = input;
+  const scratch = await openScratch(parser, input.history, plan?.upAppendix ?? [], input.cacheDir);
   let engine: MigrationEngine | undefined;
   try {
-    await applyExistingHistory(scratch, input.history.migrations);
+    await applyExistingHistory(parser, scratch, input.history.migrations);
     engine = await MigrationEngine.start(scratch);
     const database: SchemaSource = { kind: 'database', files: input.schemaAfter, configDir: input.configDir };
     const before: SchemaSource = input.schemaBefore
@@ -105,7 +105,7 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
       if (leftOver) throw proofFailed(`after the up script, the database still differs from the new schema:\n${indent(leftOver)}`);
     }
 
-    const nonTransactional = !runsInOneTransaction(up);
+    const nonTransactional = !runsInOneTransaction(parser, up);
     const irreversible = plan?.irreversible ?? [];
     if (irreversible.length > 0) return { up, down: irreversibleDown(irreversible), irreversible, nonTransactional, historySchema };
 
@@ -145,9 +145,8 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
 }
 
 /** An empty embedded database with the extensions the history and the new SQL create. */
-async function openScratch(history: MigrationHistory, extraSql: string[], cacheDir: string): Promise<Database> {
-  await loadSqlParser();
-  const extensions = [...history.migrations.map((m) => m.sql), ...extraSql].flatMap(createdExtensions);
+async function openScratch(parser: SqlParser, history: MigrationHistory, extraSql: string[], cacheDir: string): Promise<Database> {
+  const extensions = [...history.migrations.map((m) => m.sql), ...extraSql].flatMap((sql) => createdExtensions(parser, sql));
   return PgliteDatabase.open({ extensions, cacheDir });
 }
 

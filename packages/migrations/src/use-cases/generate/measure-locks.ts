@@ -5,7 +5,7 @@ import { PgDatabase } from '../../adapters/db/pg-database';
 import { SeedCounter, seedRepresentativeRows } from '../test/data-seeder';
 import { applyExistingHistory, applyPendingMigrations } from '../shared/apply-migrations';
 import { describeLock, type LockObservation } from '../../core/lock-modes';
-import { loadSqlParser } from '../../core/sql/parser';
+import type { SqlParser } from '../../core/sql/parser';
 import { migrationChecksum } from '../../core/migration-folders';
 import { observeLocks } from '../shared/lock-sampler';
 import { readTables } from '../shared/table-catalog';
@@ -19,17 +19,17 @@ export type LockMeasurement = LockObservation | { failure: string };
  * The database is dropped afterwards, whatever happens.
  */
 export async function measureLocks(
+  parser: SqlParser,
   server: { url: string; source: string },
   history: MigrationHistory,
   migration: { name: string; sql: string },
 ): Promise<LockMeasurement> {
-  await loadSqlParser();
   const database = await PgDatabase.createThrowaway(server, 'locks');
   try {
-    await applyExistingHistory(database, history.migrations);
+    await applyExistingHistory(parser, database, history.migrations);
     await seedRepresentativeRows(database, await readTables(database), new SeedCounter());
     const folder = { ...migration, dir: '', checksum: migrationChecksum(migration.sql) };
-    const { observation } = await observeLocks(database, () => applyPendingMigrations(database, [...history.migrations, folder]));
+    const { observation } = await observeLocks(database, () => applyPendingMigrations(parser, database, [...history.migrations, folder]));
     return observation;
   } catch (error) {
     return { failure: (error as Error).message };
@@ -48,13 +48,14 @@ export function lockServerOf(url: string | undefined, variable: string): LockSer
 
 /** The locks the new migration takes, next to its findings: measured on a throwaway database of the test server when there is one. */
 export async function withMeasuredLocks(
+  parser: SqlParser,
   locks: LockServer,
   history: MigrationHistory,
   migration: { name: string; sql: string },
   findings: AssessedFinding[],
 ): Promise<{ findings: Array<AssessedFinding & { evidence?: string }>; lockEvidence: string }> {
   if ('unmeasured' in locks) return { findings, lockEvidence: locks.unmeasured };
-  const measured = await measureLocks(locks.server, history, migration);
+  const measured = await measureLocks(parser, locks.server, history, migration);
   if ('failure' in measured) {
     logger.warn(`${migration.name}: on PostgreSQL, over a representative row in every table, the migration fails: ${measured.failure}`);
     return { findings, lockEvidence: `On PostgreSQL, over a representative row in every table, this migration fails: ${measured.failure}` };

@@ -1,6 +1,6 @@
 import { analyzeMigration } from '../../core/safety/analyze';
 import { describeImpact, impactOf } from '../../core/safety/impact';
-import { loadSqlParser } from '../../core/sql/parser';
+import { loadSqlParser, type SqlParser } from '../../core/sql/parser';
 import type { Database } from '../../adapters/db/database';
 import { openTestDatabase, testServerUrl } from '../../test-support/databases';
 import { assessFindings } from './assess-findings';
@@ -8,8 +8,9 @@ import { measureImpact } from './table-impact';
 
 describe('live impact of findings (PostgreSQL)', () => {
   let database: Database;
+  let parser: SqlParser;
   beforeAll(async () => {
-    await loadSqlParser();
+    parser = await loadSqlParser();
     database = await openTestDatabase('postgresql', { label: 'impact' });
     await database.executeScript(`
       CREATE TABLE "Big" (id int PRIMARY KEY, note text);
@@ -30,7 +31,11 @@ describe('live impact of findings (PostgreSQL)', () => {
   });
 
   it('puts every finding next to its table size, or says the size is unknown without a database', async () => {
-    const findings = analyzeMigration({ migration: 'm', sql: 'ALTER TABLE "Big" DROP COLUMN "note"; CREATE INDEX "i" ON "Fresh"("id");' });
+    const findings = analyzeMigration({
+      parser,
+      migration: 'm',
+      sql: 'ALTER TABLE "Big" DROP COLUMN "note"; CREATE INDEX "i" ON "Fresh"("id");',
+    });
     const [drop, index] = await assessFindings(
       findings.filter((f) => f.code === 'DS102' || f.code === 'LK101'),
       { url: urlOf(database), source: 'DATABASE_URL' },

@@ -36,7 +36,7 @@ export async function planDowns(
 ): Promise<RollbackPlan> {
   const undo = migrationsToUndo(input.history.migrations, applied, selector ?? { steps: 1 }, versions);
   const testReport = readTestReport(input.testReportFile);
-  const migrations = undo.map((migration) => undoImpact(migration, versions, testReport));
+  const migrations = undo.map((migration) => undoImpact(input.parser, migration, versions, testReport));
   const blocked = migrations.filter((migration) => migration.down !== 'script');
   if (blocked.length) {
     const backups = await latestBackups(input, 3);

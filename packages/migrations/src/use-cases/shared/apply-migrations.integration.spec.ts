@@ -1,4 +1,5 @@
 import { migrationChecksum } from '../../core/migration-folders';
+import { loadSqlParser, type SqlParser } from '../../core/sql/parser';
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
 import type { Database } from '../../adapters/db/database';
 import { MigrationApplyError } from '../../adapters/db/script-runner';
@@ -35,7 +36,9 @@ const ROWS = `SELECT migration_name, checksum, finished_at IS NOT NULL AS finish
 describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
   let database: Database;
   let engine: MigrationEngine;
+  let parser: SqlParser;
   beforeAll(async () => {
+    parser = await loadSqlParser();
     database = await openTestDatabase(engineName, { label: 'apply' });
     engine = await MigrationEngine.start(database);
   });
@@ -45,7 +48,7 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
   });
 
   it("applies each migration once, with the row Prisma writes, and Prisma's engine agrees", async () => {
-    expect(await applyPendingMigrations(database, [INIT, INDEX])).toEqual([INIT.name, INDEX.name]);
+    expect(await applyPendingMigrations(parser, database, [INIT, INDEX])).toEqual([INIT.name, INDEX.name]);
     expect(await database.query<Row>(ROWS)).toEqual([
       { migration_name: INIT.name, checksum: INIT.checksum, finished: true, logs: null, applied_steps_count: 1, rolled_back: false },
       { migration_name: INDEX.name, checksum: INDEX.checksum, finished: true, logs: null, applied_steps_count: 1, rolled_back: false },
@@ -54,11 +57,11 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
     const list = toEngineMigrationList(HISTORY, [INIT, INDEX]);
     expect(await engine.diagnose(list)).toMatchObject({ history: null, failedMigrationNames: [], editedMigrationNames: [] });
     expect(await engine.applyMigrations(list)).toEqual([]);
-    expect(await applyPendingMigrations(database, [INIT, INDEX])).toEqual([]);
+    expect(await applyPendingMigrations(parser, database, [INIT, INDEX])).toEqual([]);
   });
 
   it('records a failed migration as Prisma does, undoes its statements, and then refuses to go on', async () => {
-    const apply = applyPendingMigrations(database, [INIT, INDEX, BROKEN, LATER]);
+    const apply = applyPendingMigrations(parser, database, [INIT, INDEX, BROKEN, LATER]);
     await expect(apply).rejects.toBeInstanceOf(MigrationApplyError);
     const error = (await apply.catch((e: unknown) => e)) as MigrationApplyError;
     expect(error.migrationName).toBe(BROKEN.name);
@@ -71,7 +74,7 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
     ]);
     expect(await database.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'C'`)).toEqual([]);
 
-    await expect(applyPendingMigrations(database, [INIT, INDEX, LATER])).rejects.toMatchObject({
+    await expect(applyPendingMigrations(parser, database, [INIT, INDEX, LATER])).rejects.toMatchObject({
       code: 'FAILED_MIGRATIONS_FOUND',
       message: expect.stringContaining('`20240103000000_broken`'),
       hint: expect.stringContaining('prisma migrate resolve --rolled-back "20240103000000_broken"'),
@@ -84,7 +87,7 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
     await database.query(markRolledBack(BROKEN.name));
     await database.query(markRolledBack(INDEX.name));
     await database.executeScript('DROP INDEX "A_b_idx"; ALTER TABLE "A" DROP COLUMN "b";');
-    expect(await applyPendingMigrations(database, [INIT, INDEX, LATER])).toEqual([INDEX.name, LATER.name]);
+    expect(await applyPendingMigrations(parser, database, [INIT, INDEX, LATER])).toEqual([INDEX.name, LATER.name]);
     const rows = await database.query<Row>(ROWS);
     expect(rows.filter((row) => row.migration_name === INDEX.name).map((row) => row.rolled_back)).toEqual([true, false]);
     expect(await engine.applyMigrations(toEngineMigrationList(HISTORY, [INIT, INDEX, LATER]))).toEqual([]);
@@ -97,7 +100,10 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
         migration('20240106000000_f', 'CREATE TABLE "F" ("id" INT)'),
       ];
       const all = [INIT, INDEX, LATER, ...next];
-      const [first, second] = await Promise.all([applyPendingMigrations(database, all), applyPendingMigrations(database, all)]);
+      const [first, second] = await Promise.all([
+        applyPendingMigrations(parser, database, all),
+        applyPendingMigrations(parser, database, all),
+      ]);
       expect([...first, ...second].sort()).toEqual(next.map((m) => m.name));
       const rows = await database.query<Row>(
         `${ROWS.replace('ORDER BY', `WHERE migration_name LIKE '2024010%' AND NOT (rolled_back_at IS NOT NULL) ORDER BY`)}`,
@@ -110,7 +116,9 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
     const sql = 'BEGIN;\nCREATE TABLE "Tx" ("id" INT);\nCOMMIT;\nALTER TABLE "Tx" ADD COLUMN "c" NO_SUCH_TYPE;';
     const fresh = await openTestDatabase(engineName, { label: 'apply_tx' });
     try {
-      await expect(applyPendingMigrations(fresh, [migration('20240201000000_tx', sql)])).rejects.toBeInstanceOf(MigrationApplyError);
+      await expect(applyPendingMigrations(parser, fresh, [migration('20240201000000_tx', sql)])).rejects.toBeInstanceOf(
+        MigrationApplyError,
+      );
       expect(await fresh.query(`SELECT to_regclass('"Tx"') AS t`)).toEqual([{ t: null }]);
       expect(await fresh.query<Row>(ROWS)).toMatchObject([{ migration_name: '20240201000000_tx', finished: false }]);
     } finally {
@@ -129,7 +137,7 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
         '20240302000000_done',
         'ALTER TYPE "S" ADD VALUE \'DONE\';\nUPDATE "J" SET "s" = \'DONE\';\nALTER TABLE "J" ALTER COLUMN "s" SET DEFAULT \'DONE\';',
       );
-      expect(await applyPendingMigrations(fresh, [init, use])).toEqual([init.name, use.name]);
+      expect(await applyPendingMigrations(parser, fresh, [init, use])).toEqual([init.name, use.name]);
       expect(await fresh.query(`SELECT s::text FROM "J"`)).toEqual([{ s: 'DONE' }]);
       expect(await fresh.query<Row>(ROWS)).toMatchObject([{ finished: true }, { finished: true, logs: null }]);
     } finally {

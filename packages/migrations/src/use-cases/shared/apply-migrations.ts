@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ForgeError } from '../../core/errors';
 import { COMMITTED_BATCHES, CREATE_BATCH_PROGRESS, recordBatch } from '../../core/sql/batch-progress';
-import { loadSqlParser } from '../../core/sql/parser';
+import type { SqlParser } from '../../core/sql/parser';
 import { quotedName } from '../../core/sql/qualified-name';
 import { readStatements } from '../../core/sql/statements';
 import {
@@ -18,7 +18,7 @@ import {
   TABLE_EXISTS,
   UNLOCK,
 } from '../../core/sql/prisma-migrations-table';
-import { planScriptBatches } from '../../core/sql/transactions';
+import { planScriptBatches, type ScriptBatch } from '../../core/sql/transactions';
 import type { Database, SqlRunner } from '../../adapters/db/database';
 import { MigrationApplyError, postgresErrorText, ScriptError } from '../../adapters/db/script-runner';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
@@ -31,8 +31,11 @@ import type { MigrationFolder } from '../../adapters/store/migration-store';
  * started first and finished after, as Prisma records every migration.
  * Returns the names applied; throws MigrationApplyError naming the migration that failed.
  */
-export async function applyPendingMigrations(database: Database, migrations: readonly MigrationFolder[]): Promise<string[]> {
-  await loadSqlParser();
+export async function applyPendingMigrations(
+  parser: SqlParser,
+  database: Database,
+  migrations: readonly MigrationFolder[],
+): Promise<string[]> {
   return database.withSession(async (session) => {
     await session.query(LOCK);
     try {
@@ -44,7 +47,7 @@ export async function applyPendingMigrations(database: Database, migrations: rea
       const names: string[] = [];
       for (const migration of migrations) {
         if (applied.has(migration.name)) continue;
-        await applyOne(session, migration);
+        await applyOne(parser, session, migration);
         names.push(migration.name);
       }
       return names;
@@ -54,9 +57,9 @@ export async function applyPendingMigrations(database: Database, migrations: rea
   });
 }
 
-async function applyOne(session: SqlRunner, migration: MigrationFolder): Promise<void> {
+async function applyOne(parser: SqlParser, session: SqlRunner, migration: MigrationFolder): Promise<void> {
   const started: StartedMigration = { id: randomUUID(), name: migration.name, checksum: migration.checksum, startedAt: new Date() };
-  const batches = planScriptBatches(migration.sql);
+  const batches = planScriptBatches(parser, migration.sql);
   const transactional = batches.length === 1 && batches[0].transactional;
   try {
     if (transactional) {
@@ -65,7 +68,7 @@ async function applyOne(session: SqlRunner, migration: MigrationFolder): Promise
     } else {
       for (const statement of CREATE_BATCH_PROGRESS) await session.query(statement);
       await session.query(insertStarted(started));
-      await runBatches(session, migration, started.id, 0);
+      await runBatches(session, migration, batches, started.id, 0);
     }
   } catch (error) {
     if (!(error instanceof ScriptError)) throw error;
@@ -80,8 +83,13 @@ async function applyOne(session: SqlRunner, migration: MigrationFolder): Promise
  * as committed: in its own transaction when it has one, right after it otherwise. Then the
  * migration's row is marked finished.
  */
-async function runBatches(session: SqlRunner, migration: MigrationFolder, id: string, from: number): Promise<void> {
-  const batches = planScriptBatches(migration.sql);
+async function runBatches(
+  session: SqlRunner,
+  migration: MigrationFolder,
+  batches: readonly ScriptBatch[],
+  id: string,
+  from: number,
+): Promise<void> {
   for (let index = from; index < batches.length; index++) {
     const batch = batches[index];
     try {
@@ -110,17 +118,22 @@ async function runBatches(session: SqlRunner, migration: MigrationFolder, id: st
  * that was cut off leaves an invalid index, which is dropped first; one that completed but was
  * not recorded yet is recognised as done.
  */
-export async function resumeInterrupted(database: Database, migration: MigrationFolder, row: MigrationRow): Promise<number> {
-  await loadSqlParser();
+export async function resumeInterrupted(
+  parser: SqlParser,
+  database: Database,
+  migration: MigrationFolder,
+  row: MigrationRow,
+): Promise<number> {
+  const batches = planScriptBatches(parser, migration.sql);
   return database.withSession(async (session) => {
     await session.query(LOCK);
     try {
       for (const statement of CREATE_BATCH_PROGRESS) await session.query(statement);
       const committed = (await session.query<{ batch: number }>(COMMITTED_BATCHES, [row.id])).map((entry) => entry.batch);
       let from = committed.length ? Math.max(...committed) + 1 : 0;
-      const batch = planScriptBatches(migration.sql)[from];
+      const batch = batches[from];
       if (batch && !batch.transactional) {
-        const state = await concurrentIndexState(session, batch.sql);
+        const state = await concurrentIndexState(parser, session, batch.sql);
         if (state === 'done') {
           await session.query(recordBatch(row.id, from));
           from++;
@@ -129,7 +142,7 @@ export async function resumeInterrupted(database: Database, migration: Migration
         }
       }
       try {
-        await runBatches(session, migration, row.id, from);
+        await runBatches(session, migration, batches, row.id, from);
       } catch (error) {
         if (!(error instanceof ScriptError)) throw error;
         const logs = postgresErrorText(error.failure);
@@ -148,8 +161,8 @@ export async function resumeInterrupted(database: Database, migration: Migration
  * statement that drops it when it is there but invalid; for a cut-off `DROP INDEX CONCURRENTLY`,
  * `done` when the index is gone. Undefined for anything else (run it again).
  */
-async function concurrentIndexState(session: SqlRunner, sql: string): Promise<string | undefined> {
-  const [statement] = readStatements(sql);
+async function concurrentIndexState(parser: SqlParser, session: SqlRunner, sql: string): Promise<string | undefined> {
+  const [statement] = readStatements(parser, sql);
   if (statement?.kind === 'create_index') {
     if (!statement.name) return undefined;
     const name = quotedName({ schema: statement.table.schema, name: statement.name });
@@ -185,9 +198,9 @@ function refuseFailedMigrations(rows: MigrationRow[]): void {
 }
 
 /** Apply a history that must apply (a scratch database's): a failure names the migration and says to fix it first. */
-export async function applyExistingHistory(database: Database, migrations: readonly MigrationFolder[]): Promise<void> {
+export async function applyExistingHistory(parser: SqlParser, database: Database, migrations: readonly MigrationFolder[]): Promise<void> {
   try {
-    await applyPendingMigrations(database, migrations);
+    await applyPendingMigrations(parser, database, migrations);
   } catch (error) {
     if (error instanceof MigrationApplyError) {
       throw new ForgeError(

@@ -38,7 +38,7 @@ export async function captureBefore(
   const outcome: CaptureOutcome = { kept: [], notKept: [] };
   for (const [index, target] of targets.entries()) {
     const facts = await tableFacts(database, target);
-    if (!facts) continue;
+    if (!facts?.hasRows) continue;
     const entry = archiveEntry(target, facts, { ...run, archiveTable: archiveTableName(run, index) });
     if (typeof entry === 'string') {
       if (entry) outcome.notKept.push(`${describeTarget(target)}: ${entry}`);
@@ -58,13 +58,17 @@ interface TableFacts {
   schema: string;
   table: string;
   bytes: number;
-  columns: Array<{ name: string; type: string; generated: boolean; sequence: boolean }>;
+  hasRows: boolean;
+  /** `builtin`: a type of PostgreSQL's own catalog (or an array of one). */
+  columns: Array<{ name: string; type: string; builtin: boolean; generated: boolean; sequence: boolean }>;
   key: string[] | null;
 }
 
 const TABLE_FACTS = `
   SELECT n.nspname AS schema, c.relname AS table, pg_table_size(c.oid)::text AS bytes,
     (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+       'builtin', (SELECT coalesce(e.typnamespace, t.typnamespace) = 'pg_catalog'::regnamespace
+                   FROM pg_type t LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typlen = -1 WHERE t.oid = a.atttypid),
        'generated', a.attgenerated <> '', 'sequence', pg_get_serial_sequence(c.oid::regclass::text, a.attname) IS NOT NULL)
        ORDER BY a.attnum)
      FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
@@ -78,8 +82,11 @@ const TABLE_FACTS = `
   WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`;
 
 async function tableFacts(database: SqlRunner, target: ArchiveTarget): Promise<TableFacts | undefined> {
-  const [row] = await database.query<Omit<TableFacts, 'bytes'> & { bytes: string }>(TABLE_FACTS, [quotedName(target.table)]);
-  return row && { ...row, bytes: Number(row.bytes), columns: row.columns ?? [] };
+  const [row] = await database.query<Omit<TableFacts, 'bytes' | 'hasRows'> & { bytes: string }>(TABLE_FACTS, [quotedName(target.table)]);
+  if (!row) return undefined;
+  const table = `${quotedName({ schema: row.schema, name: row.table })}`;
+  const [{ any }] = await database.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
+  return { ...row, hasRows: any, bytes: Number(row.bytes), columns: row.columns ?? [] };
 }
 
 /** The archive of a target, or why there is none ('' when nothing is lost: absent, or a cast every value survives). */
@@ -91,7 +98,9 @@ function archiveEntry(
   const stored = facts.columns.filter((column) => !column.generated);
   const base = { ...run, source: { schema: facts.schema, table: facts.table }, keyColumns: facts.key ?? [] };
   const sequenceColumns = stored.filter((column) => column.sequence).map((column) => column.name);
-  if (target.kind === 'table') return { ...base, kind: 'table', columns: stored.map((column) => column.name), sequenceColumns };
+  const textTypes = (columns: typeof stored) => columns.map((column) => (column.builtin ? '' : column.type));
+  if (target.kind === 'table')
+    return { ...base, kind: 'table', columns: stored.map((column) => column.name), textTypes: textTypes(stored), sequenceColumns };
   const column = stored.find((candidate) => candidate.name === target.column);
   if (!column) return '';
   if (target.retypedTo && isSafeCast(canonicalSqlType(column.type), canonicalSqlType(target.retypedTo))) return '';
@@ -102,6 +111,7 @@ function archiveEntry(
     kind: 'column',
     source: { ...base.source, column: column.name },
     columns: [...facts.key, column.name],
+    textTypes: textTypes([...facts.key.map((key) => stored.find((candidate) => candidate.name === key)!), column]),
     sequenceColumns: [],
   };
 }

@@ -1,4 +1,4 @@
-import { type ArchiveDirection, type ArchiveEntry, registry, restoreSql } from '../../core/archive/archive-sql';
+import { type ArchiveDirection, type ArchiveEntry, purgeSql, registry, restoreSql } from '../../core/archive/archive-sql';
 import { withRestores } from '../../core/archive/restore-point';
 import { qualifiedName } from '../../core/sql/quote';
 import { rowsChecksum } from '../../core/sql/row-checksum';
@@ -28,6 +28,7 @@ interface RegistryRow {
   source_column: string | null;
   key_columns: string[];
   columns: string[];
+  text_types: string[];
   sequence_columns: string[];
   rows: string;
   checksum: string;
@@ -37,7 +38,7 @@ interface RegistryRow {
 }
 
 const SELECT_ROWS = `SELECT id::text, archive_table, run_id, migration, direction, kind, source_schema, source_table, source_column,
-  key_columns, columns, sequence_columns, rows::text, checksum, created_at::text, expires_at::text, purged_at::text`;
+  key_columns, columns, text_types, sequence_columns, rows::text, checksum, created_at::text, expires_at::text, purged_at::text`;
 
 /** The archives of `migration` in `direction` that are not restored yet: those of the last run that kept any. */
 export async function pendingArchives(database: SqlRunner, migration: string, direction: ArchiveDirection): Promise<KeptArchive[]> {
@@ -96,6 +97,7 @@ function keptArchive(row: RegistryRow): KeptArchive {
     source: { schema: row.source_schema, table: row.source_table, ...(row.source_column === null ? {} : { column: row.source_column }) },
     keyColumns: row.key_columns,
     columns: row.columns,
+    textTypes: row.text_types,
     sequenceColumns: row.sequence_columns,
     rows: Number(row.rows),
     checksum: row.checksum,
@@ -103,4 +105,23 @@ function keptArchive(row: RegistryRow): KeptArchive {
     expiresAt: row.expires_at,
     purgedAt: row.purged_at,
   };
+}
+
+/** Drop the archives whose time is up (their registry rows stay, saying so); what was purged. */
+export async function purgeExpiredArchives(database: SqlRunner): Promise<string[]> {
+  const schema = await ventureArchiveSchema(database);
+  const [{ exists }] = await database.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [registry(schema)]);
+  if (!exists) return [];
+  const expired = await database.query<{ archive_table: string; what: string }>(
+    `SELECT archive_table, source_table || coalesce('.' || source_column, '') || ' of ' || migration AS what FROM ${registry(schema)}
+     WHERE expires_at < now() AND restored_at IS NULL AND purged_at IS NULL ORDER BY id`,
+  );
+  if (expired.length)
+    await database.executeScript(
+      purgeSql(
+        schema,
+        expired.map((row) => row.archive_table),
+      ),
+    );
+  return expired.map((row) => row.what);
 }

@@ -1,5 +1,5 @@
 import { migrationChecksum } from '../../core/migration-folders';
-import { loadSqlParser } from '../../core/sql/parser';
+import { loadSqlParser, type SqlParser } from '../../core/sql/parser';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
 import { openTestDatabase } from '../../test-support/databases';
@@ -16,10 +16,13 @@ const INIT = folder(
 
 describe('observeLocks on PostgreSQL', () => {
   let database: Database;
-  beforeAll(loadSqlParser);
+  let parser: SqlParser;
+  beforeAll(async () => {
+    parser = await loadSqlParser();
+  });
   beforeEach(async () => {
     database = await openTestDatabase('postgresql', { label: 'locks' });
-    await applyPendingMigrations(database, [INIT]);
+    await applyPendingMigrations(parser, database, [INIT]);
   });
   afterEach(() => database.close());
 
@@ -31,7 +34,7 @@ describe('observeLocks on PostgreSQL', () => {
     );
     const {
       observation: { locks },
-    } = await observeLocks(database, () => applyPendingMigrations(database, [INIT, migration]));
+    } = await observeLocks(database, () => applyPendingMigrations(parser, database, [INIT, migration]));
     expect(locks.map(({ table, mode }) => [table, mode])).toEqual([['public."Big"', 'AccessExclusiveLock']]);
     expect(locks[0].heldMs).toBeGreaterThanOrEqual(200);
     expect(locks[0].resolutionMs).toBeLessThan(50);
@@ -41,13 +44,13 @@ describe('observeLocks on PostgreSQL', () => {
     const migration = folder('2_index', 'CREATE INDEX "Big_note_idx" ON "Big"("note");\nSELECT pg_sleep(0.2);');
     const {
       observation: { locks },
-    } = await observeLocks(database, () => applyPendingMigrations(database, [INIT, migration]));
+    } = await observeLocks(database, () => applyPendingMigrations(parser, database, [INIT, migration]));
     expect(locks.map(({ table, mode }) => [table, mode])).toEqual([['public."Big"', 'ShareLock']]);
   });
 
   it("passes on the migration's failure untouched", async () => {
     const migration = folder('2_broken', 'ALTER TABLE "Missing" ADD COLUMN "x" INTEGER;');
-    await expect(observeLocks(database, () => applyPendingMigrations(database, [INIT, migration]))).rejects.toThrow(
+    await expect(observeLocks(database, () => applyPendingMigrations(parser, database, [INIT, migration]))).rejects.toThrow(
       /relation "Missing" does not exist/,
     );
   });

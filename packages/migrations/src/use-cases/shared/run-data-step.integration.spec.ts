@@ -6,6 +6,7 @@ import { DATABASE_ENGINES, openTestDatabase } from '../../test-support/databases
 import { REPO_ROOT } from '../../test-support/fixtures';
 import { SHOP_SCHEMA } from '../../test-support/shop-schema';
 import { migrationChecksum } from '../../core/migration-folders';
+import { loadSqlParser, type SqlParser } from '../../core/sql/parser';
 import { applyPendingMigrations } from './apply-migrations';
 import { runDataStep } from './run-data-step';
 
@@ -16,8 +17,10 @@ describe.each(DATABASE_ENGINES)('generated data step (%s)', (engine) => {
   let tree: Tree;
   let migrations: MigrationFolder[];
   let step: { file: string; source: string };
+  let parser: SqlParser;
 
   beforeAll(async () => {
+    parser = await loadSqlParser();
     for (const level of ['info', 'warn'] as const) jest.spyOn(logger, level).mockImplementation(() => undefined);
     tree = createTreeWithEmptyWorkspace();
     addProjectConfiguration(tree, 'shop', { root: ROOT });
@@ -49,12 +52,12 @@ describe.each(DATABASE_ENGINES)('generated data step (%s)', (engine) => {
   it('copies every row in batches, keeps new writes in step, and is resumable', async () => {
     const database = await openTestDatabase(engine, { label: 'data_step' });
     try {
-      await applyPendingMigrations(database, migrations.slice(0, 1));
+      await applyPendingMigrations(parser, database, migrations.slice(0, 1));
       await database.executeScript(
         `INSERT INTO "users" ("email") VALUES ('a@x');` +
           Array.from({ length: 25 }, (_, i) => `INSERT INTO "Post" ("title", "authorId") VALUES ('${'x'.repeat(i + 1)}', 1);`).join(''),
       );
-      await applyPendingMigrations(database, migrations);
+      await applyPendingMigrations(parser, database, migrations);
       // A write during the rollout is converted by the trigger.
       await database.executeScript(`INSERT INTO "Post" ("title", "authorId") VALUES ('written meanwhile', 1);`);
       expect(await database.query(`SELECT "title__forge_new" AS n FROM "Post" WHERE "title" = 'written meanwhile'`)).toEqual([{ n: 17 }]);
@@ -79,7 +82,7 @@ describe.each(DATABASE_ENGINES)('generated data step (%s)', (engine) => {
   it('fails validation, naming the rows left, when a value does not convert', async () => {
     const database = await openTestDatabase(engine, { label: 'data_step' });
     try {
-      await applyPendingMigrations(database, migrations);
+      await applyPendingMigrations(parser, database, migrations);
       await database.executeScript(
         `INSERT INTO "users" ("email") VALUES ('a@x'); INSERT INTO "Post" ("title", "authorId") VALUES ('ok', 1);`,
       );

@@ -1,6 +1,7 @@
 import { tableKey } from '../../core/migration-intent';
 import type { Finding } from '../../core/safety/analyze';
 import { readOperationsIfValid } from '../../core/safety/operations';
+import type { SqlParser } from '../../core/sql/parser';
 import { clearFailure, LIST, markRolledBack, type MigrationRow } from '../../core/sql/prisma-migrations-table';
 import { runsInOneTransaction } from '../../core/sql/transactions';
 import type { DataDependence } from '../../core/test-report';
@@ -13,6 +14,7 @@ import type { SeededRows } from './seeded-rows';
 import type { TableModel } from '../shared/table-catalog';
 
 export interface SeededApplyInput {
+  parser: SqlParser;
   database: Database;
   /** The history up to and including the migration. */
   upToThis: MigrationFolder[];
@@ -38,19 +40,19 @@ export interface SeededApplyInput {
  * with its own error (MigrationApplyError).
  */
 export async function applyBesideSeededRows(input: SeededApplyInput): Promise<DataDependence[]> {
-  const { database, migration, seeded } = input;
+  const { parser, database, migration, seeded } = input;
   const dependences: DataDependence[] = [];
   let resumeFrom: MigrationRow | undefined;
   for (;;) {
     try {
-      if (resumeFrom) await resumeInterrupted(database, migration, resumeFrom);
-      else await applyPendingMigrations(database, input.upToThis);
+      if (resumeFrom) await resumeInterrupted(parser, database, migration, resumeFrom);
+      else await applyPendingMigrations(parser, database, input.upToThis);
       return dependences;
     } catch (error) {
       if (!(error instanceof MigrationApplyError) || input.strictData || seeded.count() === 0) throw error;
-      const failing = error.failure && (await locateFailingStatement(database, migration.sql, error.failure));
-      resumeFrom = await undoAttempt(database, migration);
-      const implicated = implicatedTables(error.failure, failing, migration.sql).filter((table) => seeded.count(table) > 0);
+      const failing = error.failure && (await locateFailingStatement(parser, database, migration.sql, error.failure));
+      resumeFrom = await undoAttempt(parser, database, migration);
+      const implicated = implicatedTables(parser, error.failure, failing, migration.sql).filter((table) => seeded.count(table) > 0);
       const rowsRemoved = await seeded.remove(database, input.tables, implicated.length ? implicated : seeded.tables());
       if (rowsRemoved.length === 0) throw error;
       dependences.push(describeDependence(error, failing, input.findings, implicated[0], rowsRemoved));
@@ -60,8 +62,8 @@ export async function applyBesideSeededRows(input: SeededApplyInput): Promise<Da
 }
 
 /** Make the failed attempt as if it had not run; the row to resume when it ran outside one transaction. */
-async function undoAttempt(database: Database, migration: MigrationFolder): Promise<MigrationRow | undefined> {
-  if (runsInOneTransaction(migration.sql)) {
+async function undoAttempt(parser: SqlParser, database: Database, migration: MigrationFolder): Promise<MigrationRow | undefined> {
+  if (runsInOneTransaction(parser, migration.sql)) {
     // PostgreSQL rolled the migration back; its failed row is resolved as `migrate resolve --rolled-back` would.
     await database.query(markRolledBack(migration.name));
     return undefined;
@@ -74,10 +76,15 @@ async function undoAttempt(database: Database, migration: MigrationFolder): Prom
 }
 
 /** The tables a failure is about: the one PostgreSQL's error names, then those the failing statement changes. */
-function implicatedTables(failure: ScriptFailure | undefined, failing: FailingStatement | undefined, sql: string): string[] {
+function implicatedTables(
+  parser: SqlParser,
+  failure: ScriptFailure | undefined,
+  failing: FailingStatement | undefined,
+  sql: string,
+): string[] {
   const tables = new Set<string>();
   if (failure?.table) tables.add(tableKey(failure.schema, failure.table));
-  for (const { operation, line } of failing ? readOperationsIfValid(sql) : []) {
+  for (const { operation, line } of failing ? readOperationsIfValid(parser, sql) : []) {
     if (line === failing!.line && 'table' in operation) tables.add(tableKey(undefined, operation.table));
   }
   return [...tables];

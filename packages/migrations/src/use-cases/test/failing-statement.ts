@@ -1,4 +1,4 @@
-import { parseScript, type ParsedStatement, SqlSyntaxError } from '../../core/sql/parser';
+import { type ParsedStatement, type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
 import type { Database } from '../../adapters/db/database';
 import type { ScriptFailure } from '../../adapters/db/script-runner';
 
@@ -9,11 +9,12 @@ import type { ScriptFailure } from '../../adapters/db/script-runner';
  * while executing, such as a constraint violation). Only ever called on a throwaway database.
  */
 export async function describeFailingStatement(
+  parser: SqlParser,
   database: Database,
   migrationSql: string,
   failure: ScriptFailure,
 ): Promise<string | undefined> {
-  return (await locateFailingStatement(database, migrationSql, failure))?.description;
+  return (await locateFailingStatement(parser, database, migrationSql, failure))?.description;
 }
 
 export interface FailingStatement {
@@ -25,13 +26,14 @@ export interface FailingStatement {
 
 /** The failing statement of a script, as describeFailingStatement finds it, with its line. */
 export async function locateFailingStatement(
+  parser: SqlParser,
   database: Database,
   migrationSql: string,
   failure: ScriptFailure,
 ): Promise<FailingStatement | undefined> {
   let statements: ParsedStatement[];
   try {
-    statements = parseScript(failure.batch);
+    statements = parser.parseScript(failure.batch);
   } catch (error) {
     if (error instanceof SqlSyntaxError) {
       const offset = failure.batchOffset + (error.offset ?? failure.position ?? 0);

@@ -5,7 +5,7 @@ import { checkRowIntegrity, describeViolation, type CascadeMap } from '../../cor
 import type { SchemaFile } from '../../core/schema-compat';
 import { analyzeHistory, type Finding } from '../../core/safety/analyze';
 import { withLockEvidence } from '../../core/safety/lock-evidence';
-import { loadSqlParser, SqlSyntaxError } from '../../core/sql/parser';
+import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
 import { isSuccessful, type MigrationTestResult, type TestError, type TestReport } from '../../core/test-report';
 import type { Database } from '../../adapters/db/database';
 import { MigrationApplyError } from '../../adapters/db/script-runner';
@@ -26,6 +26,7 @@ import { SeededRows } from './seeded-rows';
 import { readTables, type TableModel } from '../shared/table-catalog';
 
 export interface MigrationTestInput {
+  parser: SqlParser;
   project: string;
   database: Database;
   history: MigrationHistory;
@@ -49,7 +50,6 @@ export interface MigrationTestInput {
  */
 export async function runMigrationTest(input: MigrationTestInput): Promise<TestReport> {
   const started = Date.now();
-  await loadSqlParser();
   const { database, history } = input;
   const engine = await MigrationEngine.start(database);
   try {
@@ -98,19 +98,20 @@ class HistoryRun {
   constructor(
     private readonly database: Database,
     private readonly history: MigrationHistory,
-    private readonly options: Pick<MigrationTestInput, 'workspaceRoot' | 'strictData'>,
+    private readonly options: Pick<MigrationTestInput, 'parser' | 'workspaceRoot' | 'strictData'>,
     private tables: Map<string, TableModel>,
     private schema: SchemaFingerprint,
   ) {
-    this.hints = new HistoryHints(history.migrations);
-    this.findings = analyzeHistory(history.migrations);
+    this.hints = new HistoryHints(options.parser, history.migrations);
+    this.findings = analyzeHistory(options.parser, history.migrations);
   }
 
   async test(migration: MigrationFolder): Promise<MigrationTestResult> {
     const { database } = this;
+    const { parser } = this.options;
     const index = this.results.length;
     const upToThis = this.history.migrations.slice(0, index + 1);
-    const intent = intentOf(migration);
+    const intent = intentOf(parser, migration);
     const hints = this.hints.before(index);
     const seeded = await seedRepresentativeRows(
       database,
@@ -138,6 +139,7 @@ class HistoryRun {
     result.findings = findings;
     const apply = () =>
       applyBesideSeededRows({
+        parser,
         database,
         upToThis,
         migration,
@@ -162,7 +164,7 @@ class HistoryRun {
     } catch (error) {
       if (!(error instanceof MigrationApplyError)) throw error;
       result.ms = Date.now() - applyStarted;
-      this.errors.push(await applyError(database, migration, error, this.seeded.count() > 0));
+      this.errors.push(await applyError(parser, database, migration, error, this.seeded.count() > 0));
       this.stopped = true;
       return result;
     }
@@ -185,7 +187,7 @@ class HistoryRun {
     result.integrity.notCompared = integrity.notCompared;
     this.seeded.follow(intent);
 
-    this.schema = await proveDown(database, upToThis, migration, result, schemaBefore, schemaAfter);
+    this.schema = await proveDown(parser, database, upToThis, migration, result, schemaBefore, schemaAfter);
     this.tables = tablesAfter;
     // Re-applied after its down, the migration needs its data moved again.
     if (migration.down?.kind === 'script' && !(await this.runDataStep(migration))) return result;
@@ -222,9 +224,9 @@ class HistoryRun {
   }
 }
 
-function intentOf(migration: MigrationFolder): MigrationIntent {
+function intentOf(parser: SqlParser, migration: MigrationFolder): MigrationIntent {
   try {
-    return readMigrationIntent(migration.sql);
+    return readMigrationIntent(parser, migration.sql);
   } catch (error) {
     // The apply fails on the same syntax error, with PostgreSQL's message.
     if (error instanceof SqlSyntaxError) return emptyIntent();
@@ -233,12 +235,13 @@ function intentOf(migration: MigrationFolder): MigrationIntent {
 }
 
 async function applyError(
+  parser: SqlParser,
   database: Database,
   migration: MigrationFolder,
   error: MigrationApplyError,
   withRows: boolean,
 ): Promise<TestError> {
-  const statement = error.failure ? await describeFailingStatement(database, migration.sql, error.failure) : undefined;
+  const statement = error.failure ? await describeFailingStatement(parser, database, migration.sql, error.failure) : undefined;
   const context = withRows ? ' (its tables held representative rows)' : '';
   return { migration: error.migrationName ?? migration.name, message: `${error.message}${context}`, statement };
 }

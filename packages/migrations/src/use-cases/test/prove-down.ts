@@ -1,4 +1,5 @@
 import { compareFingerprints, describeDifference, isSameSchema, type SchemaFingerprint } from '../../core/fingerprint';
+import type { SqlParser } from '../../core/sql/parser';
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
 import type { MigrationTestResult } from '../../core/test-report';
 import type { Database } from '../../adapters/db/database';
@@ -12,6 +13,7 @@ import { fingerprintSchema } from '../shared/catalog-fingerprint';
  * returns the fingerprint of the schema the database is left with.
  */
 export async function proveDown(
+  parser: SqlParser,
   database: Database,
   upToThis: MigrationFolder[],
   migration: MigrationFolder,
@@ -34,7 +36,7 @@ export async function proveDown(
   const afterDown = compareFingerprints(before, await fingerprintSchema(database));
   await database.query(markRolledBack(migration.name));
   try {
-    await applyPendingMigrations(database, upToThis);
+    await applyPendingMigrations(parser, database, upToThis);
   } catch (error) {
     result.down = 'failed';
     result.downDetails = [

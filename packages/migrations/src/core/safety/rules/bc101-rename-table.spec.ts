@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { renameTable } from './bc101-rename-table';
-
-beforeAll(loadSqlParser);
 
 describeRule(renameTable, {
   ok: ['ALTER TABLE "T" RENAME COLUMN "a" TO "b";'],

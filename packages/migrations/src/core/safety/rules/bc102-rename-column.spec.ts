@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { renameColumn } from './bc102-rename-column';
-
-beforeAll(loadSqlParser);
 
 describeRule(renameColumn, {
   ok: ['ALTER TABLE "users" RENAME TO "members";', 'CREATE TABLE "T" (a int); ALTER TABLE "T" RENAME COLUMN "a" TO "b";'],

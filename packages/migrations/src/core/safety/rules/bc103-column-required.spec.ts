@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { columnRequired } from './bc103-column-required';
-
-beforeAll(loadSqlParser);
 
 describeRule(columnRequired, {
   ok: ['ALTER TABLE "User" ALTER COLUMN "name" DROP NOT NULL;'],

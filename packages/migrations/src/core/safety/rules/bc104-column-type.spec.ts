@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { columnType } from './bc104-column-type';
-
-beforeAll(loadSqlParser);
 
 describeRule(columnType, {
   ok: ['ALTER TABLE "User" ALTER COLUMN "age" SET DEFAULT 0;'],

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { uniqueOverRows } from './dd101-unique-over-rows';
-
-beforeAll(loadSqlParser);
 
 describeRule(uniqueOverRows, {
   ok: ['CREATE INDEX "i" ON "User"("a");', 'ALTER TABLE "User" ADD CONSTRAINT "u" UNIQUE USING INDEX "i";'],

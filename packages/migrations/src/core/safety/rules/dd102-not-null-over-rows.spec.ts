@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { notNullOverRows } from './dd102-not-null-over-rows';
-
-beforeAll(loadSqlParser);
 
 describeRule(notNullOverRows, {
   ok: ['ALTER TABLE "User" ADD COLUMN "n" INT NOT NULL DEFAULT 0;', 'ALTER TABLE "User" ADD COLUMN "n" INT;'],

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { castCanFail } from './dd103-cast-can-fail';
-
-beforeAll(loadSqlParser);
 
 describeRule(castCanFail, {
   known: { columnTypes: { 'User.age': 'INTEGER' } },

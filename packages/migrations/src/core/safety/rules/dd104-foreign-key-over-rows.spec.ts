@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { foreignKeyOverRows } from './dd104-foreign-key-over-rows';
-
-beforeAll(loadSqlParser);
 
 describeRule(foreignKeyOverRows, {
   ok: [

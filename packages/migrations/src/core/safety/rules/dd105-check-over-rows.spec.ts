@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { checkOverRows } from './dd105-check-over-rows';
-
-beforeAll(loadSqlParser);
 
 describeRule(checkOverRows, {
   ok: [

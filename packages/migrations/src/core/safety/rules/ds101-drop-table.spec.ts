@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { dropTable } from './ds101-drop-table';
-
-beforeAll(loadSqlParser);
 
 describeRule(dropTable, {
   ok: ['CREATE TABLE "T" (id int); DROP TABLE "T";', 'DROP INDEX "T_idx";'],

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { dropColumn } from './ds102-drop-column';
-
-beforeAll(loadSqlParser);
 
 describeRule(dropColumn, {
   ok: ['ALTER TABLE "T" ADD COLUMN "a" INT;', 'CREATE TABLE "T" (a int); ALTER TABLE "T" DROP COLUMN "a";'],

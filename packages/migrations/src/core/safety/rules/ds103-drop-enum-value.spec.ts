@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { dropEnumValue } from './ds103-drop-enum-value';
-
-beforeAll(loadSqlParser);
 
 describeRule(dropEnumValue, {
   known: { enums: { Role: ['ADMIN', 'USER', 'GUEST'], Mood: ['HAPPY'] } },

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { lossyTypeChange } from './ds104-lossy-type-change';
-
-beforeAll(loadSqlParser);
 
 describeRule(lossyTypeChange, {
   known: { columnTypes: { 'User.bio': 'TEXT', 'User.age': 'INTEGER', 'User.code': 'VARCHAR(20)' } },

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { unconditionalDelete } from './ds105-unconditional-delete';
-
-beforeAll(loadSqlParser);
 
 describeRule(unconditionalDelete, {
   ok: ['DELETE FROM "Session" WHERE "expiresAt" < now();', 'CREATE TABLE "T" (a int); TRUNCATE "T";'],

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { indexNotConcurrent } from './lk101-index-not-concurrent';
-
-beforeAll(loadSqlParser);
 
 describeRule(indexNotConcurrent, {
   ok: ['CREATE INDEX CONCURRENTLY "i" ON "User"("a");', 'CREATE TABLE "T" (a int); CREATE INDEX "T_a" ON "T"("a");'],

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { volatileDefault } from './lk102-volatile-default';
-
-beforeAll(loadSqlParser);
 
 describeRule(volatileDefault, {
   ok: [

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { foreignKeyValidated } from './lk103-foreign-key-validated';
-
-beforeAll(loadSqlParser);
 
 describeRule(foreignKeyValidated, {
   ok: [

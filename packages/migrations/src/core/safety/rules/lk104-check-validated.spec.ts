@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { checkValidated } from './lk104-check-validated';
-
-beforeAll(loadSqlParser);
 
 describeRule(checkValidated, {
   ok: ['ALTER TABLE "User" ADD CONSTRAINT "c" CHECK ("age" > 0) NOT VALID;'],

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { typeChangeRewrite } from './lk105-type-change-rewrite';
-
-beforeAll(loadSqlParser);
 
 describeRule(typeChangeRewrite, {
   known: { columnTypes: { 'User.code': 'VARCHAR(20)' } },

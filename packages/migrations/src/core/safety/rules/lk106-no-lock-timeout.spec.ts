@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { noLockTimeout } from './lk106-no-lock-timeout';
-
-beforeAll(loadSqlParser);
 
 describeRule(noLockTimeout, {
   ok: [

@@ -1,8 +1,5 @@
 import { describeRule } from '../../../test-support/rules';
-import { loadSqlParser } from '../../sql/parser';
 import { dropIndexNotConcurrent } from './lk107-drop-index-not-concurrent';
-
-beforeAll(loadSqlParser);
 
 describeRule(dropIndexNotConcurrent, {
   ok: ['DROP INDEX CONCURRENTLY "User_email_idx";', 'CREATE INDEX "T_a" ON "T"("a"); DROP INDEX "T_a";'],

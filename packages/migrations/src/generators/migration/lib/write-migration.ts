@@ -4,11 +4,12 @@ import { migrationMetaLine } from '../../../core/docs/migrations-index';
 import { LOCKFILE, lockfileContent } from '../../../core/migration-folders';
 import { APPROVAL_FILE } from '../../../core/safety/approval';
 import { clearBatch, copyBatch, rowsLeft } from '../../../core/sql/column-swap-sql';
+import type { SqlParser } from '../../../core/sql/parser';
 import { writeMigrationsIndex } from '../../shared/migrations-index-file';
 import type { PreparedMigration } from '../../../use-cases/generate';
 
 /** Write a prepared migration into the tree: the schema, the folder, the lockfile, and the index. */
-export function writeMigration(tree: Tree, migration: PreparedMigration): string {
+export function writeMigration(parser: SqlParser, tree: Tree, migration: PreparedMigration): string {
   const relative = (file: string) => path.relative(tree.root, file).split(path.sep).join('/');
   for (const file of migration.schemaFiles ?? []) {
     const target = relative(path.join(migration.layout.projectRoot, file.path));
@@ -35,6 +36,6 @@ export function writeMigration(tree: Tree, migration: PreparedMigration): string
     });
   }
   if (!tree.exists(`${migrationsDir}/${LOCKFILE}`)) tree.write(`${migrationsDir}/${LOCKFILE}`, lockfileContent('postgresql'));
-  writeMigrationsIndex(tree, migration.project, migration.layout.migrationsDir);
+  writeMigrationsIndex(parser, tree, migration.project, migration.layout.migrationsDir);
   return folder;
 }
