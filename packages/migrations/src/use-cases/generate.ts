@@ -15,6 +15,8 @@ import type { AssessedFinding } from '../core/safety/impact';
 import { type Datamodel, readDatamodel } from '../core/schema/datamodel';
 import { dropSyncTrigger, swapColumns, syncTrigger } from '../core/sql/column-swap-sql';
 import type { SqlParser } from '../core/sql/parser';
+import { archiveTargets, describeTarget } from '../core/archive/archive-targets';
+import { readStatements } from '../core/sql/statements';
 import { resolveDatabaseUrl } from '../adapters/db/database-url';
 import { defaultSnapshotCacheDir } from '../adapters/db/pglite-snapshot';
 import { MIGRATION_GENERATOR_DEFAULTS } from '../defaults';
@@ -181,6 +183,7 @@ async function prepareOne(context: Context, step: Step): Promise<PreparedMigrati
     up: sql.up,
     down: sql.down,
     irreversible: sql.irreversible,
+    archived: sql.irreversible.length ? [] : archiveTargets(readStatements(parser, sql.up)).map(describeTarget),
     nonTransactional: sql.nonTransactional,
     dataStep: swaps.length > 0,
   });

@@ -75,10 +75,10 @@ describe('applyChanges', () => {
     );
   });
 
-  it('removes a column, marks the change irreversible and names what breaks', () => {
+  it('removes a column, reversible (its values come back from the archive), and names what breaks', () => {
     const { files, plan } = apply({ changeType: 'remove_column', targetTable: 'User', changes: { columns: ['name'] } });
     expect(block(files[0].content, 'User')).not.toMatch(/\bname\b/);
-    expect(plan.irreversible).toEqual(['dropping column users.name deletes its values']);
+    expect(plan.irreversible).toEqual([]);
     expect(plan.breaking[0]).toMatch(/User\.name no longer exists/);
   });
 
@@ -225,7 +225,7 @@ describe('applyChanges', () => {
     const { files, plan } = apply({ changeType: 'remove_table', targetTable: 'Post', changes: {} });
     expect(blockRange(files[0].content, 'Post')).toBeUndefined();
     expect(block(files[0].content, 'User')).not.toContain('posts');
-    expect(plan.irreversible).toEqual(['dropping table Post deletes its rows']);
+    expect(plan.irreversible).toEqual([]);
   });
 
   it('adds a relation with a new nullable foreign key, its index and the back relation', () => {

@@ -48,6 +48,8 @@ export interface DocsInput {
   up: string;
   down: string;
   irreversible: string[];
+  /** What the up drops that migrate-deploy archives first, for the down to bring back (e.g. `column users.name`). */
+  archived: string[];
   nonTransactional: boolean;
   dataStep: boolean;
   findings: Array<AssessedFinding & { evidence?: string }>;
@@ -118,7 +120,15 @@ function rollbackSteps(input: DocsInput, dir: string): string[] {
       'Restore the backup taken before the deploy (see the runbook), then mark the migration rolled back.',
     ];
   }
+  const archived = input.archived.length
+    ? [
+        `What it drops (${input.archived.join(', ')}) is archived by \`nx run ${input.project}:migrate-deploy\` before it runs, and ` +
+          `\`nx run ${input.project}:migrate-rollback\` puts the values back with the down, while the archive is kept ` +
+          `(\`archiveRetentionDays\`, 7 by default). The down run by hand makes the schema again without the values: restore them from the backup.`,
+      ]
+    : [];
   return [
+    ...archived,
     `Run \`${dir}/down.sql\`, then mark the migration rolled back in \`_prisma_migrations\` (see the runbook), so that a later deploy applies it again.`,
     'Deploy the application version that matches the schema before this migration.',
   ];

@@ -51,6 +51,14 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     }
   };
   const state = () => withDatabase(readDatabaseState);
+  /** Per archive: whether `when` (restored_at, purged_at) is set, and whether its table is still there. */
+  const archives = (when: 'restored_at' | 'purged_at') =>
+    withDatabase((database) =>
+      database.query<{ done: boolean; archive_left: boolean }>(
+        `SELECT ${when} IS NOT NULL AS done, to_regclass(quote_ident('forge_archive') || '.' || quote_ident(archive_table)) IS NOT NULL AS archive_left
+         FROM forge_archive.archives ORDER BY id`,
+      ),
+    );
   const addMigration = (name: string, up: string, down: string) => {
     const dir = path.join(workspace.dir, MIGRATIONS, name);
     mkdirSync(dir, { recursive: true });
@@ -140,15 +148,10 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
       return database.query<{ id: number }>(`SELECT max(id) AS id FROM "Note"`);
     });
     expect(next).toEqual([{ id: 41 }]);
-    const registry = await withDatabase((database) =>
-      database.query<{ restored: boolean; archive_left: boolean }>(
-        `SELECT restored_at IS NOT NULL AS restored, to_regclass(quote_ident('forge_archive') || '.' || quote_ident(archive_table)) IS NOT NULL AS archive_left
-         FROM forge_archive.archives ORDER BY id`,
-      ),
-    );
+    const registry = await archives('restored_at');
     expect(registry).toEqual([
-      { restored: true, archive_left: false },
-      { restored: true, archive_left: false },
+      { done: true, archive_left: false },
+      { done: true, archive_left: false },
     ]);
   });
 
@@ -168,15 +171,10 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     expect(await deploy()).toEqual({ success: true });
     await withDatabase((database) => database.query(`UPDATE forge_archive.archives SET expires_at = now() - interval '1 second'`));
     expect(await deploy()).toEqual({ success: true });
-    const left = await withDatabase((database) =>
-      database.query<{ purged: boolean; archive_left: boolean }>(
-        `SELECT purged_at IS NOT NULL AS purged, to_regclass(quote_ident('forge_archive') || '.' || quote_ident(archive_table)) IS NOT NULL AS archive_left
-         FROM forge_archive.archives ORDER BY id`,
-      ),
-    );
+    const left = await archives('purged_at');
     expect(left).toEqual([
-      { purged: true, archive_left: false },
-      { purged: true, archive_left: false },
+      { done: true, archive_left: false },
+      { done: true, archive_left: false },
     ]);
     expect(await rollback({ steps: 1 })).toEqual({ success: false });
     expect(latestReport('migrate-rollback').error).toMatch(

@@ -152,7 +152,10 @@ describe('migration generator', () => {
     await migrationGenerator(tree, { ...options, allowDataLoss: true });
     const folder = migrationFolders(tree)[1];
     const { up, down, readme } = files(tree, folder);
-    expect(down).toMatch(/^-- forge:irreversible: dropping column users\.name deletes its values/);
+    // The down makes the column again; migrate-deploy's archive brings its values back.
+    expect(down).toMatch(/ALTER TABLE "users" ADD COLUMN\s+"name" TEXT;/);
+    expect(down).not.toContain('forge:irreversible');
+    expect(readme).toMatch(/What it drops \(column users\.name\) is archived by `nx run .+:migrate-deploy` before it runs/);
     expect(readme).toContain('Risk: **data loss**');
     expect(readme).toMatch(/Data loss approved by .+ on \d{4}-\d\d-\d\dT.+ \(DS102\)/);
     const approval = JSON.parse(tree.read(`${ROOT}/prisma/migrations/${folder}/approval.json`, 'utf-8')!);

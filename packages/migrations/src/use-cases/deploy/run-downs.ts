@@ -1,9 +1,8 @@
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
 import type { SqlParser } from '../../core/sql/parser';
-import { readStatements } from '../../core/sql/statements';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
-import { pendingArchives, restoredTables, scriptWithRestores } from '../shared/archive-restore';
+import { downWithRestores, restoredTables } from '../shared/archive-restore';
 
 export interface DownsOutcome {
   undone: string[];
@@ -34,31 +33,21 @@ export async function runDowns(
         },
       };
     }
-    const archives = await pendingArchives(database, migration.name, 'up');
-    const purged = archives.filter((archive) => archive.purgedAt);
-    if (purged.length) {
-      const what = purged.map((archive) => [archive.source.table, archive.source.column].filter(Boolean).join('.')).join(', ');
-      return {
-        undone,
-        stopped: {
-          migration: migration.name,
-          reason:
-            `what it dropped (${what}) was archived until ${purged[0].expiresAt} and is purged: its down would make it again ` +
-            `empty. The data is in the backups taken before it (migrate-rollback --fromBackup)`,
-        },
-      };
-    }
+    const down = await downWithRestores(parser, database, { name: migration.name, down: migration.down });
+    if (down.purged) return { undone, stopped: { migration: migration.name, reason: down.purged } };
     const started = Date.now();
     try {
-      const down = archives.length
-        ? await scriptWithRestores(database, migration.down.sql, readStatements(parser, migration.down.sql), archives)
-        : migration.down.sql;
-      await database.executeScript(`${down}\n;\n${markRolledBack(migration.name)}`);
+      await database.executeScript(`${down.script}\n;\n${markRolledBack(migration.name)}`);
     } catch (error) {
       return { undone, stopped: { migration: migration.name, reason: `its down.sql failed: ${(error as Error).message}` } };
     }
     undone.push(migration.name);
-    await onUndone(migration.name, Date.now() - started, await restoredTables(database, archives));
+    const restored = await restoredTables(database, down.archives);
+    await onUndone(
+      migration.name,
+      Date.now() - started,
+      restored.map((table) => table.line),
+    );
   }
   return { undone };
 }

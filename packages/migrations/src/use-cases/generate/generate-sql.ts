@@ -5,6 +5,9 @@ import type { SchemaFile } from '../../core/schema-compat';
 import { datasourceSchemas } from '../../core/schema/config-blocks';
 import { indexInverse } from '../../core/sql/catalog-inverse';
 import { irreversibleDown, makeIndexesConcurrent } from '../../core/sql/ddl';
+import { archiveTargets } from '../../core/archive/archive-targets';
+import { recreateNullable } from '../../core/archive/recreate-nullable';
+import { readStatements } from '../../core/sql/statements';
 import { createdExtensions } from '../../core/sql/extensions';
 import type { SqlParser } from '../../core/sql/parser';
 import { runsInOneTransaction } from '../../core/sql/transactions';
@@ -119,7 +122,11 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
     await run(scratch, indexesBack.join('\n'), 'the index re-creations');
     const fixedDown = downPrelude.length > 0 || indexesBack.length > 0 || (plan?.downAppendix.length ?? 0) > 0;
     const downFrom = fixedDown || !input.schemaBefore ? database : after;
-    const downBody = makeIndexesConcurrent(await engine.diff(downFrom, before), plan?.concurrentIndexes ?? []);
+    const engineDown = makeIndexesConcurrent(await engine.diff(downFrom, before), plan?.concurrentIndexes ?? []);
+    // What the up drops comes back from its archive: the columns it re-adds take their values first.
+    const downBody = engineDown.trim()
+      ? recreateNullable(engineDown, readStatements(parser, engineDown), archiveTargets(readStatements(parser, up)))
+      : engineDown;
     await run(scratch, downBody, "the engine's down script");
     await run(scratch, indexes.afterDiff.join('\n'), 'the index re-creations');
     const down = composeScript([

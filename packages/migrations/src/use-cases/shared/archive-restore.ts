@@ -2,7 +2,8 @@ import { type ArchiveDirection, type ArchiveEntry, purgeSql, registry, restoreSq
 import { withRestores } from '../../core/archive/restore-point';
 import { qualifiedName } from '../../core/sql/quote';
 import { rowsChecksum } from '../../core/sql/row-checksum';
-import type { Statement } from '../../core/sql/statements';
+import type { SqlParser } from '../../core/sql/parser';
+import { readStatements } from '../../core/sql/statements';
 import type { SqlRunner } from '../../adapters/db/database';
 import { ventureArchiveSchema } from './archive-capture';
 
@@ -53,35 +54,51 @@ export async function pendingArchives(database: SqlRunner, migration: string, di
   return rows.map(keptArchive);
 }
 
-/** `script` with the restores of `archives` in it (see withRestores). */
-export async function scriptWithRestores(
+/**
+ * A migration's down with the restores of what its archives keep in it (see withRestores); or,
+ * when an archive it needs is purged, why the down must not run.
+ */
+export async function downWithRestores(
+  parser: SqlParser,
   database: SqlRunner,
-  script: string,
-  statements: readonly Statement[],
-  archives: readonly KeptArchive[],
-): Promise<string> {
-  if (archives.length === 0) return script;
+  migration: { name: string; down: { sql: string } },
+): Promise<{ script: string; archives: KeptArchive[]; purged?: string }> {
+  const archives = await pendingArchives(database, migration.name, 'up');
+  const purged = archives.filter((archive) => archive.purgedAt);
+  if (purged.length) {
+    const what = purged.map((archive) => [archive.source.table, archive.source.column].filter(Boolean).join('.')).join(', ');
+    return {
+      script: migration.down.sql,
+      archives,
+      purged:
+        `what it dropped (${what}) was archived until ${purged[0].expiresAt} and is purged: its down would make it again ` +
+        `empty. The data is in the backups taken before it (migrate-rollback --fromBackup)`,
+    };
+  }
+  if (archives.length === 0) return { script: migration.down.sql, archives };
   const schema = await ventureArchiveSchema(database);
-  return withRestores(
-    script,
-    statements,
-    archives.map((entry) => ({ entry, sql: restoreSql(schema, entry) })),
-  );
+  const restores = archives.map((entry) => ({ entry, sql: restoreSql(schema, entry) }));
+  return { script: withRestores(migration.down.sql, readStatements(parser, migration.down.sql), restores), archives };
 }
 
 /** After the restores: each table's rows against the checksum taken with its archive (rows written since make them differ). */
-export async function restoredTables(database: SqlRunner, archives: readonly KeptArchive[]): Promise<string[]> {
-  const lines: string[] = [];
+export async function restoredTables(
+  database: SqlRunner,
+  archives: readonly KeptArchive[],
+): Promise<Array<{ equal: boolean; line: string }>> {
+  const lines: Array<{ equal: boolean; line: string }> = [];
   for (const archive of archives) {
     const table = qualifiedName(archive.source.schema, archive.source.table);
     const [{ checksum }] = await database.query<{ checksum: string }>(`SELECT ${rowsChecksum('t')} AS checksum FROM ${table} t`);
     const what =
       archive.kind === 'table' ? `${archive.rows} rows of ${table}` : `${archive.rows} values of ${table}.${archive.source.column}`;
-    lines.push(
-      checksum === archive.checksum
+    const equal = checksum === archive.checksum;
+    lines.push({
+      equal,
+      line: equal
         ? `${what} restored from the archive: the table's rows equal those before (checksum)`
         : `${what} restored from the archive: the table's rows differ from those before (rows written since keep their values)`,
-    );
+    });
   }
   return lines;
 }

@@ -65,6 +65,27 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
     expect(report.migrations.slice(1).every((m) => !m.applied)).toBe(true);
   });
 
+  it("proves a drop's down with its data: the archive's values back, every row as before; a down that loses them fails", async () => {
+    const drop = `${MIGRATIONS}/20240501000000_drop_preferences`;
+    write(project, `${drop}/migration.sql`, 'ALTER TABLE "Customer" DROP COLUMN "preferences";\n');
+    write(project, `${drop}/down.sql`, 'ALTER TABLE "Customer" ADD COLUMN "preferences" JSONB;\n');
+    const report = await run(engine, project, { allowDrift: true });
+    expect(report.migrations.at(-1)).toMatchObject({ name: '20240501000000_drop_preferences', applied: true, down: 'verified' });
+
+    write(
+      project,
+      `${drop}/down.sql`,
+      'ALTER TABLE "Customer" ADD COLUMN "preferences" JSONB;\nUPDATE "Customer" SET "preferences" = NULL;\n',
+    );
+    const lossy = await run(engine, project, { allowDrift: true });
+    expect(lossy.migrations.at(-1)).toMatchObject({ down: 'failed' });
+    expect(lossy.migrations.at(-1)!.downDetails).toEqual([
+      expect.stringMatching(
+        /^after down\.sql: \d+ values of "public"\."Customer"\.preferences restored from the archive: the table's rows differ/,
+      ),
+    ]);
+  });
+
   it('reports a down script that errors, and goes on from the intact schema', async () => {
     write(
       project,

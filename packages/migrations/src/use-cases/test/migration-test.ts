@@ -19,7 +19,7 @@ import { SeedCounter, seedRepresentativeRows } from './data-seeder';
 import { runDataStep } from '../shared/run-data-step';
 import { describeFailingStatement } from './failing-statement';
 import { observeLocks } from '../shared/lock-sampler';
-import { proveDown } from './prove-down';
+import { archiveForProof, proveDown } from './prove-down';
 import { snapshotRows } from './row-snapshot';
 import { tablesToCompare } from './compared-tables';
 import { SeededRows } from './seeded-rows';
@@ -134,9 +134,9 @@ class HistoryRun {
     });
     this.results.push(result);
 
+    await archiveForProof(parser, database, migration);
     const applyStarted = Date.now();
-    const findings = this.findings[index];
-    result.findings = findings;
+    const findings = (result.findings = this.findings[index]);
     const apply = () =>
       applyBesideSeededRows({
         parser,

@@ -1,15 +1,21 @@
 import { compareFingerprints, describeDifference, isSameSchema, type SchemaFingerprint } from '../../core/fingerprint';
-import type { SqlParser } from '../../core/sql/parser';
+import { randomUUID } from 'node:crypto';
+import { archiveTargets } from '../../core/archive/archive-targets';
+import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
+import { readStatements, type Statement } from '../../core/sql/statements';
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
 import type { MigrationTestResult } from '../../core/test-report';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
 import { applyPendingMigrations } from '../shared/apply-migrations';
+import { captureBefore } from '../shared/archive-capture';
+import { downWithRestores, restoredTables } from '../shared/archive-restore';
 import { fingerprintSchema } from '../shared/catalog-fingerprint';
 
 /**
- * Prove a migration's down script: down, and the schema must equal the one before the migration;
- * up again, and it must equal the one after. Sets the result's `down` and `downDetails`, and
+ * Prove a migration's down script: down (with what the migration's archives kept put back), and
+ * the schema must equal the one before the migration and each archived table its rows before;
+ * up again, and the schema must equal the one after. Sets the result's `down` and `downDetails`, and
  * returns the fingerprint of the schema the database is left with.
  */
 export async function proveDown(
@@ -25,8 +31,9 @@ export async function proveDown(
     result.down = migration.down ? 'irreversible' : 'missing';
     return after;
   }
+  const down = await downWithRestores(parser, database, { name: migration.name, down: migration.down });
   try {
-    await database.executeScript(migration.down.sql);
+    await database.executeScript(down.script);
   } catch (error) {
     // The down script ran in one transaction: nothing of it stayed.
     result.down = 'failed';
@@ -34,6 +41,9 @@ export async function proveDown(
     return after;
   }
   const afterDown = compareFingerprints(before, await fingerprintSchema(database));
+  // Rows the representative data made fail were taken out after the archive: they cannot all come back.
+  const restored = result.dataDependent.length ? [] : await restoredTables(database, down.archives);
+  const notRestored = restored.filter((table) => !table.equal).map((table) => `after down.sql: ${table.line}`);
   await database.query(markRolledBack(migration.name));
   try {
     await applyPendingMigrations(parser, database, upToThis);
@@ -47,14 +57,34 @@ export async function proveDown(
   }
   const current = await fingerprintSchema(database);
   const afterUp = compareFingerprints(after, current);
-  if (isSameSchema(afterDown) && isSameSchema(afterUp)) {
+  if (isSameSchema(afterDown) && isSameSchema(afterUp) && notRestored.length === 0) {
     result.down = 'verified';
     return current;
   }
   result.down = 'failed';
   result.downDetails = [
     ...describeDifference(afterDown).map((line) => `after down.sql: ${line}`),
+    ...notRestored,
     ...describeDifference(afterUp).map((line) => `after re-applying: ${line}`),
   ];
   return current;
+}
+
+const PROOF_RUN = randomUUID();
+
+/**
+ * Before a migration with a down script is applied: archive what it drops, as a deploy would, so
+ * that its proof covers the data coming back. What does not parse is left to the apply to report.
+ */
+export async function archiveForProof(parser: SqlParser, database: Database, migration: MigrationFolder): Promise<void> {
+  if (migration.down?.kind !== 'script') return;
+  let statements: Statement[];
+  try {
+    statements = readStatements(parser, migration.sql);
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return;
+    throw error;
+  }
+  const run = { runId: PROOF_RUN, migration: migration.name, direction: 'up' as const };
+  await captureBefore(database, archiveTargets(statements), run, { retentionSeconds: 86_400, maxBytes: Number.POSITIVE_INFINITY });
 }

@@ -89,7 +89,6 @@ export function removeColumn(change: Of<'remove_column'>, ctx: ChangeContext): v
       );
     ctx.doc.editModel(ctx.fileOf(model), model.name).removeField(field.name);
     ctx.plan.summary.push(`Remove column ${model.name}.${field.name}`);
-    ctx.plan.irreversible.push(`dropping column ${tableName(model)}.${columnName(field)} deletes its values`);
     ctx.plan.breaking.push(
       `${model.name}.${field.name} no longer exists: remove it from queries and types, and regenerate the Prisma client.`,
     );

@@ -59,7 +59,6 @@ export function removeTable(change: Of<'remove_table'>, ctx: ChangeContext): voi
   }
   ctx.doc.remove(ctx.fileOf(model), model.name);
   ctx.plan.summary.push(`Remove table ${tableName(model)}`);
-  ctx.plan.irreversible.push(`dropping table ${tableName(model)} deletes its rows`);
   ctx.plan.breaking.push(`Model ${model.name} no longer exists: remove its queries and regenerate the Prisma client.`);
 }
 
