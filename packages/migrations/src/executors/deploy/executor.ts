@@ -1,7 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
-import { describeError } from '../../core/errors';
-import { loadSqlParser } from '../../core/sql/parser';
 import { inVentureSchema } from '../../adapters/db/venture-schema';
 import { deploy, type DeployResult, readGateEnvironment } from '../../use-cases/deploy';
 import { DEPLOY_DEFAULTS } from '../../defaults';
@@ -15,29 +13,19 @@ export default async function migrateDeployExecutor(
 ): Promise<{ success: boolean }> {
   const run = new DatabaseRun('migrate-deploy', options, context);
   const { project, log } = run;
-  let result: DeployResult | undefined;
-  let refusal: string | undefined;
-  try {
-    const parser = await loadSqlParser();
-    const venture = await run.readProject();
-    const { layout, history, schema } = venture;
+  const { result, refusal } = await run.attempt(async (venture, parser): Promise<DeployResult> => {
+    const { layout, schema } = venture;
     const gate = options.requireDeployedTo;
     const requireDeployedTo = gate && {
       environment: gate.environment,
       state: await readGateEnvironment(gate, inVentureSchema(process.env[gate.urlEnv], options.schema, project)),
     };
     log(`migrate-deploy ${project} (${run.environment}) on ${run.where}`);
-    result = await run.withTarget(parser, venture, (target) =>
+    return run.withTarget(parser, venture, (target) =>
       deploy({
-        parser,
-        project,
-        workspaceRoot: context.root,
-        environment: run.environment,
-        target,
-        history,
+        ...run.useCaseInput(parser, venture, target),
         schema,
         configDir: layout.projectRoot,
-        ...run.backups,
         allowDrift: options.allowDrift ?? DEPLOY_DEFAULTS.allowDrift,
         healthCheck: options.healthCheck && {
           command: options.healthCheck.command,
@@ -50,13 +38,9 @@ export default async function migrateDeployExecutor(
           retentionSeconds: (options.archiveRetentionDays ?? DEPLOY_DEFAULTS.archiveRetentionDays) * 86_400,
           maxBytes: (options.archiveLimitMb ?? DEPLOY_DEFAULTS.archiveLimitMb) * 1024 * 1024,
         },
-        log,
       }),
     );
-  } catch (error) {
-    refusal = describeError(error);
-    log(`migrate-deploy ${project}: ${refusal}`);
-  }
+  });
 
   const status = result?.status ?? 'refused';
   for (const warning of result?.warnings ?? []) logger.warn(run.redact(`warning: ${warning}`));

@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import type { RollbackSelector } from '../../core/deploy/rollback-plan';
-import { describeError, ForgeError } from '../../core/errors';
-import { loadSqlParser } from '../../core/sql/parser';
+import { ForgeError } from '../../core/errors';
 import { rollback, type RollbackResult } from '../../use-cases/rollback';
 import { ROLLBACK_DEFAULTS } from '../../defaults';
 import { DatabaseRun } from '../shared/database-run';
@@ -15,34 +14,19 @@ export default async function migrateRollbackExecutor(
 ): Promise<{ success: boolean }> {
   const run = new DatabaseRun('migrate-rollback', options, context);
   const { project, log } = run;
-  let result: RollbackResult | undefined;
-  let refusal: string | undefined;
-  try {
+  const { result, refusal } = await run.attempt(async (venture, parser): Promise<RollbackResult> => {
     const selector = selectorOf(options);
-    const parser = await loadSqlParser();
-    const venture = await run.readProject();
-    const { history } = venture;
     log(`migrate-rollback ${project} (${run.environment}) on ${run.where}`);
-    result = await run.withTarget(parser, venture, (target) =>
+    return run.withTarget(parser, venture, (target) =>
       rollback({
-        parser,
-        project,
-        workspaceRoot: context.root,
-        environment: run.environment,
-        target,
-        history,
-        ...run.backups,
+        ...run.useCaseInput(parser, venture, target),
         selector,
         fromBackup: options.fromBackup,
         testReportFile: run.resolve(options.testReport ?? ROLLBACK_DEFAULTS.testReport),
-        log,
         confirm: (impact) => confirm(impact, options.yes ?? ROLLBACK_DEFAULTS.yes, run),
       }),
     );
-  } catch (error) {
-    refusal = describeError(error);
-    log(`migrate-rollback ${project}: ${refusal}`);
-  }
+  });
 
   const status = result?.status ?? 'refused';
   log(`migrate-rollback ${project}: ${status}${result?.rolledBack.length ? ` (${result.rolledBack.join(', ')})` : ''}`);

@@ -3,7 +3,8 @@ import { logger } from '@nx/devkit';
 import path from 'node:path';
 import { type DeployReport, deployMarkdown, webhookPayload } from '../../core/deploy/report';
 import { redact } from '../../core/redact';
-import type { SqlParser } from '../../core/sql/parser';
+import { describeError } from '../../core/errors';
+import { loadSqlParser, type SqlParser } from '../../core/sql/parser';
 import { DATABASE_DEFAULTS } from '../../defaults';
 import { resolveDatabaseUrl } from '../../adapters/db/database-url';
 import { defaultSnapshotCacheDir } from '../../adapters/db/pglite-snapshot';
@@ -83,6 +84,27 @@ export class DatabaseRun {
   /** The venture's layout, migrations, and schema as the engine reads it. */
   readProject(): Promise<Venture> {
     return loadVenture(path.resolve(this.context.root, this.projectRoot));
+  }
+
+  /**
+   * The command's work on the venture, read with the SQL parser: its result; or, when it refused
+   * (threw before changing anything, or said why it stopped), the refusal, logged.
+   */
+  async attempt<T>(work: (venture: Venture, parser: SqlParser) => Promise<T>): Promise<{ result?: T; refusal?: string }> {
+    try {
+      const parser = await loadSqlParser();
+      return { result: await work(await this.readProject(), parser) };
+    } catch (error) {
+      const refusal = describeError(error);
+      this.log(`${this.command} ${this.project}: ${refusal}`);
+      return { refusal };
+    }
+  }
+
+  /** What the deploy and rollback use cases take from the run: the venture, its database, the backups, the log. */
+  useCaseInput(parser: SqlParser, venture: Venture, target: DeployTarget) {
+    const { project, environment, log } = this;
+    return { parser, project, workspaceRoot: this.context.root, environment, target, history: venture.history, ...this.backups, log };
   }
 
   /** Where backups go, absolute, and how many are kept. */
