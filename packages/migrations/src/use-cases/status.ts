@@ -10,6 +10,7 @@ import { lastRun, latestEventId, recentEvents, versionHistory } from './deploy/e
 import type { EventRow } from '../core/deploy/events';
 import type { DeployTarget } from '../adapters/db/deploy-target';
 import { measureDrift, unknownAppliedMigrations } from './deploy/preflight';
+import { keptArchives } from './shared/archive-restore';
 
 export interface StatusInput {
   parser: SqlParser;
@@ -42,6 +43,7 @@ export async function readStatus(input: StatusInput): Promise<StatusReport> {
     versionHistory: events.versions,
     lastRun: events.last,
     deployRunning: await target.deployRunning(),
+    archives: await keptArchives(target.database),
     versions: { postgres: await target.serverVersion(), engine: ENGINE_VERSION, node: process.version, plugin: PLUGIN_VERSION },
   };
   return { ...report, ok: isHealthy(report) };

@@ -18,6 +18,8 @@ export interface StatusReport {
   versionHistory: Array<{ at: string; version: string; event: string }>;
   lastRun?: { at: string; event: string; error?: string };
   deployRunning: boolean;
+  /** What deploys archived and no rollback has put back yet: a rollback brings it back until it expires. */
+  archives: Array<{ migration: string; what: string; rows: number; bytes: number; createdAt: string; expiresAt: string }>;
   versions: { postgres: string; engine: string; node: string; plugin: string };
 }
 
@@ -96,6 +98,7 @@ export function renderStatus(report: StatusReport): string[] {
         .split('\n')
         .map((line) => `  | ${line}`),
     );
+  if (report.archives.length) lines.push('archives (a rollback of their migration brings them back):', ...report.archives.map(archiveLine));
   if (report.lastRun)
     lines.push(
       `last run: ${report.lastRun.event} at ${report.lastRun.at}${report.lastRun.error ? `: ${report.lastRun.error.split('\n')[0]}` : ''}`,
@@ -103,4 +106,9 @@ export function renderStatus(report: StatusReport): string[] {
   const { postgres, engine, node, plugin } = report.versions;
   lines.push(`versions: ${postgres}; Prisma schema engine ${engine}; Node ${node}; @forge/migrations ${plugin}`);
   return lines;
+}
+
+function archiveLine(archive: StatusReport['archives'][number]): string {
+  const size = archive.bytes < 1024 * 1024 ? `${Math.ceil(archive.bytes / 1024)} kB` : `${(archive.bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `  ${archive.what} of ${archive.migration}: ${archive.rows} rows, ${size}, kept until ${archive.expiresAt}`;
 }

@@ -30,6 +30,7 @@ export function venturePage(view: VentureView, mode: RenderMode, list: Migration
     <tbody>${list.rows.map((migration) => migrationRow(view, migration, mode))}</tbody>
   </table></div>
   ${mode.kind === 'server' ? pager(view, list) : ''}
+  ${archives(view.status?.archives ?? [])}
   <h2>Deploy history</h2>
   ${timeline(view.events)}
   ${lastReport(view)}
@@ -59,6 +60,21 @@ function filters(view: VentureView, list: MigrationList): Safe {
     <label>name <input type="search" name="search" value="${list.query.search ?? ''}" placeholder="part of a name"></label>
     <button type="submit">Show</button>
   </form>`;
+}
+
+/** What deploys archived before dropping it, which a rollback of the migration brings back until it expires. */
+function archives(kept: NonNullable<VentureView['status']>['archives']): Safe {
+  if (kept.length === 0) return html``;
+  const row = (archive: (typeof kept)[number]) =>
+    html`<tr>${[archive.what, html`<code>${archive.migration}</code>`, archive.rows, archive.bytes, archive.expiresAt].map(
+      (cell) => html`<td>${cell}</td>`,
+    )}</tr>`;
+  return html`<h2>Archives</h2>
+  <p class="muted">What deploys dropped, kept so that a rollback of its migration brings it back.</p>
+  <div class="scroll"><table class="list archives">
+    <thead><tr>${['what', 'migration', 'rows', 'bytes', 'kept until'].map((column) => html`<th scope="col">${column}</th>`)}</tr></thead>
+    <tbody>${kept.map(row)}</tbody>
+  </table></div>`;
 }
 
 function driftDetails(view: VentureView): Safe {

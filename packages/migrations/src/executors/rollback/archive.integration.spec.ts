@@ -11,6 +11,7 @@ import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-su
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import approveGenerator from '../../generators/approve/approve';
 import migrateDeployExecutor from '../deploy/executor';
+import migrateStatusExecutor from '../status/executor';
 import migrateRollbackExecutor from './executor';
 
 jest.setTimeout(180_000);
@@ -36,6 +37,7 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
   let workspace: TemporaryProject;
   let server: { url: string; drop: () => Promise<void> } | undefined;
   let warnings: string[];
+  let infos: string[];
   const saved = { ...process.env };
   const context = () => executorContext(workspace.dir, 'billing', 'apps/billing');
   const deploy = () => migrateDeployExecutor({ lockTimeout: 5, allowDrift: true }, context());
@@ -90,7 +92,8 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
       process.env['DATABASE_URL'] = server.url;
     }
     warnings = [];
-    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    infos = [];
+    jest.spyOn(logger, 'info').mockImplementation((message: unknown) => void infos.push(String(message)));
     jest.spyOn(logger, 'error').mockImplementation(() => undefined);
     jest.spyOn(logger, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
     addMigration(
@@ -138,6 +141,15 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
       { kind: 'table', source_table: 'Note', source_column: null, rows: '35' },
       { kind: 'column', source_table: 'Customer', source_column: 'preferences', rows: '40' },
     ]);
+    infos.length = 0;
+    expect(await migrateStatusExecutor({}, { ...context(), targetName: 'migrate-status' })).toEqual({ success: true });
+    expect(infos.join('\n')).toMatch(
+      new RegExp(
+        `archives \\(a rollback of their migration brings them back\\):\n` +
+          `  table public\\.Note of ${DROP_NOTE}: 35 rows, \\d+ kB, kept until \\S+ \\S+\n` +
+          `  column public\\.Customer\\.preferences of ${DROP_PREFERENCES}: 40 rows, \\d+ kB, kept until `,
+      ),
+    );
     // The archive is the plugin's: no part of the venture's schema or rows.
     expect((await state()).tables.map((table) => table.table)).not.toContainEqual(expect.stringContaining('forge_archive'));
 
@@ -204,7 +216,7 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     await approveDataLoss();
     expect(await deploy()).toEqual({ success: true });
     expect(warnings.join('\n')).toMatch(
-      /20240504000000_drop_loose_b: column Loose\.b: Loose has no primary key or unique key of NOT NULL columns .*the backup taken before this deploy is its way back/,
+      /20240504000000_drop_loose_b: column Loose\.b: Loose has no primary key or unique key of NOT NULL columns .*the backup taken before/,
     );
   });
 });

@@ -4,6 +4,7 @@ import { qualifiedName } from '../../core/sql/quote';
 import { rowsChecksum } from '../../core/sql/row-checksum';
 import type { SqlParser } from '../../core/sql/parser';
 import { readStatements } from '../../core/sql/statements';
+import type { StatusReport } from '../../core/deploy/status-report';
 import type { SqlRunner } from '../../adapters/db/database';
 import { ventureArchiveSchema } from './archive-capture';
 
@@ -141,4 +142,31 @@ export async function purgeExpiredArchives(database: SqlRunner): Promise<string[
       ),
     );
   return expired.map((row) => row.what);
+}
+
+/** The archives no rollback has put back yet and no purge has dropped, oldest first. */
+export async function keptArchives(database: SqlRunner): Promise<StatusReport['archives']> {
+  const schema = await ventureArchiveSchema(database);
+  const [{ exists }] = await database.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [registry(schema)]);
+  if (!exists) return [];
+  const rows = await database.query<{
+    migration: string;
+    what: string;
+    rows: string;
+    bytes: string;
+    created_at: string;
+    expires_at: string;
+  }>(
+    `SELECT migration, kind || ' ' || source_schema || '.' || source_table || coalesce('.' || source_column, '') AS what,
+       rows::text, bytes::text, created_at::text, expires_at::text
+     FROM ${registry(schema)} WHERE restored_at IS NULL AND purged_at IS NULL ORDER BY id`,
+  );
+  return rows.map((row) => ({
+    migration: row.migration,
+    what: row.what,
+    rows: Number(row.rows),
+    bytes: Number(row.bytes),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  }));
 }
