@@ -28,7 +28,7 @@ import { rollBack } from './deploy/roll-back-run';
 import { verify } from './deploy/verify';
 import { type ArchivePolicy } from './shared/archive-capture';
 import { archiveBefore } from './deploy/archive-before';
-import { purgeExpiredArchives } from './shared/archive-restore';
+import { purgeExpiredArchives, restoreAfterReapply } from './shared/archive-restore';
 
 export { readGateEnvironment } from './deploy/preflight';
 export type { RecordedEvent } from './deploy/event-log';
@@ -201,7 +201,13 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       log(`applying ${migration.name}`);
       applied.push(migration);
       await applyPendingMigrations(parser, target.database, upToThis);
-      await events.record('migration_applied', { migrations: [migration.name], durationMs: Date.now() - migrationStarted });
+      const restored = await restoreAfterReapply(target.database, migration.name);
+      restored.forEach((line) => log(`${migration.name}: ${line}`));
+      await events.record('migration_applied', {
+        migrations: [migration.name],
+        durationMs: Date.now() - migrationStarted,
+        ...(restored.length ? { details: { restored } } : {}),
+      });
       await runStep(input, events, migration);
     }
     await verify(input, warnings);

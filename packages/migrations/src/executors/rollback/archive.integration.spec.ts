@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlRunner } from '../../adapters/db/database';
 import { PgDatabase } from '../../adapters/db/pg-database';
@@ -206,6 +206,15 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     expect(await rollback({ steps: 3 })).toEqual({ success: true });
     expect(await deploy()).toEqual({ success: true });
     expect(await state()).toEqual(deployed);
+  });
+
+  it('rolling back and forward loses nothing: what a down drops comes back when the migration is deployed again', async () => {
+    for (const name of [DROP_NOTE, DROP_PREFERENCES]) rmSync(path.join(workspace.dir, MIGRATIONS, name), { recursive: true });
+    const before = await state();
+    expect(await rollback({ steps: 1 })).toEqual({ success: true });
+    expect((await state()).tables.map((table) => table.table)).not.toContain('"public"."Note"');
+    expect(await deploy()).toEqual({ success: true });
+    expect(await state()).toEqual(before);
   });
 
   it('warns, naming the backup, when a column cannot be archived for want of a key', async () => {

@@ -1,8 +1,12 @@
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
-import type { SqlParser } from '../../core/sql/parser';
+import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
 import { downWithRestores, restoredTables } from '../shared/archive-restore';
+import { captureBefore, ROLLBACK_ARCHIVE_POLICY } from '../shared/archive-capture';
+import { type ArchiveTarget, archiveTargets } from '../../core/archive/archive-targets';
+import { readStatements } from '../../core/sql/statements';
+import { randomUUID } from 'node:crypto';
 
 export interface DownsOutcome {
   undone: string[];
@@ -11,7 +15,8 @@ export interface DownsOutcome {
 }
 
 /**
- * Run the down scripts of migrations, in the order given (newest first). Each down, the restore
+ * Run the down scripts of migrations, in the order given (newest first). What a down drops is
+ * archived first (direction `down`: a later deploy of the migration puts it back). Each down, the restore
  * of what the migration's archives kept, and the marking of its `_prisma_migrations` row as
  * rolled back go in one script, so they commit together: `prisma migrate deploy` (or the next
  * deploy) applies the migration again later.
@@ -36,6 +41,15 @@ export async function runDowns(
     const down = await downWithRestores(parser, database, { name: migration.name, down: migration.down });
     if (down.purged) return { undone, stopped: { migration: migration.name, reason: down.purged } };
     const started = Date.now();
+    // What the down drops (values written since the deploy) is kept for a later deploy of the migration to put back.
+    try {
+      await archiveDownDrops(parser, database, migration.name, migration.down.sql);
+    } catch (error) {
+      return {
+        undone,
+        stopped: { migration: migration.name, reason: `archiving what its down.sql drops failed: ${(error as Error).message}` },
+      };
+    }
     try {
       await database.executeScript(`${down.script}\n;\n${markRolledBack(migration.name)}`);
     } catch (error) {
@@ -50,4 +64,16 @@ export async function runDowns(
     );
   }
   return { undone };
+}
+
+/** Archive what a down drops; a down that does not parse is left to fail with PostgreSQL's message. */
+async function archiveDownDrops(parser: SqlParser, database: Database, migration: string, down: string): Promise<void> {
+  let dropped: ArchiveTarget[];
+  try {
+    dropped = archiveTargets(readStatements(parser, down));
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return;
+    throw error;
+  }
+  await captureBefore(database, dropped, { runId: randomUUID(), migration, direction: 'down' }, ROLLBACK_ARCHIVE_POLICY);
 }

@@ -4,6 +4,7 @@ import { CURRENT_SCOPE } from '../../core/sql/bookkeeping';
 import { canonicalSqlType, isSafeCast } from '../../core/sql/prisma-types';
 import { quotedName } from '../../core/sql/qualified-name';
 import type { SqlRunner } from '../../adapters/db/database';
+import { DEPLOY_DEFAULTS } from '../../defaults';
 
 export interface ArchivePolicy {
   /** How long archives are kept, in seconds. */
@@ -11,6 +12,12 @@ export interface ArchivePolicy {
   /** Tables larger than this (bytes) are not archived: the backup is their way back. */
   maxBytes: number;
 }
+
+/** How long, and up to what size, what a rollback's downs drop is kept (the deploy's defaults). */
+export const ROLLBACK_ARCHIVE_POLICY: ArchivePolicy = {
+  retentionSeconds: DEPLOY_DEFAULTS.archiveRetentionDays * 86_400,
+  maxBytes: DEPLOY_DEFAULTS.archiveLimitMb * 1024 * 1024,
+};
 
 export interface CaptureOutcome {
   kept: ArchiveEntry[];

@@ -170,3 +170,15 @@ export async function keptArchives(database: SqlRunner): Promise<StatusReport['a
     expiresAt: row.expires_at,
   }));
 }
+
+/**
+ * After a migration is applied again: put back what the down of its last rollback dropped (values
+ * written while it was applied before), in one transaction; what came back, as restoredTables says.
+ */
+export async function restoreAfterReapply(database: SqlRunner, migration: string): Promise<string[]> {
+  const archives = (await pendingArchives(database, migration, 'down')).filter((archive) => !archive.purgedAt);
+  if (archives.length === 0) return [];
+  const schema = await ventureArchiveSchema(database);
+  await database.executeScript(archives.map((archive) => restoreSql(schema, archive)).join(';\n'));
+  return (await restoredTables(database, archives)).map((table) => table.line);
+}
