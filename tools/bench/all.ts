@@ -11,6 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { archive } from './archive';
 import { type Benchmark, type BenchResult, benchContext, REPO_ROOT } from './benchmark';
 import { deploy } from './deploy';
 import { foundation } from './foundation';
@@ -22,7 +23,7 @@ import { scale } from './scale';
 import { machine } from './timing';
 
 /** In the order they run and appear in docs/benchmarks.md. */
-const BENCHMARKS: Benchmark[] = [foundation, memory, safety, deploy, scale, realHistories];
+const BENCHMARKS: Benchmark[] = [foundation, memory, safety, deploy, archive, scale, realHistories];
 
 async function main() {
   const names = process.argv.slice(2);

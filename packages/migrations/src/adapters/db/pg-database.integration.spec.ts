@@ -33,11 +33,14 @@ describe('PgDatabase', () => {
   it('drops the shadow databases the schema engine asks for', async () => {
     const database = await PgDatabase.createThrowaway({ url: testServerUrl(), source: 'TEST_DATABASE_URL' }, 'pg shadow');
     try {
+      // Other tests on the same server may hold shadow databases of their own: count only the one made here.
+      const others = new Set(await databasesLike('forge_shadow_%'));
+      const ours = async () => (await databasesLike('forge_shadow_%')).filter((name) => !others.has(name));
       const shadow = await database.adapterFactory().connectToShadowDb();
       await shadow.executeScript('CREATE TABLE scratch (id int); DO $$ BEGIN PERFORM 1; END $$;');
-      expect(await databasesLike('forge_shadow_%')).toHaveLength(1);
+      expect(await ours()).toHaveLength(1);
       await shadow.dispose();
-      expect(await databasesLike('forge_shadow_%')).toEqual([]);
+      expect(await ours()).toEqual([]);
     } finally {
       await database.close();
     }

@@ -1,6 +1,5 @@
 import { ARCHIVE_SCHEMA } from '../sql/bookkeeping';
 import { qualifiedName, quoteIdentifier, quoteLiteral } from '../sql/quote';
-import { rowsChecksum } from '../sql/row-checksum';
 
 /**
  * The archive: what a deploy or rollback is about to destroy, kept in a schema of the plugin's
@@ -36,7 +35,6 @@ export function createRegistry(schema: string): string {
     sequence_columns TEXT[] NOT NULL,
     rows             BIGINT NOT NULL,
     bytes            BIGINT NOT NULL,
-    checksum         TEXT NOT NULL,
     created_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
     expires_at       TIMESTAMPTZ NOT NULL,
     restored_at      TIMESTAMPTZ,
@@ -80,7 +78,7 @@ const putBack = (entry: ArchiveEntry, column: string) => {
   return type ? `a.${quoteIdentifier(column)}::${type}` : `a.${quoteIdentifier(column)}`;
 };
 
-/** Keep what `entry` names: a copy of the rows, and its registry row with their count, size and checksum. */
+/** Keep what `entry` names: a copy of the rows, and its registry row with their count and size. */
 export function captureSql(schema: string, entry: ArchiveEntry, retentionSeconds: number): string {
   const archive = qualifiedName(schema, entry.archiveTable);
   const source = qualifiedName(entry.source.schema, entry.source.table);
@@ -88,20 +86,21 @@ export function captureSql(schema: string, entry: ArchiveEntry, retentionSeconds
   return [
     `CREATE TABLE ${archive} AS SELECT ${kept(entry).join(', ')} FROM ${source}`,
     `INSERT INTO ${registry(schema)} (archive_table, run_id, migration, direction, kind, source_schema, source_table, source_column,
-      key_columns, columns, text_types, sequence_columns, rows, bytes, checksum, expires_at)
+      key_columns, columns, text_types, sequence_columns, rows, bytes, expires_at)
     SELECT ${[entry.archiveTable, entry.runId, entry.migration, entry.direction, entry.kind, entry.source.schema, entry.source.table]
       .map(quoteLiteral)
       .join(', ')}, ${entry.source.column === undefined ? 'NULL' : quoteLiteral(entry.source.column)},
       ${array(entry.keyColumns)}, ${array(entry.columns)}, ${array(entry.textTypes)}, ${array(entry.sequenceColumns)},
       (SELECT count(*) FROM ${archive}), pg_total_relation_size(${quoteLiteral(archive)}),
-      (SELECT ${rowsChecksum('t')} FROM ${source} t), now() + make_interval(secs => ${Math.max(0, Math.floor(retentionSeconds))})`,
+      now() + make_interval(secs => ${Math.max(0, Math.floor(retentionSeconds))})`,
   ].join(';\n');
 }
 
 /**
  * Put an archive's rows back into the table the down (or the re-applied migration) made again: a
  * table's rows inserted with their own identities, a column's values set row by row by key (rows
- * deleted since stay deleted; rows written since keep what they have). Then the archive goes.
+ * deleted since stay deleted; rows written since keep what they have). The archive stays until
+ * checked (see checkSql) and dropped.
  */
 export function restoreSql(schema: string, entry: ArchiveEntry & { id: string }): string {
   const archive = qualifiedName(schema, entry.archiveTable);
@@ -117,12 +116,30 @@ export function restoreSql(schema: string, entry: ArchiveEntry & { id: string })
       `SELECT setval(sequence::regclass, greatest(last, 1), last IS NOT NULL) FROM (SELECT pg_get_serial_sequence(${quoteLiteral(source)}, ` +
       `${quoteLiteral(column)}) AS sequence, (SELECT max(${quoteIdentifier(column)}) FROM ${source})::bigint AS last) AS s WHERE sequence IS NOT NULL`,
   );
-  return [
-    put,
-    ...sequences,
-    `DROP TABLE ${archive}`,
-    `UPDATE ${registry(schema)} SET restored_at = now() WHERE id = ${Number(entry.id)}`,
-  ].join(';\n');
+  return [put, ...sequences, `UPDATE ${registry(schema)} SET restored_at = now() WHERE id = ${Number(entry.id)}`].join(';\n');
+}
+
+/**
+ * After the restore: how many archived rows are not back (deleted since, or not restored), and how
+ * many values differ from the archive's (changed since), compared as text.
+ */
+export function checkSql(schema: string, entry: ArchiveEntry): string {
+  const archive = qualifiedName(schema, entry.archiveTable);
+  const source = qualifiedName(entry.source.schema, entry.source.table);
+  if (entry.keyColumns.length === 0) {
+    // Without a key (a table kept whole) rows cannot be paired: their number is what is checked.
+    return `SELECT greatest((SELECT count(*) FROM ${archive}) - (SELECT count(*) FROM ${source}), 0)::text AS missing, '0' AS differing`;
+  }
+  const compared = entry.kind === 'column' ? [entry.source.column!] : entry.columns;
+  const archived = `ROW(${compared.map((column) => putBack(entry, column)).join(', ')})::text`;
+  const now = `ROW(${compared.map((column) => `t.${quoteIdentifier(column)}`).join(', ')})::text`;
+  const on = entry.keyColumns.map((key) => `t.${quoteIdentifier(key)} = a.${quoteIdentifier(key)}`).join(' AND ');
+  const present = `t.${quoteIdentifier(entry.keyColumns[0])} IS NOT NULL`;
+  return (
+    `SELECT count(*) FILTER (WHERE NOT ${present})::text AS missing, ` +
+    `count(*) FILTER (WHERE ${present} AND ${now} IS DISTINCT FROM ${archived})::text AS differing ` +
+    `FROM ${archive} AS a LEFT JOIN ${source} AS t ON ${on}`
+  );
 }
 
 /** Drop the archives that expired before `now`, keeping their registry rows as a record. */

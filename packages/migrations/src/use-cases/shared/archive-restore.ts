@@ -1,7 +1,6 @@
-import { type ArchiveDirection, type ArchiveEntry, purgeSql, registry, restoreSql } from '../../core/archive/archive-sql';
+import { type ArchiveDirection, type ArchiveEntry, checkSql, purgeSql, registry, restoreSql } from '../../core/archive/archive-sql';
 import { withRestores } from '../../core/archive/restore-point';
 import { qualifiedName } from '../../core/sql/quote';
-import { rowsChecksum } from '../../core/sql/row-checksum';
 import type { SqlParser } from '../../core/sql/parser';
 import { readStatements } from '../../core/sql/statements';
 import type { StatusReport } from '../../core/deploy/status-report';
@@ -11,8 +10,6 @@ import { ventureArchiveSchema } from './archive-capture';
 export interface KeptArchive extends ArchiveEntry {
   id: string;
   rows: number;
-  /** The source table's rows before the archive was taken. */
-  checksum: string;
   createdAt: string;
   expiresAt: string;
   purgedAt: string | null;
@@ -33,14 +30,13 @@ interface RegistryRow {
   text_types: string[];
   sequence_columns: string[];
   rows: string;
-  checksum: string;
   created_at: string;
   expires_at: string;
   purged_at: string | null;
 }
 
 const SELECT_ROWS = `SELECT id::text, archive_table, run_id, migration, direction, kind, source_schema, source_table, source_column,
-  key_columns, columns, text_types, sequence_columns, rows::text, checksum, created_at::text, expires_at::text, purged_at::text`;
+  key_columns, columns, text_types, sequence_columns, rows::text, created_at::text, expires_at::text, purged_at::text`;
 
 /** The archives of `migration` in `direction` that are not restored yet: those of the last run that kept any. */
 export async function pendingArchives(database: SqlRunner, migration: string, direction: ArchiveDirection): Promise<KeptArchive[]> {
@@ -82,24 +78,31 @@ export async function downWithRestores(
   return { script: withRestores(migration.down.sql, readStatements(parser, migration.down.sql), restores), archives };
 }
 
-/** After the restores: each table's rows against the checksum taken with its archive (rows written since make them differ). */
+/**
+ * After the restores: every archived value checked against what is now in its table (rows deleted
+ * or changed since the archive make it differ, as a deploy's later writes do); then the archives go.
+ */
 export async function restoredTables(
   database: SqlRunner,
   archives: readonly KeptArchive[],
 ): Promise<Array<{ equal: boolean; line: string }>> {
+  if (archives.length === 0) return [];
+  const schema = await ventureArchiveSchema(database);
   const lines: Array<{ equal: boolean; line: string }> = [];
   for (const archive of archives) {
+    const [check] = await database.query<{ missing: string; differing: string }>(checkSql(schema, archive));
+    const [missing, differing] = [Number(check.missing), Number(check.differing)];
     const table = qualifiedName(archive.source.schema, archive.source.table);
-    const [{ checksum }] = await database.query<{ checksum: string }>(`SELECT ${rowsChecksum('t')} AS checksum FROM ${table} t`);
     const what =
       archive.kind === 'table' ? `${archive.rows} rows of ${table}` : `${archive.rows} values of ${table}.${archive.source.column}`;
-    const equal = checksum === archive.checksum;
+    const equal = missing === 0 && differing === 0;
     lines.push({
       equal,
       line: equal
-        ? `${what} restored from the archive: the table's rows equal those before (checksum)`
-        : `${what} restored from the archive: the table's rows differ from those before (rows written since keep their values)`,
+        ? `${what} restored from the archive: every one checked`
+        : `${what} restored from the archive: ${missing} not back, ${differing} different (rows deleted or changed since keep their state)`,
     });
+    await database.query(`DROP TABLE IF EXISTS ${qualifiedName(schema, archive.archiveTable)}`);
   }
   return lines;
 }
@@ -118,7 +121,6 @@ function keptArchive(row: RegistryRow): KeptArchive {
     textTypes: row.text_types,
     sequenceColumns: row.sequence_columns,
     rows: Number(row.rows),
-    checksum: row.checksum,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     purgedAt: row.purged_at,
@@ -141,6 +143,13 @@ export async function purgeExpiredArchives(database: SqlRunner): Promise<string[
         expired.map((row) => row.archive_table),
       ),
     );
+  // Restored archives are dropped once checked; one a crash left behind goes now.
+  const leftOver = await database.query<{ archive_table: string }>(
+    `SELECT archive_table FROM ${registry(schema)} WHERE restored_at IS NOT NULL AND purged_at IS NULL
+     AND to_regclass(quote_ident($1) || '.' || quote_ident(archive_table)) IS NOT NULL`,
+    [schema],
+  );
+  for (const row of leftOver) await database.query(`DROP TABLE IF EXISTS ${qualifiedName(schema, row.archive_table)}`);
   return expired.map((row) => row.what);
 }
 
