@@ -28,7 +28,8 @@ import { rollBack } from './deploy/roll-back-run';
 import { verify } from './deploy/verify';
 import { type ArchivePolicy } from './shared/archive-capture';
 import { archiveBefore } from './deploy/archive-before';
-import { purgeExpiredArchives, restoreAfterReapply } from './shared/archive-restore';
+import { purgeExpiredArchives } from './shared/archive-registry';
+import { restoreAfterReapply } from './shared/archive-restore';
 
 export { readGateEnvironment } from './deploy/preflight';
 export type { RecordedEvent } from './deploy/event-log';

@@ -10,7 +10,7 @@ import { lastRun, latestEventId, recentEvents, versionHistory } from './deploy/e
 import type { EventRow } from '../core/deploy/events';
 import type { DeployTarget } from '../adapters/db/deploy-target';
 import { measureDrift, unknownAppliedMigrations } from './deploy/preflight';
-import { keptArchives } from './shared/archive-restore';
+import { keptArchives } from './shared/archive-registry';
 
 export interface StatusInput {
   parser: SqlParser;

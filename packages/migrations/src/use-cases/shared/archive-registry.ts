@@ -1,0 +1,128 @@
+import { type ArchiveDirection, type ArchiveEntry, purgeSql, registry } from '../../core/archive/archive-sql';
+import type { StatusReport } from '../../core/deploy/status-report';
+import { qualifiedName } from '../../core/sql/quote';
+import type { SqlRunner } from '../../adapters/db/database';
+import { ventureArchiveSchema } from './archive-capture';
+
+/** The archive registry's reads, and the purge of what is past its retention. */
+
+export interface KeptArchive extends ArchiveEntry {
+  id: string;
+  rows: number;
+  createdAt: string;
+  expiresAt: string;
+  purgedAt: string | null;
+}
+
+interface RegistryRow {
+  id: string;
+  archive_table: string;
+  run_id: string;
+  migration: string;
+  direction: ArchiveDirection;
+  kind: 'table' | 'column';
+  source_schema: string;
+  source_table: string;
+  source_column: string | null;
+  key_columns: string[];
+  columns: string[];
+  text_types: string[];
+  sequence_columns: string[];
+  rows: string;
+  created_at: string;
+  expires_at: string;
+  purged_at: string | null;
+}
+
+const SELECT_ROWS = `SELECT id::text, archive_table, run_id, migration, direction, kind, source_schema, source_table, source_column,
+  key_columns, columns, text_types, sequence_columns, rows::text, created_at::text, expires_at::text, purged_at::text`;
+
+/** The venture's archive schema, when a registry is there to read (none before the first archive). */
+async function archiveSchemaWithRegistry(database: SqlRunner): Promise<string | undefined> {
+  const schema = await ventureArchiveSchema(database);
+  const [{ exists }] = await database.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [registry(schema)]);
+  return exists ? schema : undefined;
+}
+
+/** The archives of `migration` in `direction` that are not restored yet: those of the last run that kept any. */
+export async function pendingArchives(database: SqlRunner, migration: string, direction: ArchiveDirection): Promise<KeptArchive[]> {
+  const schema = await archiveSchemaWithRegistry(database);
+  if (!schema) return [];
+  const rows = await database.query<RegistryRow>(
+    `${SELECT_ROWS} FROM ${registry(schema)} WHERE restored_at IS NULL AND run_id = (SELECT run_id FROM ${registry(schema)}
+      WHERE migration = $1 AND direction = $2 ORDER BY id DESC LIMIT 1) AND migration = $1 AND direction = $2 ORDER BY id`,
+    [migration, direction],
+  );
+  return rows.map(keptArchive);
+}
+
+function keptArchive(row: RegistryRow): KeptArchive {
+  return {
+    id: row.id,
+    archiveTable: row.archive_table,
+    runId: row.run_id,
+    migration: row.migration,
+    direction: row.direction,
+    kind: row.kind,
+    source: { schema: row.source_schema, table: row.source_table, ...(row.source_column === null ? {} : { column: row.source_column }) },
+    keyColumns: row.key_columns,
+    columns: row.columns,
+    textTypes: row.text_types,
+    sequenceColumns: row.sequence_columns,
+    rows: Number(row.rows),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    purgedAt: row.purged_at,
+  };
+}
+
+/** Drop the archives whose time is up (their registry rows stay, saying so); what was purged. */
+export async function purgeExpiredArchives(database: SqlRunner): Promise<string[]> {
+  const schema = await archiveSchemaWithRegistry(database);
+  if (!schema) return [];
+  const expired = await database.query<{ archive_table: string; what: string }>(
+    `SELECT archive_table, source_table || coalesce('.' || source_column, '') || ' of ' || migration AS what FROM ${registry(schema)}
+     WHERE expires_at < now() AND restored_at IS NULL AND purged_at IS NULL ORDER BY id`,
+  );
+  if (expired.length)
+    await database.executeScript(
+      purgeSql(
+        schema,
+        expired.map((row) => row.archive_table),
+      ),
+    );
+  // Restored archives are dropped once checked; one a crash left behind goes now.
+  const leftOver = await database.query<{ archive_table: string }>(
+    `SELECT archive_table FROM ${registry(schema)} WHERE restored_at IS NOT NULL AND purged_at IS NULL
+     AND to_regclass(quote_ident($1) || '.' || quote_ident(archive_table)) IS NOT NULL`,
+    [schema],
+  );
+  for (const row of leftOver) await database.query(`DROP TABLE IF EXISTS ${qualifiedName(schema, row.archive_table)}`);
+  return expired.map((row) => row.what);
+}
+
+/** The archives no rollback has put back yet and no purge has dropped, oldest first. */
+export async function keptArchives(database: SqlRunner): Promise<StatusReport['archives']> {
+  const schema = await archiveSchemaWithRegistry(database);
+  if (!schema) return [];
+  const rows = await database.query<{
+    migration: string;
+    what: string;
+    rows: string;
+    bytes: string;
+    created_at: string;
+    expires_at: string;
+  }>(
+    `SELECT migration, kind || ' ' || source_schema || '.' || source_table || coalesce('.' || source_column, '') AS what,
+       rows::text, bytes::text, created_at::text, expires_at::text
+     FROM ${registry(schema)} WHERE restored_at IS NULL AND purged_at IS NULL ORDER BY id`,
+  );
+  return rows.map((row) => ({
+    migration: row.migration,
+    what: row.what,
+    rows: Number(row.rows),
+    bytes: Number(row.bytes),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  }));
+}
