@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { MigrationTestResult, TestReport } from '../core/test-report';
 
 export function migrationResult(overrides: Partial<MigrationTestResult> = {}): MigrationTestResult {
@@ -28,4 +30,15 @@ export function testReport(overrides: Partial<TestReport> = {}): TestReport {
     warnings: [],
     ...overrides,
   };
+}
+
+/** The newest JSON report a command wrote into `dir` (their names sort by time). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, as JSON.parse gives it: the spec asserts its fields
+export function newestReport(dir: string): any {
+  const newest = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .pop();
+  if (!newest) throw new Error(`no JSON report in ${dir}`);
+  return JSON.parse(readFileSync(path.join(dir, newest), 'utf8'));
 }

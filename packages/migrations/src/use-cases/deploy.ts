@@ -28,10 +28,11 @@ import { rollBack } from './deploy/roll-back-run';
 import { verify } from './deploy/verify';
 import { type ArchivePolicy } from './shared/archive-capture';
 import { archiveBefore } from './deploy/archive-before';
-import { purgeExpiredArchives } from './shared/archive-registry';
+import { downArchivesByMigration, purgeExpiredArchives } from './shared/archive-registry';
 import { restoreAfterReapply } from './shared/archive-restore';
 
 export { readGateEnvironment } from './deploy/preflight';
+export { archivePolicy } from './shared/archive-capture';
 export type { RecordedEvent } from './deploy/event-log';
 
 export interface DeployInput {
@@ -194,6 +195,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   const applied: MigrationFolder[] = [];
   try {
     for (const migration of unfinishedDataSteps) await runStep(input, events, migration);
+    const toPutBack = await downArchivesByMigration(target.database);
     for (const migration of pending) {
       const upToThis = history.migrations.slice(0, history.migrations.indexOf(migration) + 1);
       const migrationStarted = Date.now();
@@ -202,7 +204,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       log(`applying ${migration.name}`);
       applied.push(migration);
       await applyPendingMigrations(parser, target.database, upToThis);
-      const restored = await restoreAfterReapply(target.database, migration.name);
+      const restored = await restoreAfterReapply(target.database, toPutBack.get(migration.name) ?? []);
       restored.forEach((line) => log(`${migration.name}: ${line}`));
       await events.record('migration_applied', {
         migrations: [migration.name],

@@ -7,6 +7,7 @@ import { qualifiedName, quoteIdentifier, quoteLiteral } from '../sql/quote';
  * archive holds. Unlike the deploy history it is covered by the venture's backups, so a restore
  * brings back archives and registry together. Every change to it is one script: one transaction.
  */
+
 /** The archive schema of a venture that owns `scope` ('' when it owns the whole database). */
 export function archiveSchema(scope: string): string {
   return scope ? `${ARCHIVE_SCHEMA}_${scope}`.slice(0, 63) : ARCHIVE_SCHEMA;
@@ -48,7 +49,6 @@ export type ArchiveDirection = 'up' | 'down';
 
 /** What one archive keeps, as the registry records it. */
 export interface ArchiveEntry {
-  id?: string;
   archiveTable: string;
   runId: string;
   migration: string;

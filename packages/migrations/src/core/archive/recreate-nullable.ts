@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../sql/ddl';
 import { quotedName } from '../sql/qualified-name';
 import { quoteIdentifier } from '../sql/quote';
 import type { Statement } from '../sql/statements';
@@ -22,7 +23,7 @@ export function recreateNullable(down: string, statements: readonly Statement[],
       );
       if (!target) continue;
       const clause = new RegExp(
-        `(ADD\\s+(?:COLUMN\\s+)?${escape(quoteIdentifier(change.column))}\\s+(?:[^,(]|\\([^)]*\\))*?)\\s+NOT\\s+NULL`,
+        `(ADD\\s+(?:COLUMN\\s+)?${escapeRegExp(quoteIdentifier(change.column))}\\s+(?:[^,(]|\\([^)]*\\))*?)\\s+NOT\\s+NULL`,
         'i',
       );
       if (!clause.test(text)) continue;
@@ -35,8 +36,4 @@ export function recreateNullable(down: string, statements: readonly Statement[],
   let out = down;
   for (const edit of edits.sort((a, b) => b.start - a.start)) out = `${out.slice(0, edit.start)}${edit.text}${out.slice(edit.end)}`;
   return `${out.trimEnd()}\n\n-- NOT NULL again, once the archived values are back\n${setNotNull.join('\n')}\n`;
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

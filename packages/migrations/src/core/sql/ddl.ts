@@ -64,6 +64,6 @@ export function irreversibleDown(
   ].join('\n');
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

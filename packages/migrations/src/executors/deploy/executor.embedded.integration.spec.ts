@@ -1,11 +1,12 @@
 import { logger } from '@nx/devkit';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PgliteDatabase } from '../../adapters/db/pglite-database';
 import { readDatabaseState } from '../../use-cases/deploy/data-state';
 import { SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
 import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
+import { newestReport } from '../../test-support/reports';
 import migrateRollbackExecutor from '../rollback/executor';
 import migrateDeployExecutor from './executor';
 
@@ -30,21 +31,7 @@ describe('migrate-deploy and migrate-rollback on the embedded database', () => {
       await database.close();
     }
   };
-  const latestReport = () => {
-    const dir = path.join(workspace.dir, 'reports/migrate-deploy/apps/billing');
-    return JSON.parse(
-      readFileSync(
-        path.join(
-          dir,
-          readdirSync(dir)
-            .filter((name) => name.endsWith('.json'))
-            .sort()
-            .pop()!,
-        ),
-        'utf8',
-      ),
-    );
-  };
+  const latestReport = () => newestReport(path.join(workspace.dir, 'reports/migrate-deploy/apps/billing'));
 
   beforeEach(() => {
     delete process.env['DATABASE_URL'];

@@ -3,6 +3,7 @@ import { logger } from '@nx/devkit';
 import { inVentureSchema } from '../../adapters/db/venture-schema';
 import { deploy, type DeployResult, readGateEnvironment } from '../../use-cases/deploy';
 import { DEPLOY_DEFAULTS } from '../../defaults';
+import { archivePolicy } from '../../use-cases/deploy';
 import { DatabaseRun } from '../shared/database-run';
 import type { DeployExecutorOptions } from './schema';
 
@@ -34,10 +35,7 @@ export default async function migrateDeployExecutor(
         },
         requireDeployedTo,
         dryRun: options.dryRun ?? DEPLOY_DEFAULTS.dryRun,
-        archive: {
-          retentionSeconds: (options.archiveRetentionDays ?? DEPLOY_DEFAULTS.archiveRetentionDays) * 86_400,
-          maxBytes: (options.archiveLimitMb ?? DEPLOY_DEFAULTS.archiveLimitMb) * 1024 * 1024,
-        },
+        archive: archivePolicy(options),
       }),
     );
   });

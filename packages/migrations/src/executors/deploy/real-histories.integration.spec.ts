@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadSqlParser } from '../../core/sql/parser';
 import { PgDatabase } from '../../adapters/db/pg-database';
@@ -7,6 +7,7 @@ import { applyPendingMigrations } from '../../use-cases/shared/apply-migrations'
 import { readMigrationHistory } from '../../adapters/store/migration-store';
 import { createServerDatabase } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
+import { newestReport } from '../../test-support/reports';
 import { historyWorkspace, type HistoryWorkspace, REAL_HISTORIES } from '../../test-support/real-histories';
 import { serverRows } from '../../test-support/server-queries';
 import migrateStatusExecutor from '../status/executor';
@@ -25,21 +26,7 @@ describe('migrate-deploy of real histories on PostgreSQL', () => {
   const deploy = (options: Record<string, unknown> = {}) =>
     migrateDeployExecutor({ lockTimeout: 5, ...options }, context('migrate-deploy'));
   const status = () => migrateStatusExecutor({ check: true, versionFile: '' }, context('migrate-status'));
-  const latestReport = () => {
-    const dir = path.join(workspace.dir, 'reports/migrate-deploy', workspace.projectRoot);
-    return JSON.parse(
-      readFileSync(
-        path.join(
-          dir,
-          readdirSync(dir)
-            .filter((file) => file.endsWith('.json'))
-            .sort()
-            .pop()!,
-        ),
-        'utf8',
-      ),
-    );
-  };
+  const latestReport = () => newestReport(path.join(workspace.dir, 'reports/migrate-deploy', workspace.projectRoot));
   const sql = <T = Record<string, unknown>>(text: string) => serverRows<T>(database.url, text);
   const appliedCount = async () =>
     (

@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlRunner } from '../../adapters/db/database';
 import { PgDatabase } from '../../adapters/db/pg-database';
@@ -8,6 +8,7 @@ import { readDatabaseState } from '../../use-cases/deploy/data-state';
 import { createServerDatabase, DATABASE_ENGINES, SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
 import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
+import { newestReport } from '../../test-support/reports';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import approveGenerator from '../../generators/approve/approve';
 import migrateDeployExecutor from '../deploy/executor';
@@ -73,14 +74,7 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     await approveGenerator(tree, { project: 'billing' });
     flushChanges(workspace.dir, tree.listChanges());
   };
-  const latestReport = (command: string) => {
-    const dir = path.join(workspace.dir, `reports/${command}/apps/billing`);
-    const newest = readdirSync(dir)
-      .filter((name) => name.endsWith('.json'))
-      .sort()
-      .pop()!;
-    return JSON.parse(readFileSync(path.join(dir, newest), 'utf8'));
-  };
+  const latestReport = (command: string) => newestReport(path.join(workspace.dir, `reports/${command}/apps/billing`));
 
   beforeEach(async () => {
     workspace = temporaryDir('forge-archive-');

@@ -10,6 +10,7 @@ import { readMigrationHistory } from '../../adapters/store/migration-store';
 import { createServerDatabase } from '../../test-support/databases';
 import { executorContext } from '../../test-support/executor-context';
 import { EXAMPLES_DIR, REPO_ROOT, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
+import { newestReport } from '../../test-support/reports';
 import { seedBillingDatabase, serverRows, serverState } from '../../test-support/server-queries';
 import migrateDeployExecutor from '../deploy/executor';
 import migrateTestExecutor from '../test/executor';
@@ -45,14 +46,7 @@ describe('migrate-rollback on PostgreSQL', () => {
           "forge_migrations.events WHERE kind = 'deploy_started' ORDER BY id LIMIT 1) ORDER BY id",
       )
     ).map((event) => [event.kind, event.migrations]);
-  const latestReport = () => {
-    const dir = path.join(workspace.dir, 'reports/migrate-rollback/apps/billing');
-    const file = readdirSync(dir)
-      .filter((name) => name.endsWith('.json'))
-      .sort()
-      .pop()!;
-    return JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-  };
+  const latestReport = () => newestReport(path.join(workspace.dir, 'reports/migrate-rollback/apps/billing'));
 
   beforeEach(async () => {
     workspace = temporaryDir('forge-rollback-');

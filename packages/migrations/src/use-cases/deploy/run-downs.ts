@@ -2,8 +2,8 @@ import { markRolledBack } from '../../core/sql/prisma-migrations-table';
 import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
-import { downWithRestores, restoredTables } from '../shared/archive-restore';
-import { captureBefore, ROLLBACK_ARCHIVE_POLICY } from '../shared/archive-capture';
+import { downWithRestores, checkRestores } from '../shared/archive-restore';
+import { archivePolicy, captureBefore } from '../shared/archive-capture';
 import { type ArchiveTarget, archiveTargets } from '../../core/archive/archive-targets';
 import { readStatements } from '../../core/sql/statements';
 import { randomUUID } from 'node:crypto';
@@ -56,7 +56,7 @@ export async function runDowns(
       return { undone, stopped: { migration: migration.name, reason: `its down.sql failed: ${(error as Error).message}` } };
     }
     undone.push(migration.name);
-    const restored = await restoredTables(database, down.archives);
+    const restored = await checkRestores(database, down.archives);
     await onUndone(
       migration.name,
       Date.now() - started,
@@ -75,5 +75,5 @@ async function archiveDownDrops(parser: SqlParser, database: Database, migration
     if (error instanceof SqlSyntaxError) return;
     throw error;
   }
-  await captureBefore(database, dropped, { runId: randomUUID(), migration, direction: 'down' }, ROLLBACK_ARCHIVE_POLICY);
+  await captureBefore(database, dropped, { runId: randomUUID(), migration, direction: 'down' }, archivePolicy());
 }

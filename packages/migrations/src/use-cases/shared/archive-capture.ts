@@ -13,11 +13,13 @@ export interface ArchivePolicy {
   maxBytes: number;
 }
 
-/** How long, and up to what size, what a rollback's downs drop is kept (the deploy's defaults). */
-export const ROLLBACK_ARCHIVE_POLICY: ArchivePolicy = {
-  retentionSeconds: DEPLOY_DEFAULTS.archiveRetentionDays * 86_400,
-  maxBytes: DEPLOY_DEFAULTS.archiveLimitMb * 1024 * 1024,
-};
+/** The policy the options name (`archiveRetentionDays`, `archiveLimitMb`), the deploy's defaults for what they leave out. */
+export function archivePolicy(options: { archiveRetentionDays?: number; archiveLimitMb?: number } = {}): ArchivePolicy {
+  return {
+    retentionSeconds: (options.archiveRetentionDays ?? DEPLOY_DEFAULTS.archiveRetentionDays) * 86_400,
+    maxBytes: (options.archiveLimitMb ?? DEPLOY_DEFAULTS.archiveLimitMb) * 1024 * 1024,
+  };
+}
 
 export interface CaptureOutcome {
   kept: ArchiveEntry[];
@@ -25,10 +27,16 @@ export interface CaptureOutcome {
   notKept: string[];
 }
 
-/** The archive schema of the connection's venture. */
-export async function ventureArchiveSchema(database: SqlRunner): Promise<string> {
-  const [{ scope }] = await database.query<{ scope: string }>(`SELECT ${CURRENT_SCOPE} AS scope`);
-  return archiveSchema(scope);
+const schemas = new WeakMap<SqlRunner, Promise<string>>();
+
+/** The archive schema of the connection's venture (its scope is set when it connects: read once). */
+export function ventureArchiveSchema(database: SqlRunner): Promise<string> {
+  let schema = schemas.get(database);
+  if (!schema) {
+    schema = database.query<{ scope: string }>(`SELECT ${CURRENT_SCOPE} AS scope`).then(([{ scope }]) => archiveSchema(scope));
+    schemas.set(database, schema);
+  }
+  return schema;
 }
 
 /**

@@ -56,6 +56,23 @@ export async function pendingArchives(database: SqlRunner, migration: string, di
   return rows.map(keptArchive);
 }
 
+/**
+ * By migration, what the downs of the last rollbacks dropped and no deploy has put back yet: read
+ * once per deploy, so that applying a migration costs no query when there is nothing to put back.
+ */
+export async function downArchivesByMigration(database: SqlRunner): Promise<Map<string, KeptArchive[]>> {
+  const schema = await archiveSchemaWithRegistry(database);
+  const byMigration = new Map<string, KeptArchive[]>();
+  if (!schema) return byMigration;
+  const rows = await database.query<RegistryRow>(
+    `${SELECT_ROWS} FROM ${registry(schema)} AS r WHERE direction = 'down' AND restored_at IS NULL AND purged_at IS NULL
+      AND run_id = (SELECT run_id FROM ${registry(schema)} WHERE migration = r.migration AND direction = 'down' ORDER BY id DESC LIMIT 1)
+      ORDER BY id`,
+  );
+  for (const archive of rows.map(keptArchive)) byMigration.set(archive.migration, [...(byMigration.get(archive.migration) ?? []), archive]);
+  return byMigration;
+}
+
 function keptArchive(row: RegistryRow): KeptArchive {
   return {
     id: row.id,

@@ -38,7 +38,7 @@ export async function downWithRestores(
  * After the restores: every archived value checked against what is now in its table (rows deleted
  * or changed since the archive make it differ, as a deploy's later writes do); then the archives go.
  */
-export async function restoredTables(
+export async function checkRestores(
   database: SqlRunner,
   archives: readonly KeptArchive[],
 ): Promise<Array<{ equal: boolean; line: string }>> {
@@ -65,12 +65,11 @@ export async function restoredTables(
 
 /**
  * After a migration is applied again: put back what the down of its last rollback dropped (values
- * written while it was applied before), in one transaction; what came back, as restoredTables says.
+ * written while it was applied before), in one transaction; what came back, as checkRestores says it.
  */
-export async function restoreAfterReapply(database: SqlRunner, migration: string): Promise<string[]> {
-  const archives = (await pendingArchives(database, migration, 'down')).filter((archive) => !archive.purgedAt);
+export async function restoreAfterReapply(database: SqlRunner, archives: readonly KeptArchive[]): Promise<string[]> {
   if (archives.length === 0) return [];
   const schema = await ventureArchiveSchema(database);
   await database.executeScript(archives.map((archive) => restoreSql(schema, archive)).join(';\n'));
-  return (await restoredTables(database, archives)).map((table) => table.line);
+  return (await checkRestores(database, archives)).map((table) => table.line);
 }

@@ -134,7 +134,7 @@ class HistoryRun {
     });
     this.results.push(result);
 
-    await archiveForProof(parser, database, migration);
+    const archived = await archiveForProof(parser, database, migration);
     const applyStarted = Date.now();
     const findings = (result.findings = this.findings[index]);
     const apply = () =>
@@ -187,7 +187,7 @@ class HistoryRun {
     result.integrity.notCompared = integrity.notCompared;
     this.seeded.follow(intent);
 
-    this.schema = await proveDown(parser, database, upToThis, migration, result, schemaBefore, schemaAfter);
+    this.schema = await proveDown(parser, database, upToThis, migration, result, { before: schemaBefore, after: schemaAfter, archived });
     this.tables = tablesAfter;
     // Re-applied after its down, the migration needs its data moved again.
     if (migration.down?.kind === 'script' && !(await this.runDataStep(migration))) return result;

@@ -9,7 +9,7 @@ import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
 import { applyPendingMigrations } from '../shared/apply-migrations';
 import { captureBefore } from '../shared/archive-capture';
-import { downWithRestores, restoredTables } from '../shared/archive-restore';
+import { downWithRestores, checkRestores } from '../shared/archive-restore';
 import { fingerprintSchema } from '../shared/catalog-fingerprint';
 
 /**
@@ -24,14 +24,15 @@ export async function proveDown(
   upToThis: MigrationFolder[],
   migration: MigrationFolder,
   result: MigrationTestResult,
-  before: SchemaFingerprint,
-  after: SchemaFingerprint,
+  { before, after, archived }: { before: SchemaFingerprint; after: SchemaFingerprint; archived: boolean },
 ): Promise<SchemaFingerprint> {
   if (migration.down?.kind !== 'script') {
     result.down = migration.down ? 'irreversible' : 'missing';
     return after;
   }
-  const down = await downWithRestores(parser, database, { name: migration.name, down: migration.down });
+  const down = archived
+    ? await downWithRestores(parser, database, { name: migration.name, down: migration.down })
+    : { script: migration.down.sql, archives: [] };
   try {
     await database.executeScript(down.script);
   } catch (error) {
@@ -42,7 +43,7 @@ export async function proveDown(
   }
   const afterDown = compareFingerprints(before, await fingerprintSchema(database));
   // Rows the representative data made fail were taken out after the archive: they cannot all come back.
-  const restored = result.dataDependent.length ? [] : await restoredTables(database, down.archives);
+  const restored = result.dataDependent.length ? [] : await checkRestores(database, down.archives);
   const notRestored = restored.filter((table) => !table.equal).map((table) => `after down.sql: ${table.line}`);
   await database.query(markRolledBack(migration.name));
   try {
@@ -74,17 +75,19 @@ const PROOF_RUN = randomUUID();
 
 /**
  * Before a migration with a down script is applied: archive what it drops, as a deploy would, so
- * that its proof covers the data coming back. What does not parse is left to the apply to report.
+ * that its proof covers the data coming back; whether it kept anything. What does not parse is
+ * left to the apply to report.
  */
-export async function archiveForProof(parser: SqlParser, database: Database, migration: MigrationFolder): Promise<void> {
-  if (migration.down?.kind !== 'script') return;
+export async function archiveForProof(parser: SqlParser, database: Database, migration: MigrationFolder): Promise<boolean> {
+  if (migration.down?.kind !== 'script') return false;
   let statements: Statement[];
   try {
     statements = readStatements(parser, migration.sql);
   } catch (error) {
-    if (error instanceof SqlSyntaxError) return;
+    if (error instanceof SqlSyntaxError) return false;
     throw error;
   }
   const run = { runId: PROOF_RUN, migration: migration.name, direction: 'up' as const };
-  await captureBefore(database, archiveTargets(statements), run, { retentionSeconds: 86_400, maxBytes: Number.POSITIVE_INFINITY });
+  const policy = { retentionSeconds: 86_400, maxBytes: Number.POSITIVE_INFINITY };
+  return (await captureBefore(database, archiveTargets(statements), run, policy)).kept.length > 0;
 }
