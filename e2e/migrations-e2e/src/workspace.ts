@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -71,12 +71,21 @@ export class E2eWorkspace {
   }
 
   nx(args: string[], env: Record<string, string | undefined> = {}): CommandResult {
-    const result = spawnSync(path.join(this.root, 'node_modules', '.bin', 'nx'), args, {
-      cwd: this.root,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', ...env },
-    });
-    return { code: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+    // Into a file, not a pipe: Nx exits as soon as its tasks end, and output still queued for a
+    // full pipe (64 KiB, e.g. the logs of 50 cached tasks replayed) is lost; writes to a file are not.
+    const outputFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'forge-nx-output-')), 'output.txt');
+    const fd = openSync(outputFile, 'w');
+    try {
+      const result = spawnSync(path.join(this.root, 'node_modules', '.bin', 'nx'), args, {
+        cwd: this.root,
+        stdio: ['ignore', fd, fd],
+        env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', ...env },
+      });
+      return { code: result.status ?? 1, output: readFileSync(outputFile, 'utf8') };
+    } finally {
+      closeSync(fd);
+      rmSync(path.dirname(outputFile), { recursive: true, force: true });
+    }
   }
 
   /**
