@@ -6,7 +6,6 @@ import { schemaVersions, versionOf } from '../core/schema-version';
 import type { SchemaFile } from '../core/schema-compat';
 import type { SqlParser } from '../core/sql/parser';
 import type { MigrationFolder, MigrationHistory } from '../adapters/store/migration-store';
-import { applyPendingMigrations } from './shared/apply-migrations';
 import { type AppliedState, readAppliedState } from './deploy/applied-state';
 import { type BackupRecord, pruneBackups } from '../adapters/db/backup';
 import type { DeployTarget } from '../adapters/db/deploy-target';
@@ -29,7 +28,8 @@ import { verify } from './deploy/verify';
 import { type ArchivePolicy } from './shared/archive-capture';
 import { archiveBefore } from './deploy/archive-before';
 import { downArchivesByMigration, purgeExpiredArchives } from './shared/archive-registry';
-import { restoreAfterReapply } from './shared/archive-restore';
+import { putBackLeftArchives } from './deploy/put-back-archives';
+import { applyPuttingBack } from './deploy/reapply';
 
 export { readGateEnvironment } from './deploy/preflight';
 export { archivePolicy } from './shared/archive-capture';
@@ -179,6 +179,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   }
   const purged = await purgeExpiredArchives(target.database).catch(fail);
   if (purged.length) events.log(`archives past their retention purged: ${purged.join(', ')}`);
+  await putBackLeftArchives(target.database, events).catch(fail);
   const unfinishedDataSteps = await dataStepsLeft(target, history, state);
   if (pending.length === 0 && unfinishedDataSteps.length === 0) {
     await events.record('deploy_finished', { durationMs: Date.now() - started, details: { status: 'up-to-date' } });
@@ -203,8 +204,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       await archiveBefore(input, events, migration, runId, warnings);
       log(`applying ${migration.name}`);
       applied.push(migration);
-      await applyPendingMigrations(parser, target.database, upToThis);
-      const restored = await restoreAfterReapply(target.database, toPutBack.get(migration.name) ?? []);
+      const restored = await applyPuttingBack(parser, target.database, upToThis, migration, toPutBack.get(migration.name) ?? [], log);
       restored.forEach((line) => log(`${migration.name}: ${line}`));
       await events.record('migration_applied', {
         migrations: [migration.name],

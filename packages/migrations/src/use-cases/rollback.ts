@@ -15,6 +15,7 @@ import { refuseEditedMigrations } from './deploy/preflight';
 import { type BackupPlace, stateAndBackup } from './deploy/take-backup';
 import { restoreAndCompare, undoByDowns } from './deploy/undo';
 import { planDowns, planRestore } from './rollback/plan';
+import { dropRestoredLeftovers } from './shared/archive-registry';
 
 export { latestBackups } from './rollback/plan';
 
@@ -114,6 +115,7 @@ export async function rollback(input: RollbackInput): Promise<RollbackResult> {
     const [before, taken] = await stateAndBackup(target, input, runId);
     backup = taken;
     await events.record('backup_taken', { details: { ...backup, before, applied: [...state.applied.keys()] } });
+    await dropRestoredLeftovers(target.database);
   } catch (error) {
     await events.record('rollback_failed', { error: (error as Error).message, durationMs: Date.now() - started });
     throw error;

@@ -142,6 +142,23 @@ export function checkSql(schema: string, entry: ArchiveEntry): string {
   );
 }
 
+/**
+ * Before a new capture for `migration` in `direction`: the archives an earlier capture for it kept
+ * that nothing has put back yet are gone with their registry rows. Their run was cut off before its
+ * migration (or down) ran, or ran it again since: the new capture keeps what is there now.
+ */
+export function supersedeSql(schema: string, migration: string, direction: ArchiveDirection): string {
+  const earlier =
+    `FROM ${registry(schema)} WHERE migration = ${quoteLiteral(migration)} AND direction = ${quoteLiteral(direction)} ` +
+    `AND restored_at IS NULL AND purged_at IS NULL`;
+  return `DO $forge$ DECLARE archive text; BEGIN
+  FOR archive IN SELECT archive_table ${earlier} LOOP
+    EXECUTE format('DROP TABLE IF EXISTS %I.%I', ${quoteLiteral(schema)}, archive);
+  END LOOP;
+  DELETE ${earlier};
+END $forge$`;
+}
+
 /** Drop the archives that expired before `now`, keeping their registry rows as a record. */
 export function purgeSql(schema: string, archiveTables: readonly string[]): string {
   return [

@@ -16,7 +16,13 @@ export async function archiveBefore(
   const targets = archiveTargets(readStatements(input.parser, migration.sql));
   if (targets.length === 0) return;
   const started = Date.now();
-  const outcome = await captureBefore(input.target.database, targets, { runId, migration: migration.name, direction: 'up' }, input.archive);
+  const outcome = await captureBefore(
+    input.target.database,
+    targets,
+    { runId, migration: migration.name, direction: 'up' },
+    input.archive,
+    events.log,
+  );
   for (const line of outcome.notKept)
     warnings.push(`${migration.name}: ${line}; it is not archived, and the backup taken before this deploy is its way back`);
   if (outcome.kept.length === 0) return;

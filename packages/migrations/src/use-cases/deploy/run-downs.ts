@@ -2,7 +2,7 @@ import { markRolledBack } from '../../core/sql/prisma-migrations-table';
 import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
-import { downWithRestores, checkRestores } from '../shared/archive-restore';
+import { checkRestores, describeArchives, downWithRestores } from '../shared/archive-restore';
 import { archivePolicy, captureBefore } from '../shared/archive-capture';
 import { type ArchiveTarget, archiveTargets } from '../../core/archive/archive-targets';
 import { readStatements } from '../../core/sql/statements';
@@ -26,6 +26,7 @@ export async function runDowns(
   database: Database,
   migrations: readonly MigrationFolder[],
   onUndone: (name: string, ms: number, restored: string[]) => Promise<void>,
+  log: (line: string) => void = () => undefined,
 ): Promise<DownsOutcome> {
   const undone: string[] = [];
   for (const migration of migrations) {
@@ -43,13 +44,14 @@ export async function runDowns(
     const started = Date.now();
     // What the down drops (values written since the deploy) is kept for a later deploy of the migration to put back.
     try {
-      await archiveDownDrops(parser, database, migration.name, migration.down.sql);
+      await archiveDownDrops(parser, database, migration.name, migration.down.sql, log);
     } catch (error) {
       return {
         undone,
         stopped: { migration: migration.name, reason: `archiving what its down.sql drops failed: ${(error as Error).message}` },
       };
     }
+    log(`${migration.name}: running its down${down.archives.length ? `, putting back ${describeArchives(down.archives)}` : ''}`);
     try {
       await database.executeScript(`${down.script}\n;\n${markRolledBack(migration.name)}`);
     } catch (error) {
@@ -67,7 +69,13 @@ export async function runDowns(
 }
 
 /** Archive what a down drops; a down that does not parse is left to fail with PostgreSQL's message. */
-async function archiveDownDrops(parser: SqlParser, database: Database, migration: string, down: string): Promise<void> {
+async function archiveDownDrops(
+  parser: SqlParser,
+  database: Database,
+  migration: string,
+  down: string,
+  log: (line: string) => void,
+): Promise<void> {
   let dropped: ArchiveTarget[];
   try {
     dropped = archiveTargets(readStatements(parser, down));
@@ -75,5 +83,5 @@ async function archiveDownDrops(parser: SqlParser, database: Database, migration
     if (error instanceof SqlSyntaxError) return;
     throw error;
   }
-  await captureBefore(database, dropped, { runId: randomUUID(), migration, direction: 'down' }, archivePolicy());
+  await captureBefore(database, dropped, { runId: randomUUID(), migration, direction: 'down' }, archivePolicy(), log);
 }

@@ -22,14 +22,20 @@ export async function undoByDowns(
   migrations: readonly MigrationFolder[],
   before?: DatabaseState,
 ): Promise<{ undone: string[]; differences: string[] }> {
-  const downs = await runDowns(parser, target.database, migrations, async (name, ms, restored) => {
-    restored.forEach((line) => events.log(`${name}: ${line}`));
-    await events.record('migration_rolled_back', {
-      migrations: [name],
-      durationMs: ms,
-      ...(restored.length ? { details: { restored } } : {}),
-    });
-  });
+  const downs = await runDowns(
+    parser,
+    target.database,
+    migrations,
+    async (name, ms, restored) => {
+      restored.forEach((line) => events.log(`${name}: ${line}`));
+      await events.record('migration_rolled_back', {
+        migrations: [name],
+        durationMs: ms,
+        ...(restored.length ? { details: { restored } } : {}),
+      });
+    },
+    events.log,
+  );
   if (downs.stopped) return { undone: downs.undone, differences: [`${downs.stopped.migration}: ${downs.stopped.reason}`] };
   return { undone: downs.undone, differences: before ? stateDifferences(before, await readDatabaseState(target.database)) : [] };
 }

@@ -29,12 +29,15 @@ import type { MigrationFolder } from '../../adapters/store/migration-store';
  * `_prisma_migrations` row per migration. Each migration and its row are committed together in
  * one round trip; a migration with statements that refuse a transaction block is recorded as
  * started first and finished after, as Prisma records every migration.
+ * `inTransaction`: for a migration that runs in one transaction, its script with more work that
+ * must commit with it.
  * Returns the names applied; throws MigrationApplyError naming the migration that failed.
  */
 export async function applyPendingMigrations(
   parser: SqlParser,
   database: Database,
   migrations: readonly MigrationFolder[],
+  inTransaction: (migration: MigrationFolder, script: string) => Promise<string> = async (_, script) => script,
 ): Promise<string[]> {
   return database.withSession(async (session) => {
     await session.query(LOCK);
@@ -47,7 +50,7 @@ export async function applyPendingMigrations(
       const names: string[] = [];
       for (const migration of migrations) {
         if (applied.has(migration.name)) continue;
-        await applyOne(parser, session, migration);
+        await applyOne(parser, session, migration, inTransaction);
         names.push(migration.name);
       }
       return names;
@@ -57,14 +60,19 @@ export async function applyPendingMigrations(
   });
 }
 
-async function applyOne(parser: SqlParser, session: SqlRunner, migration: MigrationFolder): Promise<void> {
+async function applyOne(
+  parser: SqlParser,
+  session: SqlRunner,
+  migration: MigrationFolder,
+  inTransaction: (migration: MigrationFolder, script: string) => Promise<string>,
+): Promise<void> {
   const started: StartedMigration = { id: randomUUID(), name: migration.name, checksum: migration.checksum, startedAt: new Date() };
   const batches = planScriptBatches(parser, migration.sql);
   const transactional = batches.length === 1 && batches[0].transactional;
   try {
     if (transactional) {
       // The newline ends a trailing `--` comment; the semicolon a last statement without one.
-      await session.executeScript(`${batches[0].sql}\n;\n${insertFinished(started)}`);
+      await session.executeScript(`${await inTransaction(migration, batches[0].sql)}\n;\n${insertFinished(started)}`);
     } else {
       for (const statement of CREATE_BATCH_PROGRESS) await session.query(statement);
       await session.query(insertStarted(started));

@@ -1,4 +1,12 @@
-import { type ArchiveDirection, type ArchiveEntry, archiveSchema, captureSql, createRegistry } from '../../core/archive/archive-sql';
+import {
+  type ArchiveDirection,
+  type ArchiveEntry,
+  archiveSchema,
+  captureSql,
+  createRegistry,
+  registry,
+  supersedeSql,
+} from '../../core/archive/archive-sql';
 import { type ArchiveTarget, describeTarget } from '../../core/archive/archive-targets';
 import { CURRENT_SCOPE } from '../../core/sql/bookkeeping';
 import { canonicalSqlType, isSafeCast } from '../../core/sql/prisma-types';
@@ -41,16 +49,19 @@ export function ventureArchiveSchema(database: SqlRunner): Promise<string> {
 
 /**
  * Before `migration` (or its down) runs: keep what its `targets` would destroy, all in one
- * transaction. What does not exist yet holds nothing and is passed over; a type change every
- * value survives needs no archive.
+ * transaction, in place of what an earlier capture for it kept and nothing put back (see
+ * supersedeSql). What does not exist yet holds nothing and is passed over; a type change every
+ * value survives needs no archive. `log` hears what is archived, as it starts.
  */
 export async function captureBefore(
   database: SqlRunner,
   targets: readonly ArchiveTarget[],
   run: { runId: string; migration: string; direction: ArchiveDirection },
   policy: ArchivePolicy,
+  log: (line: string) => void = () => undefined,
 ): Promise<CaptureOutcome> {
   const outcome: CaptureOutcome = { kept: [], notKept: [] };
+  if (targets.length === 0) return outcome;
   for (const [index, target] of targets.entries()) {
     const facts = await tableFacts(database, target);
     if (!facts?.hasRows) continue;
@@ -61,13 +72,28 @@ export async function captureBefore(
       outcome.notKept.push(`${describeTarget(target)}: ${facts.bytes} bytes, over the archive limit of ${policy.maxBytes}`);
     } else outcome.kept.push(entry);
   }
-  if (outcome.kept.length === 0) return outcome;
   const schema = await ventureArchiveSchema(database);
+  const supersede = supersedeSql(schema, run.migration, run.direction);
+  if (outcome.kept.length === 0) {
+    if (await registryExists(database, schema)) await database.executeScript(supersede);
+    return outcome;
+  }
+  log(
+    `${run.migration}: archiving ${outcome.kept.map(describeEntry).join(', ')} into ${schema} before its ${run.direction === 'up' ? 'migration' : 'down'}`,
+  );
   await database.executeScript(
-    [createRegistry(schema), ...outcome.kept.map((entry) => captureSql(schema, entry, policy.retentionSeconds))].join(';\n'),
+    [createRegistry(schema), supersede, ...outcome.kept.map((entry) => captureSql(schema, entry, policy.retentionSeconds))].join(';\n'),
   );
   return outcome;
 }
+
+async function registryExists(database: SqlRunner, schema: string): Promise<boolean> {
+  const [{ exists }] = await database.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [registry(schema)]);
+  return exists;
+}
+
+const describeEntry = (entry: ArchiveEntry) =>
+  `${entry.kind} ${[entry.source.schema, entry.source.table, entry.source.column].filter(Boolean).join('.')}`;
 
 interface TableFacts {
   schema: string;

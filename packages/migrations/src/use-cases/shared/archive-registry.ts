@@ -108,14 +108,20 @@ export async function purgeExpiredArchives(database: SqlRunner): Promise<string[
         expired.map((row) => row.archive_table),
       ),
     );
-  // Restored archives are dropped once checked; one a crash left behind goes now.
+  await dropRestoredLeftovers(database);
+  return expired.map((row) => row.what);
+}
+
+/** Restored archives are dropped once checked; those a crash left behind go now. */
+export async function dropRestoredLeftovers(database: SqlRunner): Promise<void> {
+  const schema = await archiveSchemaWithRegistry(database);
+  if (!schema) return;
   const leftOver = await database.query<{ archive_table: string }>(
     `SELECT archive_table FROM ${registry(schema)} WHERE restored_at IS NOT NULL AND purged_at IS NULL
      AND to_regclass(quote_ident($1) || '.' || quote_ident(archive_table)) IS NOT NULL`,
     [schema],
   );
   for (const row of leftOver) await database.query(`DROP TABLE IF EXISTS ${qualifiedName(schema, row.archive_table)}`);
-  return expired.map((row) => row.what);
 }
 
 /** The archives no rollback has put back yet and no purge has dropped, oldest first. */

@@ -28,10 +28,31 @@ export async function downWithRestores(
         `empty. The data is in the backups taken before it (migrate-rollback --fromBackup)`,
     };
   }
-  if (archives.length === 0) return { script: migration.down.sql, archives };
+  return { script: await scriptWithRestores(parser, database, migration.down.sql, archives), archives };
+}
+
+/** `script` (a down, or a migration applied again) with the restores of `archives` in it, in its transaction (see withRestores). */
+export async function scriptWithRestores(
+  parser: SqlParser,
+  database: SqlRunner,
+  script: string,
+  archives: readonly KeptArchive[],
+): Promise<string> {
+  if (archives.length === 0) return script;
   const schema = await ventureArchiveSchema(database);
   const restores = archives.map((entry) => ({ entry, sql: restoreSql(schema, entry) }));
-  return { script: withRestores(migration.down.sql, readStatements(parser, migration.down.sql), restores), archives };
+  return withRestores(script, readStatements(parser, script), restores);
+}
+
+/** What `archives` put back, as a user reads it. */
+export function describeArchives(archives: readonly KeptArchive[]): string {
+  return archives
+    .map((archive) =>
+      archive.kind === 'table'
+        ? `${archive.rows} rows of ${qualifiedName(archive.source.schema, archive.source.table)}`
+        : `${archive.rows} values of ${qualifiedName(archive.source.schema, archive.source.table)}.${archive.source.column}`,
+    )
+    .join(', ');
 }
 
 /**
@@ -48,9 +69,7 @@ export async function checkRestores(
   for (const archive of archives) {
     const [check] = await database.query<{ missing: string; differing: string }>(checkSql(schema, archive));
     const [missing, differing] = [Number(check.missing), Number(check.differing)];
-    const table = qualifiedName(archive.source.schema, archive.source.table);
-    const what =
-      archive.kind === 'table' ? `${archive.rows} rows of ${table}` : `${archive.rows} values of ${table}.${archive.source.column}`;
+    const what = describeArchives([archive]);
     const equal = missing === 0 && differing === 0;
     lines.push({
       equal,
