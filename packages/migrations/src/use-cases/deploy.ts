@@ -28,7 +28,7 @@ import { rollBack } from './deploy/roll-back-run';
 import { verify } from './deploy/verify';
 import { type ArchivePolicy } from './shared/archive-capture';
 import { archiveBefore } from './deploy/archive-before';
-import { downArchivesByMigration, purgeExpiredArchives } from './shared/archive-registry';
+import { downArchivesByMigration, purgeArchives } from './shared/archive-registry';
 import { restoreAfterReapply } from './shared/archive-restore';
 
 export { readGateEnvironment } from './deploy/preflight';
@@ -177,7 +177,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       ),
     );
   }
-  const purged = await purgeExpiredArchives(target.database).catch(fail);
+  const purged = await purgeArchives(target.database).catch(fail);
   if (purged.length) events.log(`archives past their retention purged: ${purged.join(', ')}`);
   const unfinishedDataSteps = await dataStepsLeft(target, history, state);
   if (pending.length === 0 && unfinishedDataSteps.length === 0) {
@@ -204,7 +204,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       log(`applying ${migration.name}`);
       applied.push(migration);
       await applyPendingMigrations(parser, target.database, upToThis);
-      const restored = await restoreAfterReapply(target.database, toPutBack.get(migration.name) ?? []);
+      const restored = (await restoreAfterReapply(target.database, toPutBack.get(migration.name) ?? [])).map((table) => table.line);
       restored.forEach((line) => log(`${migration.name}: ${line}`));
       await events.record('migration_applied', {
         migrations: [migration.name],
