@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  ARCHIVES_DEFAULTS,
   CI_DEFAULTS,
   DEPLOY_DEFAULTS,
   MIGRATION_GENERATOR_DEFAULTS,
@@ -30,6 +31,7 @@ describe('option defaults', () => {
     ['executors/deploy', DEPLOY_DEFAULTS],
     ['executors/rollback', ROLLBACK_DEFAULTS],
     ['executors/status', STATUS_DEFAULTS],
+    ['executors/archives', ARCHIVES_DEFAULTS],
     ['executors/ui', UI_DEFAULTS],
     ['executors/test', TEST_DEFAULTS],
     ['generators/migration', MIGRATION_GENERATOR_DEFAULTS],

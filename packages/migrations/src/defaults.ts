@@ -52,6 +52,14 @@ export const STATUS_DEFAULTS = {
   versionFile: '{projectRoot}/DATABASE_VERSION.md',
 } as const;
 
+export const ARCHIVES_DEFAULTS = {
+  ...DATABASE,
+  purge: false,
+  all: false,
+  yes: false,
+  json: false,
+} as const;
+
 export const UI_DEFAULTS = {
   port: 0,
   host: '127.0.0.1',

@@ -41,6 +41,8 @@ export interface MigrationTestResult {
   downChecksum?: string;
   /** For `failed`: the error, or the objects that differ. For `irreversible`: the reason. */
   downDetails: string[];
+  /** What the down put back from the archive of what the migration dropped, each value checked. */
+  restored?: string[];
   integrity: {
     /** Tables holding representative rows when the migration ran. */
     tablesWithRows: string[];

@@ -11,6 +11,7 @@ export function migrationLine(result: MigrationTestResult): string {
   ].filter(Boolean);
   const lines = [`  ${mark} ${result.name}  (${details.join(', ')})`];
   for (const detail of result.down === 'failed' ? result.downDetails : []) lines.push(`      down: ${detail}`);
+  for (const line of result.restored ?? []) lines.push(`      down: ${line}`);
   for (const violation of result.integrity.violations) lines.push(`      data: ${violation}`);
   for (const lost of result.integrity.lostValues) lines.push(`      lost: ${lost}`);
   for (const dependence of result.dataDependent) {

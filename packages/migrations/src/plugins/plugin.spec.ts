@@ -94,6 +94,7 @@ describe('createNodes', () => {
       options: { testReport: 'reports/migrate-test/{projectRoot}/report.json' },
     });
     expect(targets['migrate-status']).toMatchObject({ executor: '@forge/migrations:status', cache: false });
+    expect(targets['migrate-archives']).toMatchObject({ executor: '@forge/migrations:archives', cache: false });
     expect(targets['migrate-ui']).toMatchObject({ executor: '@forge/migrations:ui', cache: false, continuous: true });
     // One configuration per environment; production refuses what staging has not had.
     expect(targets['migrate-deploy'].configurations).toEqual({
@@ -127,10 +128,11 @@ describe('createNodes', () => {
     write('apps/billing/prisma/schema.prisma', SCHEMA);
     const targets = (await run(['apps/billing/prisma/schema.prisma'], { ventureSchema: '{projectName}' }))[0][1].projects!['apps/billing']
       .targets!;
-    for (const name of ['migrate-deploy', 'migrate-rollback', 'migrate-status'])
+    for (const name of ['migrate-deploy', 'migrate-rollback', 'migrate-status', 'migrate-archives'])
       expect(targets[name].options).toMatchObject({ schema: '{projectName}' });
     const alone = (await run(['apps/billing/prisma/schema.prisma']))[0][1].projects!['apps/billing'].targets!;
-    for (const name of ['migrate-deploy', 'migrate-rollback', 'migrate-status']) expect(alone[name].options?.schema).toBeUndefined();
+    for (const name of ['migrate-deploy', 'migrate-rollback', 'migrate-status', 'migrate-archives'])
+      expect(alone[name].options?.schema).toBeUndefined();
   });
 
   it('keys migrate-lint on the default branch nx.json names, and takes its name from options', async () => {

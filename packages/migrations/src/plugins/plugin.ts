@@ -24,7 +24,7 @@ const CONFIG_FILES = [...PRISMA_CONFIG_CANDIDATES, 'package.json'];
 
 /**
  * Inferred tasks: every project that holds a Prisma schema gets `migrate-test`, `migrate-lint`,
- * `migrate-deploy`, `migrate-rollback` and `migrate-status`. Finding a
+ * `migrate-deploy`, `migrate-rollback`, `migrate-status`, `migrate-archives` and `migrate-ui`. Finding a
  * project's schema can mean loading its prisma.config.ts, so the result is cached per project,
  * keyed by the content of the files that decide it. A project whose files cannot be read (a
  * broken prisma.config.ts) is named in a warning and keeps targets that fail with the reason;

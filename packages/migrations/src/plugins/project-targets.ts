@@ -12,6 +12,7 @@ export interface MigrationsPluginOptions {
   deployTargetName?: string;
   rollbackTargetName?: string;
   statusTargetName?: string;
+  archivesTargetName?: string;
   uiTargetName?: string;
   /** Whether migrate-deploy runs the same project's migrate-test first. Default true. */
   deployDependsOnTest?: boolean;
@@ -39,6 +40,7 @@ export function normalizeOptions(options: MigrationsPluginOptions | undefined): 
     deployTargetName: options?.deployTargetName ?? 'migrate-deploy',
     rollbackTargetName: options?.rollbackTargetName ?? 'migrate-rollback',
     statusTargetName: options?.statusTargetName ?? 'migrate-status',
+    archivesTargetName: options?.archivesTargetName ?? 'migrate-archives',
     uiTargetName: options?.uiTargetName ?? 'migrate-ui',
     deployDependsOnTest: options?.deployDependsOnTest ?? true,
     environments: options?.environments ?? ['staging', 'production'],
@@ -133,7 +135,7 @@ export function migrateLintTarget(inputs: PrismaInputs, pluginVersionInput: Plug
 }
 
 /**
- * `migrate-deploy`, `migrate-rollback`, `migrate-status` and `migrate-ui`: never cached (their result is the
+ * `migrate-deploy`, `migrate-rollback`, `migrate-status`, `migrate-archives` and `migrate-ui`: never cached (their result is the
  * live database's); deploy runs the same project's migrate-test first unless told not to, and
  * the deploys of the projects it depends on.
  * Rollback reads the migrate-test report to say whether each down was verified.
@@ -163,6 +165,13 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
     example: { options: example },
   });
   const schema = options.ventureSchema ? { schema: options.ventureSchema } : {};
+  const onDatabase = (executor: string, description: string, helpText: ReturnType<typeof help>): TargetConfiguration => ({
+    executor: `@forge/migrations:${executor}`,
+    cache: false,
+    options: { ...schema },
+    configurations: environments(false),
+    metadata: { technologies: ['prisma', 'postgresql'], description, help: helpText },
+  });
   return {
     [options.deployTargetName]: {
       executor: '@forge/migrations:deploy',
@@ -191,18 +200,16 @@ export function databaseTargets(options: NormalizedOptions): Record<string, Targ
         help: help(options.rollbackTargetName, { steps: 1 }),
       },
     },
-    [options.statusTargetName]: {
-      executor: '@forge/migrations:status',
-      cache: false,
-      options: { ...schema },
-      configurations: environments(false),
-      metadata: {
-        technologies: ['prisma', 'postgresql'],
-        description:
-          'Applied, pending, failed and rolled back migrations, drift, the schema version and the versions of everything; --check for CI.',
-        help: help(options.statusTargetName, { check: true }),
-      },
-    },
+    [options.statusTargetName]: onDatabase(
+      'status',
+      'Applied, pending, failed and rolled back migrations, drift, the schema version and the versions of everything; --check for CI.',
+      help(options.statusTargetName, { check: true }),
+    ),
+    [options.archivesTargetName]: onDatabase(
+      'archives',
+      'The archives of what deploys and rollbacks dropped, which a rollback puts back; --purge drops those past their retention, --purge --all every one.',
+      help(options.archivesTargetName, { purge: true }),
+    ),
     [options.uiTargetName]: {
       executor: '@forge/migrations:ui',
       cache: false,

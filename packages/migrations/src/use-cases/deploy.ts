@@ -27,7 +27,7 @@ import { rollBack } from './deploy/roll-back-run';
 import { verify } from './deploy/verify';
 import { type ArchivePolicy } from './shared/archive-capture';
 import { archiveBefore } from './deploy/archive-before';
-import { downArchivesByMigration, purgeExpiredArchives } from './shared/archive-registry';
+import { downArchivesByMigration, purgeArchives } from './shared/archive-registry';
 import { putBackLeftArchives } from './deploy/put-back-archives';
 import { applyPuttingBack } from './deploy/reapply';
 
@@ -177,7 +177,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
       ),
     );
   }
-  const purged = await purgeExpiredArchives(target.database).catch(fail);
+  const purged = await purgeArchives(target.database).catch(fail);
   if (purged.length) events.log(`archives past their retention purged: ${purged.join(', ')}`);
   await putBackLeftArchives(target.database, events).catch(fail);
   const unfinishedDataSteps = await dataStepsLeft(target, history, state);

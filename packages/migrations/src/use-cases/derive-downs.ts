@@ -16,6 +16,10 @@ import type { MigrationFolder, MigrationHistory } from '../adapters/store/migrat
 import { applyExistingHistory } from './shared/apply-migrations';
 import { fingerprintSchema } from './shared/catalog-fingerprint';
 import { readTables } from './shared/table-catalog';
+import { canArchive } from './shared/archive-capture';
+import { type ArchiveTarget, archiveTargets, describeTarget, targetId } from '../core/archive/archive-targets';
+import { recreateNullable } from '../core/archive/recreate-nullable';
+import { readStatements } from '../core/sql/statements';
 
 export interface DownScriptInput {
   parser: SqlParser;
@@ -117,7 +121,10 @@ async function reversibilityOn(
   const tables = [...(await readTables(database)).values()];
   const exists: ObjectExists = (table, column) =>
     tables.some((model) => model.name === table && (column === undefined || model.columns.some((candidate) => candidate.name === column)));
-  const reversibility = readReversibility(parser, migration.sql, findings, exists);
+  const reversibility = readReversibility(parser, migration.sql, findings, {
+    exists,
+    archived: await archivedFindings(database, archiveTargets(readStatements(parser, migration.sql))),
+  });
   const reasons = [...reversibility.reasons];
   const deletes: string[] = [];
   for (const rows of reversibility.inserted) {
@@ -127,6 +134,21 @@ async function reversibilityOn(
     else reasons.push(deletion.reason);
   }
   return { reasons, deletes };
+}
+
+/**
+ * Which findings lose nothing once a deploy archived what they drop: the down makes the table or
+ * column again, and the archive puts its rows or values back (a column needs a key to find its rows by).
+ */
+async function archivedFindings(database: Database, targets: readonly ArchiveTarget[]): Promise<(finding: Finding) => boolean> {
+  const archivable: ArchiveTarget[] = [];
+  for (const target of targets) if (await canArchive(database, target)) archivable.push(target);
+  return (finding) =>
+    archivable.some(
+      (target) =>
+        [target.table.name, targetId({ kind: 'table', table: target.table })].includes(finding.table ?? '') &&
+        (target.kind === 'table' || target.column === finding.column),
+    );
 }
 
 /**
@@ -146,7 +168,7 @@ function valuesTheDownDrops(parser: SqlParser, statements: string[], before: Sch
 }
 
 function composeDown(parser: SqlParser, migration: MigrationFolder, statements: string[]): string {
-  const body = concurrentLikeTheUp(
+  const diff = concurrentLikeTheUp(
     parser,
     migration.sql,
     statements
@@ -154,10 +176,18 @@ function composeDown(parser: SqlParser, migration: MigrationFolder, statements: 
       .filter(Boolean)
       .join('\n'),
   );
+  const dropped = archiveTargets(readStatements(parser, migration.sql));
+  const body = dropped.length ? recreateNullable(diff, readStatements(parser, diff), dropped) : diff;
   return [
     `-- Down script of ${migration.name}: its renames undone, then Prisma's schema diff back to the state before it,`,
     '-- with what the diff does not model or build back as it was (functions, triggers, policies, views, constraints, indexes).',
     '-- Derived and verified (the schema before the migration, exactly) by nx g @forge/migrations:down-scripts.',
+    ...(dropped.length
+      ? [
+          `-- What the migration drops (${dropped.map(describeTarget).join(', ')}) is archived by migrate-deploy before it runs;`,
+          '-- migrate-rollback puts it back right after this script makes it again, in the same transaction.',
+        ]
+      : []),
     body || '-- The migration changed nothing in the schema: there is nothing to undo.',
     '',
   ].join('\n');

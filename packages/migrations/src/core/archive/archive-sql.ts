@@ -22,7 +22,9 @@ export function createRegistry(schema: string): string {
     `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`,
     `CREATE TABLE IF NOT EXISTS ${registry(schema)} (
     id               BIGSERIAL PRIMARY KEY,
-    archive_table    TEXT NOT NULL,
+    outcome          VARCHAR(7) NOT NULL DEFAULT 'kept',
+    reason           TEXT,
+    archive_table    TEXT,
     run_id           VARCHAR(36) NOT NULL,
     migration        TEXT NOT NULL,
     direction        VARCHAR(4) NOT NULL,
@@ -97,6 +99,29 @@ export function captureSql(schema: string, entry: ArchiveEntry, retentionSeconds
 }
 
 /**
+ * A target a capture did not keep: `nothing` to lose (absent, empty, or a cast every value
+ * survives), or `refused` (no key, over the limit: what a down makes again would come back empty).
+ * Recorded so that a down knows the migration ran after a capture, and what it left out.
+ */
+export type PassedOutcome = 'nothing' | 'refused';
+
+/** A registry row for a target not kept: no archive table, the reason for `refused`. */
+export function passedSql(
+  schema: string,
+  entry: Pick<ArchiveEntry, 'runId' | 'migration' | 'direction' | 'kind' | 'source'>,
+  outcome: PassedOutcome,
+  reason: string | undefined,
+  retentionSeconds: number,
+): string {
+  return `INSERT INTO ${registry(schema)} (outcome, reason, run_id, migration, direction, kind, source_schema, source_table, source_column,
+    key_columns, columns, text_types, sequence_columns, rows, bytes, expires_at)
+    VALUES (${[outcome, reason ?? null, entry.runId, entry.migration, entry.direction, entry.kind, entry.source.schema, entry.source.table]
+      .map((value) => (value === null ? 'NULL' : quoteLiteral(value)))
+      .join(', ')}, ${entry.source.column === undefined ? 'NULL' : quoteLiteral(entry.source.column)},
+      '{}', '{}', '{}', '{}', 0, 0, now() + make_interval(secs => ${Math.max(0, Math.floor(retentionSeconds))}))`;
+}
+
+/**
  * Put an archive's rows back into the table the down (or the re-applied migration) made again: a
  * table's rows inserted with their own identities, a column's values set row by row by key (rows
  * deleted since stay deleted; rows written since keep what they have). The archive stays until
@@ -152,7 +177,7 @@ export function supersedeSql(schema: string, migration: string, direction: Archi
     `FROM ${registry(schema)} WHERE migration = ${quoteLiteral(migration)} AND direction = ${quoteLiteral(direction)} ` +
     `AND restored_at IS NULL AND purged_at IS NULL`;
   return `DO $forge$ DECLARE archive text; BEGIN
-  FOR archive IN SELECT archive_table ${earlier} LOOP
+  FOR archive IN SELECT archive_table ${earlier} AND archive_table IS NOT NULL LOOP
     EXECUTE format('DROP TABLE IF EXISTS %I.%I', ${quoteLiteral(schema)}, archive);
   END LOOP;
   DELETE ${earlier};

@@ -18,14 +18,17 @@ export function withRestores(
 }
 
 function restorePoint(script: string, statements: readonly Statement[], entry: ArchiveEntry): number {
-  const sameTable = (table: { schema?: string; name: string }) =>
-    table.name === entry.source.table && (table.schema === undefined || table.schema === entry.source.schema);
-  const makes = statements.filter((statement) =>
-    entry.kind === 'table'
-      ? statement.kind === 'create_table' && sameTable(statement.table)
-      : statement.kind === 'alter_table' &&
-        sameTable(statement.table) &&
-        statement.changes.some((change) => change.kind === 'add_column' && change.column === entry.source.column),
-  );
+  const makes = statements.filter((statement) => makesAgain(statement, entry.source));
   return makes.length ? makes[makes.length - 1].source.end : script.length;
+}
+
+/** Whether a statement makes the table (or the column, when named) again; an unqualified name matches any schema. */
+export function makesAgain(statement: Statement, source: { schema?: string; table: string; column?: string }): boolean {
+  const sameTable = (table: { schema?: string; name: string }) =>
+    table.name === source.table && (table.schema === undefined || source.schema === undefined || table.schema === source.schema);
+  return source.column === undefined
+    ? statement.kind === 'create_table' && sameTable(statement.table)
+    : statement.kind === 'alter_table' &&
+        sameTable(statement.table) &&
+        statement.changes.some((change) => change.kind === 'add_column' && change.column === source.column);
 }

@@ -108,7 +108,7 @@ export function renderStatus(report: StatusReport): string[] {
   return lines;
 }
 
-function archiveLine(archive: StatusReport['archives'][number]): string {
+export function archiveLine(archive: StatusReport['archives'][number]): string {
   const size = archive.bytes < 1024 * 1024 ? `${Math.ceil(archive.bytes / 1024)} kB` : `${(archive.bytes / 1024 / 1024).toFixed(1)} MB`;
   return `  ${archive.what} of ${archive.migration}: ${archive.rows} rows, ${size}, kept until ${archive.expiresAt}`;
 }

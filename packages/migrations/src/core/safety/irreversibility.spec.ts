@@ -73,7 +73,7 @@ describe('irreversibleReasons', () => {
   it('finds no loss in dropping what does not exist before the migration', () => {
     const sql = 'DROP TABLE IF EXISTS "Gone"; ALTER TABLE "B" DROP COLUMN IF EXISTS "ghost"; ALTER TABLE "B" DROP COLUMN "real";';
     const exists = (table: string, column?: string) => table === 'B' && column !== 'ghost';
-    expect(readReversibility(parser, sql, analyzeMigration({ parser, migration: 'spec', sql }), exists).reasons).toEqual([
+    expect(readReversibility(parser, sql, analyzeMigration({ parser, migration: 'spec', sql }), { exists }).reasons).toEqual([
       expect.stringMatching(/^DS102: drops column B.real/),
     ]);
   });

@@ -46,7 +46,7 @@ interface Walk {
 
 /**
  * Why a migration cannot be undone from the schema alone, or nothing when it can: what it does
- * to existing data (its destructive findings, data statements on tables it did not create) and
+ * to existing data (its destructive findings but those an archive keeps, data statements on tables it did not create) and
  * statements whose effect cannot be read from the script (procedure and function calls, DO blocks
  * running dynamic SQL). Rows of a table the migration creates go away with the table, values it
  * writes into columns it adds go away with the columns, and rows it inserts by value into an
@@ -58,12 +58,13 @@ export function readReversibility(
   parser: SqlParser,
   sql: string,
   findings: readonly Finding[],
-  exists: ObjectExists = () => true,
+  { exists = () => true, archived = () => false }: { exists?: ObjectExists; archived?: (finding: Finding) => boolean } = {},
 ): Reversibility {
   const loud = castsThatFailLoudly(parser, sql);
   const losesNothing = (finding: Finding) =>
     (loud.has(finding.statement) && (finding.code === dropEnumValue.code || finding.code === lossyTypeChange.code)) ||
-    (finding.table !== undefined && !exists(finding.table, finding.column));
+    (finding.table !== undefined && !exists(finding.table, finding.column)) ||
+    archived(finding);
   const destructive = findings.filter((finding) => finding.family === 'destructive');
   const reasons = destructive.filter((finding) => !losesNothing(finding)).map((finding) => `${finding.code}: ${finding.message}`);
   const walk: Walk = { parser, scope: { created: new Set(), addedColumns: new Set() }, inserted: [] };

@@ -1,7 +1,10 @@
 import { logger } from '@nx/devkit';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SqlRunner } from '../../adapters/db/database';
+import type { Database } from '../../adapters/db/database';
+import { readMigrationHistory } from '../../adapters/store/migration-store';
+import { loadSqlParser } from '../../core/sql/parser';
+import { applyPendingMigrations } from '../../use-cases/shared/apply-migrations';
 import { PgDatabase } from '../../adapters/db/pg-database';
 import { PgliteDatabase } from '../../adapters/db/pglite-database';
 import { readDatabaseState } from '../../use-cases/deploy/data-state';
@@ -12,6 +15,7 @@ import { newestReport } from '../../test-support/reports';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import approveGenerator from '../../generators/approve/approve';
 import migrateDeployExecutor from '../deploy/executor';
+import migrateArchivesExecutor from '../archives/executor';
 import migrateStatusExecutor from '../status/executor';
 import migrateRollbackExecutor from './executor';
 
@@ -43,7 +47,7 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
   const context = () => executorContext(workspace.dir, 'billing', 'apps/billing');
   const deploy = () => migrateDeployExecutor({ lockTimeout: 5, allowDrift: true }, context());
   const rollback = (options: Record<string, unknown>) => migrateRollbackExecutor({ lockTimeout: 5, yes: true, ...options }, context());
-  const withDatabase = async <T>(work: (database: SqlRunner) => Promise<T>): Promise<T> => {
+  const withDatabase = async <T>(work: (database: Database) => Promise<T>): Promise<T> => {
     const database = server
       ? await PgDatabase.connect({ url: server.url, source: 'spec' })
       : await PgliteDatabase.open({ dataDir: path.join(workspace.dir, 'apps/billing/.forge/pglite'), cacheDir: SNAPSHOT_CACHE_DIR });
@@ -188,6 +192,35 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     );
   });
 
+  it('lists the archives with migrate-archives, and purges them on demand: the expired, then every one once confirmed', async () => {
+    const archivesRun = (options: Record<string, unknown> = {}) => migrateArchivesExecutor({ lockTimeout: 5, ...options }, context());
+    expect(await deploy()).toEqual({ success: true });
+    infos.length = 0;
+    expect(await archivesRun()).toEqual({ success: true });
+    expect(infos.join('\n')).toMatch(/2 archive\(s\) kept\n {2}table public\.Note of 20240502000000_drop_note: 35 rows, .* kept until/);
+    expect(await archivesRun({ purge: true })).toEqual({ success: true });
+    expect(await archives('purged_at')).toEqual([
+      { done: false, archive_left: true },
+      { done: false, archive_left: true },
+    ]);
+    await withDatabase((database) =>
+      database.query(`UPDATE forge_archive.archives SET expires_at = now() - interval '1 second' WHERE migration = $1`, [DROP_NOTE]),
+    );
+    expect(await archivesRun({ purge: true })).toEqual({ success: true });
+    expect(infos.join('\n')).toMatch(/purged Note of 20240502000000_drop_note\n.*1 archive\(s\) kept/);
+    // Every one: only when confirmed (no terminal here, so --yes).
+    expect(await archivesRun({ all: true })).toEqual({ success: false });
+    expect(await archivesRun({ purge: true, all: true })).toEqual({ success: false });
+    expect((await archives('purged_at')).map((archive) => archive.done)).toEqual([true, false]);
+    expect(await archivesRun({ purge: true, all: true, yes: true })).toEqual({ success: true });
+    expect(await archives('purged_at')).toEqual([
+      { done: true, archive_left: false },
+      { done: true, archive_left: false },
+    ]);
+    expect(await rollback({ steps: 1 })).toEqual({ success: false });
+    expect(latestReport('migrate-rollback').error).toMatch(/\(Customer\.preferences\) was archived until .* and is purged/);
+  });
+
   it('brings back a column of an enum type the migration drops too, cast back to the enum the down makes', async () => {
     addMigration(
       '20240504000000_drop_customer_mood',
@@ -221,5 +254,24 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     expect(warnings.join('\n')).toMatch(
       /20240504000000_drop_loose_b: column Loose\.b: Loose has no primary key or unique key of NOT NULL columns .*the backup taken before/,
     );
+    // Its down would make the column again empty: the rollback stops before it, naming the backups.
+    const deployed = await state();
+    expect(await rollback({ steps: 1 })).toEqual({ success: false });
+    expect(latestReport('migrate-rollback').error).toMatch(
+      /what it dropped was not archived when it was deployed \(Loose\.b: Loose has no primary key.*\): its down would make it again empty\. The data is in the backups/,
+    );
+    expect(await state()).toEqual(deployed);
+  });
+
+  it('stops before the down of a drop that was deployed without an archive (by another tool), naming the backups', async () => {
+    const history = readMigrationHistory(path.join(workspace.dir, MIGRATIONS));
+    // As `prisma migrate deploy` would: the migrations applied, no archive taken.
+    await withDatabase(async (database) => applyPendingMigrations(await loadSqlParser(), database, history.migrations));
+    const deployed = await state();
+    expect(await rollback({ steps: 1 })).toEqual({ success: false });
+    expect(latestReport('migrate-rollback').error).toMatch(
+      /it dropped column Customer\.preferences and was deployed without an archive of it .*: its down would make it again empty/,
+    );
+    expect(await state()).toEqual(deployed);
   });
 });

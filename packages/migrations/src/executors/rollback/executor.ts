@@ -1,9 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { logger } from '@nx/devkit';
 import type { RollbackSelector } from '../../core/deploy/rollback-plan';
 import { ForgeError } from '../../core/errors';
 import { rollback, type RollbackResult } from '../../use-cases/rollback';
 import { ROLLBACK_DEFAULTS } from '../../defaults';
+import { confirmAtTerminal } from '../shared/confirm';
 import { DatabaseRun } from '../shared/database-run';
 import type { RollbackExecutorOptions } from './schema';
 
@@ -23,7 +23,14 @@ export default async function migrateRollbackExecutor(
         selector,
         fromBackup: options.fromBackup,
         testReportFile: run.resolve(options.testReport ?? ROLLBACK_DEFAULTS.testReport),
-        confirm: (impact) => confirm(impact, options.yes ?? ROLLBACK_DEFAULTS.yes, run),
+        confirm: (impact) =>
+          confirmAtTerminal(run, {
+            impact,
+            yes: options.yes ?? ROLLBACK_DEFAULTS.yes,
+            question: `Roll back ${project} on ${run.where}?`,
+            nothing: 'nothing was rolled back',
+            code: 'ROLLBACK_REFUSED',
+          }),
       }),
     );
   });
@@ -56,22 +63,4 @@ function selectorOf(options: RollbackExecutorOptions): RollbackSelector | undefi
   if (options.to !== undefined) return { to: options.to };
   if (options.toVersion !== undefined) return { toVersion: String(options.toVersion) };
   return options.fromBackup === undefined ? { steps: options.steps ?? 1 } : undefined;
-}
-
-/** Print the impact; then --yes, a yes typed at the terminal, or a refusal when there is no terminal to ask. */
-async function confirm(impact: string[], yes: boolean, run: DatabaseRun): Promise<boolean> {
-  for (const line of impact) run.log(line);
-  if (yes) return true;
-  if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new ForgeError(
-      'ROLLBACK_REFUSED',
-      'A rollback needs a confirmation, and there is no terminal to ask: nothing was rolled back.',
-      'Read the impact above, then run again with --yes.',
-    );
-  }
-  const { default: ask } = await import('@inquirer/confirm');
-  const answer = await ask({ message: `Roll back ${run.project} on ${run.where}?`, default: false });
-  run.log(`confirmation: ${answer ? 'yes' : 'no'}`);
-  if (!answer) logger.info('Nothing was rolled back.');
-  return answer;
 }

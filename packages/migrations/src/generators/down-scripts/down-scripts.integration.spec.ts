@@ -68,14 +68,20 @@ describe('down-scripts under migrate-test', () => {
         for (const migration of irreversible) expect(downOf(migration.name)).not.toMatch(/no down script could be derived/);
         expect(irreversible.map((m) => m.name)).toEqual([
           '02_report_schema_session_data', // UPDATE event_data
+          '14_add_link_and_pixel', // narrowing varchars, DELETE/UPDATE/INSERT on report
+        ]);
+        // What the others drop (a table, columns, a varchar turned jsonb) comes back from the archive, every value checked.
+        const restored = report.migrations.filter((m) => m.restored?.length);
+        expect(restored.map((m) => m.name)).toEqual([
           '04_team_redesign', // DROP TABLE team_website
           '06_session_data', // DROP COLUMN
-          '09_update_hostname_region', // DROP COLUMN
+          '09_update_hostname_region', // DROP COLUMN (two)
           '12_update_report_parameter', // varchar -> jsonb
-          '14_add_link_and_pixel', // narrowing varchars, DELETE/UPDATE/INSERT on report
           '15_add_share', // DROP COLUMN
           '19_add_session_replay', // DROP COLUMN
         ]);
+        for (const line of restored.flatMap((m) => m.restored!)) expect(line).toMatch(/^[1-9]\d* (rows|values) of .* every one checked$/);
+        expect(downOf('19_add_session_replay')).toMatch(/column "?board"?\."?slug"?\)? is archived by migrate-deploy/);
         expect(report.errors).toEqual([]);
       },
     );
@@ -115,6 +121,10 @@ describe('down-scripts under migrate-test', () => {
     );
     addMigration('5_kept', 'CREATE TABLE "Note" ("id" INTEGER PRIMARY KEY);');
     writeFileSync(path.join(migrationsDir(), '5_kept/down.sql'), '-- written by hand\nDROP TABLE "Note";\n');
+    addMigration('6_log', 'CREATE TABLE "Log" ("at" TIMESTAMP(3) NOT NULL, "line" TEXT NOT NULL);');
+    addMigration('7_drops', 'ALTER TABLE "Member" DROP COLUMN "balance";\nALTER TABLE "Log" DROP COLUMN "line";');
+    addMigration('8_drop_note', 'DROP TABLE "Note";');
+    addMigration('9_drop_mail', 'DROP POLICY "own_rows" ON "Member";\nALTER TABLE "Member" DROP COLUMN "mail";');
 
     await generate();
 
@@ -127,6 +137,11 @@ describe('down-scripts under migrate-test', () => {
       'ALTER TABLE "Member" RENAME TO "Account";\nALTER TABLE "Account" RENAME COLUMN "mail" TO "email";',
     );
     expect(downOf('5_kept')).toBe('-- written by hand\nDROP TABLE "Note";\n');
+    // A column of a table without a key cannot be archived: its values would not find their rows again.
+    expect(downOf('7_drops')).toMatch(/^-- forge:irreversible: DS102: drops column Log.line/);
+    // A dropped table comes back with its rows from the archive; a required column added back nullable, NOT NULL once its values are in.
+    expect(downOf('8_drop_note')).toMatch(/\(table Note\) is archived by migrate-deploy[^]*CREATE TABLE "Note"/);
+    expect(downOf('9_drop_mail')).toMatch(/ADD COLUMN\s+"mail" TEXT;[^]*ALTER TABLE "Member" ALTER COLUMN "mail" SET NOT NULL;\s*$/);
     for (const engine of DATABASE_ENGINES) {
       const report = await test(engine);
       expect(report.migrations.map((m) => [m.name, m.down, m.downDetails])).toEqual([
@@ -136,6 +151,10 @@ describe('down-scripts under migrate-test', () => {
         ['4_drop_rules', 'verified', []],
         ['4b_rename', 'verified', []],
         ['5_kept', 'verified', []],
+        ['6_log', 'verified', []],
+        ['7_drops', 'irreversible', [expect.stringMatching(/^DS102: drops column Log.line/)]],
+        ['8_drop_note', 'verified', []],
+        ['9_drop_mail', 'verified', []],
       ]);
     }
   });

@@ -25,7 +25,7 @@ export async function putBackLeftArchives(database: SqlRunner, events: EventLog)
       archives[0].createdAt,
     ]);
     if (reapplied) {
-      const restored = await restoreAfterReapply(database, archives);
+      const restored = (await restoreAfterReapply(database, archives)).map((check) => check.line);
       restored.forEach((line) => events.log(`${migration}: ${line}`));
       await events.record('recovered', {
         migrations: [migration],

@@ -27,7 +27,7 @@ export async function applyPuttingBack(
   if (!runsInOneTransaction(parser, migration.sql)) {
     await applyPendingMigrations(parser, database, upToThis);
     announce();
-    return restoreAfterReapply(database, archives);
+    return (await restoreAfterReapply(database, archives)).map((check) => check.line);
   }
   announce();
   await applyPendingMigrations(parser, database, upToThis, (applying, script) =>

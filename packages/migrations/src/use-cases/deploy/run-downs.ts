@@ -1,12 +1,10 @@
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
-import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
+import type { SqlParser } from '../../core/sql/parser';
 import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
 import { checkRestores, describeArchives, downWithRestores } from '../shared/archive-restore';
-import { archivePolicy, captureBefore } from '../shared/archive-capture';
-import { type ArchiveTarget, archiveTargets } from '../../core/archive/archive-targets';
-import { readStatements } from '../../core/sql/statements';
-import { randomUUID } from 'node:crypto';
+import { archivePolicy } from '../shared/archive-capture';
+import { archiveDownDrops } from '../shared/down-drops';
 
 export interface DownsOutcome {
   undone: string[];
@@ -39,12 +37,12 @@ export async function runDowns(
         },
       };
     }
-    const down = await downWithRestores(parser, database, { name: migration.name, down: migration.down });
-    if (down.purged) return { undone, stopped: { migration: migration.name, reason: down.purged } };
+    const down = await downWithRestores(parser, database, { name: migration.name, sql: migration.sql, down: migration.down });
+    if (down.stop) return { undone, stopped: { migration: migration.name, reason: down.stop } };
     const started = Date.now();
     // What the down drops (values written since the deploy) is kept for a later deploy of the migration to put back.
     try {
-      await archiveDownDrops(parser, database, migration.name, migration.down.sql, log);
+      await archiveDownDrops(parser, database, migration.name, migration.down.sql, archivePolicy(), log);
     } catch (error) {
       return {
         undone,
@@ -66,22 +64,4 @@ export async function runDowns(
     );
   }
   return { undone };
-}
-
-/** Archive what a down drops; a down that does not parse is left to fail with PostgreSQL's message. */
-async function archiveDownDrops(
-  parser: SqlParser,
-  database: Database,
-  migration: string,
-  down: string,
-  log: (line: string) => void,
-): Promise<void> {
-  let dropped: ArchiveTarget[];
-  try {
-    dropped = archiveTargets(readStatements(parser, down));
-  } catch (error) {
-    if (error instanceof SqlSyntaxError) return;
-    throw error;
-  }
-  await captureBefore(database, dropped, { runId: randomUUID(), migration, direction: 'down' }, archivePolicy(), log);
 }

@@ -4,8 +4,9 @@ import {
   archiveSchema,
   captureSql,
   createRegistry,
-  registry,
   supersedeSql,
+  type PassedOutcome,
+  passedSql,
 } from '../../core/archive/archive-sql';
 import { type ArchiveTarget, describeTarget } from '../../core/archive/archive-targets';
 import { CURRENT_SCOPE } from '../../core/sql/bookkeeping';
@@ -35,6 +36,12 @@ export interface CaptureOutcome {
   notKept: string[];
 }
 
+type Passed = {
+  entry: Pick<ArchiveEntry, 'runId' | 'migration' | 'direction' | 'kind' | 'source'>;
+  outcome: PassedOutcome;
+  reason?: string;
+};
+
 const schemas = new WeakMap<SqlRunner, Promise<string>>();
 
 /** The archive schema of the connection's venture (its scope is set when it connects: read once). */
@@ -62,34 +69,37 @@ export async function captureBefore(
 ): Promise<CaptureOutcome> {
   const outcome: CaptureOutcome = { kept: [], notKept: [] };
   if (targets.length === 0) return outcome;
+  const passed: Passed[] = [];
   for (const [index, target] of targets.entries()) {
     const facts = await tableFacts(database, target);
-    if (!facts?.hasRows) continue;
-    const entry = archiveEntry(target, facts, { ...run, archiveTable: archiveTableName(run, index) });
-    if (typeof entry === 'string') {
-      if (entry) outcome.notKept.push(`${describeTarget(target)}: ${entry}`);
-    } else if (facts.bytes > policy.maxBytes) {
-      outcome.notKept.push(`${describeTarget(target)}: ${facts.bytes} bytes, over the archive limit of ${policy.maxBytes}`);
-    } else outcome.kept.push(entry);
+    const source = { schema: facts?.schema ?? target.table.schema ?? '', table: facts?.table ?? target.table.name };
+    const record = { ...run, kind: target.kind, source: target.kind === 'column' ? { ...source, column: target.column } : source };
+    const refuse = (reason: string) => {
+      outcome.notKept.push(`${describeTarget(target)}: ${reason}`);
+      passed.push({ entry: record, outcome: 'refused', reason });
+    };
+    const entry = facts?.hasRows ? archiveEntry(target, facts, { ...run, archiveTable: archiveTableName(run, index) }) : '';
+    if (entry === '') passed.push({ entry: record, outcome: 'nothing' });
+    else if (typeof entry === 'string') refuse(entry);
+    else if (facts!.bytes > policy.maxBytes) refuse(`${facts!.bytes} bytes, over the archive limit of ${policy.maxBytes}`);
+    else outcome.kept.push(entry);
   }
   const schema = await ventureArchiveSchema(database);
-  const supersede = supersedeSql(schema, run.migration, run.direction);
-  if (outcome.kept.length === 0) {
-    if (await registryExists(database, schema)) await database.executeScript(supersede);
-    return outcome;
-  }
-  log(
-    `${run.migration}: archiving ${outcome.kept.map(describeEntry).join(', ')} into ${schema} before its ${run.direction === 'up' ? 'migration' : 'down'}`,
-  );
+  if (outcome.kept.length)
+    log(
+      `${run.migration}: archiving ${outcome.kept.map(describeEntry).join(', ')} into ${schema} before its ${run.direction === 'up' ? 'migration' : 'down'}`,
+    );
   await database.executeScript(
-    [createRegistry(schema), supersede, ...outcome.kept.map((entry) => captureSql(schema, entry, policy.retentionSeconds))].join(';\n'),
+    [
+      createRegistry(schema),
+      supersedeSql(schema, run.migration, run.direction),
+      ...outcome.kept.map((entry) => captureSql(schema, entry, policy.retentionSeconds)),
+      ...passed.map(({ entry, outcome: passedOutcome, reason }) =>
+        passedSql(schema, entry, passedOutcome, reason, policy.retentionSeconds),
+      ),
+    ].join(';\n'),
   );
   return outcome;
-}
-
-async function registryExists(database: SqlRunner, schema: string): Promise<boolean> {
-  const [{ exists }] = await database.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [registry(schema)]);
-  return exists;
 }
 
 const describeEntry = (entry: ArchiveEntry) =>
@@ -143,10 +153,8 @@ function archiveEntry(
   if (target.kind === 'table')
     return { ...base, kind: 'table', columns: stored.map((column) => column.name), textTypes: textTypes(stored), sequenceColumns };
   const column = stored.find((candidate) => candidate.name === target.column);
-  if (!column) return '';
-  if (target.retypedTo && isSafeCast(canonicalSqlType(column.type), canonicalSqlType(target.retypedTo))) return '';
-  if (!facts.key) return `${facts.table} has no primary key or unique key of NOT NULL columns to find its rows again by`;
-  if (facts.key.includes(column.name)) return `it is part of the key its rows would be found again by`;
+  const refused = columnRefusal(target, facts);
+  if (!column || !facts.key || refused !== undefined) return refused ?? '';
   return {
     ...base,
     kind: 'column',
@@ -155,6 +163,26 @@ function archiveEntry(
     textTypes: textTypes([...facts.key.map((key) => stored.find((candidate) => candidate.name === key)!), column]),
     sequenceColumns: [],
   };
+}
+
+/** Why a column's values cannot be archived ('' when nothing is lost), or undefined when they can. */
+function columnRefusal(target: ArchiveTarget & { kind: 'column' }, facts: TableFacts): string | undefined {
+  const column = facts.columns.find((candidate) => candidate.name === target.column && !candidate.generated);
+  if (!column) return '';
+  if (target.retypedTo && isSafeCast(canonicalSqlType(column.type), canonicalSqlType(target.retypedTo))) return '';
+  if (!facts.key) return `${facts.table} has no primary key or unique key of NOT NULL columns to find its rows again by`;
+  if (facts.key.includes(column.name)) return `it is part of the key its rows would be found again by`;
+  return undefined;
+}
+
+/**
+ * Whether a deploy could archive what `target` names, judged on the schema alone (rows and size
+ * aside): for a down that makes it again, which the archive then fills.
+ */
+export async function canArchive(database: SqlRunner, target: ArchiveTarget): Promise<boolean> {
+  if (target.kind === 'table') return true;
+  const facts = await tableFacts(database, target);
+  return facts !== undefined && columnRefusal(target, facts) === undefined;
 }
 
 /** Readable and unique: the migration, the target's place in it, the run. */

@@ -1,4 +1,4 @@
-import { type ArchiveDirection, type ArchiveEntry, purgeSql, registry } from '../../core/archive/archive-sql';
+import { type ArchiveDirection, type ArchiveEntry, type PassedOutcome, purgeSql, registry } from '../../core/archive/archive-sql';
 import type { StatusReport } from '../../core/deploy/status-report';
 import { qualifiedName } from '../../core/sql/quote';
 import type { SqlRunner } from '../../adapters/db/database';
@@ -16,6 +16,8 @@ export interface KeptArchive extends ArchiveEntry {
 
 interface RegistryRow {
   id: string;
+  outcome: 'kept' | PassedOutcome;
+  reason: string | null;
   archive_table: string;
   run_id: string;
   migration: string;
@@ -31,11 +33,12 @@ interface RegistryRow {
   rows: string;
   created_at: string;
   expires_at: string;
+  restored_at: string | null;
   purged_at: string | null;
 }
 
-const SELECT_ROWS = `SELECT id::text, archive_table, run_id, migration, direction, kind, source_schema, source_table, source_column,
-  key_columns, columns, text_types, sequence_columns, rows::text, created_at::text, expires_at::text, purged_at::text`;
+const SELECT_ROWS = `SELECT id::text, outcome, reason, archive_table, run_id, migration, direction, kind, source_schema, source_table, source_column,
+  key_columns, columns, text_types, sequence_columns, rows::text, created_at::text, expires_at::text, restored_at::text, purged_at::text`;
 
 /** The venture's archive schema, when a registry is there to read (none before the first archive). */
 async function archiveSchemaWithRegistry(database: SqlRunner): Promise<string | undefined> {
@@ -44,16 +47,30 @@ async function archiveSchemaWithRegistry(database: SqlRunner): Promise<string | 
   return exists ? schema : undefined;
 }
 
-/** The archives of `migration` in `direction` that are not restored yet: those of the last run that kept any. */
-export async function pendingArchives(database: SqlRunner, migration: string, direction: ArchiveDirection): Promise<KeptArchive[]> {
+/** What the last capture before `migration` (in `direction`) did, if one ran. */
+export interface LastCapture {
+  captured: boolean;
+  /** Its archives not restored yet. */
+  kept: KeptArchive[];
+  /** What it could not keep, and why. */
+  refused: string[];
+}
+
+export async function lastCapture(database: SqlRunner, migration: string, direction: ArchiveDirection): Promise<LastCapture> {
   const schema = await archiveSchemaWithRegistry(database);
-  if (!schema) return [];
+  if (!schema) return { captured: false, kept: [], refused: [] };
   const rows = await database.query<RegistryRow>(
-    `${SELECT_ROWS} FROM ${registry(schema)} WHERE restored_at IS NULL AND run_id = (SELECT run_id FROM ${registry(schema)}
+    `${SELECT_ROWS} FROM ${registry(schema)} WHERE run_id = (SELECT run_id FROM ${registry(schema)}
       WHERE migration = $1 AND direction = $2 ORDER BY id DESC LIMIT 1) AND migration = $1 AND direction = $2 ORDER BY id`,
     [migration, direction],
   );
-  return rows.map(keptArchive);
+  return {
+    captured: rows.length > 0,
+    kept: rows.filter((row) => row.outcome === 'kept' && row.restored_at === null).map(keptArchive),
+    refused: rows
+      .filter((row) => row.outcome === 'refused')
+      .map((row) => `${[row.source_table, row.source_column].filter(Boolean).join('.')}: ${row.reason}`),
+  };
 }
 
 /**
@@ -65,7 +82,7 @@ export async function downArchivesByMigration(database: SqlRunner): Promise<Map<
   const byMigration = new Map<string, KeptArchive[]>();
   if (!schema) return byMigration;
   const rows = await database.query<RegistryRow>(
-    `${SELECT_ROWS} FROM ${registry(schema)} AS r WHERE direction = 'down' AND restored_at IS NULL AND purged_at IS NULL
+    `${SELECT_ROWS} FROM ${registry(schema)} AS r WHERE outcome = 'kept' AND direction = 'down' AND restored_at IS NULL AND purged_at IS NULL
       AND run_id = (SELECT run_id FROM ${registry(schema)} WHERE migration = r.migration AND direction = 'down' ORDER BY id DESC LIMIT 1)
       ORDER BY id`,
   );
@@ -93,13 +110,16 @@ function keptArchive(row: RegistryRow): KeptArchive {
   };
 }
 
-/** Drop the archives whose time is up (their registry rows stay, saying so); what was purged. */
-export async function purgeExpiredArchives(database: SqlRunner): Promise<string[]> {
+/**
+ * Drop the archives whose time is up, or every archive kept (`all`): their registry rows stay,
+ * saying so, and the downs of their migrations then stop, naming the backups. What was purged.
+ */
+export async function purgeArchives(database: SqlRunner, which: 'expired' | 'all' = 'expired'): Promise<string[]> {
   const schema = await archiveSchemaWithRegistry(database);
   if (!schema) return [];
   const expired = await database.query<{ archive_table: string; what: string }>(
     `SELECT archive_table, source_table || coalesce('.' || source_column, '') || ' of ' || migration AS what FROM ${registry(schema)}
-     WHERE expires_at < now() AND restored_at IS NULL AND purged_at IS NULL ORDER BY id`,
+     WHERE outcome = 'kept' AND ${which === 'all' ? 'true' : 'expires_at < now()'} AND restored_at IS NULL AND purged_at IS NULL ORDER BY id`,
   );
   if (expired.length)
     await database.executeScript(
@@ -117,7 +137,7 @@ export async function dropRestoredLeftovers(database: SqlRunner): Promise<void> 
   const schema = await archiveSchemaWithRegistry(database);
   if (!schema) return;
   const leftOver = await database.query<{ archive_table: string }>(
-    `SELECT archive_table FROM ${registry(schema)} WHERE restored_at IS NOT NULL AND purged_at IS NULL
+    `SELECT archive_table FROM ${registry(schema)} WHERE outcome = 'kept' AND restored_at IS NOT NULL AND purged_at IS NULL
      AND to_regclass(quote_ident($1) || '.' || quote_ident(archive_table)) IS NOT NULL`,
     [schema],
   );
@@ -138,7 +158,7 @@ export async function keptArchives(database: SqlRunner): Promise<StatusReport['a
   }>(
     `SELECT migration, kind || ' ' || source_schema || '.' || source_table || coalesce('.' || source_column, '') AS what,
        rows::text, bytes::text, created_at::text, expires_at::text
-     FROM ${registry(schema)} WHERE restored_at IS NULL AND purged_at IS NULL ORDER BY id`,
+     FROM ${registry(schema)} WHERE outcome = 'kept' AND restored_at IS NULL AND purged_at IS NULL ORDER BY id`,
   );
   return rows.map((row) => ({
     migration: row.migration,

@@ -1,34 +1,75 @@
 import { checkSql, restoreSql } from '../../core/archive/archive-sql';
-import { withRestores } from '../../core/archive/restore-point';
+import { type ArchiveTarget, archiveTargets, describeTarget } from '../../core/archive/archive-targets';
+import { makesAgain, withRestores } from '../../core/archive/restore-point';
 import { qualifiedName } from '../../core/sql/quote';
-import type { SqlParser } from '../../core/sql/parser';
-import { readStatements } from '../../core/sql/statements';
+import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
+import { readStatements, type Statement } from '../../core/sql/statements';
 import type { SqlRunner } from '../../adapters/db/database';
 import { ventureArchiveSchema } from './archive-capture';
-import { type KeptArchive, pendingArchives } from './archive-registry';
+import { type KeptArchive, lastCapture } from './archive-registry';
 
 /**
- * A migration's down with the restores of what its archives keep in it (see withRestores); or,
- * when an archive it needs is purged, why the down must not run.
+ * A migration's down with the restores of what its archives keep in it (see withRestores); or why
+ * the down must not run: it would make again empty what the migration dropped with its data (the
+ * archive purged, refused, or never taken because the migration was deployed without a capture).
  */
 export async function downWithRestores(
   parser: SqlParser,
   database: SqlRunner,
-  migration: { name: string; down: { sql: string } },
-): Promise<{ script: string; archives: KeptArchive[]; purged?: string }> {
-  const archives = await pendingArchives(database, migration.name, 'up');
+  migration: { name: string; sql: string; down: { sql: string } },
+): Promise<{ script: string; archives: KeptArchive[]; stop?: string }> {
+  const capture = await lastCapture(database, migration.name, 'up');
+  const archives = capture.kept;
+  const backups = 'The data is in the backups taken before it (migrate-rollback --fromBackup)';
   const purged = archives.filter((archive) => archive.purgedAt);
   if (purged.length) {
     const what = purged.map((archive) => [archive.source.table, archive.source.column].filter(Boolean).join('.')).join(', ');
     return {
       script: migration.down.sql,
       archives,
-      purged:
-        `what it dropped (${what}) was archived until ${purged[0].expiresAt} and is purged: its down would make it again ` +
-        `empty. The data is in the backups taken before it (migrate-rollback --fromBackup)`,
+      stop: `what it dropped (${what}) was archived until ${purged[0].expiresAt} and is purged: its down would make it again empty. ${backups}`,
     };
   }
+  if (capture.refused.length)
+    return {
+      script: migration.down.sql,
+      archives,
+      stop: `what it dropped was not archived when it was deployed (${capture.refused.join('; ')}): its down would make it again empty. ${backups}`,
+    };
+  const downStatements = readStatements(parser, migration.down.sql);
+  if (!capture.captured) {
+    const remade = droppedAndMadeAgain(parser, migration.sql, downStatements);
+    if (remade.length)
+      return {
+        script: migration.down.sql,
+        archives,
+        stop:
+          `it dropped ${remade.join(', ')} and was deployed without an archive of it (not by migrate-deploy, or by a version ` +
+          `without archives): its down would make it again empty. ${backups}`,
+      };
+  }
   return { script: await scriptWithRestores(parser, database, migration.down.sql, archives), archives };
+}
+
+/** What the migration drops (a table, a column, a retyped column's values) that its down makes again. */
+function droppedAndMadeAgain(parser: SqlParser, up: string, down: readonly Statement[]): string[] {
+  let targets: ArchiveTarget[];
+  try {
+    targets = archiveTargets(readStatements(parser, up));
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return [];
+    throw error;
+  }
+  return targets
+    .filter((target) => {
+      const source = {
+        schema: target.table.schema,
+        table: target.table.name,
+        column: target.kind === 'column' ? target.column : undefined,
+      };
+      return down.some((statement) => makesAgain(statement, source));
+    })
+    .map(describeTarget);
 }
 
 /** `script` (a down, or a migration applied again) with the restores of `archives` in it, in its transaction (see withRestores). */
@@ -86,9 +127,12 @@ export async function checkRestores(
  * After a migration is applied again: put back what the down of its last rollback dropped (values
  * written while it was applied before), in one transaction; what came back, as checkRestores says it.
  */
-export async function restoreAfterReapply(database: SqlRunner, archives: readonly KeptArchive[]): Promise<string[]> {
+export async function restoreAfterReapply(
+  database: SqlRunner,
+  archives: readonly KeptArchive[],
+): Promise<Array<{ equal: boolean; line: string }>> {
   if (archives.length === 0) return [];
   const schema = await ventureArchiveSchema(database);
   await database.executeScript(archives.map((archive) => restoreSql(schema, archive)).join(';\n'));
-  return (await checkRestores(database, archives)).map((table) => table.line);
+  return checkRestores(database, archives);
 }

@@ -86,6 +86,18 @@ describe.each(DATABASE_ENGINES)('migrate-test on %s', (engine) => {
     ]);
   });
 
+  it('proves the other direction: what a down drops (values written since) comes back when the migration is applied again', async () => {
+    const add = `${MIGRATIONS}/20240501000000_add_customer_token`;
+    // Applied again, the migration would make new tokens: only the archive of the down gives the old ones back.
+    write(project, `${add}/migration.sql`, 'ALTER TABLE "Customer" ADD COLUMN "token" UUID NOT NULL DEFAULT gen_random_uuid();\n');
+    write(project, `${add}/down.sql`, 'ALTER TABLE "Customer" DROP COLUMN "token";\n');
+    const report = await run(engine, project, { allowDrift: true });
+    expect(report.migrations.at(-1)).toMatchObject({ name: '20240501000000_add_customer_token', applied: true, down: 'verified' });
+    expect(report.migrations.at(-1)!.restored).toEqual([
+      expect.stringMatching(/^[1-9]\d* values of "public"\."Customer"\.token restored from the archive: every one checked$/),
+    ]);
+  });
+
   it('reports a down script that errors, and goes on from the intact schema', async () => {
     write(
       project,

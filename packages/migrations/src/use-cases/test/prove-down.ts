@@ -9,7 +9,9 @@ import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
 import { applyPendingMigrations } from '../shared/apply-migrations';
 import { captureBefore } from '../shared/archive-capture';
-import { downWithRestores, checkRestores } from '../shared/archive-restore';
+import { checkRestores, downWithRestores, restoreAfterReapply } from '../shared/archive-restore';
+import { lastCapture } from '../shared/archive-registry';
+import { archiveDownDrops } from '../shared/down-drops';
 import { fingerprintSchema } from '../shared/catalog-fingerprint';
 
 /**
@@ -31,9 +33,16 @@ export async function proveDown(
     return after;
   }
   const down = archived
-    ? await downWithRestores(parser, database, { name: migration.name, down: migration.down })
+    ? await downWithRestores(parser, database, { name: migration.name, sql: migration.sql, down: migration.down })
     : { script: migration.down.sql, archives: [] };
+  if ('stop' in down && down.stop) {
+    result.down = 'failed';
+    result.downDetails = [`down.sql would not run: ${down.stop}`];
+    return after;
+  }
   try {
+    // The other direction, as a rollback does: what the down drops is kept for the migration's next apply to put back.
+    await archiveDownDrops(parser, database, migration.name, migration.down.sql, PROOF_POLICY);
     await database.executeScript(down.script);
   } catch (error) {
     // The down script ran in one transaction: nothing of it stayed.
@@ -42,12 +51,13 @@ export async function proveDown(
     return after;
   }
   const afterDown = compareFingerprints(before, await fingerprintSchema(database));
-  // Rows the representative data made fail were taken out after the archive: they cannot all come back.
-  const restored = result.dataDependent.length ? [] : await checkRestores(database, down.archives);
+  const restored = await checkRestores(database, down.archives);
   const notRestored = restored.filter((table) => !table.equal).map((table) => `after down.sql: ${table.line}`);
   await database.query(markRolledBack(migration.name));
+  let putBack: Array<{ equal: boolean; line: string }> = [];
   try {
     await applyPendingMigrations(parser, database, upToThis);
+    putBack = await restoreAfterReapply(database, (await lastCapture(database, migration.name, 'down')).kept);
   } catch (error) {
     result.down = 'failed';
     result.downDetails = [
@@ -58,8 +68,11 @@ export async function proveDown(
   }
   const current = await fingerprintSchema(database);
   const afterUp = compareFingerprints(after, current);
+  notRestored.push(...putBack.filter((table) => !table.equal).map((table) => `after re-applying: ${table.line}`));
   if (isSameSchema(afterDown) && isSameSchema(afterUp) && notRestored.length === 0) {
     result.down = 'verified';
+    const lines = [...restored, ...putBack].map((table) => table.line);
+    if (lines.length) result.restored = lines;
     return current;
   }
   result.down = 'failed';
@@ -72,6 +85,8 @@ export async function proveDown(
 }
 
 const PROOF_RUN = randomUUID();
+/** A throwaway database: archives of any size, kept for the run. */
+const PROOF_POLICY = { retentionSeconds: 86_400, maxBytes: Number.POSITIVE_INFINITY };
 
 /**
  * Before a migration with a down script is applied: archive what it drops, as a deploy would, so
@@ -88,6 +103,5 @@ export async function archiveForProof(parser: SqlParser, database: Database, mig
     throw error;
   }
   const run = { runId: PROOF_RUN, migration: migration.name, direction: 'up' as const };
-  const policy = { retentionSeconds: 86_400, maxBytes: Number.POSITIVE_INFINITY };
-  return (await captureBefore(database, archiveTargets(statements), run, policy)).kept.length > 0;
+  return (await captureBefore(database, archiveTargets(statements), run, PROOF_POLICY)).kept.length > 0;
 }
