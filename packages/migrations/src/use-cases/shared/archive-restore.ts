@@ -1,4 +1,5 @@
 import { checkSql, restoreSql } from '../../core/archive/archive-sql';
+import { referencedFirst } from '../../core/archive/restore-order';
 import { withRestores } from '../../core/archive/restore-point';
 import { qualifiedName } from '../../core/sql/quote';
 import type { SqlParser } from '../../core/sql/parser';
@@ -6,6 +7,7 @@ import { readStatements } from '../../core/sql/statements';
 import type { SqlRunner } from '../../adapters/db/database';
 import { ventureArchiveSchema } from './archive-capture';
 import { type KeptArchive, pendingArchives } from './archive-registry';
+import { tableForeignKeys } from './table-references';
 
 /**
  * A migration's down with the restores of what its archives keep in it (see withRestores); or,
@@ -30,7 +32,7 @@ export async function downWithRestores(
   }
   if (archives.length === 0) return { script: migration.down.sql, archives };
   const schema = await ventureArchiveSchema(database);
-  const restores = archives.map((entry) => ({ entry, sql: restoreSql(schema, entry) }));
+  const restores = (await inRestoreOrder(database, archives)).map((entry) => ({ entry, sql: restoreSql(schema, entry) }));
   return { script: withRestores(migration.down.sql, readStatements(parser, migration.down.sql), restores), archives };
 }
 
@@ -70,6 +72,12 @@ export async function checkRestores(
 export async function restoreAfterReapply(database: SqlRunner, archives: readonly KeptArchive[]): Promise<string[]> {
   if (archives.length === 0) return [];
   const schema = await ventureArchiveSchema(database);
-  await database.executeScript(archives.map((archive) => restoreSql(schema, archive)).join(';\n'));
+  await database.executeScript((await inRestoreOrder(database, archives)).map((archive) => restoreSql(schema, archive)).join(';\n'));
   return (await checkRestores(database, archives)).map((table) => table.line);
+}
+
+/** Archives of several tables ordered by their foreign keys as they are now (see referencedFirst). */
+async function inRestoreOrder(database: SqlRunner, archives: readonly KeptArchive[]): Promise<KeptArchive[]> {
+  const tables = new Set(archives.map((archive) => `${archive.source.schema}.${archive.source.table}`));
+  return tables.size > 1 ? referencedFirst(archives, await tableForeignKeys(database)) : [...archives];
 }
