@@ -9,6 +9,7 @@ import { createServerDatabase, DATABASE_ENGINES, SNAPSHOT_CACHE_DIR } from '../.
 import { executorContext } from '../../test-support/executor-context';
 import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
 import { newestReport } from '../../test-support/reports';
+import { serverRows, serverState } from '../../test-support/server-queries';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import approveGenerator from '../../generators/approve/approve';
 import migrateDeployExecutor from '../deploy/executor';
@@ -289,5 +290,112 @@ COMMIT;`;
     expect(await registry()).toEqual([kept('table', 'Note', null, 35)]);
     expect(await rollback({ steps: 1 })).toEqual({ success: true });
     expect(await state()).toEqual(beforeDrop);
+  });
+});
+
+/**
+ * Ventures sharing one PostgreSQL database, each in its own schema (as in
+ * executors/deploy/shared-database.integration.spec.ts): each keeps its archives in
+ * forge_archive_<schema>, which its backups hold; what one rolls back or restores leaves the
+ * other's archives as they were.
+ */
+describe('archives of ventures sharing one PostgreSQL database', () => {
+  const VENTURES = ['billing', 'ledger'] as const;
+  type Venture = (typeof VENTURES)[number];
+  let workspace: TemporaryProject;
+  let database: { url: string; drop: () => Promise<void> };
+  const saved = { ...process.env };
+  const options = { urlEnv: 'SHARED_DATABASE_URL', schema: '{projectName}', lockTimeout: 30 };
+  const context = (venture: Venture) => executorContext(workspace.dir, venture, `apps/${venture}`);
+  const deploy = (venture: Venture) => migrateDeployExecutor({ ...options, allowDrift: true }, context(venture));
+  const rollback = (venture: Venture, selector: Record<string, unknown>) =>
+    migrateRollbackExecutor({ ...options, yes: true, ...selector }, context(venture));
+  const sql = <T>(text: string) => serverRows<T>(database.url, text);
+  const state = (venture: Venture) => serverState(`${database.url}?schema=${venture}`);
+  const registry = (venture: Venture) => sql<Registered>(REGISTRY(`forge_archive_${venture}`));
+  const addMigration = async (venture: Venture, name: string, up: string, down: string) => {
+    const dir = path.join(workspace.dir, 'apps', venture, MIGRATIONS, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'migration.sql'), `${up}\n`);
+    writeFileSync(path.join(dir, 'down.sql'), `${down}\n`);
+    const tree = new FsTree(workspace.dir, false);
+    await approveGenerator(tree, { project: venture });
+    flushChanges(workspace.dir, tree.listChanges());
+  };
+  const DROP_PREFERENCES = `${NEXT}_drop_preferences`;
+  const DROP_NAME = '20240701000000_drop_name';
+
+  beforeEach(async () => {
+    workspace = temporaryDir('forge-archive-shared-');
+    database = await createServerDatabase('archive_shared');
+    process.env['SHARED_DATABASE_URL'] = database.url;
+    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = SNAPSHOT_CACHE_DIR;
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    // Both projects in place before Nx first reads the workspace (it keeps what it found).
+    for (const venture of VENTURES) {
+      cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps', venture), { recursive: true });
+      writeFileSync(path.join(workspace.dir, 'apps', venture, 'project.json'), JSON.stringify({ name: venture }));
+    }
+    for (const [index, venture] of VENTURES.entries()) {
+      expect(await deploy(venture)).toEqual({ success: true });
+      await sql(
+        `INSERT INTO "${venture}"."Customer" ("email", "name", "preferences")
+         SELECT 'c' || g || '@example.com', '${venture} ' || g, jsonb_build_object('n', g) FROM generate_series(1, ${20 + 10 * index}) g`,
+      );
+      await addMigration(
+        venture,
+        DROP_PREFERENCES,
+        'ALTER TABLE "Customer" DROP COLUMN "preferences";',
+        'ALTER TABLE "Customer" ADD COLUMN "preferences" JSONB;',
+      );
+    }
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    process.env = { ...saved };
+    await database.drop();
+    workspace.remove();
+  });
+
+  it("each archives into its own schema; a rollback of one restores its own and leaves the other's archive", async () => {
+    const before = await state('billing');
+    for (const venture of VENTURES) expect(await deploy(venture)).toEqual({ success: true });
+    expect(await registry('billing')).toEqual([kept('column', 'Customer', 'preferences', 20)]);
+    expect(await registry('ledger')).toEqual([kept('column', 'Customer', 'preferences', 30)]);
+    expect(await sql("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'forge_archive'")).toEqual([{ n: 0 }]);
+    const ledger = await state('ledger');
+
+    expect(await rollback('billing', { steps: 1 })).toEqual({ success: true });
+    expect(await state('billing')).toEqual(before);
+    expect(await registry('billing')).toEqual([{ ...kept('column', 'Customer', 'preferences', 20), restored: true, archive_left: false }]);
+    expect(await registry('ledger')).toEqual([kept('column', 'Customer', 'preferences', 30)]);
+    expect(await state('ledger')).toEqual(ledger);
+    expect(await deploy('billing')).toEqual({ success: true });
+  });
+
+  it("a venture's backup holds its own archive schema: restored, its archives come back, and the other's stay as they were", async () => {
+    const before = await state('billing');
+    for (const venture of VENTURES) expect(await deploy(venture)).toEqual({ success: true });
+    const dropped = await state('billing');
+    // The next deploy's backup is taken with billing's archive of the preferences in it.
+    await addMigration(
+      'billing',
+      DROP_NAME,
+      'ALTER TABLE "Customer" DROP COLUMN "name";',
+      'ALTER TABLE "Customer" ADD COLUMN "name" TEXT;',
+    );
+    expect(await deploy('billing')).toEqual({ success: true });
+    const backup = newestReport(path.join(workspace.dir, 'reports/migrate-deploy/apps/billing')).backup.file;
+    expect(await registry('billing')).toEqual([kept('column', 'Customer', 'preferences', 20), kept('column', 'Customer', 'name', 20)]);
+    const ledger = { state: await state('ledger'), registry: await registry('ledger') };
+
+    expect(await rollback('billing', { fromBackup: backup })).toEqual({ success: true });
+    expect(await state('billing')).toEqual(dropped);
+    expect(await registry('billing')).toEqual([kept('column', 'Customer', 'preferences', 20)]);
+    expect(await rollback('billing', { steps: 1 })).toEqual({ success: true });
+    expect(await state('billing')).toEqual(before);
+    expect({ state: await state('ledger'), registry: await registry('ledger') }).toEqual(ledger);
   });
 });
