@@ -146,6 +146,7 @@ async function archivedFindings(database: Database, targets: readonly ArchiveTar
   return (finding) =>
     archivable.some(
       (target) =>
+        target.kind !== 'rows' &&
         [target.table.name, targetId({ kind: 'table', table: target.table })].includes(finding.table ?? '') &&
         (target.kind === 'table' || target.column === finding.column),
     );

@@ -122,10 +122,11 @@ export function passedSql(
 }
 
 /**
- * Put an archive's rows back into the table the down (or the re-applied migration) made again: a
- * table's rows inserted with their own identities, a column's values set row by row by key (rows
- * deleted since stay deleted; rows written since keep what they have). The archive stays until
- * checked (see checkSql) and dropped.
+ * Put an archive's rows back into the table the down (or the re-applied migration) made again, or
+ * left standing (a TRUNCATE's or DELETE's): a table's rows inserted with their own identities,
+ * but where a row written since holds the key (or another unique value) it keeps it; a column's
+ * values set row by row by key (rows deleted since stay deleted; rows written since keep what they
+ * have). The archive stays until checked (see checkSql) and dropped.
  */
 export function restoreSql(schema: string, entry: ArchiveEntry & { id: string }): string {
   const archive = qualifiedName(schema, entry.archiveTable);
@@ -133,7 +134,7 @@ export function restoreSql(schema: string, entry: ArchiveEntry & { id: string })
   const put =
     entry.kind === 'table'
       ? `INSERT INTO ${source} (${entry.columns.map(quoteIdentifier).join(', ')}) OVERRIDING SYSTEM VALUE ` +
-        `SELECT ${entry.columns.map((column) => putBack(entry, column)).join(', ')} FROM ${archive} AS a`
+        `SELECT ${entry.columns.map((column) => putBack(entry, column)).join(', ')} FROM ${archive} AS a ON CONFLICT DO NOTHING`
       : `UPDATE ${source} AS t SET ${quoteIdentifier(entry.source.column!)} = ${putBack(entry, entry.source.column!)} ` +
         `FROM ${archive} AS a WHERE ${entry.keyColumns.map((key) => `t.${quoteIdentifier(key)} = a.${quoteIdentifier(key)}`).join(' AND ')}`;
   const sequences = entry.sequenceColumns.map(

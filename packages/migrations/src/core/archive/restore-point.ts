@@ -11,9 +11,12 @@ export function withRestores(
   statements: readonly Statement[],
   restores: ReadonlyArray<{ entry: ArchiveEntry; sql: string }>,
 ): string {
-  const inserts = restores.map(({ entry, sql }) => ({ at: restorePoint(script, statements, entry), sql }));
+  const inserts = restores.map(({ entry, sql }, order) => ({ at: restorePoint(script, statements, entry), order, sql }));
   let out = script;
-  for (const { at, sql } of [...inserts].sort((a, b) => b.at - a.at)) out = `${out.slice(0, at)};\n${sql};\n${out.slice(at)}`;
+  // From the end backwards, and at one point the last first: the restores keep their order (a
+  // table's rows before those of the tables whose keys refer to them).
+  for (const { at, sql } of [...inserts].sort((a, b) => b.at - a.at || b.order - a.order))
+    out = `${out.slice(0, at)};\n${sql};\n${out.slice(at)}`;
   return out;
 }
 

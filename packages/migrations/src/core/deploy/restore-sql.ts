@@ -1,4 +1,4 @@
-import { CURRENT_SCOPE, FORGE_SCHEMA } from '../sql/bookkeeping';
+import { ARCHIVE_SCHEMA, CURRENT_SCOPE, FORGE_SCHEMA } from '../sql/bookkeeping';
 
 /**
  * Run before a dump's SQL in the same transaction, so that the restore leaves exactly what the
@@ -6,7 +6,8 @@ import { CURRENT_SCOPE, FORGE_SCHEMA } from '../sql/bookkeeping';
  * `public` is emptied (PostgreSQL's initdb owns it and pg_dump does not create it). The plugin's
  * own schema stays: the dump leaves it out, so the deploy history survives a restore. A venture
  * that shares its database owns one schema, which its dump holds whole (`pg_dump --schema`,
- * `public` included): only that schema is dropped, and the other ventures' stay untouched.
+ * `public` included) with its archive schema: only those two are dropped, and the other ventures'
+ * stay untouched.
  */
 export const EMPTY_USER_SCHEMAS = `
 DO $forge$
@@ -15,6 +16,7 @@ DECLARE
 BEGIN
   IF ${CURRENT_SCOPE} <> '' THEN
     EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', ${CURRENT_SCOPE});
+    EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', left('${ARCHIVE_SCHEMA}_' || ${CURRENT_SCOPE}, 63));
     RETURN;
   END IF;
   FOR item IN SELECT nspname FROM pg_namespace

@@ -30,7 +30,8 @@ export type StatementAction =
   | { kind: 'add_enum_value'; type: QualifiedName; value: string }
   | { kind: 'rename_enum_value'; type: QualifiedName; from: string; to: string }
   | { kind: 'create_extension'; name: string }
-  | { kind: 'truncate'; tables: QualifiedName[] }
+  /** `cascade`: TRUNCATE ... CASCADE, which empties the tables that refer to these too. */
+  | { kind: 'truncate'; tables: QualifiedName[]; cascade: boolean }
   | { kind: 'delete'; table: QualifiedName; hasWhere: boolean }
   /** `columns`: the columns SET, one entry per target. */
   | { kind: 'update'; table: QualifiedName; hasWhere: boolean; columns: Array<string | undefined> }
@@ -106,7 +107,11 @@ function actionOf(node: string, body: StatementBody): StatementAction {
     case 'CreateExtensionStmt':
       return { kind: 'create_extension', name: String(body.extname) };
     case 'TruncateStmt':
-      return { kind: 'truncate', tables: (body.relations ?? []).map((relation) => relationName(relation.RangeVar)) };
+      return {
+        kind: 'truncate',
+        tables: (body.relations ?? []).map((relation) => relationName(relation.RangeVar)),
+        cascade: body.behavior === 'DROP_CASCADE',
+      };
     case 'DeleteStmt':
       return { kind: 'delete', table: relationName(body.relation), hasWhere: body.whereClause !== undefined };
     case 'UpdateStmt':

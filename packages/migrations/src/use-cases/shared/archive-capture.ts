@@ -8,12 +8,13 @@ import {
   type PassedOutcome,
   passedSql,
 } from '../../core/archive/archive-sql';
-import { type ArchiveTarget, describeTarget } from '../../core/archive/archive-targets';
+import { type ArchiveTarget, describeTarget, lostRowsCondition } from '../../core/archive/archive-targets';
 import { CURRENT_SCOPE } from '../../core/sql/bookkeeping';
 import { canonicalSqlType, isSafeCast } from '../../core/sql/prisma-types';
 import { quotedName } from '../../core/sql/qualified-name';
 import type { SqlRunner } from '../../adapters/db/database';
 import { DEPLOY_DEFAULTS } from '../../defaults';
+import { withCascadedTargets } from './archive-cascades';
 
 export interface ArchivePolicy {
   /** How long archives are kept, in seconds. */
@@ -55,10 +56,11 @@ export function ventureArchiveSchema(database: SqlRunner): Promise<string> {
 }
 
 /**
- * Before `migration` (or its down) runs: keep what its `targets` would destroy, all in one
- * transaction, in place of what an earlier capture for it kept and nothing put back (see
- * supersedeSql). What does not exist yet holds nothing and is passed over; a type change every
- * value survives needs no archive. `log` hears what is archived, as it starts.
+ * Before `migration` (or its down) runs: keep what its `targets` would destroy (with what they
+ * take along through foreign keys), all in one transaction, in place of what an earlier capture
+ * for it kept and nothing put back (see supersedeSql). What does not exist yet holds nothing and
+ * is passed over; a type change every value survives needs no archive. `log` hears what is
+ * archived, as it starts.
  */
 export async function captureBefore(
   database: SqlRunner,
@@ -70,10 +72,14 @@ export async function captureBefore(
   const outcome: CaptureOutcome = { kept: [], notKept: [] };
   if (targets.length === 0) return outcome;
   const passed: Passed[] = [];
-  for (const [index, target] of targets.entries()) {
+  for (const [index, target] of (await withCascadedTargets(database, targets)).entries()) {
     const facts = await tableFacts(database, target);
     const source = { schema: facts?.schema ?? target.table.schema ?? '', table: facts?.table ?? target.table.name };
-    const record = { ...run, kind: target.kind, source: target.kind === 'column' ? { ...source, column: target.column } : source };
+    const record = {
+      ...run,
+      kind: target.kind === 'column' ? ('column' as const) : ('table' as const),
+      source: target.kind === 'column' ? { ...source, column: target.column } : source,
+    };
     const refuse = (reason: string) => {
       outcome.notKept.push(`${describeTarget(target)}: ${reason}`);
       passed.push({ entry: record, outcome: 'refused', reason });
@@ -109,6 +115,7 @@ interface TableFacts {
   schema: string;
   table: string;
   bytes: number;
+  /** Whether a row holds what the target would lose. */
   hasRows: boolean;
   /** `builtin`: a type of PostgreSQL's own catalog (or an array of one). */
   columns: Array<{ name: string; type: string; builtin: boolean; generated: boolean; sequence: boolean }>;
@@ -136,7 +143,8 @@ async function tableFacts(database: SqlRunner, target: ArchiveTarget): Promise<T
   const [row] = await database.query<Omit<TableFacts, 'bytes' | 'hasRows'> & { bytes: string }>(TABLE_FACTS, [quotedName(target.table)]);
   if (!row) return undefined;
   const table = `${quotedName({ schema: row.schema, name: row.table })}`;
-  const [{ any }] = await database.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
+  const lost = target.kind === 'column' && row.columns?.some((column) => column.name === target.column) && lostRowsCondition(target);
+  const [{ any }] = await database.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}${lost ? ` WHERE ${lost}` : ''}) AS any`);
   return { ...row, hasRows: any, bytes: Number(row.bytes), columns: row.columns ?? [] };
 }
 
@@ -150,7 +158,7 @@ function archiveEntry(
   const base = { ...run, source: { schema: facts.schema, table: facts.table }, keyColumns: facts.key ?? [] };
   const sequenceColumns = stored.filter((column) => column.sequence).map((column) => column.name);
   const textTypes = (columns: typeof stored) => columns.map((column) => (column.builtin ? '' : column.type));
-  if (target.kind === 'table')
+  if (target.kind !== 'column')
     return { ...base, kind: 'table', columns: stored.map((column) => column.name), textTypes: textTypes(stored), sequenceColumns };
   const column = stored.find((candidate) => candidate.name === target.column);
   const refused = columnRefusal(target, facts);
@@ -169,7 +177,8 @@ function archiveEntry(
 function columnRefusal(target: ArchiveTarget & { kind: 'column' }, facts: TableFacts): string | undefined {
   const column = facts.columns.find((candidate) => candidate.name === target.column && !candidate.generated);
   if (!column) return '';
-  if (target.retypedTo && isSafeCast(canonicalSqlType(column.type), canonicalSqlType(target.retypedTo))) return '';
+  if (target.retypedTo && target.using !== 'expression' && isSafeCast(canonicalSqlType(column.type), canonicalSqlType(target.retypedTo)))
+    return '';
   if (!facts.key) return `${facts.table} has no primary key or unique key of NOT NULL columns to find its rows again by`;
   if (facts.key.includes(column.name)) return `it is part of the key its rows would be found again by`;
   return undefined;
@@ -180,7 +189,7 @@ function columnRefusal(target: ArchiveTarget & { kind: 'column' }, facts: TableF
  * aside): for a down that makes it again, which the archive then fills.
  */
 export async function canArchive(database: SqlRunner, target: ArchiveTarget): Promise<boolean> {
-  if (target.kind === 'table') return true;
+  if (target.kind !== 'column') return true;
   const facts = await tableFacts(database, target);
   return facts !== undefined && columnRefusal(target, facts) === undefined;
 }

@@ -1,5 +1,6 @@
 import { checkSql, restoreSql } from '../../core/archive/archive-sql';
 import { type ArchiveTarget, archiveTargets, describeTarget } from '../../core/archive/archive-targets';
+import { referencedFirst } from '../../core/archive/restore-order';
 import { makesAgain, withRestores } from '../../core/archive/restore-point';
 import { qualifiedName } from '../../core/sql/quote';
 import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
@@ -7,6 +8,7 @@ import { readStatements, type Statement } from '../../core/sql/statements';
 import type { SqlRunner } from '../../adapters/db/database';
 import { ventureArchiveSchema } from './archive-capture';
 import { type KeptArchive, lastCapture } from './archive-registry';
+import { tableForeignKeys } from './table-references';
 
 /**
  * A migration's down with the restores of what its archives keep in it (see withRestores); or why
@@ -81,7 +83,7 @@ export async function scriptWithRestores(
 ): Promise<string> {
   if (archives.length === 0) return script;
   const schema = await ventureArchiveSchema(database);
-  const restores = archives.map((entry) => ({ entry, sql: restoreSql(schema, entry) }));
+  const restores = (await inRestoreOrder(database, archives)).map((entry) => ({ entry, sql: restoreSql(schema, entry) }));
   return withRestores(script, readStatements(parser, script), restores);
 }
 
@@ -133,6 +135,12 @@ export async function restoreAfterReapply(
 ): Promise<Array<{ equal: boolean; line: string }>> {
   if (archives.length === 0) return [];
   const schema = await ventureArchiveSchema(database);
-  await database.executeScript(archives.map((archive) => restoreSql(schema, archive)).join(';\n'));
+  await database.executeScript((await inRestoreOrder(database, archives)).map((archive) => restoreSql(schema, archive)).join(';\n'));
   return checkRestores(database, archives);
+}
+
+/** Archives of several tables ordered by their foreign keys as they are now (see referencedFirst). */
+async function inRestoreOrder(database: SqlRunner, archives: readonly KeptArchive[]): Promise<KeptArchive[]> {
+  const tables = new Set(archives.map((archive) => `${archive.source.schema}.${archive.source.table}`));
+  return tables.size > 1 ? referencedFirst(archives, await tableForeignKeys(database)) : [...archives];
 }
