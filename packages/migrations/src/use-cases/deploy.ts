@@ -179,7 +179,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   }
   const purged = await purgeArchives(target.database).catch(fail);
   if (purged.length) events.log(`archives past their retention purged: ${purged.join(', ')}`);
-  await putBackLeftArchives(target.database, events).catch(fail);
+  await putBackLeftArchives(parser, target.database, history.migrations, events).catch(fail);
   const unfinishedDataSteps = await dataStepsLeft(target, history, state);
   if (pending.length === 0 && unfinishedDataSteps.length === 0) {
     await events.record('deploy_finished', { durationMs: Date.now() - started, details: { status: 'up-to-date' } });

@@ -58,7 +58,7 @@ interface Registered {
 const REGISTRY = (schema: string) =>
   `SELECT kind, source_table, source_column, rows::text, restored_at IS NOT NULL AS restored,
      to_regclass(quote_ident('${schema}') || '.' || quote_ident(archive_table)) IS NOT NULL AS archive_left
-   FROM "${schema}".archives ORDER BY id`;
+   FROM "${schema}".archives WHERE outcome = 'kept' ORDER BY id`;
 const kept = (kind: string, table: string, column: string | null, rows: number) => ({
   kind,
   source_table: table,

@@ -63,7 +63,7 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     withDatabase((database) =>
       database.query<{ done: boolean; archive_left: boolean }>(
         `SELECT ${when} IS NOT NULL AS done, to_regclass(quote_ident('forge_archive') || '.' || quote_ident(archive_table)) IS NOT NULL AS archive_left
-         FROM forge_archive.archives ORDER BY id`,
+         FROM forge_archive.archives WHERE outcome = 'kept' ORDER BY id`,
       ),
     );
   const addMigration = (name: string, up: string, down: string) => {
@@ -132,7 +132,7 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     expect(deployed).toEqual({ success: true });
     const archived = await withDatabase((database) =>
       database.query<{ kind: string; source_table: string; source_column: string | null; rows: string }>(
-        'SELECT kind, source_table, source_column, rows::text FROM forge_archive.archives ORDER BY id',
+        "SELECT kind, source_table, source_column, rows::text FROM forge_archive.archives WHERE outcome = 'kept' ORDER BY id",
       ),
     );
     expect(archived).toEqual([

@@ -52,7 +52,7 @@ interface KillPoint {
 const CAPTURE = 'pg_advisory_xact_lock(72707372)';
 /** The archive tables a rollback reads (an ACCESS SHARE lock each): their DROP waits. */
 const HOLD_ARCHIVE_TABLES = `DO $$ DECLARE t text; BEGIN
-  FOR t IN SELECT archive_table FROM forge_archive.archives LOOP
+  FOR t IN SELECT archive_table FROM forge_archive.archives WHERE outcome = 'kept' LOOP
     EXECUTE format('LOCK TABLE forge_archive.%I IN ACCESS SHARE MODE', t);
   END LOOP; END $$`;
 const holdRegistryRows = (direction: 'up' | 'down', migration?: string) =>
@@ -197,11 +197,12 @@ describe('archives, with migrate-deploy and migrate-rollback killed with SIGKILL
       const kept = await database.query(
         `SELECT migration, direction, kind, source_table, source_column, rows::int,
            to_regclass(quote_ident('forge_archive') || '.' || quote_ident(archive_table)) IS NOT NULL AS table_there
-         FROM forge_archive.archives WHERE restored_at IS NULL AND purged_at IS NULL ORDER BY migration, direction, kind, source_table`,
+         FROM forge_archive.archives WHERE outcome = 'kept' AND restored_at IS NULL AND purged_at IS NULL
+         ORDER BY migration, direction, kind, source_table`,
       );
       const strays = await database.query(
         `SELECT tablename FROM pg_tables WHERE schemaname = 'forge_archive' AND tablename <> 'archives' AND tablename NOT IN
-           (SELECT archive_table FROM forge_archive.archives WHERE restored_at IS NULL AND purged_at IS NULL)`,
+           (SELECT archive_table FROM forge_archive.archives WHERE outcome = 'kept' AND restored_at IS NULL AND purged_at IS NULL)`,
       );
       return { kept, strays };
     });

@@ -1,5 +1,7 @@
 import { supersedeSql } from '../../core/archive/archive-sql';
+import type { SqlParser } from '../../core/sql/parser';
 import type { SqlRunner } from '../../adapters/db/database';
+import type { MigrationFolder } from '../../adapters/store/migration-store';
 import { ventureArchiveSchema } from '../shared/archive-capture';
 import { downArchivesByMigration } from '../shared/archive-registry';
 import { describeArchives, restoreAfterReapply } from '../shared/archive-restore';
@@ -13,7 +15,12 @@ import type { EventLog } from './event-log';
  * never committed (a rollback killed between the two): the values it holds are still in place,
  * and it goes.
  */
-export async function putBackLeftArchives(database: SqlRunner, events: EventLog): Promise<void> {
+export async function putBackLeftArchives(
+  parser: SqlParser,
+  database: SqlRunner,
+  migrations: readonly MigrationFolder[],
+  events: EventLog,
+): Promise<void> {
   const left = await downArchivesByMigration(database);
   if (left.size === 0) return;
   const { applied } = await readAppliedState(database);
@@ -25,7 +32,8 @@ export async function putBackLeftArchives(database: SqlRunner, events: EventLog)
       archives[0].createdAt,
     ]);
     if (reapplied) {
-      const restored = (await restoreAfterReapply(database, archives)).map((check) => check.line);
+      const sql = migrations.find((candidate) => candidate.name === migration)?.sql ?? '';
+      const restored = (await restoreAfterReapply(parser, database, sql, archives)).map((check) => check.line);
       restored.forEach((line) => events.log(`${migration}: ${line}`));
       await events.record('recovered', {
         migrations: [migration],

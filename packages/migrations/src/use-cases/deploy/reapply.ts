@@ -4,7 +4,7 @@ import type { Database } from '../../adapters/db/database';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
 import { applyPendingMigrations } from '../shared/apply-migrations';
 import type { KeptArchive } from '../shared/archive-registry';
-import { checkRestores, describeArchives, restoreAfterReapply, scriptWithRestores } from '../shared/archive-restore';
+import { checkRestores, describeArchives, putBackScript, restoreAfterReapply } from '../shared/archive-restore';
 
 /**
  * Apply `migration` (and what comes before it in `upToThis` not applied yet), putting back what
@@ -27,11 +27,13 @@ export async function applyPuttingBack(
   if (!runsInOneTransaction(parser, migration.sql)) {
     await applyPendingMigrations(parser, database, upToThis);
     announce();
-    return (await restoreAfterReapply(database, archives)).map((check) => check.line);
+    return (await restoreAfterReapply(parser, database, migration.sql, archives)).map((check) => check.line);
   }
   announce();
-  await applyPendingMigrations(parser, database, upToThis, (applying, script) =>
-    applying.name === migration.name ? scriptWithRestores(parser, database, script, archives) : Promise.resolve(script),
+  await applyPendingMigrations(parser, database, upToThis, async (applying, script) =>
+    applying.name === migration.name && archives.length
+      ? `${script}\n;\n${await putBackScript(parser, database, script, archives)}`
+      : script,
   );
   return (await checkRestores(database, archives)).map((check) => check.line);
 }

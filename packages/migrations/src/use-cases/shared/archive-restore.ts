@@ -75,7 +75,7 @@ function droppedAndMadeAgain(parser: SqlParser, up: string, down: readonly State
 }
 
 /** `script` (a down, or a migration applied again) with the restores of `archives` in it, in its transaction (see withRestores). */
-export async function scriptWithRestores(
+async function scriptWithRestores(
   parser: SqlParser,
   database: SqlRunner,
   script: string,
@@ -130,13 +130,36 @@ export async function checkRestores(
  * written while it was applied before), in one transaction; what came back, as checkRestores says it.
  */
 export async function restoreAfterReapply(
+  parser: SqlParser,
   database: SqlRunner,
+  migrationSql: string,
   archives: readonly KeptArchive[],
 ): Promise<Array<{ equal: boolean; line: string }>> {
   if (archives.length === 0) return [];
-  const schema = await ventureArchiveSchema(database);
-  await database.executeScript((await inRestoreOrder(database, archives)).map((archive) => restoreSql(schema, archive)).join(';\n'));
+  await database.executeScript(await putBackScript(parser, database, migrationSql, archives));
   return checkRestores(database, archives);
+}
+
+/**
+ * The restores of a rollback's archives, to run once their migration is applied again (at its end:
+ * after what it writes itself). A table the migration makes again holds only the rows it wrote
+ * itself: the archive is that table as the rollback found them, so it replaces them.
+ */
+export async function putBackScript(
+  parser: SqlParser,
+  database: SqlRunner,
+  migrationSql: string,
+  archives: readonly KeptArchive[],
+): Promise<string> {
+  if (archives.length === 0) return '';
+  const schema = await ventureArchiveSchema(database);
+  const ordered = await inRestoreOrder(database, archives);
+  const made = readStatements(parser, migrationSql).filter((statement) => statement.kind === 'create_table');
+  const clears = [...ordered]
+    .reverse()
+    .filter((archive) => archive.kind === 'table' && made.some((statement) => makesAgain(statement, archive.source)))
+    .map((archive) => `DELETE FROM ${qualifiedName(archive.source.schema, archive.source.table)}`);
+  return [...clears, ...ordered.map((archive) => restoreSql(schema, archive))].join(';\n');
 }
 
 /** Archives of several tables ordered by their foreign keys as they are now (see referencedFirst). */

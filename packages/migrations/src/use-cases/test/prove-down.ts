@@ -57,7 +57,7 @@ export async function proveDown(
   let putBack: Array<{ equal: boolean; line: string }> = [];
   try {
     await applyPendingMigrations(parser, database, upToThis);
-    putBack = await restoreAfterReapply(database, (await lastCapture(database, migration.name, 'down')).kept);
+    putBack = await restoreAfterReapply(parser, database, migration.sql, (await lastCapture(database, migration.name, 'down')).kept);
   } catch (error) {
     result.down = 'failed';
     result.downDetails = [
