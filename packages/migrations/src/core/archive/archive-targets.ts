@@ -1,6 +1,7 @@
 import type { QualifiedName } from '../sql/qualified-name';
 import { quoteIdentifier, quoteLiteral } from '../sql/quote';
-import type { Statement } from '../sql/statements';
+import { type SqlParser, SqlSyntaxError } from '../sql/parser';
+import { readStatements, type Statement } from '../sql/statements';
 
 /**
  * What a script would destroy that an archive can keep: a table it drops (its rows), a table it
@@ -86,4 +87,14 @@ export function targetId(target: ArchiveTarget): string {
 export function describeTarget(target: ArchiveTarget): string {
   if (target.kind === 'rows') return `rows of table ${targetId(target)}`;
   return target.kind === 'table' ? `table ${targetId(target)}` : `column ${targetId(target)}`;
+}
+
+/** The archive targets of a script as written; none when it does not parse (its run reports that, with PostgreSQL's message). */
+export function readArchiveTargets(parser: SqlParser, sql: string): ArchiveTarget[] {
+  try {
+    return archiveTargets(readStatements(parser, sql));
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) return [];
+    throw error;
+  }
 }

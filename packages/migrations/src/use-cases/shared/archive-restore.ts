@@ -1,9 +1,9 @@
 import { checkSql, restoreSql } from '../../core/archive/archive-sql';
-import { type ArchiveTarget, archiveTargets, describeTarget } from '../../core/archive/archive-targets';
+import { describeTarget, readArchiveTargets } from '../../core/archive/archive-targets';
 import { referencedFirst } from '../../core/archive/restore-order';
 import { makesAgain, withRestores } from '../../core/archive/restore-point';
 import { qualifiedName } from '../../core/sql/quote';
-import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
+import type { SqlParser } from '../../core/sql/parser';
 import { readStatements, type Statement } from '../../core/sql/statements';
 import type { SqlRunner } from '../../adapters/db/database';
 import { ventureArchiveSchema } from './archive-capture';
@@ -22,47 +22,29 @@ export async function downWithRestores(
 ): Promise<{ script: string; archives: KeptArchive[]; stop?: string }> {
   const capture = await lastCapture(database, migration.name, 'up');
   const archives = capture.kept;
-  const backups = 'The data is in the backups taken before it (migrate-rollback --fromBackup)';
+  const stop = (why: string) => ({
+    script: migration.down.sql,
+    archives,
+    stop: `${why}: its down would make it again empty. The data is in the backups taken before it (migrate-rollback --fromBackup)`,
+  });
   const purged = archives.filter((archive) => archive.purgedAt);
   if (purged.length) {
     const what = purged.map((archive) => [archive.source.table, archive.source.column].filter(Boolean).join('.')).join(', ');
-    return {
-      script: migration.down.sql,
-      archives,
-      stop: `what it dropped (${what}) was archived until ${purged[0].expiresAt} and is purged: its down would make it again empty. ${backups}`,
-    };
+    return stop(`what it dropped (${what}) was archived until ${purged[0].expiresAt} and is purged`);
   }
-  if (capture.refused.length)
-    return {
-      script: migration.down.sql,
-      archives,
-      stop: `what it dropped was not archived when it was deployed (${capture.refused.join('; ')}): its down would make it again empty. ${backups}`,
-    };
+  if (capture.refused.length) return stop(`what it dropped was not archived when it was deployed (${capture.refused.join('; ')})`);
   const downStatements = readStatements(parser, migration.down.sql);
-  if (!capture.captured) {
-    const remade = droppedAndMadeAgain(parser, migration.sql, downStatements);
-    if (remade.length)
-      return {
-        script: migration.down.sql,
-        archives,
-        stop:
-          `it dropped ${remade.join(', ')} and was deployed without an archive of it (not by migrate-deploy, or by a version ` +
-          `without archives): its down would make it again empty. ${backups}`,
-      };
-  }
-  return { script: await scriptWithRestores(parser, database, migration.down.sql, archives), archives };
+  const remade = capture.captured ? [] : droppedAndMadeAgain(parser, migration.sql, downStatements);
+  if (remade.length)
+    return stop(
+      `it dropped ${remade.join(', ')} and was deployed without an archive of it (not by migrate-deploy, or by a version without archives)`,
+    );
+  return { script: await scriptWithRestores(database, migration.down.sql, downStatements, archives), archives };
 }
 
 /** What the migration drops (a table, a column, a retyped column's values) that its down makes again. */
 function droppedAndMadeAgain(parser: SqlParser, up: string, down: readonly Statement[]): string[] {
-  let targets: ArchiveTarget[];
-  try {
-    targets = archiveTargets(readStatements(parser, up));
-  } catch (error) {
-    if (error instanceof SqlSyntaxError) return [];
-    throw error;
-  }
-  return targets
+  return readArchiveTargets(parser, up)
     .filter((target) => {
       const source = {
         schema: target.table.schema,
@@ -76,15 +58,15 @@ function droppedAndMadeAgain(parser: SqlParser, up: string, down: readonly State
 
 /** `script` (a down, or a migration applied again) with the restores of `archives` in it, in its transaction (see withRestores). */
 async function scriptWithRestores(
-  parser: SqlParser,
   database: SqlRunner,
   script: string,
+  statements: readonly Statement[],
   archives: readonly KeptArchive[],
 ): Promise<string> {
   if (archives.length === 0) return script;
   const schema = await ventureArchiveSchema(database);
   const restores = (await inRestoreOrder(database, archives)).map((entry) => ({ entry, sql: restoreSql(schema, entry) }));
-  return withRestores(script, readStatements(parser, script), restores);
+  return withRestores(script, statements, restores);
 }
 
 /** What `archives` put back, as a user reads it. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type ArchiveTarget, archiveTargets } from '../../core/archive/archive-targets';
-import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
-import { readStatements } from '../../core/sql/statements';
+import { readArchiveTargets } from '../../core/archive/archive-targets';
+import type { SqlParser } from '../../core/sql/parser';
 import type { SqlRunner } from '../../adapters/db/database';
 import { type ArchivePolicy, captureBefore } from './archive-capture';
 
@@ -18,12 +17,5 @@ export async function archiveDownDrops(
   policy: ArchivePolicy,
   log?: (line: string) => void,
 ): Promise<void> {
-  let dropped: ArchiveTarget[];
-  try {
-    dropped = archiveTargets(readStatements(parser, down));
-  } catch (error) {
-    if (error instanceof SqlSyntaxError) return;
-    throw error;
-  }
-  await captureBefore(database, dropped, { runId: randomUUID(), migration, direction: 'down' }, policy, log);
+  await captureBefore(database, readArchiveTargets(parser, down), { runId: randomUUID(), migration, direction: 'down' }, policy, log);
 }

@@ -1,8 +1,7 @@
 import { compareFingerprints, describeDifference, isSameSchema, type SchemaFingerprint } from '../../core/fingerprint';
 import { randomUUID } from 'node:crypto';
-import { archiveTargets } from '../../core/archive/archive-targets';
-import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
-import { readStatements, type Statement } from '../../core/sql/statements';
+import { readArchiveTargets } from '../../core/archive/archive-targets';
+import type { SqlParser } from '../../core/sql/parser';
 import { markRolledBack } from '../../core/sql/prisma-migrations-table';
 import type { MigrationTestResult } from '../../core/test-report';
 import type { Database } from '../../adapters/db/database';
@@ -95,13 +94,6 @@ const PROOF_POLICY = { retentionSeconds: 86_400, maxBytes: Number.POSITIVE_INFIN
  */
 export async function archiveForProof(parser: SqlParser, database: Database, migration: MigrationFolder): Promise<boolean> {
   if (migration.down?.kind !== 'script') return false;
-  let statements: Statement[];
-  try {
-    statements = readStatements(parser, migration.sql);
-  } catch (error) {
-    if (error instanceof SqlSyntaxError) return false;
-    throw error;
-  }
   const run = { runId: PROOF_RUN, migration: migration.name, direction: 'up' as const };
-  return (await captureBefore(database, archiveTargets(statements), run, PROOF_POLICY)).kept.length > 0;
+  return (await captureBefore(database, readArchiveTargets(parser, migration.sql), run, PROOF_POLICY)).kept.length > 0;
 }
