@@ -17,6 +17,7 @@ import { applyExistingHistory } from './shared/apply-migrations';
 import { fingerprintSchema } from './shared/catalog-fingerprint';
 import { readTables } from './shared/table-catalog';
 import { canArchive } from './shared/archive-capture';
+import { unconditionalDelete } from '../core/safety/rules/ds105-unconditional-delete';
 import { type ArchiveTarget, archiveTargets, describeTarget, targetId } from '../core/archive/archive-targets';
 import { recreateNullable } from '../core/archive/recreate-nullable';
 import { readStatements } from '../core/sql/statements';
@@ -138,7 +139,8 @@ async function reversibilityOn(
 
 /**
  * Which findings lose nothing once a deploy archived what they drop: the down makes the table or
- * column again, and the archive puts its rows or values back (a column needs a key to find its rows by).
+ * column again (or leaves the emptied table as it is), and the archive puts its rows or values back
+ * (a column needs a key to find its rows by).
  */
 async function archivedFindings(database: Database, targets: readonly ArchiveTarget[]): Promise<(finding: Finding) => boolean> {
   const archivable: ArchiveTarget[] = [];
@@ -146,9 +148,9 @@ async function archivedFindings(database: Database, targets: readonly ArchiveTar
   return (finding) =>
     archivable.some(
       (target) =>
-        target.kind !== 'rows' &&
         [target.table.name, targetId({ kind: 'table', table: target.table })].includes(finding.table ?? '') &&
-        (target.kind === 'table' || target.column === finding.column),
+        (target.kind === 'table' ||
+          (target.kind === 'rows' ? finding.code === unconditionalDelete.code : target.column === finding.column)),
     );
 }
 
@@ -189,7 +191,7 @@ function composeDown(parser: SqlParser, migration: MigrationFolder, statements: 
           '-- migrate-rollback puts it back right after this script makes it again, in the same transaction.',
         ]
       : []),
-    body || '-- The migration changed nothing in the schema: there is nothing to undo.',
+    body || `-- The migration changed nothing in the schema${dropped.length ? '' : ': there is nothing to undo'}.`,
     '',
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import { ARCHIVE_SCHEMA } from '../sql/bookkeeping';
-import { qualifiedName, quoteIdentifier, quoteLiteral } from '../sql/quote';
+import { dollarQuoted, qualifiedName, quoteIdentifier, quoteLiteral } from '../sql/quote';
 
 /**
  * The archive: what a deploy or rollback is about to destroy, kept in a schema of the plugin's
@@ -41,8 +41,11 @@ export function createRegistry(schema: string): string {
     created_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
     expires_at       TIMESTAMPTZ NOT NULL,
     restored_at      TIMESTAMPTZ,
+    restored_rows    BIGINT,
     purged_at        TIMESTAMPTZ
   )`,
+    // A registry made before restores counted their rows.
+    `ALTER TABLE ${registry(schema)} ADD COLUMN IF NOT EXISTS restored_rows BIGINT`,
   ].join(';\n');
 }
 
@@ -123,33 +126,52 @@ export function passedSql(
 
 /**
  * Put an archive's rows back into the table the down (or the re-applied migration) made again, or
- * left standing (a TRUNCATE's or DELETE's): a table's rows inserted with their own identities,
- * but where a row written since holds the key (or another unique value) it keeps it; a column's
- * values set row by row by key (rows deleted since stay deleted; rows written since keep what they
- * have). The archive stays until checked (see checkSql) and dropped.
+ * left standing (a TRUNCATE's or DELETE's): a table's rows inserted with their own identities (where
+ * rows are there already, written since or by the migration applied again, a row holding a key or
+ * another unique value keeps it); a column's values set row by row by key (rows deleted since stay
+ * deleted; rows written since keep what they have). The registry counts the rows put back (not
+ * when rows were there: see comparedCheckSql). The archive stays until checked and dropped.
  */
 export function restoreSql(schema: string, entry: ArchiveEntry & { id: string }): string {
   const archive = qualifiedName(schema, entry.archiveTable);
   const source = qualifiedName(entry.source.schema, entry.source.table);
-  const put =
-    entry.kind === 'table'
-      ? `INSERT INTO ${source} (${entry.columns.map(quoteIdentifier).join(', ')}) OVERRIDING SYSTEM VALUE ` +
-        `SELECT ${entry.columns.map((column) => putBack(entry, column)).join(', ')} FROM ${archive} AS a ON CONFLICT DO NOTHING`
-      : `UPDATE ${source} AS t SET ${quoteIdentifier(entry.source.column!)} = ${putBack(entry, entry.source.column!)} ` +
-        `FROM ${archive} AS a WHERE ${entry.keyColumns.map((key) => `t.${quoteIdentifier(key)} = a.${quoteIdentifier(key)}`).join(' AND ')}`;
+  const counted = (put: string) =>
+    `DECLARE n bigint; BEGIN\n  ${put}\n  UPDATE ${registry(schema)} SET restored_at = now(), restored_rows = n WHERE id = ${Number(entry.id)};\nEND`;
+  const count = 'GET DIAGNOSTICS n = ROW_COUNT;';
+  if (entry.kind === 'column') {
+    const on = entry.keyColumns.map((key) => `t.${quoteIdentifier(key)} = a.${quoteIdentifier(key)}`).join(' AND ');
+    const column = entry.source.column!;
+    return `DO ${dollarQuoted(counted(`UPDATE ${source} AS t SET ${quoteIdentifier(column)} = ${putBack(entry, column)} FROM ${archive} AS a WHERE ${on};\n  ${count}`))}`;
+  }
+  const insert =
+    `INSERT INTO ${source} (${entry.columns.map(quoteIdentifier).join(', ')}) OVERRIDING SYSTEM VALUE ` +
+    `SELECT ${entry.columns.map((column) => putBack(entry, column)).join(', ')} FROM ${archive} AS a`;
   const sequences = entry.sequenceColumns.map(
     (column) =>
       `SELECT setval(sequence::regclass, greatest(last, 1), last IS NOT NULL) FROM (SELECT pg_get_serial_sequence(${quoteLiteral(source)}, ` +
       `${quoteLiteral(column)}) AS sequence, (SELECT max(${quoteIdentifier(column)}) FROM ${source})::bigint AS last) AS s WHERE sequence IS NOT NULL`,
   );
-  return [put, ...sequences, `UPDATE ${registry(schema)} SET restored_at = now() WHERE id = ${Number(entry.id)}`].join(';\n');
+  const put = `IF EXISTS (SELECT FROM ${source}) THEN\n    ${insert} ON CONFLICT DO NOTHING;\n  ELSE\n    ${insert};\n    ${count}\n  END IF;`;
+  return [`DO ${dollarQuoted(counted(put))}`, ...sequences].join(';\n');
+}
+
+/**
+ * After a restore that counted the rows it put back: how many archived rows are not back. None
+ * differ: the values put back are the archive's (unless a trigger or a rule of the table changed
+ * them: the caller compares those, see rewritesWritesSql). No row when the restore did not count.
+ */
+export function countedCheckSql(schema: string, entry: { id: string }): string {
+  return (
+    `SELECT (rows - restored_rows)::text AS missing, '0' AS differing FROM ${registry(schema)} ` +
+    `WHERE id = ${Number(entry.id)} AND restored_rows IS NOT NULL`
+  );
 }
 
 /**
  * After the restore: how many archived rows are not back (deleted since, or not restored), and how
  * many values differ from the archive's (changed since), compared as text.
  */
-export function checkSql(schema: string, entry: ArchiveEntry): string {
+export function comparedCheckSql(schema: string, entry: ArchiveEntry): string {
   const archive = qualifiedName(schema, entry.archiveTable);
   const source = qualifiedName(entry.source.schema, entry.source.table);
   if (entry.keyColumns.length === 0) {
@@ -168,6 +190,15 @@ export function checkSql(schema: string, entry: ArchiveEntry): string {
   );
 }
 
+/** Whether a trigger or a rule of `table` may change what a statement writes into it. */
+export function rewritesWritesSql(table: { schema: string; table: string }): string {
+  const relation = `to_regclass(${quoteLiteral(qualifiedName(table.schema, table.table))})`;
+  return (
+    `SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = ${relation} AND NOT tgisinternal) ` +
+    `OR EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = ${relation} AND rulename <> '_RETURN') AS rewrites`
+  );
+}
+
 /**
  * Before a new capture for `migration` in `direction`: the archives an earlier capture for it kept
  * that nothing has put back yet are gone with their registry rows. Their run was cut off before its
@@ -177,12 +208,12 @@ export function supersedeSql(schema: string, migration: string, direction: Archi
   const earlier =
     `FROM ${registry(schema)} WHERE migration = ${quoteLiteral(migration)} AND direction = ${quoteLiteral(direction)} ` +
     `AND restored_at IS NULL AND purged_at IS NULL`;
-  return `DO $forge$ DECLARE archive text; BEGIN
+  return `DO ${dollarQuoted(`DECLARE archive text; BEGIN
   FOR archive IN SELECT archive_table ${earlier} AND archive_table IS NOT NULL LOOP
     EXECUTE format('DROP TABLE IF EXISTS %I.%I', ${quoteLiteral(schema)}, archive);
   END LOOP;
   DELETE ${earlier};
-END $forge$`;
+END`)}`;
 }
 
 /** Drop the archives that expired before `now`, keeping their registry rows as a record. */

@@ -1,5 +1,6 @@
 import { type SqlParser, SqlSyntaxError } from './parser';
 import { readStatements, type Statement, type StatementOf } from './statements';
+import { dollarQuoted } from './quote';
 
 /**
  * What a `DO` block runs, read from its PL/pgSQL: the SQL statements it executes (in the order
@@ -57,10 +58,4 @@ function collect(node: unknown, queries: string[]): string | undefined {
     if (reason) return reason;
   }
   return undefined;
-}
-
-function dollarQuoted(body: string): string {
-  let tag = '$forge$';
-  for (let n = 0; body.includes(tag); n++) tag = `$forge${n}$`;
-  return `${tag}${body}${tag}`;
 }

@@ -22,3 +22,10 @@ export function splitQualified(qualified: string): string[] {
 export function unquoteIdentifier(identifier: string): string {
   return identifier.startsWith('"') ? identifier.slice(1, -1).replace(/""/g, '"') : identifier;
 }
+
+/** `body` as a dollar-quoted string, under a tag it does not contain (an identifier may hold `$forge$`). */
+export function dollarQuoted(body: string): string {
+  let tag = '$forge$';
+  for (let n = 0; body.includes(tag); n++) tag = `$forge${n}$`;
+  return `${tag}${body}${tag}`;
+}

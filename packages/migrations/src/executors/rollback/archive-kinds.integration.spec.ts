@@ -98,6 +98,7 @@ describe.each(DATABASE_ENGINES)('archives of every kind of loss, on %s', (engine
   const sql = <T>(text: string) => withDatabase((database) => database.query<T>(text));
   const state = () => withDatabase(readDatabaseState);
   const registry = () => sql<Registered>(REGISTRY('forge_archive'));
+  const logged = () => jest.mocked(logger.info).mock.calls.map(([line]) => String(line));
   /** A migration; its data loss approved as a team would, with the approve generator (`approve` false: it has none). */
   const addMigration = async (name: string, up: string, down: string, approve = true) => {
     const dir = path.join(workspace.dir, 'apps/billing', MIGRATIONS, name);
@@ -265,6 +266,40 @@ COMMIT;`;
       kept('table', 'Note', null, 35),
       kept('table', 'Customer', null, 40),
     ]);
+  });
+
+  it('a column named with a quote and a dollar-quote tag: its values come back by key, counted', async () => {
+    const column = '"x""$forge$y"';
+    await withDatabase((database) =>
+      database.executeScript(`ALTER TABLE "Customer" ADD COLUMN ${column} TEXT; UPDATE "Customer" SET ${column} = 'kept ' || "id"`),
+    );
+    await roundTrip(
+      `${NEXT}_drop_hostile`,
+      { up: `ALTER TABLE "Customer" DROP COLUMN ${column};`, down: `ALTER TABLE "Customer" ADD COLUMN ${column} TEXT;` },
+      [kept('column', 'Customer', 'x"$forge$y', 40)],
+    );
+    expect(logged()).toContainEqual(
+      expect.stringMatching(/: 40 values of "public"\."Customer"\.x"\$forge\$y restored from the archive: every one back$/),
+    );
+  });
+
+  it('a trigger rewriting what an UPDATE writes: the restore compares every value, and says how many differ', async () => {
+    await withDatabase((database) =>
+      database.executeScript(`CREATE FUNCTION "touch"() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN NEW."preferences" := NEW."preferences" || '{"touched": true}'; RETURN NEW; END $$;
+        CREATE TRIGGER "touch" BEFORE UPDATE ON "Customer" FOR EACH ROW EXECUTE FUNCTION "touch"();`),
+    );
+    await addMigration(
+      `${NEXT}_drop_preferences`,
+      'ALTER TABLE "Customer" DROP COLUMN "preferences";',
+      'ALTER TABLE "Customer" ADD COLUMN "preferences" JSONB;',
+    );
+    expect(await deploy()).toEqual({ success: true });
+    expect(await rollback({ steps: 1 })).toEqual({ success: true });
+    expect(logged()).toContainEqual(
+      expect.stringMatching(/: 40 values of "public"\."Customer"\.preferences restored from the archive: 0 not back, 40 different/),
+    );
+    expect(await sql('SELECT count(*)::int AS n FROM "Customer" WHERE "preferences" ? \'touched\'')).toEqual([{ n: 40 }]);
   });
 
   it('archives go into the backups: a restored backup brings back the archives and registry it held, and a rollback by downs still uses them', async () => {

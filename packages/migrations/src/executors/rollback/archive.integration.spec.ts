@@ -274,4 +274,16 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
     );
     expect(await state()).toEqual(deployed);
   });
+
+  it('stops before the down of a TRUNCATE that was deployed without an archive: a down putting no rows in would leave the table empty', async () => {
+    addMigration('20240505000000_clear_invoices', 'TRUNCATE "Invoice";', 'SELECT 1;');
+    const history = readMigrationHistory(path.join(workspace.dir, MIGRATIONS));
+    await withDatabase(async (database) => applyPendingMigrations(await loadSqlParser(), database, history.migrations));
+    const deployed = await state();
+    expect(await rollback({ steps: 1 })).toEqual({ success: false });
+    expect(latestReport('migrate-rollback').error).toMatch(
+      /20240505000000_clear_invoices.*it dropped rows of table Invoice and was deployed without an archive of it/,
+    );
+    expect(await state()).toEqual(deployed);
+  });
 });

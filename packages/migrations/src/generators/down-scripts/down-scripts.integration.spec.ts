@@ -129,6 +129,7 @@ describe('down-scripts under migrate-test', () => {
     addMigration('7_drops', 'ALTER TABLE "Member" DROP COLUMN "balance";\nALTER TABLE "Log" DROP COLUMN "line";');
     addMigration('8_drop_note', 'DROP TABLE "Note";');
     addMigration('9_drop_mail', 'DROP POLICY "own_rows" ON "Member";\nALTER TABLE "Member" DROP COLUMN "mail";');
+    addMigration('9b_clear', 'TRUNCATE "Log";\nDELETE FROM "Member";');
 
     await generate();
 
@@ -146,6 +147,10 @@ describe('down-scripts under migrate-test', () => {
     // A dropped table comes back with its rows from the archive; a required column added back nullable, NOT NULL once its values are in.
     expect(downOf('8_drop_note')).toMatch(/\(table Note\) is archived by migrate-deploy[^]*CREATE TABLE "Note"/);
     expect(downOf('9_drop_mail')).toMatch(/ADD COLUMN\s+"mail" TEXT;[^]*ALTER TABLE "Member" ALTER COLUMN "mail" SET NOT NULL;\s*$/);
+    // Emptied tables keep their schema: the down is empty, and the archive puts their rows back.
+    expect(downOf('9b_clear')).toMatch(
+      /\(rows of table Log, rows of table Member\) is archived by migrate-deploy[^]*changed nothing in the schema\.\n$/,
+    );
     for (const engine of DATABASE_ENGINES) {
       const report = await test(engine);
       expect(report.migrations.map((m) => [m.name, m.down, m.downDetails])).toEqual([
@@ -159,6 +164,7 @@ describe('down-scripts under migrate-test', () => {
         ['7_drops', 'irreversible', [expect.stringMatching(/^DS102: drops column Log.line/)]],
         ['8_drop_note', 'verified', []],
         ['9_drop_mail', 'verified', []],
+        ['9b_clear', 'verified', []],
       ]);
     }
   });

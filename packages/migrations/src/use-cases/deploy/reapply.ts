@@ -27,7 +27,7 @@ export async function applyPuttingBack(
   if (!runsInOneTransaction(parser, migration.sql)) {
     await applyPendingMigrations(parser, database, upToThis);
     announce();
-    return (await restoreAfterReapply(parser, database, migration.sql, archives)).map((check) => check.line);
+    return (await restoreAfterReapply(parser, database, migration.sql, archives, { compare: false })).map((check) => check.line);
   }
   announce();
   await applyPendingMigrations(parser, database, upToThis, async (applying, script) =>
@@ -35,5 +35,5 @@ export async function applyPuttingBack(
       ? `${script}\n;\n${await putBackScript(parser, database, script, archives)}`
       : script,
   );
-  return (await checkRestores(database, archives)).map((check) => check.line);
+  return (await checkRestores(database, archives, { compare: false })).map((check) => check.line);
 }

@@ -50,13 +50,15 @@ export async function proveDown(
     return after;
   }
   const afterDown = compareFingerprints(before, await fingerprintSchema(database));
-  const restored = await checkRestores(database, down.archives);
+  const restored = await checkRestores(database, down.archives, { compare: true });
   const notRestored = restored.filter((table) => !table.equal).map((table) => `after down.sql: ${table.line}`);
   await database.query(markRolledBack(migration.name));
   let putBack: Array<{ equal: boolean; line: string }> = [];
   try {
     await applyPendingMigrations(parser, database, upToThis);
-    putBack = await restoreAfterReapply(parser, database, migration.sql, (await lastCapture(database, migration.name, 'down')).kept);
+    putBack = await restoreAfterReapply(parser, database, migration.sql, (await lastCapture(database, migration.name, 'down')).kept, {
+      compare: true,
+    });
   } catch (error) {
     result.down = 'failed';
     result.downDetails = [
