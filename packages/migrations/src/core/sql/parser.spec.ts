@@ -17,6 +17,12 @@ describe('parseScript', () => {
     expect(statements[2].text).toBe('SELECT 1');
   });
 
+  it('finds no statement in an empty script, or one of comments only', () => {
+    expect(parser.parseScript('')).toEqual([]);
+    expect(parser.parseScript(' \n\t')).toEqual([]);
+    expect(parser.parseScript('-- nothing to undo\n/* at all */')).toEqual([]);
+  });
+
   it('reports a syntax error with its offset', () => {
     expect(() => parser.parseScript('CREATE TABLE x (a int,')).toThrow(SqlSyntaxError);
     try {

@@ -42,6 +42,8 @@ export interface ParsedStatement {
 }
 
 function parseScript(sql: string): ParsedStatement[] {
+  // libpg_query refuses an empty query; an empty script has no statements.
+  if (sql.trim() === '') return [];
   let result: ParseResult;
   try {
     result = parseSync(sql);
