@@ -71,6 +71,7 @@ export const TEST_DEFAULTS = {
   urlEnv: TEST_URL_ENV,
   allowDrift: false,
   strictData: false,
+  noPrefixCache: false,
 } as const;
 
 export const MIGRATION_GENERATOR_DEFAULTS = {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readMigrationIntent, tableKey } from './migration-intent';
 import { type Located, readOperationsIfValid } from './safety/operations';
 import { type SqlParser, SqlSyntaxError } from './sql/parser';
@@ -78,6 +79,23 @@ export class HistoryHints {
     );
     return { castTargets: this.castTargets, references, uniques, touched };
   }
+}
+
+/**
+ * What of `hints` bears on the rows seeded while `tables` exist, as a digest: where two histories'
+ * hints agree on it, the rows seeded before that migration are the same in both.
+ */
+export function seedHintsDigest(hints: SeedHints, tables: readonly string[]): string {
+  const present = new Set(tables);
+  const only = <T>(map: Map<string, T>) =>
+    [...map].filter(([table]) => present.has(table)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const bearing = [
+    only(hints.castTargets).map(([table, columns]) => [table, [...columns].sort()]),
+    only(hints.references),
+    only(hints.uniques),
+    [...hints.touched].sort(),
+  ];
+  return createHash('sha256').update(JSON.stringify(bearing)).digest('hex');
 }
 
 export const NO_SEED_HINTS: SeedHints = { castTargets: new Map(), references: new Map(), uniques: new Map(), touched: new Set() };

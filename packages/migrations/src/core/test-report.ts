@@ -76,6 +76,8 @@ export interface TestReport {
   startedAt: string;
   durationMs: number;
   migrations: MigrationTestResult[];
+  /** The first migrations, proven by an earlier run that this one started from (their results are that run's). */
+  reusedPrefix?: number;
   idempotent: boolean;
   drift: { clean: boolean; allowed: boolean; sql: string };
   errors: TestError[];

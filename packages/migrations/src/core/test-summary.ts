@@ -54,6 +54,11 @@ export function summaryLines(report: TestReport): string[] {
         .join(', ') || 'none'
     }`,
   );
+  if (report.reusedPrefix) {
+    lines.push(
+      `the first ${report.reusedPrefix} proven by an earlier run with the same migrations (started from the database it left; --noPrefixCache to prove them again)`,
+    );
+  }
   if (applied === report.migrations.length) {
     lines.push(report.idempotent ? 'idempotent: a second apply applies nothing' : '✗ not idempotent: a second apply changed the history');
     if (report.drift.clean) lines.push('no drift: the migrated schema is what schema.prisma describes');

@@ -7,6 +7,9 @@ import { defaultSnapshotCacheDir } from '../adapters/db/pglite-snapshot';
 import { loadSchemaEngine } from '../adapters/engine/wasm-loader';
 import { historyExtensions, loadVenture } from '../adapters/store/load-venture';
 import { runMigrationTest } from './test/migration-test';
+import type { ProofState } from './test/proof-state';
+import { ProvenPrefixes } from './test/proven-prefixes';
+import { PgliteDatabase } from '../adapters/db/pglite-database';
 
 export interface TestProjectOptions {
   project: string;
@@ -20,6 +23,8 @@ export interface TestProjectOptions {
   allowDrift: boolean;
   /** See MigrationTestInput.strictData. */
   strictData?: boolean;
+  /** Start from the longest proven prefix kept, and keep this run's (the embedded database only). */
+  prefixCache?: boolean;
   onWarning?: (warning: string) => void;
   onMigration?: (result: MigrationTestResult) => void;
   onDatabase?: (label: string) => void;
@@ -30,6 +35,13 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
   const venture = await loadVenture(options.projectRoot);
   venture.warnings.forEach((warning) => options.onWarning?.(warning));
   const parser = await loadSqlParser();
+  const cacheDir = defaultSnapshotCacheDir(options.workspaceRoot);
+  const prefixes =
+    options.prefixCache && !options.url
+      ? new ProvenPrefixes(parser, cacheDir, venture.history.migrations, { strictData: options.strictData === true })
+      : undefined;
+  // A store that cannot be read is no prefix: the whole history is proven.
+  const resume = await prefixes?.longest().catch(() => undefined);
 
   // The schema engine's wasm compiles while the database starts.
   const [database] = await Promise.all([
@@ -38,10 +50,18 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
       urlSource: options.urlSource,
       label: options.project,
       extensions: historyExtensions(parser, venture.history),
-      cacheDir: defaultSnapshotCacheDir(options.workspaceRoot),
+      cacheDir,
+      snapshot: resume?.data,
     }),
     loadSchemaEngine(),
   ]);
+  const keep = async (state: ProofState) => {
+    if (!(database instanceof PgliteDatabase)) return;
+    // A store that cannot be written costs the next run its speed, never this run its result.
+    await prefixes?.keep(database, state).catch((error: Error) => {
+      options.onWarning?.(`the proven migrations could not be kept for the next run: ${error.message}`);
+    });
+  };
   options.onDatabase?.(database.label);
   return withCleanupOnSignal(database, () =>
     runMigrationTest({
@@ -56,6 +76,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
       workspaceRoot: options.workspaceRoot,
       warnings: venture.warnings,
       onMigration: options.onMigration,
+      prefix: prefixes && { resume: resume?.state, keep },
     }),
   );
 }

@@ -12,6 +12,8 @@ export interface TestDatabaseOptions {
   label: string;
   extensions: readonly string[];
   cacheDir: string;
+  /** The embedded database's data folder to start from (a proven prefix's), instead of an empty one. */
+  snapshot?: Blob;
 }
 
 export function openThrowawayDatabase(options: TestDatabaseOptions): Promise<Database> {
@@ -19,5 +21,5 @@ export function openThrowawayDatabase(options: TestDatabaseOptions): Promise<Dat
     // The test database is the run's own: a venture's `?schema=` (its share of a common database) does not apply to it.
     return PgDatabase.createThrowaway({ url: withoutSchema(options.url), source: options.urlSource }, options.label);
   }
-  return PgliteDatabase.open({ extensions: options.extensions, cacheDir: options.cacheDir });
+  return PgliteDatabase.open({ extensions: options.extensions, cacheDir: options.cacheDir, snapshot: options.snapshot });
 }

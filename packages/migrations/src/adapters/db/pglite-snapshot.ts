@@ -14,7 +14,7 @@ import { makeSnapshot, SNAPSHOT_FAILED_EXIT_CODE, writeSnapshotAtomically } from
  * back before this process starts its database and loads the schema engine: made here, the
  * first run of a workspace peaked at about 1 GiB, 400 MiB above every later run.
  */
-const PGLITE_VERSION = pgliteVersion();
+export const PGLITE_VERSION = pgliteVersion();
 
 function pgliteVersion(): string {
   // The package does not export its package.json: find it from the entry point (dist/index.cjs).

@@ -2,6 +2,7 @@ export interface TestExecutorOptions {
   urlEnv?: string;
   allowDrift?: boolean;
   strictData?: boolean;
+  noPrefixCache?: boolean;
   reportFile?: string;
   junitFile?: string;
 }

@@ -18,9 +18,12 @@ export interface SeedOutcome {
 
 /** Hands out the number each representative value is made from, unique over a whole run. */
 export class SeedCounter {
-  private value = 0;
+  constructor(private value = 0) {}
   next(): number {
     return ++this.value;
+  }
+  get current(): number {
+    return this.value;
   }
 }
 

@@ -13,7 +13,7 @@ import { MigrationEngine } from '../../adapters/engine/migration-engine';
 import { toEngineMigrationList } from '../../adapters/engine/migration-list';
 import type { MigrationFolder, MigrationHistory } from '../../adapters/store/migration-store';
 import { fingerprintSchema } from '../shared/catalog-fingerprint';
-import { HistoryHints } from '../../core/seed-hints';
+import { HistoryHints, seedHintsDigest } from '../../core/seed-hints';
 import { applyBesideSeededRows } from './apply-beside-seeded-rows';
 import { SeedCounter, seedRepresentativeRows } from './data-seeder';
 import { runDataStep } from '../shared/run-data-step';
@@ -24,6 +24,7 @@ import { snapshotRows } from './row-snapshot';
 import { tablesToCompare } from './compared-tables';
 import { SeededRows } from './seeded-rows';
 import { readTables, type TableModel } from '../shared/table-catalog';
+import type { ProofState } from './proof-state';
 
 export interface MigrationTestInput {
   parser: SqlParser;
@@ -40,6 +41,12 @@ export interface MigrationTestInput {
   workspaceRoot: string;
   warnings?: string[];
   onMigration?: (result: MigrationTestResult) => void;
+  /**
+   * Proven prefixes: `resume`, where an earlier run's proof of the first migrations stood (the
+   * database is the one it left); `keep`, given where this proof stands once every migration is
+   * proven, before the checks of the whole history.
+   */
+  prefix?: { resume?: ProofState; keep?: (state: ProofState) => Promise<void> };
 }
 
 /**
@@ -53,13 +60,21 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
   const { database, history } = input;
   const engine = await MigrationEngine.start(database);
   try {
-    const run = new HistoryRun(database, history, input, await readTables(database), await fingerprintSchema(database));
-    for (const migration of history.migrations) {
+    const resumed = input.prefix?.resume;
+    const run = new HistoryRun(
+      database,
+      history,
+      input,
+      resumed ?? { tables: await readTables(database), schema: await fingerprintSchema(database) },
+    );
+    resumed?.results.forEach((result) => input.onMigration?.(result));
+    for (const migration of history.migrations.slice(run.results.length)) {
       const result = await run.test(migration);
       input.onMigration?.(result);
       if (run.stopped) break;
     }
     const results = run.results;
+    if (!run.stopped && results.length > (resumed?.results.length ?? 0)) await input.prefix?.keep?.(run.state());
     const completed = results.length === history.migrations.length && results.every((r) => r.applied);
     const idempotent = completed && (await isIdempotent(engine, history));
     const driftSql = completed
@@ -74,6 +89,7 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
       migrations: [...results, ...history.migrations.slice(results.length).map(notAttempted)],
+      ...(resumed && { reusedPrefix: resumed.results.length }),
       idempotent,
       drift: { clean: completed && driftSql === '', allowed: input.allowDrift, sql: driftSql },
       errors: run.errors,
@@ -87,23 +103,46 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
 
 /** The state carried from one migration to the next: the tables, the schema, the seeded rows. */
 class HistoryRun {
-  readonly results: MigrationTestResult[] = [];
-  readonly errors: TestError[] = [];
+  readonly results: MigrationTestResult[];
+  readonly errors: TestError[];
   stopped = false;
-  private readonly counter = new SeedCounter();
-  private readonly seeded = new SeededRows();
+  private readonly counter: SeedCounter;
+  private readonly seeded: SeededRows;
   private readonly hints: HistoryHints;
   private readonly findings: Finding[][];
+  private tables: Map<string, TableModel>;
+  private schema: SchemaFingerprint;
+  private readonly seedings: ProofState['seedings'];
 
+  /** From an empty database (its tables and schema as read), or from where an earlier proof stood. */
   constructor(
     private readonly database: Database,
     private readonly history: MigrationHistory,
     private readonly options: Pick<MigrationTestInput, 'parser' | 'workspaceRoot' | 'strictData'>,
-    private tables: Map<string, TableModel>,
-    private schema: SchemaFingerprint,
+    start: Pick<ProofState, 'tables' | 'schema'> | ProofState,
   ) {
+    this.tables = start.tables;
+    this.schema = start.schema;
+    this.results = 'results' in start ? [...start.results] : [];
+    this.errors = 'errors' in start ? [...start.errors] : [];
+    this.seedings = 'seedings' in start ? [...start.seedings] : [];
+    this.counter = new SeedCounter('counter' in start ? start.counter : 0);
+    this.seeded = 'seeded' in start ? SeededRows.fromState(start.seeded) : new SeededRows();
     this.hints = new HistoryHints(options.parser, history.migrations);
     this.findings = analyzeHistory(options.parser, history.migrations);
+  }
+
+  /** Where the proof stands: what a later run needs to go on from the database as it is now. */
+  state(): ProofState {
+    return {
+      results: this.results,
+      errors: this.errors,
+      counter: this.counter.current,
+      seeded: this.seeded.toState(),
+      tables: this.tables,
+      schema: this.schema,
+      seedings: this.seedings,
+    };
   }
 
   async test(migration: MigrationFolder): Promise<MigrationTestResult> {
@@ -113,6 +152,8 @@ class HistoryRun {
     const upToThis = this.history.migrations.slice(0, index + 1);
     const intent = intentOf(parser, migration);
     const hints = this.hints.before(index);
+    const present = [...this.tables.keys()];
+    this.seedings.push({ tables: present, hints: seedHintsDigest(hints, present) });
     const seeded = await seedRepresentativeRows(
       database,
       this.tables,

@@ -17,10 +17,27 @@ const BLOCKING_DELETE_ACTIONS = new Set(['a', 'r', 'd']);
  * table without one) as inserted, so that they can be told from rows the migrations wrote
  * themselves. Table and column renames are followed from migration to migration.
  */
+export interface SeededRowsState {
+  keys: Map<string, Array<Record<string, unknown>>>;
+  shapes: Map<string, string>;
+}
+
 export class SeededRows {
   private readonly keys = new Map<string, Array<Record<string, unknown>>>();
   /** The shape of each table (columns, types, keys) when its newest row was inserted. */
   private readonly shapes = new Map<string, string>();
+
+  /** What it holds, as plain data (see proof-state.ts). */
+  toState(): SeededRowsState {
+    return { keys: new Map(this.keys), shapes: new Map(this.shapes) };
+  }
+
+  static fromState(state: SeededRowsState): SeededRows {
+    const rows = new SeededRows();
+    for (const [table, keys] of state.keys) rows.keys.set(table, keys);
+    for (const [table, shape] of state.shapes) rows.shapes.set(table, shape);
+    return rows;
+  }
 
   add(table: TableModel, row: Record<string, unknown>): void {
     const columns = table.primaryKey.length ? table.primaryKey : table.columns.map((column) => column.name);

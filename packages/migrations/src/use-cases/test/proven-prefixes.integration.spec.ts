@@ -1,0 +1,124 @@
+import { appendFileSync, copyFileSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { baseSnapshot, snapshotFile } from '../../adapters/db/pglite-snapshot';
+import type { TestReport } from '../../core/test-report';
+import { SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
+import { REPO_ROOT, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
+import { historyWorkspace, type HistoryWorkspace } from '../../test-support/real-histories';
+import { testProject } from '../test';
+
+jest.setTimeout(300_000);
+
+/** A report without what differs from run to run: timings, and whether a prefix was reused. */
+function comparable(report: TestReport) {
+  const { startedAt: _startedAt, durationMs: _durationMs, reusedPrefix: _reusedPrefix, ...rest } = report;
+  return { ...rest, migrations: report.migrations.map(({ ms: _ms, ...migration }) => migration) };
+}
+
+/**
+ * Proven prefixes on the embedded database, on umami's real history: a run starts from the longest
+ * prefix an earlier run proved with the same migrations, plugin, database and options, and reports
+ * what a cold run reports.
+ */
+describe('proven prefixes of migrate-test, on the umami history', () => {
+  let workspace: HistoryWorkspace;
+  let cache: TemporaryProject;
+  const saved = process.env['FORGE_MIGRATIONS_CACHE_DIR'];
+  let warnings: string[] = [];
+  const run = (prefixCache: boolean, strictData = false) =>
+    testProject({
+      project: workspace.project,
+      projectRoot: workspace.projectDir,
+      workspaceRoot: REPO_ROOT,
+      urlSource: 'TEST_DATABASE_URL',
+      allowDrift: true,
+      strictData,
+      prefixCache,
+      onWarning: (warning) => warnings.push(warning),
+    });
+  const entries = () => readdirSync(path.join(cache.dir, 'prefixes')).filter((name) => !name.startsWith('.'));
+  const addMigration = (name: string, sql: string) => {
+    mkdirSync(path.join(workspace.migrationsDir, name));
+    writeFileSync(path.join(workspace.migrationsDir, name, 'migration.sql'), sql);
+  };
+
+  beforeAll(async () => {
+    // The store in a folder of its own, beside the embedded database's snapshot the other specs use.
+    await baseSnapshot(SNAPSHOT_CACHE_DIR);
+    cache = temporaryDir('forge-prefix-cache-');
+    copyFileSync(snapshotFile(SNAPSHOT_CACHE_DIR), snapshotFile(cache.dir));
+    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = cache.dir;
+  });
+  afterAll(() => {
+    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = saved;
+    cache.remove();
+  });
+  beforeEach(() => {
+    workspace = historyWorkspace('umami');
+    warnings = [];
+  });
+  afterEach(() => {
+    workspace.remove();
+    // Keeping a proof, or reading one, never warns.
+    expect(warnings.filter((warning) => /proven/.test(warning))).toEqual([]);
+  });
+
+  it('starts from the prefix an earlier run proved, with the report of a cold run; a new migration is all that is proven', async () => {
+    const cold = await run(false);
+    expect(cold.reusedPrefix).toBeUndefined();
+    const first = await run(true);
+    expect(first.reusedPrefix).toBeUndefined();
+    expect(comparable(first)).toEqual(comparable(cold));
+    const again = await run(true);
+    expect(again.reusedPrefix).toBe(19);
+    expect(comparable(again)).toEqual(comparable(cold));
+
+    // One migration more: its proof goes on from the rows and state the prefix left, as a cold run's does.
+    addMigration(
+      '20_add_note',
+      'CREATE TABLE "note" ("note_id" UUID NOT NULL, "website_id" UUID NOT NULL, "body" TEXT NOT NULL, CONSTRAINT "note_pkey" PRIMARY KEY ("note_id"));\n' +
+        'ALTER TABLE "note" ADD CONSTRAINT "note_website_id_fkey" FOREIGN KEY ("website_id") REFERENCES "website"("website_id") ON DELETE CASCADE;\n' +
+        'ALTER TABLE "website" ADD COLUMN "note_count" INTEGER NOT NULL DEFAULT 0;\n',
+    );
+    const longer = await run(true);
+    expect(longer.reusedPrefix).toBe(19);
+    expect(longer.migrations).toHaveLength(20);
+    expect(longer.migrations[19]).toMatchObject({ name: '20_add_note', applied: true });
+    expect(longer.migrations[19].integrity.rowsChecked).toBeGreaterThan(0);
+    expect(comparable(longer)).toEqual(comparable(await run(false)));
+  });
+
+  it('proves the whole history again when an earlier migration or an option that changes results differs', async () => {
+    await run(true);
+    expect((await run(true)).reusedPrefix).toBe(19);
+    expect((await run(true, true)).reusedPrefix).toBeUndefined();
+    appendFileSync(path.join(workspace.migrationsDir, '10_add_distinct_id', 'migration.sql'), '\n-- edited\n');
+    const edited = await run(true);
+    expect(edited.reusedPrefix).toBeUndefined();
+    expect(edited.migrations.every((migration) => migration.applied)).toBe(true);
+    expect((await run(true)).reusedPrefix).toBe(19);
+    // A later foreign key over an earlier table: the rows seeded into it from the start point at
+    // websites, as they would not in the history the prefix was proven in.
+    addMigration(
+      '20_session_website_fkey',
+      'ALTER TABLE "session" ADD CONSTRAINT "session_website_fkey" FOREIGN KEY ("website_id") REFERENCES "website"("website_id");\n',
+    );
+    const withKey = await run(true);
+    expect(withKey.reusedPrefix).toBeUndefined();
+    expect(comparable(withKey)).toEqual(comparable(await run(false)));
+  });
+
+  it('takes a damaged entry as missing and keeps the next proof in its place; parallel runs share the store', async () => {
+    rmSync(path.join(cache.dir, 'prefixes'), { recursive: true, force: true });
+    const [one, two] = await Promise.all([run(true), run(true)]);
+    expect(comparable(one)).toEqual(comparable(two));
+    // Both proved the same history: one entry, the first kept.
+    const [entry, ...others] = entries();
+    expect(others).toEqual([]);
+    truncateSync(path.join(cache.dir, 'prefixes', entry, 'data.tar.gz'), 100);
+    const rebuilt = await run(true);
+    expect(rebuilt.reusedPrefix).toBeUndefined();
+    expect(comparable(rebuilt)).toEqual(comparable(one));
+    expect((await run(true)).reusedPrefix).toBe(19);
+  });
+});
