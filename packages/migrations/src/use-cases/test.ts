@@ -1,3 +1,4 @@
+import { HistoryHints } from '../core/seed-hints';
 import { loadSqlParser } from '../core/sql/parser';
 import type { MigrationTestResult, TestReport } from '../core/test-report';
 import type { Database } from '../adapters/db/database';
@@ -35,10 +36,11 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
   const venture = await loadVenture(options.projectRoot);
   venture.warnings.forEach((warning) => options.onWarning?.(warning));
   const parser = await loadSqlParser();
+  const hints = new HistoryHints(parser, venture.history.migrations);
   const cacheDir = defaultSnapshotCacheDir(options.workspaceRoot);
   const prefixes =
     options.prefixCache && !options.url
-      ? new ProvenPrefixes(parser, cacheDir, venture.history.migrations, { strictData: options.strictData === true })
+      ? new ProvenPrefixes(hints, cacheDir, venture.history.migrations, { strictData: options.strictData === true })
       : undefined;
   // A store that cannot be read is no prefix: the whole history is proven.
   const resume = await prefixes?.longest().catch(() => undefined);
@@ -66,6 +68,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
   return withCleanupOnSignal(database, () =>
     runMigrationTest({
       parser,
+      hints,
       project: options.project,
       database,
       history: venture.history,

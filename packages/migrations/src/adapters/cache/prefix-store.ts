@@ -19,7 +19,10 @@ export class PrefixStore {
 
   /** The longest prefix among `keys` (the key of migrations 1..k at k - 1) with an intact entry: k and its files. */
   async longest(keys: readonly string[]): Promise<{ length: number; files: Map<string, Buffer> } | undefined> {
+    // One listing of the store, not a look per key: a long history has as many keys as migrations.
+    const kept = new Set(await readdir(this.root).catch(() => [] as string[]));
     for (let length = keys.length; length >= 1; length--) {
+      if (!kept.has(keys[length - 1])) continue;
       const files = await this.read(keys[length - 1]);
       if (files) return { length, files };
     }

@@ -13,7 +13,7 @@ import { MigrationEngine } from '../../adapters/engine/migration-engine';
 import { toEngineMigrationList } from '../../adapters/engine/migration-list';
 import type { MigrationFolder, MigrationHistory } from '../../adapters/store/migration-store';
 import { fingerprintSchema } from '../shared/catalog-fingerprint';
-import { HistoryHints, seedHintsDigest } from '../../core/seed-hints';
+import { type HistoryHints, seedHintsDigest } from '../../core/seed-hints';
 import { applyBesideSeededRows } from './apply-beside-seeded-rows';
 import { SeedCounter, seedRepresentativeRows } from './data-seeder';
 import { runDataStep } from '../shared/run-data-step';
@@ -31,6 +31,8 @@ export interface MigrationTestInput {
   project: string;
   database: Database;
   history: MigrationHistory;
+  /** What the history asks of the rows seeded before each migration (read once per history). */
+  hints: HistoryHints;
   /** The schema as the engine should read it (see makeSchemaCompatible). */
   schemaFiles: SchemaFile[];
   configDir: string;
@@ -118,7 +120,7 @@ class HistoryRun {
   constructor(
     private readonly database: Database,
     private readonly history: MigrationHistory,
-    private readonly options: Pick<MigrationTestInput, 'parser' | 'workspaceRoot' | 'strictData'>,
+    private readonly options: Pick<MigrationTestInput, 'parser' | 'hints' | 'workspaceRoot' | 'strictData'>,
     start: Pick<ProofState, 'tables' | 'schema'> | ProofState,
   ) {
     this.tables = start.tables;
@@ -128,7 +130,7 @@ class HistoryRun {
     this.seedings = 'seedings' in start ? [...start.seedings] : [];
     this.counter = new SeedCounter('counter' in start ? start.counter : 0);
     this.seeded = 'seeded' in start ? SeededRows.fromState(start.seeded) : new SeededRows();
-    this.hints = new HistoryHints(options.parser, history.migrations);
+    this.hints = options.hints;
     this.findings = analyzeHistory(options.parser, history.migrations);
   }
 

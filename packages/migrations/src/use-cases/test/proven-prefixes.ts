@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { HistoryHints, seedHintsDigest } from '../../core/seed-hints';
-import type { SqlParser } from '../../core/sql/parser';
+import { type HistoryHints, seedHintsDigest } from '../../core/seed-hints';
 import { prefixKeys } from '../../core/test/prefix-keys';
 import type { PgliteDatabase } from '../../adapters/db/pglite-database';
 import { PGLITE_VERSION } from '../../adapters/db/pglite-snapshot';
@@ -24,9 +23,9 @@ export class ProvenPrefixes {
   private readonly keys: string[];
 
   constructor(
-    private readonly parser: SqlParser,
+    private readonly hints: HistoryHints,
     cacheDir: string,
-    private readonly migrations: readonly MigrationFolder[],
+    migrations: readonly MigrationFolder[],
     options: { strictData: boolean },
   ) {
     this.store = new PrefixStore(path.join(cacheDir, 'prefixes'), STORE_BYTES);
@@ -56,8 +55,7 @@ export class ProvenPrefixes {
   }
 
   private seededAlike(state: ProofState): boolean {
-    const hints = new HistoryHints(this.parser, this.migrations);
-    return state.seedings.every((seeding, index) => seedHintsDigest(hints.before(index), seeding.tables) === seeding.hints);
+    return state.seedings.every((seeding, index) => seedHintsDigest(this.hints.before(index), seeding.tables) === seeding.hints);
   }
 
   /** Keep the proof of the first `state.results.length` migrations with the database they left. */
