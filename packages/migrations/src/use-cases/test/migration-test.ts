@@ -42,6 +42,7 @@ export interface MigrationTestInput {
   /** Where a data step's TypeScript compiler is found. */
   workspaceRoot: string;
   warnings?: string[];
+  /** Each migration this run proves, as it is proven (not those of a reused prefix: the summary counts them). */
   onMigration?: (result: MigrationTestResult) => void;
   /**
    * Proven prefixes: `resume`, where an earlier run's proof of the first migrations stood (the
@@ -69,7 +70,6 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
       input,
       resumed ?? { tables: await readTables(database), schema: await fingerprintSchema(database) },
     );
-    resumed?.results.forEach((result) => input.onMigration?.(result));
     for (const migration of history.migrations.slice(run.results.length)) {
       const result = await run.test(migration);
       input.onMigration?.(result);

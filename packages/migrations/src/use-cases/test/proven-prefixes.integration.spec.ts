@@ -25,6 +25,8 @@ describe('proven prefixes of migrate-test, on the umami history', () => {
   let cache: TemporaryProject;
   const saved = process.env['FORGE_MIGRATIONS_CACHE_DIR'];
   let warnings: string[] = [];
+  /** The migrations a run proved itself (a reused prefix's are not reported one by one). */
+  let proven = 0;
   const run = (prefixCache: boolean, strictData = false) =>
     testProject({
       project: workspace.project,
@@ -35,6 +37,7 @@ describe('proven prefixes of migrate-test, on the umami history', () => {
       strictData,
       prefixCache,
       onWarning: (warning) => warnings.push(warning),
+      onMigration: () => proven++,
     });
   const entries = () => readdirSync(path.join(cache.dir, 'prefixes')).filter((name) => !name.startsWith('.'));
   const addMigration = (name: string, sql: string) => {
@@ -69,8 +72,10 @@ describe('proven prefixes of migrate-test, on the umami history', () => {
     const first = await run(true);
     expect(first.reusedPrefix).toBeUndefined();
     expect(comparable(first)).toEqual(comparable(cold));
+    proven = 0;
     const again = await run(true);
     expect(again.reusedPrefix).toBe(19);
+    expect(proven).toBe(0);
     expect(comparable(again)).toEqual(comparable(cold));
 
     // One migration more: its proof goes on from the rows and state the prefix left, as a cold run's does.
@@ -82,6 +87,7 @@ describe('proven prefixes of migrate-test, on the umami history', () => {
     );
     const longer = await run(true);
     expect(longer.reusedPrefix).toBe(19);
+    expect(proven).toBe(1);
     expect(longer.migrations).toHaveLength(20);
     expect(longer.migrations[19]).toMatchObject({ name: '20_add_note', applied: true });
     expect(longer.migrations[19].integrity.rowsChecked).toBeGreaterThan(0);
