@@ -12,7 +12,8 @@ module.exports = {
   testTimeout: 60_000,
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  setupFiles: ['<rootDir>/src/test-support/setup-env.ts'],
+  globalSetup: '<rootDir>/src/test-support/global-setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/src/test-support/setup-env.ts'],
   transform: {
     '^.+\\.(ts|js)$': [
       '@swc/jest',

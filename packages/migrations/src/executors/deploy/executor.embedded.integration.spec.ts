@@ -35,7 +35,6 @@ describe('migrate-deploy and migrate-rollback on the embedded database', () => {
 
   beforeEach(() => {
     delete process.env['DATABASE_URL'];
-    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = SNAPSHOT_CACHE_DIR;
     workspace = temporaryDir('forge-deploy-embedded-');
     cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps/billing'), { recursive: true });
     for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger, level).mockImplementation(() => undefined);

@@ -137,7 +137,6 @@ describe.each(DATABASE_ENGINES)('archives of every kind of loss, on %s', (engine
   beforeEach(async () => {
     workspace = temporaryDir('forge-archive-kinds-');
     cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps/billing'), { recursive: true });
-    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = SNAPSHOT_CACHE_DIR;
     delete process.env['DATABASE_URL'];
     if (engine === 'postgresql') {
       server = await createServerDatabase('archive_kinds');
@@ -364,7 +363,6 @@ describe('archives of ventures sharing one PostgreSQL database', () => {
     workspace = temporaryDir('forge-archive-shared-');
     database = await createServerDatabase('archive_shared');
     process.env['SHARED_DATABASE_URL'] = database.url;
-    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = SNAPSHOT_CACHE_DIR;
     jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     jest.spyOn(logger, 'error').mockImplementation(() => undefined);
     jest.spyOn(logger, 'warn').mockImplementation(() => undefined);

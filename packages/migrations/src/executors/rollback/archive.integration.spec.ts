@@ -83,7 +83,6 @@ describe.each(DATABASE_ENGINES)('archives of dropped data, on %s', (engine) => {
   beforeEach(async () => {
     workspace = temporaryDir('forge-archive-');
     cpSync(path.join(EXAMPLES_DIR, 'billing'), path.join(workspace.dir, 'apps/billing'), { recursive: true });
-    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = SNAPSHOT_CACHE_DIR;
     delete process.env['DATABASE_URL'];
     if (engine === 'postgresql') {
       server = await createServerDatabase('archive');
