@@ -173,7 +173,7 @@ async function benchColdStart(): Promise<{ ours: number; peer: number }> {
 }
 
 /** Time an Nx command in a workspace, without the daemon, on the embedded database. */
-function nxTimer(workspaceRoot: string) {
+export function nxTimer(workspaceRoot: string) {
   return (...args: string[]) => {
     const started = performance.now();
     const result = spawnSync(path.join(workspaceRoot, 'node_modules', '.bin', 'nx'), args, {

@@ -35,11 +35,12 @@ interface HintedMigration {
 
 /** The hints for the rows seeded before each migration of a history (index = the migration's). */
 export class HistoryHints {
-  private readonly operations: Located[][];
+  /** Per migration, what it asks of the rows seeded before it and before every earlier migration. */
+  private readonly asked: Array<{ references: LaterReference[]; uniques: Array<[table: string, columns: string[]]>; touched: string[] }>;
   private readonly castTargets = new Map<string, Map<string, string>>();
 
   constructor(parser: SqlParser, migrations: readonly HintedMigration[]) {
-    this.operations = migrations.map((migration) => readOperationsIfValid(parser, migration.sql));
+    this.asked = migrations.map((migration) => askedOfRows(readOperationsIfValid(parser, migration.sql)));
     for (const migration of migrations) {
       for (const [table, columns] of retypedColumns(parser, migration.sql)) {
         const merged = this.castTargets.get(table) ?? new Map<string, string>();
@@ -53,32 +54,37 @@ export class HistoryHints {
   before(index: number): SeedHints {
     const references = new Map<string, LaterReference[]>();
     const uniques = new Map<string, string[][]>();
-    const push = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
-    for (const { operation } of this.operations.slice(index).flat()) {
-      if (
-        operation.kind === 'add_constraint' &&
-        operation.constraint === 'foreign_key' &&
-        operation.references &&
-        operation.columns.length
-      ) {
-        const table = tableKey(undefined, operation.table);
-        push(references, table, {
-          table,
-          columns: operation.columns,
-          refTable: tableKey(undefined, operation.references.table),
-          refColumns: operation.references.columns,
-        });
-      }
-      const unique =
-        (operation.kind === 'create_index' && operation.unique) ||
-        (operation.kind === 'add_constraint' && operation.constraint === 'unique');
-      if (unique && operation.columns.length) push(uniques, tableKey(undefined, operation.table), operation.columns);
+    const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
+      const values = map.get(key);
+      if (values) values.push(value);
+      else map.set(key, [value]);
+    };
+    for (const asked of this.asked.slice(index)) {
+      for (const reference of asked.references) push(references, reference.table, reference);
+      for (const [table, columns] of asked.uniques) push(uniques, table, columns);
     }
-    const touched = new Set(
-      (this.operations[index] ?? []).flatMap(({ operation }) => ('table' in operation ? [tableKey(undefined, operation.table)] : [])),
-    );
-    return { castTargets: this.castTargets, references, uniques, touched };
+    return { castTargets: this.castTargets, references, uniques, touched: new Set(this.asked[index]?.touched) };
   }
+}
+
+/** The foreign keys and unique column sets a migration adds, and the tables it changes. */
+function askedOfRows(operations: readonly Located[]): HistoryHints['asked'][number] {
+  const asked: HistoryHints['asked'][number] = { references: [], uniques: [], touched: [] };
+  for (const { operation } of operations) {
+    if (operation.kind === 'add_constraint' && operation.constraint === 'foreign_key' && operation.references && operation.columns.length) {
+      asked.references.push({
+        table: tableKey(undefined, operation.table),
+        columns: operation.columns,
+        refTable: tableKey(undefined, operation.references.table),
+        refColumns: operation.references.columns,
+      });
+    }
+    const unique =
+      (operation.kind === 'create_index' && operation.unique) || (operation.kind === 'add_constraint' && operation.constraint === 'unique');
+    if (unique && operation.columns.length) asked.uniques.push([tableKey(undefined, operation.table), operation.columns]);
+    if ('table' in operation) asked.touched.push(tableKey(undefined, operation.table));
+  }
+  return asked;
 }
 
 /**

@@ -22,6 +22,25 @@ describe('PgliteDatabase', () => {
     }
   });
 
+  it('dumps its data folder checkpointed, so that a database started from the dump has no WAL to replay', async () => {
+    const database = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR });
+    try {
+      await database.executeScript('CREATE TABLE written (id int); INSERT INTO written SELECT generate_series(1, 1000);');
+      const [{ written }] = await database.query<{ written: string }>('SELECT pg_current_wal_insert_lsn()::text AS written');
+      const dump = await database.dumpDataDir();
+      const [{ redo }] = await database.query<{ redo: string }>(
+        `SELECT (redo_lsn - $1::pg_lsn)::text AS redo FROM pg_control_checkpoint()`,
+        [written],
+      );
+      expect(Number(redo)).toBeGreaterThanOrEqual(0);
+      const restarted = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR, snapshot: dump });
+      expect(await restarted.query('SELECT count(*)::int AS n FROM written')).toEqual([{ n: 1000 }]);
+      await restarted.close();
+    } finally {
+      await database.close();
+    }
+  });
+
   it('loads the contrib extensions the migrations create', async () => {
     const database = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR, extensions: ['pgcrypto', 'uuid-ossp', 'plpgsql'] });
     try {

@@ -17,6 +17,15 @@ describe('parseScript', () => {
     expect(statements[2].text).toBe('SELECT 1');
   });
 
+  it('parses a script once: the same text gives the same statements, which no caller can change', () => {
+    const sql = 'CREATE TABLE t (id int);\nSELECT 1;';
+    const first = parser.parseScript(sql);
+    expect(parser.parseScript(sql)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first[0])).toBe(true);
+    expect(parser.parseScript(`${sql} `)).not.toBe(first);
+    expect(parser.parseScript(`${sql} `).map((statement) => statement.text)).toEqual(first.map((statement) => statement.text));
+  });
+
   it('finds no statement in an empty script, or one of comments only', () => {
     expect(parser.parseScript('')).toEqual([]);
     expect(parser.parseScript(' \n\t')).toEqual([]);

@@ -6,8 +6,11 @@ import { loadModule, parsePlPgSQLSync, parseSync, type Node, type ParseResult } 
  * handle `loadSqlParser()` resolves to.
  */
 export interface SqlParser {
-  /** The statements of a script; throws SqlSyntaxError when it does not parse. */
-  parseScript(sql: string): ParsedStatement[];
+  /**
+   * The statements of a script; throws SqlSyntaxError when it does not parse. A script parsed
+   * before gives the same statements again (shared: read them, never change them).
+   */
+  parseScript(sql: string): readonly ParsedStatement[];
   /** The PL/pgSQL tree of a `CREATE FUNCTION ... LANGUAGE plpgsql` statement; throws when its body does not parse. */
   parsePlpgsql(sql: string): unknown;
 }
@@ -41,7 +44,28 @@ export interface ParsedStatement {
   node: Node;
 }
 
-function parseScript(sql: string): ParsedStatement[] {
+/**
+ * Scripts parsed, by their text: one run reads each migration for its hints, its analysis, its
+ * intent and its archive, and a history's scripts parse in seconds. Bounded by the text kept.
+ */
+const parsed = new Map<string, readonly ParsedStatement[]>();
+let parsedChars = 0;
+const PARSED_CHARS_KEPT = 32 * 1024 * 1024;
+
+function parseScript(sql: string): readonly ParsedStatement[] {
+  const known = parsed.get(sql);
+  if (known) return known;
+  const statements = Object.freeze(parseText(sql).map((statement) => Object.freeze(statement)));
+  if (parsedChars + sql.length > PARSED_CHARS_KEPT) {
+    parsed.clear();
+    parsedChars = 0;
+  }
+  parsed.set(sql, statements);
+  parsedChars += sql.length;
+  return statements;
+}
+
+function parseText(sql: string): ParsedStatement[] {
   // libpg_query refuses an empty query; an empty script has no statements.
   if (sql.trim() === '') return [];
   let result: ParseResult;
@@ -57,11 +81,13 @@ function parseScript(sql: string): ParsedStatement[] {
   }
   // libpg_query reports byte offsets into the UTF-8 text; JavaScript strings index characters.
   const bytes = Buffer.from(sql, 'utf8');
+  // In ASCII text a byte is a character: no decoding of the text before every statement.
+  const toChars = bytes.length === sql.length ? (byteOffset: number) => byteOffset : (byteOffset: number) => charOffset(bytes, byteOffset);
   return (result.stmts ?? []).map((raw) => {
     const startByte = raw.stmt_location ?? 0;
     const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.length;
-    const end = charOffset(bytes, endByte);
-    const start = skipCommentsAndSpace(sql, charOffset(bytes, startByte), end);
+    const end = toChars(endByte);
+    const start = skipCommentsAndSpace(sql, toChars(startByte), end);
     return { text: sql.slice(start, end).trim(), start, end, node: raw.stmt as Node };
   });
 }

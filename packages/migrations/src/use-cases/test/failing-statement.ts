@@ -31,7 +31,7 @@ export async function locateFailingStatement(
   migrationSql: string,
   failure: ScriptFailure,
 ): Promise<FailingStatement | undefined> {
-  let statements: ParsedStatement[];
+  let statements: readonly ParsedStatement[];
   try {
     statements = parser.parseScript(failure.batch);
   } catch (error) {
@@ -58,7 +58,7 @@ export async function locateFailingStatement(
 const SENTINEL_MESSAGE = 'forge-migrations: replay sentinel';
 const REPLAY_SENTINEL = `DO $$ BEGIN RAISE EXCEPTION '${SENTINEL_MESSAGE}'; END $$;`;
 
-async function replayToFailure(database: Database, statements: ParsedStatement[]): Promise<ParsedStatement | undefined> {
+async function replayToFailure(database: Database, statements: readonly ParsedStatement[]): Promise<ParsedStatement | undefined> {
   // The sentinel fails every replay, so that the implicit transaction of the script always rolls
   // back; a replay "fails" when an earlier statement raised something else.
   const fails = async (count: number) => {

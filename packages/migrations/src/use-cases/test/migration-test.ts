@@ -46,8 +46,9 @@ export interface MigrationTestInput {
   onMigration?: (result: MigrationTestResult) => void;
   /**
    * Proven prefixes: `resume`, where an earlier run's proof of the first migrations stood (the
-   * database is the one it left); `keep`, given where this proof stands once every migration is
-   * proven, before the checks of the whole history.
+   * database is the one it left); `keep`, given where this proof stands before the newest
+   * migration, when it got there itself. The newest is the one a developer edits: each run with
+   * it changed starts from there and proves it alone, and pays for no keeping of its own.
    */
   prefix?: { resume?: ProofState; keep?: (state: ProofState) => Promise<void> };
 }
@@ -70,13 +71,14 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
       input,
       resumed ?? { tables: await readTables(database), schema: await fingerprintSchema(database) },
     );
+    const newest = history.migrations.length - 1;
     for (const migration of history.migrations.slice(run.results.length)) {
+      if (run.results.length === newest && newest > (resumed?.results.length ?? 0)) await input.prefix?.keep?.(run.state());
       const result = await run.test(migration);
       input.onMigration?.(result);
       if (run.stopped) break;
     }
     const results = run.results;
-    if (!run.stopped && results.length > (resumed?.results.length ?? 0)) await input.prefix?.keep?.(run.state());
     const completed = results.length === history.migrations.length && results.every((r) => r.applied);
     const idempotent = completed && (await isIdempotent(engine, history));
     const driftSql = completed
