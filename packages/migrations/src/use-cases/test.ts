@@ -9,8 +9,8 @@ import { loadSchemaEngine } from '../adapters/engine/wasm-loader';
 import { historyExtensions, loadVenture } from '../adapters/store/load-venture';
 import { runMigrationTest } from './test/migration-test';
 import type { ProofState } from './test/proof-state';
-import { ProvenPrefixes } from './test/proven-prefixes';
-import { PgliteDatabase } from '../adapters/db/pglite-database';
+import { type PrefixStart, ProvenPrefixes } from './test/proven-prefixes';
+import { withoutSchema } from '../adapters/db/venture-schema';
 
 export interface TestProjectOptions {
   project: string;
@@ -24,7 +24,7 @@ export interface TestProjectOptions {
   allowDrift: boolean;
   /** See MigrationTestInput.strictData. */
   strictData?: boolean;
-  /** Start from the longest proven prefix kept, and keep this run's (the embedded database only). */
+  /** Start from the longest proven prefix kept, and keep this run's. */
   prefixCache?: boolean;
   onWarning?: (warning: string) => void;
   onMigration?: (result: MigrationTestResult) => void;
@@ -38,27 +38,35 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
   const parser = await loadSqlParser();
   const hints = new HistoryHints(parser, venture.history.migrations);
   const cacheDir = defaultSnapshotCacheDir(options.workspaceRoot);
-  const prefixes =
-    options.prefixCache && !options.url
-      ? new ProvenPrefixes(hints, cacheDir, venture.history.migrations, { strictData: options.strictData === true })
-      : undefined;
-  // A store that cannot be read is no prefix: the whole history is proven.
-  const resume = await prefixes?.longest().catch(() => undefined);
+  const server = options.url ? { url: withoutSchema(options.url), source: options.urlSource } : undefined;
+  // A store or a server that cannot be read is no prefix: the whole history is proven.
+  const prefixes = options.prefixCache
+    ? await ProvenPrefixes.open(hints, cacheDir, venture.history.migrations, { strictData: options.strictData === true }, server).catch(
+        () => undefined,
+      )
+    : undefined;
+  let resume = await prefixes?.longest().catch(() => undefined);
 
-  // The schema engine's wasm compiles while the database starts.
-  const [database] = await Promise.all([
+  const open = (start?: PrefixStart) =>
     openThrowawayDatabase({
       url: options.url,
       urlSource: options.urlSource,
       label: options.project,
       extensions: historyExtensions(parser, venture.history),
       cacheDir,
-      snapshot: resume?.data,
+      ...start,
+    });
+  // The schema engine's wasm compiles while the database starts.
+  const [database] = await Promise.all([
+    open(resume?.start).catch((error: unknown) => {
+      if (!resume) throw error;
+      // A kept database that cannot be started from (gone since, damaged): proven from the start.
+      resume = undefined;
+      return open();
     }),
     loadSchemaEngine(),
   ]);
   const keep = async (state: ProofState) => {
-    if (!(database instanceof PgliteDatabase)) return;
     // A store that cannot be written costs the next run its speed, never this run its result.
     await prefixes?.keep(database, state).catch((error: Error) => {
       options.onWarning?.(`the proven migrations could not be kept for the next run: ${error.message}`);

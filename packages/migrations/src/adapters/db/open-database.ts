@@ -14,12 +14,14 @@ export interface TestDatabaseOptions {
   cacheDir: string;
   /** The embedded database's data folder to start from (a proven prefix's), instead of an empty one. */
   snapshot?: Blob;
+  /** The server's database to copy (a proven prefix's), instead of starting empty. */
+  template?: string;
 }
 
 export function openThrowawayDatabase(options: TestDatabaseOptions): Promise<Database> {
   if (options.url) {
     // The test database is the run's own: a venture's `?schema=` (its share of a common database) does not apply to it.
-    return PgDatabase.createThrowaway({ url: withoutSchema(options.url), source: options.urlSource }, options.label);
+    return PgDatabase.createThrowaway({ url: withoutSchema(options.url), source: options.urlSource }, options.label, options.template);
   }
   return PgliteDatabase.open({ extensions: options.extensions, cacheDir: options.cacheDir, snapshot: options.snapshot });
 }

@@ -30,10 +30,12 @@ export class PgDatabase implements Database {
   private failure: ScriptFailure | undefined;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    private pool: pg.Pool,
     private readonly url: string,
     private readonly onClose: () => Promise<void>,
     private readonly onAbandon: () => Promise<void> = onClose,
+    /** A throwaway database's name, its URL's source, and the server connection that made it (and drops it). */
+    private readonly throwaway?: { name: string; source: string; admin: pg.Pool },
   ) {
     this.schema = ventureSchema(url, 'the database URL');
     this.label = `PostgreSQL ${describeDatabaseUrl(url)}${this.schema ? ` (schema ${this.schema})` : ''}`;
@@ -46,15 +48,21 @@ export class PgDatabase implements Database {
   }
 
   /**
-   * Create a uniquely named database on the server the URL points at, for one run. `close()`
-   * drops it (with FORCE, so leftover sessions cannot keep it alive).
+   * Create a uniquely named database on the server the URL points at, for one run: empty, or a
+   * copy of `template` (a database of that server no session uses). `close()` drops it (with
+   * FORCE, so leftover sessions cannot keep it alive).
    */
-  static async createThrowaway({ url, source }: PgConnectOptions, label: string): Promise<PgDatabase> {
+  static async createThrowaway({ url, source }: PgConnectOptions, label: string, template?: string): Promise<PgDatabase> {
     const admin = await openPool(url, source);
     const name = throwawayDatabaseName(label);
     try {
-      await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+      await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}${template ? ` TEMPLATE ${quoteIdentifier(template)}` : ''}`);
     } catch (error) {
+      if (template) {
+        // A copy refused (the template gone, or in use) is not a server refusing databases.
+        await admin.end();
+        throw error;
+      }
       await admin.end();
       throw new ForgeError(
         'DATABASE_UNREACHABLE',
@@ -77,20 +85,43 @@ export class PgDatabase implements Database {
       await drop();
       throw error;
     }
-    const open = pool;
-    return new PgDatabase(
-      open,
+    const database: PgDatabase = new PgDatabase(
+      pool,
       databaseUrl,
       async () => {
-        await open.end().catch(() => undefined);
+        await database.pool.end().catch(() => undefined);
         await drop();
       },
       // Dropped first: WITH (FORCE) ends the session still running a statement, which pool.end() would wait for.
       async () => {
         await drop();
-        await open.end().catch(() => undefined);
+        await database.pool.end().catch(() => undefined);
       },
+      { name, source, admin },
     );
+    return database;
+  }
+
+  /**
+   * Copy this throwaway database on its server as `name` (CREATE DATABASE … TEMPLATE), for later
+   * runs to start from. A database is copied without sessions: the pool's are ended first, and a
+   * new pool connects once it is copied. False when a database of that name exists already.
+   */
+  async copyAs(name: string): Promise<boolean> {
+    if (!this.throwaway) throw new Error('Only a throwaway database is copied.');
+    const { admin, source } = this.throwaway;
+    await this.pool.end();
+    try {
+      await admin.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(this.throwaway.name)}`);
+      return true;
+    } catch (error) {
+      // duplicate_database, or unique_violation when another session created it at the same time.
+      const code = (error as { code?: string }).code;
+      if (code === '42P04' || code === '23505') return false;
+      throw error;
+    } finally {
+      this.pool = await openPool(this.url, source);
+    }
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {

@@ -1,18 +1,29 @@
-import { appendFileSync, copyFileSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { baseSnapshot, snapshotFile } from '../../adapters/db/pglite-snapshot';
 import type { TestReport } from '../../core/test-report';
-import { SNAPSHOT_CACHE_DIR } from '../../test-support/databases';
+import { SNAPSHOT_CACHE_DIR, testServerUrl } from '../../test-support/databases';
+import { serverRows } from '../../test-support/server-queries';
 import { REPO_ROOT, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
 import { historyWorkspace, type HistoryWorkspace } from '../../test-support/real-histories';
 import { testProject } from '../test';
 
 jest.setTimeout(300_000);
 
-/** A report without what differs from run to run: timings, and whether a prefix was reused. */
+/**
+ * A report without what differs from run to run: timings, whether a prefix was reused, and on a
+ * server the locks sampled while each migration ran and the evidence drawn from them (what a
+ * sample catches depends on timing).
+ */
 function comparable(report: TestReport) {
   const { startedAt: _startedAt, durationMs: _durationMs, reusedPrefix: _reusedPrefix, ...rest } = report;
-  return { ...rest, migrations: report.migrations.map(({ ms: _ms, ...migration }) => migration) };
+  return {
+    ...rest,
+    migrations: report.migrations.map(({ ms: _ms, locks: _locks, findings, ...migration }) => ({
+      ...migration,
+      findings: findings.map(({ evidence: _evidence, ...finding }) => finding),
+    })),
+  };
 }
 
 /**
@@ -134,6 +145,99 @@ describe('proven prefixes of migrate-test, on the umami history', () => {
     const rebuilt = await run(true);
     expect(rebuilt.reusedPrefix).toBeUndefined();
     expect(comparable(rebuilt)).toEqual(comparable(one));
+    expect((await run(true)).reusedPrefix).toBe(18);
+  });
+});
+
+/**
+ * On a PostgreSQL server a prefix's database is kept on the server (`forge_proven_<key>`, copied
+ * from the run's) and a later run's database is a copy of it (CREATE DATABASE … TEMPLATE).
+ */
+describe('proven prefixes of migrate-test on PostgreSQL, on the umami history', () => {
+  let workspace: HistoryWorkspace;
+  let cache: TemporaryProject;
+  let warnings: string[] = [];
+  const run = (prefixCache: boolean) =>
+    testProject({
+      project: workspace.project,
+      projectRoot: workspace.projectDir,
+      workspaceRoot: REPO_ROOT,
+      url: testServerUrl(),
+      urlSource: 'TEST_DATABASE_URL',
+      allowDrift: true,
+      prefixCache,
+      onWarning: (warning) => warnings.push(warning),
+    });
+  const entries = () =>
+    (existsSync(path.join(cache.dir, 'prefixes')) ? readdirSync(path.join(cache.dir, 'prefixes')) : []).filter(
+      (name) => !name.startsWith('.'),
+    );
+  const kept = async () =>
+    (await serverRows<{ datname: string }>(testServerUrl(), "SELECT datname FROM pg_database WHERE datname LIKE 'forge\\_proven\\_%'")).map(
+      (row) => row.datname,
+    );
+
+  beforeEach(() => {
+    workspace = historyWorkspace('umami');
+    cache = temporaryDir('forge-prefix-cache-pg-');
+    process.env['FORGE_MIGRATIONS_CACHE_DIR'] = cache.dir;
+    warnings = [];
+  });
+  afterEach(() => {
+    workspace.remove();
+    cache.remove();
+    expect(warnings.filter((warning) => /proven/.test(warning))).toEqual([]);
+  });
+
+  it('starts from a copy of the database an earlier run kept on the server, with the report of a cold run', async () => {
+    const cold = await run(false);
+    expect(cold.ok).toBe(true);
+    expect(entries()).toEqual([]);
+    const first = await run(true);
+    expect(first.reusedPrefix).toBeUndefined();
+    const [entry, ...others] = entries();
+    expect(others).toEqual([]);
+    const made = `forge_proven_${entry.slice(0, 40)}`;
+    expect(await kept()).toContain(made);
+    const again = await run(true);
+    expect(again.reusedPrefix).toBe(18);
+    expect(comparable(again)).toEqual(comparable(cold));
+    // The kept database is never the run's own: it is there, unchanged, for the next run.
+    expect(await kept()).toContain(made);
+    expect((await run(true)).reusedPrefix).toBe(18);
+  });
+
+  it('holds the server to ten kept databases, the oldest made dropped first; parallel runs share them', async () => {
+    const older = Array.from({ length: 11 }, (_, index) => `forge_proven_spec_${index}`);
+    const dropOlder = async () => {
+      for (const name of older) await serverRows(testServerUrl(), `DROP DATABASE IF EXISTS "${name}"`);
+    };
+    await dropOlder();
+    try {
+      for (const name of older) await serverRows(testServerUrl(), `CREATE DATABASE "${name}"`);
+      const [one, two] = await Promise.all([run(true), run(true)]);
+      expect(comparable(one)).toEqual(comparable(two));
+      const [entry, ...others] = entries();
+      expect(others).toEqual([]);
+      const now = await kept();
+      expect(now.length).toBeLessThanOrEqual(10);
+      expect(now).toContain(`forge_proven_${entry.slice(0, 40)}`);
+      expect(now).not.toContain(older[0]);
+      expect((await run(true)).reusedPrefix).toBe(18);
+    } finally {
+      await dropOlder();
+    }
+  });
+
+  it('proves the whole history again when the kept database is gone from the server', async () => {
+    await run(true);
+    const [entry, ...others] = entries();
+    expect(others).toEqual([]);
+    await serverRows(testServerUrl(), `DROP DATABASE "forge_proven_${entry.slice(0, 40)}"`);
+    const cold = await run(true);
+    expect(cold.reusedPrefix).toBeUndefined();
+    expect(cold.ok).toBe(true);
+    // Kept again, and found.
     expect((await run(true)).reusedPrefix).toBe(18);
   });
 });
