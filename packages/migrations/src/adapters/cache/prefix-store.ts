@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -50,6 +51,16 @@ export class PrefixStore {
     const now = new Date();
     await utimes(path.join(dir, MANIFEST), now, now).catch(() => undefined);
     return files;
+  }
+
+  /** Whether the entry `key` is there (intact or not: read() tells). */
+  has(key: string): boolean {
+    return existsSync(path.join(this.root, key, MANIFEST));
+  }
+
+  /** Remove the entry `key`, whose files no longer hold what it kept. */
+  async remove(key: string): Promise<void> {
+    await rm(path.join(this.root, key), { recursive: true, force: true });
   }
 
   /** Keep `files` as the entry `key` (unless another process kept it first), then hold the store to its bound. */

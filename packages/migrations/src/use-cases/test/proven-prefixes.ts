@@ -81,6 +81,8 @@ export class ProvenPrefixes {
       if (state?.results.length === found.length && this.seededAlike(state)) {
         const start = await this.databases.start(key, found.files);
         if (start) return { start, state };
+        // Its database is gone (dropped from the server): kept again by the next proof.
+        await this.store.remove(key);
       }
       keys = keys.slice(0, found.length - 1);
     }
@@ -94,7 +96,8 @@ export class ProvenPrefixes {
   /** Keep the proof of the first `state.results.length` migrations with the database they left. */
   async keep(database: Database, state: ProofState): Promise<void> {
     const key = this.keys[state.results.length - 1];
-    if (key === undefined) return;
+    // Kept already (by a run at the same time, or before this one's prefix was found shorter).
+    if (key === undefined || this.store.has(key)) return;
     const files = await this.databases.keep(key, database);
     await this.store.write(key, new Map([...files, [STATE, encodeProofState(state)]]));
   }
