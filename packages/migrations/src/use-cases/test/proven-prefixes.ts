@@ -13,7 +13,7 @@ import { decodeProofState, encodeProofState, type ProofState } from './proof-sta
 
 /** The store's bound: the entries used longest ago go past it. */
 const STORE_BYTES = 1024 * 1024 * 1024;
-/** The kept databases a PostgreSQL server holds at most: the oldest go past it. */
+/** The kept databases a PostgreSQL server holds at most: those used longest ago go past it. */
 const SERVER_DATABASES = 10;
 const DATA = 'data.tar.gz';
 const STATE = 'state.bin';
