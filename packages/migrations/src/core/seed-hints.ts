@@ -36,7 +36,7 @@ interface HintedMigration {
 /** The hints for the rows seeded before each migration of a history (index = the migration's). */
 export class HistoryHints {
   /** Per migration, what it asks of the rows seeded before it and before every earlier migration. */
-  private readonly asked: Array<{ references: LaterReference[]; uniques: Array<[table: string, columns: string[]]>; touched: string[] }>;
+  private readonly asked: AskedOfRows[];
   private readonly castTargets = new Map<string, Map<string, string>>();
 
   constructor(parser: SqlParser, migrations: readonly HintedMigration[]) {
@@ -68,8 +68,14 @@ export class HistoryHints {
 }
 
 /** The foreign keys and unique column sets a migration adds, and the tables it changes. */
-function askedOfRows(operations: readonly Located[]): HistoryHints['asked'][number] {
-  const asked: HistoryHints['asked'][number] = { references: [], uniques: [], touched: [] };
+interface AskedOfRows {
+  references: LaterReference[];
+  uniques: Array<[table: string, columns: string[]]>;
+  touched: string[];
+}
+
+function askedOfRows(operations: readonly Located[]): AskedOfRows {
+  const asked: AskedOfRows = { references: [], uniques: [], touched: [] };
   for (const { operation } of operations) {
     if (operation.kind === 'add_constraint' && operation.constraint === 'foreign_key' && operation.references && operation.columns.length) {
       asked.references.push({

@@ -47,15 +47,9 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
     : undefined;
   let resume = await prefixes?.longest().catch(() => undefined);
 
+  const extensions = historyExtensions(parser, venture.history);
   const open = (start?: PrefixStart) =>
-    openThrowawayDatabase({
-      url: options.url,
-      urlSource: options.urlSource,
-      label: options.project,
-      extensions: historyExtensions(parser, venture.history),
-      cacheDir,
-      ...start,
-    });
+    openThrowawayDatabase({ url: options.url, urlSource: options.urlSource, label: options.project, extensions, cacheDir, ...start });
   // The schema engine's wasm compiles while the database starts.
   const [database] = await Promise.all([
     open(resume?.start).catch((error: unknown) => {

@@ -36,14 +36,14 @@ export class PrefixStore {
     const manifest = await readManifest(dir);
     // No entry, or one without a readable manifest (damaged: removed, so that it can be written again).
     if (!manifest) {
-      await rm(dir, { recursive: true, force: true });
+      await this.remove(key);
       return undefined;
     }
     const files = new Map<string, Buffer>();
     for (const file of manifest.files) {
       const content = await readFile(path.join(dir, file.name)).catch(() => undefined);
       if (!content || content.length !== file.bytes || sha256(content) !== file.sha256) {
-        await rm(dir, { recursive: true, force: true });
+        await this.remove(key);
         return undefined;
       }
       files.set(file.name, content);

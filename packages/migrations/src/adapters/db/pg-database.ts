@@ -105,20 +105,18 @@ export class PgDatabase implements Database {
   /**
    * Copy this throwaway database on its server as `name` (CREATE DATABASE … TEMPLATE), for later
    * runs to start from. A database is copied without sessions: the pool's are ended first, and a
-   * new pool connects once it is copied. False when a database of that name exists already.
+   * new pool connects once it is copied. A database of that name there already is left as it is.
    */
-  async copyAs(name: string): Promise<boolean> {
+  async copyAs(name: string): Promise<void> {
     if (!this.throwaway) throw new Error('Only a throwaway database is copied.');
     const { admin, source } = this.throwaway;
     await this.pool.end();
     try {
       await admin.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(this.throwaway.name)}`);
-      return true;
     } catch (error) {
       // duplicate_database, or unique_violation when another session created it at the same time.
       const code = (error as { code?: string }).code;
-      if (code === '42P04' || code === '23505') return false;
-      throw error;
+      if (code !== '42P04' && code !== '23505') throw error;
     } finally {
       this.pool = await openPool(this.url, source);
     }
