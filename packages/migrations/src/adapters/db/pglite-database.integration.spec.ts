@@ -41,6 +41,28 @@ describe('PgliteDatabase', () => {
     }
   });
 
+  it('leaves out of a dump the WAL segments a checkpoint recycled, and a database started from it makes new ones', async () => {
+    const database = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR });
+    const fill = `INSERT INTO filler SELECT repeat('x', 200) FROM generate_series(1, 100000);`;
+    const recycled = `SELECT count(*)::int AS n FROM pg_ls_waldir()
+                       WHERE name ~ '^[0-9A-F]{24}$' AND name > pg_walfile_name(pg_current_wal_insert_lsn())`;
+    try {
+      await database.executeScript(`CREATE TABLE filler (pad text); ${fill} ${fill} CHECKPOINT;`);
+      expect((await database.query<{ n: number }>(recycled))[0].n).toBeGreaterThan(0);
+      const dump = await database.dumpDataDir('none');
+      expect((await database.query<{ n: number }>(recycled))[0].n).toBe(0);
+      const restarted = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR, snapshot: dump });
+      try {
+        await restarted.executeScript(`${fill} ${fill} ${fill}`);
+        expect(await restarted.query('SELECT count(*)::int AS n FROM filler')).toEqual([{ n: 500000 }]);
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
   it('loads the contrib extensions the migrations create', async () => {
     const database = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR, extensions: ['pgcrypto', 'uuid-ossp', 'plpgsql'] });
     try {

@@ -97,13 +97,29 @@ export class PgliteDatabase implements Database {
   }
 
   /**
-   * The whole data folder as a gzipped tarball: the embedded database's backup. Checkpointed
-   * first: a folder dumped with its WAL not yet checkpointed starts by replaying it (after a long
-   * history, seconds of start-up on every later open).
+   * The whole data folder as a tarball, gzipped unless asked otherwise: the embedded database's
+   * backup, and a kept prefix's start. Checkpointed first: a folder dumped with its WAL not yet
+   * checkpointed starts by replaying it (after a long history, seconds of start-up on every later
+   * open).
    */
-  async dumpDataDir(): Promise<Blob> {
+  async dumpDataDir(compression: 'gzip' | 'none' = 'gzip'): Promise<Blob> {
     await this.pglite.exec('CHECKPOINT');
-    return this.pglite.dumpDataDir('gzip');
+    await this.dropRecycledWal();
+    return this.pglite.dumpDataDir(compression);
+  }
+
+  /**
+   * A checkpoint keeps the WAL segments it no longer needs under later names, to write into next
+   * (after a long history, most of the data folder). Nothing reads them at start-up: a database
+   * started without them makes new segments when it needs them.
+   */
+  private async dropRecycledWal(): Promise<void> {
+    const [{ directory, current }] = await this.query<{ directory: string; current: string }>(
+      `SELECT current_setting('data_directory') AS directory, pg_walfile_name(pg_current_wal_insert_lsn()) AS current`,
+    );
+    const { FS } = this.pglite.Module;
+    const wal = `${directory}/pg_wal`;
+    for (const name of FS.readdir(wal)) if (/^[0-9A-F]{24}$/.test(name) && name > current) FS.unlink(`${wal}/${name}`);
   }
 
   /**

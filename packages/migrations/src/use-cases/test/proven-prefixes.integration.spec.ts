@@ -141,7 +141,7 @@ describe('proven prefixes of migrate-test, on the umami history', () => {
     // Both proved the same history: one entry, the first kept.
     const [entry, ...others] = entries();
     expect(others).toEqual([]);
-    truncateSync(path.join(cache.dir, 'prefixes', entry, 'data.tar.gz'), 100);
+    truncateSync(path.join(cache.dir, 'prefixes', entry, 'data.tar'), 100);
     const rebuilt = await run(true);
     expect(rebuilt.reusedPrefix).toBeUndefined();
     expect(comparable(rebuilt)).toEqual(comparable(one));

@@ -15,7 +15,8 @@ import { decodeProofState, encodeProofState, type ProofState } from './proof-sta
 const STORE_BYTES = 1024 * 1024 * 1024;
 /** The kept databases a PostgreSQL server holds at most: those used longest ago go past it. */
 const SERVER_DATABASES = 10;
-const DATA = 'data.tar.gz';
+/** Uncompressed: unpacking is most of a kept prefix's start (a second of trigger.dev's, gzipped). */
+const DATA = 'data.tar';
 const STATE = 'state.bin';
 const SERVER_PREFIX = 'forge_proven_';
 const USED = 'forge-migrations: proven prefix, used';
@@ -113,7 +114,7 @@ function embeddedDatabases(): KeptDatabases {
     },
     keep: async (_key, database) => {
       if (!(database instanceof PgliteDatabase)) throw new Error('an embedded prefix keeps an embedded database');
-      return new Map([[DATA, Buffer.from(await (await database.dumpDataDir()).arrayBuffer())]]);
+      return new Map([[DATA, Buffer.from(await (await database.dumpDataDir('none')).arrayBuffer())]]);
     },
   };
 }
