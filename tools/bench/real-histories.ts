@@ -19,7 +19,7 @@ import downScriptsGenerator from '../../packages/migrations/src/generators/down-
 import { testProject } from '../../packages/migrations/src/use-cases/test';
 import type { TestReport } from '../../packages/migrations/src/core/test-report';
 import { type BenchContext, type Benchmark, REPO_ROOT } from './benchmark';
-import { nxTimer, psqlBinary, withEmptyDatabase } from './foundation';
+import { nxTimer, phaseProfile, psqlBinary, withEmptyDatabase } from './foundation';
 import type { Row } from './report';
 import { ROUNDS, sideBySide } from './timing';
 
@@ -35,6 +35,7 @@ export const realHistories: Benchmark = {
     const reports = new Map<string, TestReport>();
     const irreversible = new Map<string, number>();
     let downScriptsMs = 0;
+    const profiles: string[] = [];
     for (const history of HISTORIES) {
       const workspace = copyHistory(history);
       try {
@@ -61,6 +62,7 @@ export const realHistories: Benchmark = {
           rows.push(report(`migrate-test of ${LONGEST} with its downs, PostgreSQL`, server.durationMs));
           const loops = oneMoreMigration(context, workspace);
           for (const [where, loop] of Object.entries(loops)) {
+            profiles.push(`${where}, ${loop.profile}`);
             rows.push({
               name: `migrate-test of ${LONGEST} plus one new migration via Nx, ${where}, the ${embedded.migrations.length} before it reused`,
               ours: loop.ours,
@@ -98,7 +100,7 @@ export const realHistories: Benchmark = {
         `The developer's loop: the history proven once through Nx in the installed workspace, then ` +
           `the median of ${ROUNDS} alternating rounds, each with a new migration of its own on top ` +
           `(the history reused, the new one proven), against a no-op Nx task; Nx ` +
-          `without its daemon, skipping its cache.`,
+          `without its daemon, skipping its cache. Where one more such run went: ${profiles.join('; ')}.`,
         'The peer applies the same SQL with one psql process and one connection, statement by ' +
           'statement, checking nothing; migrate-test applies each migration as Prisma does, with ' +
           'representative rows before it, checks their integrity after it, proves its down (down, then up ' +
@@ -170,7 +172,10 @@ function migrateTest(workspace: HistoryCopy, url?: string): Promise<TestReport> 
  * on top each round. The warm-up round proves the history's newest and keeps the history; each
  * round after it starts from there and proves its new migration alone, as a developer's next run.
  */
-function oneMoreMigration(context: BenchContext, history: HistoryCopy): Record<'embedded' | 'PostgreSQL', { ours: number; peer: number }> {
+function oneMoreMigration(
+  context: BenchContext,
+  history: HistoryCopy,
+): Record<'embedded' | 'PostgreSQL', { ours: number; peer: number; profile: string }> {
   const installed = context.installedWorkspace();
   const projectDir = path.join(installed.root, 'apps', history.project);
   const migrations = path.join(projectDir, 'prisma/migrations');
@@ -195,13 +200,15 @@ function oneMoreMigration(context: BenchContext, history: HistoryCopy): Record<'
   const loop = (target: string) => {
     const migrateTest = () => nx('run', target, '--outputStyle=static', '--skip-nx-cache');
     migrateTest();
-    return sideBySide(
+    const timing = sideBySide(
       () => {
         newMigration();
         return migrateTest();
       },
       () => nx('run', 'noop:run', '--outputStyle=static', '--skip-nx-cache'),
     );
+    newMigration();
+    return { ...timing, profile: phaseProfile(installed.root, target) };
   };
   try {
     return { embedded: loop(`${history.project}:migrate-test`), PostgreSQL: loop(`${history.project}:migrate-test:server`) };

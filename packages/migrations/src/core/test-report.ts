@@ -1,5 +1,6 @@
 import type { DatabaseEngine } from '../adapters/db/database';
 import type { ObservedLock } from './lock-modes';
+import type { PhaseTime } from './phase-clock';
 import type { EvidencedFinding } from './safety/lock-evidence';
 
 /** What `migrate-test` found, written as JSON with `--reportFile`. */
@@ -82,6 +83,8 @@ export interface TestReport {
   drift: { clean: boolean; allowed: boolean; sql: string };
   errors: TestError[];
   warnings: string[];
+  /** Where the run's time went, phase by phase (reading the history, starting the database, proving, the final checks). */
+  phases: PhaseTime[];
 }
 
 /** The verdict: every migration applied, proven and intact, nothing left to apply, no drift. */
@@ -107,5 +110,6 @@ export function setupFailureReport(project: string, engine: DatabaseEngine, mess
     drift: { clean: false, allowed: allowDrift, sql: '' },
     errors: [{ message }],
     warnings: [],
+    phases: [],
   };
 }

@@ -37,8 +37,10 @@ describe('test summary', () => {
       '1 migration(s), 1 applied on pglite; downs: 1 verified',
       'idempotent: a second apply applies nothing',
       'no drift: the migrated schema is what schema.prisma describes',
+      'time: read history 0.1 s · prove migrations 1.4 s',
       'PASS billing (1500 ms)',
     ]);
+    expect(summaryLines(testReport({ phases: [] }))).not.toContainEqual(expect.stringMatching(/^time:/));
     const drifted = summaryLines(
       testReport({ ok: false, drift: { clean: false, allowed: false, sql: 'CREATE INDEX "i" ON "t"("c");\n' } }),
     );

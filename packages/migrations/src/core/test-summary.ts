@@ -1,4 +1,5 @@
 import { describeLock } from './lock-modes';
+import { describePhases } from './phase-clock';
 import type { MigrationTestResult, TestReport } from './test-report';
 
 /** The progress line printed as each migration finishes. */
@@ -75,6 +76,7 @@ export function summaryLines(report: TestReport): string[] {
       if (!report.drift.allowed) lines.push('  hint: create a migration for the change (or run with --allowDrift to accept it)');
     }
   }
+  if (report.phases.length) lines.push(`time: ${describePhases(report.phases)}`);
   lines.push(report.ok ? `PASS ${report.project} (${report.durationMs} ms)` : `FAIL ${report.project}`);
   return lines;
 }

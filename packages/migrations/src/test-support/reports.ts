@@ -28,6 +28,10 @@ export function testReport(overrides: Partial<TestReport> = {}): TestReport {
     drift: { clean: true, allowed: false, sql: '' },
     errors: [],
     warnings: [],
+    phases: [
+      { phase: 'read history', ms: 120 },
+      { phase: 'prove migrations', ms: 1380 },
+    ],
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { PhaseClock } from '../core/phase-clock';
 import { HistoryHints } from '../core/seed-hints';
 import { loadSqlParser } from '../core/sql/parser';
 import type { MigrationTestResult, TestReport } from '../core/test-report';
@@ -29,6 +30,8 @@ export interface TestProjectOptions {
   onWarning?: (warning: string) => void;
   onMigration?: (result: MigrationTestResult) => void;
   onDatabase?: (label: string) => void;
+  /** Where the run's phases are timed from (the executor's starts with the process); from now without one. */
+  clock?: PhaseClock;
 }
 
 /** Find a project's schema and migrations, and test them on a throwaway database that is always removed. */
@@ -37,6 +40,9 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
   venture.warnings.forEach((warning) => options.onWarning?.(warning));
   const parser = await loadSqlParser();
   const hints = new HistoryHints(parser, venture.history.migrations);
+  const extensions = historyExtensions(parser, venture.history);
+  const clock = options.clock ?? new PhaseClock();
+  clock.lap('read history');
   const cacheDir = defaultSnapshotCacheDir(options.workspaceRoot);
   const server = options.url ? { url: withoutSchema(options.url), source: options.urlSource } : undefined;
   // A store or a server that cannot be read is no prefix: the whole history is proven.
@@ -46,8 +52,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
       )
     : undefined;
   let resume = await prefixes?.longest().catch(() => undefined);
-
-  const extensions = historyExtensions(parser, venture.history);
+  if (prefixes) clock.lap('find proven prefix');
   const open = (start?: PrefixStart) =>
     openThrowawayDatabase({ url: options.url, urlSource: options.urlSource, label: options.project, extensions, cacheDir, ...start });
   // The schema engine's wasm compiles while the database starts.
@@ -60,6 +65,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
     }),
     loadSchemaEngine(),
   ]);
+  clock.lap('start database');
   const keep = async (state: ProofState) => {
     // A store that cannot be written costs the next run its speed, never this run its result.
     await prefixes?.keep(database, state).catch((error: Error) => {
@@ -82,6 +88,7 @@ export async function testProject(options: TestProjectOptions): Promise<TestRepo
       warnings: venture.warnings,
       onMigration: options.onMigration,
       prefix: prefixes && { resume: resume?.state, keep },
+      clock,
     }),
   );
 }

@@ -62,6 +62,21 @@ describe('migrate-test executor', () => {
     expect(typeof json.migrations[0].ms).toBe('number');
     expect(readFileSync(path.join(workspace.dir, 'reports/venture/junit.xml'), 'utf8')).toContain('<testsuite name="billing (pglite)"');
     expect(output).toContain('PASS billing (' + json.durationMs + ' ms)');
+    // Where the time went, from the start of the process; the proof's phases add up to its duration.
+    const phases: Array<{ phase: string; ms: number }> = json.phases;
+    expect(phases.map(({ phase }) => phase)).toEqual([
+      'start-up',
+      'read history',
+      'find proven prefix',
+      'start database',
+      'prove migrations',
+      'keep prefix',
+      'idempotency and drift',
+    ]);
+    expect(phases.every(({ ms }) => ms >= 0)).toBe(true);
+    const proof = phases.filter(({ phase }) => ['prove migrations', 'keep prefix', 'idempotency and drift'].includes(phase));
+    expect(Math.abs(proof.reduce((sum, { ms }) => sum + ms, 0) - json.durationMs)).toBeLessThanOrEqual(25);
+    expect(output).toContainEqual(expect.stringMatching(/^time: start-up \d+\.\d s · read history/));
   });
 
   it('runs on PostgreSQL when TEST_DATABASE_URL is set, never prints it, and drops its database', async () => {

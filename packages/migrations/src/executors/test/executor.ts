@@ -2,6 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
 import path from 'node:path';
 import { describeError } from '../../core/errors';
+import { PhaseClock } from '../../core/phase-clock';
 import { toJUnitXml } from '../../core/junit';
 import { redact } from '../../core/redact';
 import { setupFailureReport, type TestReport } from '../../core/test-report';
@@ -12,6 +13,9 @@ import { reportPath, writeReport } from '../shared/report-files';
 import type { TestExecutorOptions } from './schema';
 
 export default async function migrateTestExecutor(options: TestExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  // From the start of the task's process: Node, Nx's task runner and the plugin's modules.
+  const clock = new PhaseClock(undefined, 0);
+  clock.lap('start-up');
   const project = context.projectName ?? '';
   const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const urlEnv = options.urlEnv ?? TEST_DEFAULTS.urlEnv;
@@ -33,6 +37,7 @@ export default async function migrateTestExecutor(options: TestExecutorOptions, 
       allowDrift: options.allowDrift ?? TEST_DEFAULTS.allowDrift,
       strictData: options.strictData ?? TEST_DEFAULTS.strictData,
       prefixCache: !(options.noPrefixCache ?? TEST_DEFAULTS.noPrefixCache),
+      clock,
       onWarning: (warning) => logger.warn(redact(`warning: ${warning}`, secrets)),
       onDatabase: (label) => print(`migrate-test ${project}: throwaway database on ${label}`),
       onMigration: (result) => print(migrationLine(result)),

@@ -6,6 +6,7 @@ import type { SchemaFile } from '../../core/schema-compat';
 import { analyzeHistory, type Finding } from '../../core/safety/analyze';
 import { withLockEvidence } from '../../core/safety/lock-evidence';
 import { type SqlParser, SqlSyntaxError } from '../../core/sql/parser';
+import type { PhaseClock } from '../../core/phase-clock';
 import { isSuccessful, type MigrationTestResult, type TestError, type TestReport } from '../../core/test-report';
 import type { Database } from '../../adapters/db/database';
 import { MigrationApplyError } from '../../adapters/db/script-runner';
@@ -51,6 +52,8 @@ export interface MigrationTestInput {
    * it changed starts from there and proves it alone, and pays for no keeping of its own.
    */
   prefix?: { resume?: ProofState; keep?: (state: ProofState) => Promise<void> };
+  /** Laps 'prove migrations', 'keep prefix' and 'idempotency and drift'; the report's phases are its own. */
+  clock: PhaseClock;
 }
 
 /**
@@ -61,7 +64,7 @@ export interface MigrationTestInput {
  */
 export async function runMigrationTest(input: MigrationTestInput): Promise<TestReport> {
   const started = Date.now();
-  const { database, history } = input;
+  const { database, history, clock } = input;
   let engine: MigrationEngine | undefined;
   try {
     const resumed = input.prefix?.resume;
@@ -73,12 +76,17 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
     );
     const newest = history.migrations.length - 1;
     for (const migration of history.migrations.slice(run.results.length)) {
-      if (run.results.length === newest && newest > (resumed?.results.length ?? 0)) await input.prefix?.keep?.(run.state());
+      if (run.results.length === newest && newest > (resumed?.results.length ?? 0) && input.prefix?.keep) {
+        clock.lap('prove migrations');
+        await input.prefix.keep(run.state());
+        clock.lap('keep prefix');
+      }
       const result = await run.test(migration);
       input.onMigration?.(result);
       if (run.stopped) break;
     }
     const results = run.results;
+    clock.lap('prove migrations');
     // Started once every migration is through: a server's database is copied (to keep a prefix) without sessions.
     engine = await MigrationEngine.start(database);
     const completed = results.length === history.migrations.length && results.every((r) => r.applied);
@@ -89,6 +97,7 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
           { kind: 'schema', files: input.schemaFiles },
         )
       : '';
+    clock.lap('idempotency and drift');
     const report: Omit<TestReport, 'ok'> = {
       project: input.project,
       engine: database.engine,
@@ -100,6 +109,7 @@ export async function runMigrationTest(input: MigrationTestInput): Promise<TestR
       drift: { clean: completed && driftSql === '', allowed: input.allowDrift, sql: driftSql },
       errors: run.errors,
       warnings: input.warnings ?? [],
+      phases: clock.phases(),
     };
     return { ok: isSuccessful(report), ...report };
   } finally {

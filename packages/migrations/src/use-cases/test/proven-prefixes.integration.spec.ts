@@ -16,7 +16,7 @@ jest.setTimeout(300_000);
  * sample catches depends on timing).
  */
 function comparable(report: TestReport) {
-  const { startedAt: _startedAt, durationMs: _durationMs, reusedPrefix: _reusedPrefix, ...rest } = report;
+  const { startedAt: _startedAt, durationMs: _durationMs, reusedPrefix: _reusedPrefix, phases: _phases, ...rest } = report;
   return {
     ...rest,
     migrations: report.migrations.map(({ ms: _ms, locks: _locks, findings, ...migration }) => ({
