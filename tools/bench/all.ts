@@ -4,7 +4,7 @@
  * benchmarks write (docs/safety-benchmark.md, docs/deploy-benchmark.md).
  *
  * With names (`npm run bench -- memory`, `npm run bench:safety`, `npm run bench:deploy`), only those
- * benchmarks: their rows are printed and their detail pages written, docs/benchmarks.md is left as
+ * benchmarks: their rows and notes are printed and their detail pages written, docs/benchmarks.md is left as
  * it is (its figures all come from one run).
  *
  * Expects the package built and TEST_DATABASE_URL set (tools/postgres.mjs run), as the scripts do.
@@ -55,6 +55,8 @@ async function main() {
     console.log(page);
   } else {
     console.log(sectionedTable(results.map(({ benchmark, result }) => ({ title: benchmark.section, rows: result.rows }))).join('\n'));
+    for (const { benchmark, result } of results)
+      if (result.notes?.length) console.log(`\n**${benchmark.section}.** ${result.notes.join(' ')}`);
   }
   console.error(`[bench] done in ${minutes(elapsed)}`);
 }

@@ -5,6 +5,8 @@
  *    against `psql -f` of the history's SQL in one connection;
  *  - migrate-test of trigger-dev, with those downs, on the embedded database and on PostgreSQL,
  *    against the same `psql -f`;
+ *  - migrate-ui on that history deployed: the venture page and the first view of a migration's
+ *    page, its diagrams drawn (dashboard-views.ts);
  *  - the developer's loop on that history: one new migration on top of it, through Nx in the
  *    installed workspace, the proven prefix reused, on both databases, against a no-op Nx task;
  *  - the share of migrations whose down migrate-test then verifies, over the three histories
@@ -19,6 +21,7 @@ import downScriptsGenerator from '../../packages/migrations/src/generators/down-
 import { testProject } from '../../packages/migrations/src/use-cases/test';
 import type { TestReport } from '../../packages/migrations/src/core/test-report';
 import { type BenchContext, type Benchmark, REPO_ROOT } from './benchmark';
+import { dashboardViews } from './dashboard-views';
 import { nxTimer, phaseProfile, psqlBinary, withEmptyDatabase } from './foundation';
 import type { Row } from './report';
 import { ROUNDS, sideBySide } from './timing';
@@ -60,6 +63,7 @@ export const realHistories: Benchmark = {
           rows.push(report(`down-scripts of ${LONGEST} (820 downs derived and verified)`, downScriptsMs));
           rows.push(report(`migrate-test of ${LONGEST} with its downs, embedded`, embedded.durationMs));
           rows.push(report(`migrate-test of ${LONGEST} with its downs, PostgreSQL`, server.durationMs));
+          rows.push(...(await dashboardViews(context.databaseUrl(), workspace)));
           const loops = oneMoreMigration(context, workspace);
           for (const [where, loop] of Object.entries(loops)) {
             profiles.push(`${where}, ${loop.profile}`);
@@ -159,10 +163,12 @@ function migrateTest(workspace: HistoryCopy, url?: string): Promise<TestReport> 
   return testProject({
     project: workspace.project,
     projectRoot: workspace.projectDir,
-    workspaceRoot: REPO_ROOT,
+    workspaceRoot: workspace.root,
     url,
     urlSource: 'TEST_DATABASE_URL',
     allowDrift: true,
+    // As a team's first run: the proven prefix kept (the dashboard's diagrams start from it).
+    prefixCache: true,
   });
 }
 

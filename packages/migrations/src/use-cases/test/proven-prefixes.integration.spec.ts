@@ -7,6 +7,11 @@ import { serverRows } from '../../test-support/server-queries';
 import { REPO_ROOT, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
 import { historyWorkspace, type HistoryWorkspace } from '../../test-support/real-histories';
 import { testProject } from '../test';
+import { PgliteDatabase } from '../../adapters/db/pglite-database';
+import { loadVenture } from '../../adapters/store/load-venture';
+import { loadSqlParser } from '../../core/sql/parser';
+import { statesAround } from '../../dashboard/migration-diagrams';
+import { schemaStates } from '../schema-states';
 
 jest.setTimeout(300_000);
 
@@ -132,6 +137,36 @@ describe('proven prefixes of migrate-test, on the umami history', () => {
     const withKey = await run(true);
     expect(withKey.reusedPrefix).toBeUndefined();
     expect(comparable(withKey)).toEqual(comparable(await run(false)));
+  });
+
+  it("gives the dashboard's diagrams the schema from the prefix kept, as from an empty database", async () => {
+    await run(true);
+    const venture = await loadVenture(workspace.projectDir);
+    const parser = await loadSqlParser();
+    const empty = temporaryDir('forge-no-prefix-cache-');
+    copyFileSync(snapshotFile(SNAPSHOT_CACHE_DIR), snapshotFile(empty.dir));
+    const opens = jest.spyOn(PgliteDatabase, 'open');
+    const states = async (cacheDir: string, index: number) => {
+      opens.mockClear();
+      const read = await schemaStates(parser, venture.history, venture.schema, workspace.projectDir, cacheDir, statesAround(index));
+      return { read, startedFromPrefix: opens.mock.calls[0][0].snapshot !== undefined };
+    };
+    try {
+      const newest = venture.history.migrations.length - 1;
+      const fromPrefix = await states(cache.dir, newest);
+      const fromEmpty = await states(empty.dir, newest);
+      expect([fromPrefix.startedFromPrefix, fromEmpty.startedFromPrefix]).toEqual([true, false]);
+      expect([...fromPrefix.read.keys()]).toEqual([newest - 1, newest]);
+      expect([...fromPrefix.read.values()].filter((state) => state instanceof Error)).toEqual([]);
+      expect(fromPrefix.read).toEqual(fromEmpty.read);
+      // An earlier migration's schema is before the prefix ends: read from an empty database.
+      const early = await states(cache.dir, 3);
+      expect(early.startedFromPrefix).toBe(false);
+      expect(early.read).toEqual((await states(empty.dir, 3)).read);
+    } finally {
+      opens.mockRestore();
+      empty.remove();
+    }
   });
 
   it('takes a damaged entry as missing and keeps the next proof in its place; parallel runs share the store', async () => {
