@@ -103,7 +103,7 @@ export const memory: Benchmark = {
   },
 };
 
-interface Peak {
+export interface Peak {
   /** The whole tree's. */
   bytes: number;
   /** The largest single process's, by GNU time (0 without it). */
@@ -124,12 +124,12 @@ async function largest(rounds: number, measure: () => Promise<Peak>): Promise<Pe
   return top!;
 }
 
-function mib(bytes: number): number {
+export function mib(bytes: number): number {
   return bytes / 2 ** 20;
 }
 
 /** Run a command to its end and give the peak memory of its process tree; a failing command throws with its output. */
-function peakMemory(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<Peak> {
+export function peakMemory(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<Peak> {
   const timeFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'forge-bench-time-')), 'maxrss');
   const gnuTime = existsSync(GNU_TIME);
   const [file, argv] = gnuTime ? [GNU_TIME, ['-f', '%M', '-o', timeFile, command, ...args]] : [command, args];

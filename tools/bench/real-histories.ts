@@ -7,6 +7,8 @@
  *    against the same `psql -f`;
  *  - migrate-ui on that history deployed: the venture page and the first view of a migration's
  *    page, its diagrams drawn (dashboard-views.ts);
+ *  - migrate-deploy of that history into an empty PostgreSQL database through Nx, less a no-op Nx
+ *    task, against the same `psql -f`;
  *  - the developer's loop on that history: one new migration on top of it, through Nx in the
  *    installed workspace, the proven prefix reused, on both databases, against a no-op Nx task;
  *  - the share of migrations whose down migrate-test then verifies, over the three histories
@@ -23,8 +25,9 @@ import type { TestReport } from '../../packages/migrations/src/core/test-report'
 import { type BenchContext, type Benchmark, REPO_ROOT } from './benchmark';
 import { dashboardViews } from './dashboard-views';
 import { nxTimer, phaseProfile, psqlBinary, withEmptyDatabase } from './foundation';
+import { mib, type Peak, peakMemory } from './memory';
 import type { Row } from './report';
-import { ROUNDS, sideBySide } from './timing';
+import { ROUNDS, sideBySide, sideBySideAsync } from './timing';
 
 const HISTORIES = ['umami', 'hoppscotch', 'trigger-dev'];
 const LONGEST = 'trigger-dev';
@@ -32,7 +35,7 @@ const VERIFIED_GOAL = 0.85;
 
 export const realHistories: Benchmark = {
   name: 'histories',
-  section: 'Real histories: down-scripts and migrate-test (umami, hoppscotch, trigger-dev)',
+  section: 'Real histories: down-scripts, migrate-test, migrate-deploy and migrate-ui (umami, hoppscotch, trigger-dev)',
   async run(context) {
     const rows: Row[] = [];
     const reports = new Map<string, TestReport>();
@@ -64,7 +67,23 @@ export const realHistories: Benchmark = {
           rows.push(report(`migrate-test of ${LONGEST} with its downs, embedded`, embedded.durationMs));
           rows.push(report(`migrate-test of ${LONGEST} with its downs, PostgreSQL`, server.durationMs));
           rows.push(...(await dashboardViews(context.databaseUrl(), workspace)));
-          const loops = oneMoreMigration(context, workspace);
+          const installed = installHistory(context, workspace);
+          let loops: Awaited<ReturnType<typeof oneMoreMigration>>;
+          try {
+            const deploy = await deployWholeHistory(installed, context.databaseUrl());
+            rows.push({
+              name: `migrate-deploy of ${LONGEST}'s whole history into an empty PostgreSQL database via Nx, less a no-op Nx task`,
+              ours: deploy.ours - deploy.peers[0],
+              peer: psql,
+              peerName: 'psql -f (same SQL, one connection)',
+              unit: 'ms',
+              target: '≤ 2× peer',
+              met: deploy.ours - deploy.peers[0] <= 2 * psql,
+            });
+            loops = await oneMoreMigration(installed);
+          } finally {
+            installed.remove();
+          }
           for (const [where, loop] of Object.entries(loops)) {
             profiles.push(`${where}, ${loop.profile}`);
             rows.push({
@@ -75,6 +94,15 @@ export const realHistories: Benchmark = {
               unit: 'ms',
               target: '≤ peer + 1.5 s',
               met: loop.ours <= loop.peer + 1500,
+            });
+            rows.push({
+              name: `peak memory of that run, ${where} (the Nx command's process tree)`,
+              ours: mib(loop.memory.ours.bytes),
+              peer: mib(loop.memory.peer.bytes),
+              peerName: 'a no-op Nx task',
+              unit: 'MiB',
+              target: '< 1024 MiB',
+              met: mib(loop.memory.ours.bytes) < 1024,
             });
           }
         }
@@ -172,38 +200,72 @@ function migrateTest(workspace: HistoryCopy, url?: string): Promise<TestReport> 
   });
 }
 
+interface InstalledHistory {
+  root: string;
+  project: string;
+  migrationsDir: string;
+  nx: ReturnType<typeof nxTimer>;
+  remove(): void;
+}
+
 /**
- * A history, downs included, as a project of the installed workspace, proven once through Nx on
- * each database; then the time of `nx run <project>:migrate-test` with a new migration of its own
- * on top each round. The warm-up round proves the history's newest and keeps the history; each
- * round after it starts from there and proves its new migration alone, as a developer's next run.
+ * A history, downs included, as a project of the installed workspace: migrate-test on the
+ * embedded database (`server` configuration: on PostgreSQL), migrate-deploy to the database in
+ * BENCH_DEPLOY_URL.
  */
-function oneMoreMigration(
-  context: BenchContext,
-  history: HistoryCopy,
-): Record<'embedded' | 'PostgreSQL', { ours: number; peer: number; profile: string }> {
+function installHistory(context: BenchContext, history: HistoryCopy): InstalledHistory {
   const installed = context.installedWorkspace();
   const projectDir = path.join(installed.root, 'apps', history.project);
-  const migrations = path.join(projectDir, 'prisma/migrations');
   cpSync(path.join(history.projectDir, 'prisma'), path.join(projectDir, 'prisma'), { recursive: true });
   process.env['BENCH_DATABASE_URL'] = context.databaseUrl();
   installed.write(
     `apps/${history.project}/project.json`,
     JSON.stringify({
       name: history.project,
-      targets: { 'migrate-test': { options: { allowDrift: true }, configurations: { server: { urlEnv: 'BENCH_DATABASE_URL' } } } },
+      targets: {
+        'migrate-test': { options: { allowDrift: true }, configurations: { server: { urlEnv: 'BENCH_DATABASE_URL' } } },
+        'migrate-deploy': { options: { urlEnv: 'BENCH_DEPLOY_URL' } },
+      },
     }),
   );
-  const nx = nxTimer(installed.root);
+  return {
+    root: installed.root,
+    project: history.project,
+    migrationsDir: path.join(projectDir, 'prisma/migrations'),
+    nx: nxTimer(installed.root),
+    remove: () => rmSync(projectDir, { recursive: true, force: true }),
+  };
+}
+
+/** `nx run <project>:migrate-deploy` of the whole history, each round into an empty database of the server, against a no-op Nx task. */
+function deployWholeHistory(installed: InstalledHistory, serverUrl: string): Promise<{ ours: number; peers: number[] }> {
+  const deploy = () =>
+    withEmptyDatabase(serverUrl, async (url) => {
+      process.env['BENCH_DEPLOY_URL'] = url;
+      return installed.nx('run', `${installed.project}:migrate-deploy`, '--outputStyle=static', '--skip-nx-cache');
+    });
+  return sideBySideAsync(deploy, [async () => installed.nx('run', 'noop:run', '--outputStyle=static', '--skip-nx-cache')], 3);
+}
+
+/**
+ * The developer's loop on an installed history, proven once through Nx on each database; then the
+ * time of `nx run <project>:migrate-test` with a new migration of its own on top each round. The
+ * warm-up round proves the history's newest and keeps the history; each round after it starts
+ * from there and proves its new migration alone, as a developer's next run.
+ */
+async function oneMoreMigration(
+  installed: InstalledHistory,
+): Promise<Record<'embedded' | 'PostgreSQL', { ours: number; peer: number; profile: string; memory: { ours: Peak; peer: Peak } }>> {
+  const { nx, migrationsDir } = installed;
   let round = 0;
   const newMigration = () => {
-    rmSync(path.join(migrations, `29990101000000_round_${round}`), { recursive: true, force: true });
-    const folder = path.join(migrations, `29990101000000_round_${++round}`);
+    rmSync(path.join(migrationsDir, `29990101000000_round_${round}`), { recursive: true, force: true });
+    const folder = path.join(migrationsDir, `29990101000000_round_${++round}`);
     mkdirSync(folder);
     writeFileSync(path.join(folder, 'migration.sql'), `CREATE TABLE "BenchRound${round}" ("id" INTEGER NOT NULL PRIMARY KEY);\n`);
     writeFileSync(path.join(folder, 'down.sql'), `DROP TABLE "BenchRound${round}";\n`);
   };
-  const loop = (target: string) => {
+  const loop = async (target: string) => {
     const migrateTest = () => nx('run', target, '--outputStyle=static', '--skip-nx-cache');
     migrateTest();
     const timing = sideBySide(
@@ -214,13 +276,17 @@ function oneMoreMigration(
       () => nx('run', 'noop:run', '--outputStyle=static', '--skip-nx-cache'),
     );
     newMigration();
-    return { ...timing, profile: phaseProfile(installed.root, target) };
+    const profile = phaseProfile(installed.root, target);
+    newMigration();
+    const nxBin = path.join(installed.root, 'node_modules', '.bin', 'nx');
+    const peak = (...args: string[]) => peakMemory(nxBin, [...args, '--outputStyle=static', '--skip-nx-cache'], installed.root, {});
+    const memory = { ours: await peak('run', target), peer: await peak('run', 'noop:run') };
+    return { ...timing, profile, memory };
   };
-  try {
-    return { embedded: loop(`${history.project}:migrate-test`), PostgreSQL: loop(`${history.project}:migrate-test:server`) };
-  } finally {
-    rmSync(projectDir, { recursive: true, force: true });
-  }
+  return {
+    embedded: await loop(`${installed.project}:migrate-test`),
+    PostgreSQL: await loop(`${installed.project}:migrate-test:server`),
+  };
 }
 
 /** `psql -f` of every migration.sql of the history, in order, in one connection, on an empty database. */

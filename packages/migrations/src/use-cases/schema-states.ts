@@ -8,7 +8,7 @@ import { MigrationEngine } from '../adapters/engine/migration-engine';
 import { knownPreviewFeatures } from '../adapters/engine/preview-features';
 import { applyExistingHistory } from './shared/apply-migrations';
 import type { MigrationHistory } from '../adapters/store/migration-store';
-import { keptEmbeddedPrefix } from './test/proven-prefixes';
+import { keptSchemaPrefix } from './shared/embedded-prefixes';
 
 /** The schema after migration i of a history (i: its index), or why it could not be read. */
 export type SchemaStates = ReadonlyMap<number, Datamodel | Error>;
@@ -17,8 +17,9 @@ export type SchemaStates = ReadonlyMap<number, Datamodel | Error>;
  * The schema after the migrations `wanted` names (indexes into the history), read back by
  * Prisma's introspection from a scratch embedded database the history is applied to, one
  * migration at a time and no further than the last one wanted. The scratch database starts from
- * the longest prefix migrate-test kept that ends at or before the first state wanted (after a
- * migrate-test run, the newest migration's diagrams apply one migration, not the history).
+ * the longest prefix kept (by migrate-test, or applied by the generator) that ends at or before
+ * the first state wanted (after a migrate-test run, the newest migration's diagrams apply one
+ * migration, not the history).
  */
 export async function schemaStates(
   parser: SqlParser,
@@ -31,7 +32,7 @@ export async function schemaStates(
   const last = wanted ? Math.max(-1, ...wanted) : history.migrations.length - 1;
   const first = wanted ? Math.min(last, ...wanted) : 0;
   // A store that cannot be read is no prefix: the history is applied from the start.
-  const prefix = await keptEmbeddedPrefix(cacheDir, history.migrations, first + 1).catch(() => undefined);
+  const prefix = await keptSchemaPrefix(cacheDir, history.migrations, first + 1).catch(() => undefined);
   const extensions = history.migrations.flatMap((migration) => createdExtensions(parser, migration.sql));
   const open = (snapshot?: Blob) => PgliteDatabase.open({ extensions, cacheDir, snapshot });
   const scratch = await open(prefix?.snapshot).catch((error: unknown) => {

@@ -82,6 +82,25 @@ describe('PgliteDatabase', () => {
     expect(() => pgliteExtensions(['postgis'])).toThrow(/"postgis", which the embedded database does not ship/);
   });
 
+  it("starts the schema engine's shadow databases empty, though the database started from a dump", async () => {
+    const source = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR });
+    await source.executeScript('CREATE TABLE kept (id int);');
+    const dump = await source.dumpDataDir('none');
+    await source.close();
+    const database = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR, snapshot: dump });
+    try {
+      expect(await database.query(`SELECT to_regclass('kept')::text AS t`)).toEqual([{ t: 'kept' }]);
+      const shadow = await database.adapterFactory().connectToShadowDb();
+      try {
+        await shadow.executeScript('CREATE TABLE kept (id int);');
+      } finally {
+        await shadow.dispose();
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
   it('closes every shadow database the schema engine opens (upstream leaked one PGlite per call)', async () => {
     const database = await PgliteDatabase.open({ cacheDir: SNAPSHOT_CACHE_DIR });
     const closes = jest.spyOn(PgliteDatabase.prototype, 'close');

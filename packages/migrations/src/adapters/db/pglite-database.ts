@@ -88,9 +88,10 @@ export class PgliteDatabase implements Database {
       '@forge/migrations:pglite',
       () => connect(this),
       (failure) => (this.failure = failure),
-      // Upstream boots a new PGlite per shadow database and never closes it.
+      // Upstream boots a new PGlite per shadow database and never closes it. A shadow database
+      // starts empty, whatever this one started from.
       async () => {
-        const shadow = await PgliteDatabase.open({ ...this.options, dataDir: undefined });
+        const shadow = await PgliteDatabase.open({ ...this.options, dataDir: undefined, snapshot: undefined });
         return { ...(await connect(shadow)), close: () => shadow.close() };
       },
     );

@@ -1,11 +1,14 @@
 import { logger } from '@nx/devkit';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { testProject } from '../../use-cases/test';
 import { REPO_ROOT } from '../../test-support/fixtures';
 import { historyWorkspace, type HistoryWorkspace, REAL_HISTORIES, type RealHistory } from '../../test-support/real-histories';
 import migrationGenerator from './migration';
+import { PgliteDatabase } from '../../adapters/db/pglite-database';
+import { defaultSnapshotCacheDir } from '../../adapters/db/pglite-snapshot';
+import { AppliedPrefixes } from '../../use-cases/shared/embedded-prefixes';
 
 const MINUTES = 60_000;
 
@@ -56,6 +59,34 @@ describe('the migration generator on top of a real history', () => {
       expect(report.errors).toEqual([]);
       expect(report.drift.clean).toBe(true);
       expect(report.migrations.at(-1)).toMatchObject({ applied: true, down: 'verified' });
+    },
+    10 * MINUTES,
+  );
+
+  it(
+    'proves on the history an earlier generation kept applied, and writes the same migration',
+    async () => {
+      const store = path.join(defaultSnapshotCacheDir(REPO_ROOT), 'prefixes');
+      const kept = () => (existsSync(store) ? readdirSync(store).filter((name) => !name.startsWith('.')) : []);
+      const entriesBefore = new Set(kept());
+      const generated = (folder: string) => ['migration.sql', 'down.sql'].map((file) => readFileSync(path.join(folder, file), 'utf8'));
+      const opens = jest.spyOn(PgliteDatabase, 'open');
+      const worthKeeping = AppliedPrefixes.worthKeepingMs;
+      AppliedPrefixes.worthKeepingMs = 0;
+      try {
+        const cold = generated(await generateFromEditedSchema('umami'));
+        expect(opens.mock.calls[0][0].snapshot).toBeUndefined();
+        expect(kept().filter((name) => !entriesBefore.has(name))).toHaveLength(1);
+        workspace.remove();
+        opens.mockClear();
+        const again = generated(await generateFromEditedSchema('umami'));
+        // The scratch database started from the kept data folder, and nothing more was kept.
+        expect(opens.mock.calls[0][0].snapshot).toBeDefined();
+        expect(kept().filter((name) => !entriesBefore.has(name))).toHaveLength(1);
+        expect(again).toEqual(cold);
+      } finally {
+        AppliedPrefixes.worthKeepingMs = worthKeeping;
+      }
     },
     10 * MINUTES,
   );

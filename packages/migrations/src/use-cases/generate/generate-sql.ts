@@ -18,6 +18,7 @@ import { MigrationEngine, type SchemaSource } from '../../adapters/engine/migrat
 import { toEngineMigrationList } from '../../adapters/engine/migration-list';
 import type { MigrationHistory } from '../../adapters/store/migration-store';
 import { applyExistingHistory } from '../shared/apply-migrations';
+import { AppliedPrefixes } from '../shared/embedded-prefixes';
 import { fingerprintSchema } from '../shared/catalog-fingerprint';
 
 export interface GenerationInput {
@@ -53,10 +54,9 @@ export interface GeneratedSql {
  */
 export async function generateMigrationSql(input: GenerationInput): Promise<GeneratedSql> {
   const { parser, plan } = input;
-  const scratch = await openScratch(parser, input.history, plan?.upAppendix ?? [], input.cacheDir);
+  const scratch = await scratchWithHistory(parser, input.history, plan?.upAppendix ?? [], input.cacheDir);
   let engine: MigrationEngine | undefined;
   try {
-    await applyExistingHistory(parser, scratch, input.history.migrations);
     engine = await MigrationEngine.start(scratch);
     const database: SchemaSource = { kind: 'database', files: input.schemaAfter, configDir: input.configDir };
     const before: SchemaSource = input.schemaBefore
@@ -151,10 +151,32 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
   }
 }
 
-/** An empty embedded database with the extensions the history and the new SQL create. */
-async function openScratch(parser: SqlParser, history: MigrationHistory, extraSql: string[], cacheDir: string): Promise<Database> {
+/**
+ * An embedded database with the existing history applied, and the extensions it and the new SQL
+ * create: started from the longest prefix of the history kept applied (see AppliedPrefixes), the
+ * rest applied, and kept in turn when that took long.
+ */
+async function scratchWithHistory(parser: SqlParser, history: MigrationHistory, extraSql: string[], cacheDir: string): Promise<Database> {
   const extensions = [...history.migrations.map((m) => m.sql), ...extraSql].flatMap((sql) => createdExtensions(parser, sql));
-  return PgliteDatabase.open({ extensions, cacheDir });
+  const prefixes = AppliedPrefixes.of(cacheDir, history.migrations);
+  // A store that cannot be read, or a kept folder that does not start, is no prefix.
+  const kept = await prefixes.longest().catch(() => undefined);
+  const open = (snapshot?: Blob) => PgliteDatabase.open({ extensions, cacheDir, snapshot });
+  const scratch = await open(kept?.snapshot).catch((error: unknown) => {
+    if (!kept) throw error;
+    return open();
+  });
+  try {
+    const started = performance.now();
+    await applyExistingHistory(parser, scratch, history.migrations);
+    if (performance.now() - started >= AppliedPrefixes.worthKeepingMs)
+      // A store that cannot be written costs the next generation its speed, never this one its result.
+      await prefixes.keep(scratch, history.migrations.length).catch(() => undefined);
+    return scratch;
+  } catch (error) {
+    await scratch.close();
+    throw error;
+  }
 }
 
 async function run(database: Database, sql: string, what: string): Promise<void> {

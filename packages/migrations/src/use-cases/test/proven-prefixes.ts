@@ -1,22 +1,17 @@
-import path from 'node:path';
 import { type HistoryHints, seedHintsDigest } from '../../core/seed-hints';
 import { type PrefixBasis, prefixKeys } from '../../core/test/prefix-keys';
 import type { Database } from '../../adapters/db/database';
 import { PgDatabase } from '../../adapters/db/pg-database';
 import { PgliteDatabase } from '../../adapters/db/pglite-database';
-import { PGLITE_VERSION } from '../../adapters/db/pglite-snapshot';
-import { PrefixStore } from '../../adapters/cache/prefix-store';
+import type { PrefixStore } from '../../adapters/cache/prefix-store';
 import { quoteIdentifier, quoteLiteral } from '../../core/sql/quote';
 import type { MigrationFolder } from '../../adapters/store/migration-store';
 import { pluginBuild } from '../../package-info';
+import { EMBEDDED_ENGINE, keptFiles, keptSnapshot, prefixStore } from '../shared/embedded-prefixes';
 import { decodeProofState, encodeProofState, type ProofState } from './proof-state';
 
-/** The store's bound: the entries used longest ago go past it. */
-const STORE_BYTES = 1024 * 1024 * 1024;
 /** The kept databases a PostgreSQL server holds at most: those used longest ago go past it. */
 const SERVER_DATABASES = 10;
-/** Uncompressed: unpacking is most of a kept prefix's start (a second of trigger.dev's, gzipped). */
-const DATA = 'data.tar';
 const STATE = 'state.bin';
 const SERVER_PREFIX = 'forge_proven_';
 const USED = 'forge-migrations: proven prefix, used';
@@ -51,7 +46,7 @@ export class ProvenPrefixes {
     migrations: readonly MigrationFolder[],
     options: { strictData: boolean },
   ) {
-    this.store = new PrefixStore(path.join(cacheDir, 'prefixes'), STORE_BYTES);
+    this.store = prefixStore(cacheDir);
     // A data step may import any file of the workspace, which no key follows: its history is proven whole.
     this.keys = migrations.some((migration) => migration.dataStep)
       ? []
@@ -104,47 +99,16 @@ export class ProvenPrefixes {
   }
 }
 
-/**
- * The longest prefix of `migrations`, `upTo` of them at most, that a migrate-test run on the
- * embedded database kept (with either `strictData`): its data folder holds the schema after them
- * (and representative rows, which no reader of the schema sees), for a scratch database to go on
- * from, as the dashboard's diagrams do.
- */
-export async function keptEmbeddedPrefix(
-  cacheDir: string,
-  migrations: readonly MigrationFolder[],
-  upTo: number,
-): Promise<{ snapshot: Blob; length: number } | undefined> {
-  if (migrations.some((migration) => migration.dataStep)) return undefined;
-  const store = new PrefixStore(path.join(cacheDir, 'prefixes'), STORE_BYTES);
-  const databases = embeddedDatabases();
-  let longest: { length: number; files: ReadonlyMap<string, Buffer> } | undefined;
-  for (const strictData of [false, true]) {
-    const basis = {
-      pluginVersion: pluginBuild(),
-      engine: databases.engine,
-      engineVersion: databases.engineVersion,
-      options: { strictData },
-    };
-    const found = await store.longest(prefixKeys(basis, migrations.slice(0, upTo)));
-    if (found && found.length > (longest?.length ?? 0)) longest = found;
-  }
-  const start = longest && (await databases.start('', longest.files));
-  return start && 'snapshot' in start ? { snapshot: start.snapshot, length: longest!.length } : undefined;
-}
-
 function embeddedDatabases(): KeptDatabases {
   return {
-    engine: 'pglite',
-    engineVersion: `${PGLITE_VERSION} v8 ${process.versions.v8}`,
+    ...EMBEDDED_ENGINE,
     start: async (_key, files) => {
-      const data = files.get(DATA);
-      // A file's bytes, never a shared buffer; copied once, into the Blob (a copy more is a tenth of a second).
-      return data && { snapshot: new Blob([data as Uint8Array<ArrayBuffer>]) };
+      const snapshot = keptSnapshot(files);
+      return snapshot && { snapshot };
     },
     keep: async (_key, database) => {
       if (!(database instanceof PgliteDatabase)) throw new Error('an embedded prefix keeps an embedded database');
-      return new Map([[DATA, Buffer.from(await (await database.dumpDataDir('none')).arrayBuffer())]]);
+      return keptFiles(database);
     },
   };
 }
