@@ -10,10 +10,10 @@ import { createdExtensions } from '../core/sql/extensions';
 import type { SqlParser } from '../core/sql/parser';
 import { inverseRenames } from '../core/sql/rename-inverse';
 import type { Database } from '../adapters/db/database';
-import { PgliteDatabase } from '../adapters/db/pglite-database';
 import { MigrationEngine, type SchemaSource } from '../adapters/engine/migration-engine';
 import type { MigrationFolder, MigrationHistory } from '../adapters/store/migration-store';
 import { applyExistingHistory } from './shared/apply-migrations';
+import { AppliedPrefixes } from './shared/embedded-prefixes';
 import { fingerprintSchema } from './shared/catalog-fingerprint';
 import { readTables } from './shared/table-catalog';
 import { canArchive } from './shared/archive-capture';
@@ -49,10 +49,14 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
   const { parser } = input;
   const { migrations } = input.history;
   const findings = analyzeHistory(parser, migrations);
-  const scratch = await PgliteDatabase.open({
-    extensions: migrations.flatMap((migration) => createdExtensions(parser, migration.sql)),
-    cacheDir: input.cacheDir,
-  });
+  const startedAt = performance.now();
+  // The migrations before the first without a down need none derived: they may come kept applied.
+  const firstWithoutDown = migrations.findIndex((migration) => !migration.down);
+  const prefixes = AppliedPrefixes.of(input.cacheDir, migrations);
+  const { database: scratch, applied } = await prefixes.openScratch(
+    { extensions: migrations.flatMap((migration) => createdExtensions(parser, migration.sql)), cacheDir: input.cacheDir },
+    firstWithoutDown < 0 ? migrations.length : firstWithoutDown,
+  );
   const config = configBlocks(input.schema);
   const managedSchemas = datasourceSchemas(config);
   const derived: DerivedDown[] = [];
@@ -62,8 +66,9 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
     engine = started;
     const introspect = async (): Promise<SchemaSource> => ({ kind: 'schema', files: await started.introspect(config, input.configDir) });
     // The schema before the next migration, read back once per state.
-    let schemaBefore: SchemaSource | undefined = { kind: 'empty' };
+    let schemaBefore: SchemaSource | undefined = applied ? undefined : { kind: 'empty' };
     for (const [index, migration] of migrations.entries()) {
+      if (index < applied) continue;
       const upToThis = migrations.slice(0, index + 1);
       const { reasons, deletes } = migration.down
         ? { reasons: [], deletes: [] }
@@ -97,6 +102,9 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
       );
       schemaBefore = schemaAfter;
     }
+    // The whole history is applied now (each down ran in a transaction rolled back).
+    if (performance.now() - startedAt >= AppliedPrefixes.worthKeepingMs)
+      await prefixes.keep(scratch, migrations.length).catch(() => undefined);
     return derived;
   } finally {
     engine?.dispose();

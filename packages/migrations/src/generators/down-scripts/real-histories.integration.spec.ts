@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import type { DatabaseEngine } from '../../adapters/db/database';
@@ -14,6 +14,9 @@ import {
   recordedDrift,
 } from '../../test-support/real-histories';
 import downScriptsGenerator from './down-scripts';
+import { PgliteDatabase } from '../../adapters/db/pglite-database';
+import { defaultSnapshotCacheDir } from '../../adapters/db/pglite-snapshot';
+import { AppliedPrefixes } from '../../use-cases/shared/embedded-prefixes';
 
 const MINUTES = 60_000;
 const IRREVERSIBLE_MARKER = '-- forge:irreversible:';
@@ -118,5 +121,56 @@ describe.each(REAL_HISTORIES)('down-scripts, then migrate-test, on the %s histor
       }
     },
     30 * MINUTES,
+  );
+});
+
+/** down-scripts on umami after an earlier run kept the history applied: it goes on from there. */
+describe('down-scripts from the history an earlier run kept applied', () => {
+  let workspace: HistoryWorkspace;
+  const worthKeeping = AppliedPrefixes.worthKeepingMs;
+  beforeAll(() => {
+    jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    AppliedPrefixes.worthKeepingMs = 0;
+    workspace = historyWorkspace('umami');
+  });
+  afterAll(() => {
+    AppliedPrefixes.worthKeepingMs = worthKeeping;
+    jest.restoreAllMocks();
+    workspace.remove();
+  });
+
+  it(
+    "derives a new migration's down from the kept history, as from an empty database",
+    async () => {
+      const store = path.join(defaultSnapshotCacheDir(REPO_ROOT), 'prefixes');
+      const kept = () => (existsSync(store) ? readdirSync(store).filter((name) => !name.startsWith('.')) : []);
+      const opens = jest.spyOn(PgliteDatabase, 'open');
+      const run = async () => {
+        opens.mockClear();
+        const tree = new FsTree(workspace.dir, false);
+        await downScriptsGenerator(tree, { project: workspace.project });
+        flushChanges(workspace.dir, tree.listChanges());
+        return opens.mock.calls[0][0].snapshot !== undefined;
+      };
+      const before = new Set(kept());
+      expect(await run()).toBe(false);
+      const keptByFirstRun = kept().filter((name) => !before.has(name));
+      expect(keptByFirstRun).toHaveLength(1);
+
+      const added = path.join(workspace.migrationsDir, '29990101000000_nickname');
+      mkdirSync(added);
+      writeFileSync(path.join(added, 'migration.sql'), 'ALTER TABLE "user" ADD COLUMN "nickname" TEXT;\n');
+      expect(await run()).toBe(true);
+      const fromKept = readFileSync(path.join(added, 'down.sql'), 'utf8');
+      expect(fromKept).toMatch(/DROP COLUMN "nickname"/);
+
+      // The same down from an empty database, with nothing kept.
+      for (const name of kept().filter((entry) => !before.has(entry))) rmSync(path.join(store, name), { recursive: true });
+      rmSync(path.join(added, 'down.sql'));
+      AppliedPrefixes.worthKeepingMs = Infinity;
+      expect(await run()).toBe(false);
+      expect(readFileSync(path.join(added, 'down.sql'), 'utf8')).toBe(fromKept);
+    },
+    10 * MINUTES,
   );
 });

@@ -13,7 +13,6 @@ import type { SqlParser } from '../../core/sql/parser';
 import { runsInOneTransaction } from '../../core/sql/transactions';
 import { alterColumnType } from '../../core/sql/type-change';
 import type { Database } from '../../adapters/db/database';
-import { PgliteDatabase } from '../../adapters/db/pglite-database';
 import { MigrationEngine, type SchemaSource } from '../../adapters/engine/migration-engine';
 import { toEngineMigrationList } from '../../adapters/engine/migration-list';
 import type { MigrationHistory } from '../../adapters/store/migration-store';
@@ -159,13 +158,7 @@ export async function generateMigrationSql(input: GenerationInput): Promise<Gene
 async function scratchWithHistory(parser: SqlParser, history: MigrationHistory, extraSql: string[], cacheDir: string): Promise<Database> {
   const extensions = [...history.migrations.map((m) => m.sql), ...extraSql].flatMap((sql) => createdExtensions(parser, sql));
   const prefixes = AppliedPrefixes.of(cacheDir, history.migrations);
-  // A store that cannot be read, or a kept folder that does not start, is no prefix.
-  const kept = await prefixes.longest().catch(() => undefined);
-  const open = (snapshot?: Blob) => PgliteDatabase.open({ extensions, cacheDir, snapshot });
-  const scratch = await open(kept?.snapshot).catch((error: unknown) => {
-    if (!kept) throw error;
-    return open();
-  });
+  const { database: scratch } = await prefixes.openScratch({ extensions, cacheDir });
   try {
     const started = performance.now();
     await applyExistingHistory(parser, scratch, history.migrations);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type PrefixBasis, prefixKeys } from '../../core/test/prefix-keys';
+import { type PrefixBasis, prefixKeys, type ProvenMigration } from '../../core/test/prefix-keys';
 import { PrefixStore } from '../../adapters/cache/prefix-store';
 import { PgliteDatabase } from '../../adapters/db/pglite-database';
 import { PGLITE_VERSION } from '../../adapters/db/pglite-snapshot';
@@ -22,7 +22,7 @@ export const prefixStore = (cacheDir: string) => new PrefixStore(path.join(cache
 export const EMBEDDED_ENGINE = { engine: 'pglite', engineVersion: `${PGLITE_VERSION} v8 ${process.versions.v8}` } as const;
 
 /** The keys of a history's prefixes on the embedded database with `options`. */
-export function embeddedKeys(options: PrefixBasis['options'], migrations: readonly MigrationFolder[]): string[] {
+export function embeddedKeys(options: PrefixBasis['options'], migrations: readonly ProvenMigration[]): string[] {
   return prefixKeys({ pluginVersion: pluginBuild(), ...EMBEDDED_ENGINE, options }, migrations);
 }
 
@@ -38,8 +38,13 @@ export async function keptFiles(database: PgliteDatabase): Promise<Map<string, B
   return new Map([[DATA, Buffer.from(await (await database.dumpDataDir('none')).arrayBuffer())]]);
 }
 
-/** The options of migrate-test's proofs (either `strictData`) and of applied histories. */
-const SCHEMA_READERS_CAN_USE: ReadonlyArray<PrefixBasis['options']> = [{ strictData: false }, { strictData: true }, { applied: true }];
+/** The keys of a history's prefixes applied to an empty embedded database: only their SQL decides what that leaves. */
+function appliedKeys(migrations: readonly MigrationFolder[]): string[] {
+  return embeddedKeys(
+    { applied: true },
+    migrations.map(({ name, sql }) => ({ name, sql })),
+  );
+}
 
 /**
  * The longest prefix of `migrations`, `upTo` of them at most, kept on the embedded database of
@@ -55,8 +60,10 @@ export async function keptSchemaPrefix(
   if (migrations.some((migration) => migration.dataStep)) return undefined;
   const store = prefixStore(cacheDir);
   let longest: { length: number; files: ReadonlyMap<string, Buffer> } | undefined;
-  for (const options of SCHEMA_READERS_CAN_USE) {
-    const found = await store.longest(embeddedKeys(options, migrations.slice(0, upTo)));
+  const wanted = migrations.slice(0, upTo);
+  // migrate-test's proofs, with either strictData, and histories applied.
+  for (const keys of [embeddedKeys({ strictData: false }, wanted), embeddedKeys({ strictData: true }, wanted), appliedKeys(wanted)]) {
+    const found = await store.longest(keys);
     if (found && found.length > (longest?.length ?? 0)) longest = found;
   }
   const snapshot = longest && keptSnapshot(longest.files);
@@ -69,7 +76,6 @@ export async function keptSchemaPrefix(
  * and keeps its own when applying the rest took long enough to be worth a data folder on disk.
  */
 export class AppliedPrefixes {
-  private static readonly OPTIONS = { applied: true };
   /** Below this, applying is about as fast as writing the data folder and reading it back (specs set it to 0). */
   static worthKeepingMs = 2000;
 
@@ -80,14 +86,26 @@ export class AppliedPrefixes {
 
   /** None for a history with a data step, which may import any file of the workspace (no key follows it). */
   static of(cacheDir: string, migrations: readonly MigrationFolder[]): AppliedPrefixes {
-    const keys = migrations.some((migration) => migration.dataStep) ? [] : embeddedKeys(AppliedPrefixes.OPTIONS, migrations);
+    const keys = migrations.some((migration) => migration.dataStep) ? [] : appliedKeys(migrations);
     return new AppliedPrefixes(prefixStore(cacheDir), keys);
   }
 
-  async longest(): Promise<{ snapshot: Blob; length: number } | undefined> {
-    const found = await this.store.longest(this.keys);
+  /**
+   * A scratch database started from the longest prefix kept, of `upTo` migrations at most, and how
+   * many migrations it holds applied; an empty one when none is kept, or the one kept cannot be
+   * read or started (the caller applies them all).
+   */
+  async openScratch(
+    options: { extensions: readonly string[]; cacheDir: string },
+    upTo = this.keys.length,
+  ): Promise<{ database: PgliteDatabase; applied: number }> {
+    const found = await this.store.longest(this.keys.slice(0, upTo)).catch(() => undefined);
     const snapshot = found && keptSnapshot(found.files);
-    return snapshot && { snapshot, length: found!.length };
+    if (snapshot) {
+      const database = await PgliteDatabase.open({ ...options, snapshot }).catch(() => undefined);
+      if (database) return { database, applied: found!.length };
+    }
+    return { database: await PgliteDatabase.open(options), applied: 0 };
   }
 
   /** Keep the database as it is now: the first `length` migrations applied. */
