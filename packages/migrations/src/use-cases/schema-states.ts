@@ -8,7 +8,7 @@ import { MigrationEngine } from '../adapters/engine/migration-engine';
 import { knownPreviewFeatures } from '../adapters/engine/preview-features';
 import { applyExistingHistory } from './shared/apply-migrations';
 import type { MigrationHistory } from '../adapters/store/migration-store';
-import { keptSchemaPrefix } from './shared/embedded-prefixes';
+import { AppliedPrefixes, keptSchemaPrefix } from './shared/embedded-prefixes';
 
 /** The schema after migration i of a history (i: its index), or why it could not be read. */
 export type SchemaStates = ReadonlyMap<number, Datamodel | Error>;
@@ -19,7 +19,7 @@ export type SchemaStates = ReadonlyMap<number, Datamodel | Error>;
  * migration at a time and no further than the last one wanted. The scratch database starts from
  * the longest prefix kept (by migrate-test, or applied by the generator) that ends at or before
  * the first state wanted (after a migrate-test run, the newest migration's diagrams apply one
- * migration, not the history).
+ * migration, not the history); what it applied is kept in turn when that took long.
  */
 export async function schemaStates(
   parser: SqlParser,
@@ -29,14 +29,17 @@ export async function schemaStates(
   cacheDir: string,
   wanted?: ReadonlySet<number>,
 ): Promise<SchemaStates> {
+  const started = performance.now();
   const last = wanted ? Math.max(-1, ...wanted) : history.migrations.length - 1;
   const first = wanted ? Math.min(last, ...wanted) : 0;
   // A store that cannot be read is no prefix: the history is applied from the start.
   const prefix = await keptSchemaPrefix(cacheDir, history.migrations, first + 1).catch(() => undefined);
   const extensions = history.migrations.flatMap((migration) => createdExtensions(parser, migration.sql));
   const open = (snapshot?: Blob) => PgliteDatabase.open({ extensions, cacheDir, snapshot });
+  let withRows = prefix?.applied === false;
   const scratch = await open(prefix?.snapshot).catch((error: unknown) => {
     if (!prefix) throw error;
+    withRows = false;
     return open();
   });
   const config = configBlocks(schema);
@@ -53,6 +56,12 @@ export async function schemaStates(
         states.set(index, new Error(`the schema after ${migration.name} could not be read: ${(error as Error).message}`));
       }
     }
+    // The history applied up to the last state, with no rows of migrate-test's: kept for the next reader.
+    const whole = [...states.values()].every((state) => !(state instanceof Error));
+    if (whole && !withRows && last >= 0 && performance.now() - started >= AppliedPrefixes.worthKeepingMs)
+      await AppliedPrefixes.of(cacheDir, history.migrations)
+        .keep(scratch, last + 1)
+        .catch(() => undefined);
     return states;
   } finally {
     engine?.dispose();

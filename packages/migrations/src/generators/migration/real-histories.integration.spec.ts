@@ -1,5 +1,5 @@
 import { logger } from '@nx/devkit';
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { testProject } from '../../use-cases/test';
@@ -68,6 +68,8 @@ describe('the migration generator on top of a real history', () => {
     async () => {
       const store = path.join(defaultSnapshotCacheDir(REPO_ROOT), 'prefixes');
       const kept = () => (existsSync(store) ? readdirSync(store).filter((name) => !name.startsWith('.')) : []);
+      // What earlier specs of this file kept (their own cache folder) goes: this one starts with none.
+      rmSync(store, { recursive: true, force: true });
       const entriesBefore = new Set(kept());
       const generated = (folder: string) => ['migration.sql', 'down.sql'].map((file) => readFileSync(path.join(folder, file), 'utf8'));
       const opens = jest.spyOn(PgliteDatabase, 'open');

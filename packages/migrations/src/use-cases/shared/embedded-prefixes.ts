@@ -49,25 +49,30 @@ function appliedKeys(migrations: readonly MigrationFolder[]): string[] {
 /**
  * The longest prefix of `migrations`, `upTo` of them at most, kept on the embedded database of
  * either kind: its data folder holds the schema after them (migrate-test's also representative
- * rows, which no reader of the schema sees), for a scratch database to go on from, as the
- * dashboard's diagrams do.
+ * rows, which no reader of the schema sees: `applied` says it has none), for a scratch database
+ * to go on from, as the dashboard's diagrams do.
  */
 export async function keptSchemaPrefix(
   cacheDir: string,
   migrations: readonly MigrationFolder[],
   upTo: number,
-): Promise<{ snapshot: Blob; length: number } | undefined> {
+): Promise<{ snapshot: Blob; length: number; applied: boolean } | undefined> {
   if (migrations.some((migration) => migration.dataStep)) return undefined;
   const store = prefixStore(cacheDir);
-  let longest: { length: number; files: ReadonlyMap<string, Buffer> } | undefined;
+  let longest: { length: number; files: ReadonlyMap<string, Buffer>; applied: boolean } | undefined;
   const wanted = migrations.slice(0, upTo);
   // migrate-test's proofs, with either strictData, and histories applied.
-  for (const keys of [embeddedKeys({ strictData: false }, wanted), embeddedKeys({ strictData: true }, wanted), appliedKeys(wanted)]) {
+  const kinds = [
+    { keys: embeddedKeys({ strictData: false }, wanted), applied: false },
+    { keys: embeddedKeys({ strictData: true }, wanted), applied: false },
+    { keys: appliedKeys(wanted), applied: true },
+  ];
+  for (const { keys, applied } of kinds) {
     const found = await store.longest(keys);
-    if (found && found.length > (longest?.length ?? 0)) longest = found;
+    if (found && found.length > (longest?.length ?? 0)) longest = { ...found, applied };
   }
   const snapshot = longest && keptSnapshot(longest.files);
-  return snapshot && { snapshot, length: longest!.length };
+  return snapshot && { snapshot, length: longest!.length, applied: longest!.applied };
 }
 
 /**

@@ -12,6 +12,7 @@ import { loadVenture } from '../../adapters/store/load-venture';
 import { loadSqlParser } from '../../core/sql/parser';
 import { statesAround } from '../../dashboard/migration-diagrams';
 import { schemaStates } from '../schema-states';
+import { AppliedPrefixes } from '../shared/embedded-prefixes';
 
 jest.setTimeout(300_000);
 
@@ -146,6 +147,9 @@ describe('proven prefixes of migrate-test, on the umami history', () => {
     const empty = temporaryDir('forge-no-prefix-cache-');
     copyFileSync(snapshotFile(SNAPSHOT_CACHE_DIR), snapshotFile(empty.dir));
     const opens = jest.spyOn(PgliteDatabase, 'open');
+    const worthKeeping = AppliedPrefixes.worthKeepingMs;
+    // Nothing applied is kept until the part that keeps it (however long applying takes here).
+    AppliedPrefixes.worthKeepingMs = Infinity;
     const states = async (cacheDir: string, index: number) => {
       opens.mockClear();
       const read = await schemaStates(parser, venture.history, venture.schema, workspace.projectDir, cacheDir, statesAround(index));
@@ -163,7 +167,15 @@ describe('proven prefixes of migrate-test, on the umami history', () => {
       const early = await states(cache.dir, 3);
       expect(early.startedFromPrefix).toBe(false);
       expect(early.read).toEqual((await states(empty.dir, 3)).read);
+      // What the diagrams applied is kept when that took long (here, always): the next view goes on from it.
+      AppliedPrefixes.worthKeepingMs = 0;
+      expect((await states(empty.dir, 8)).startedFromPrefix).toBe(false);
+      const next = await states(empty.dir, 10);
+      expect(next.startedFromPrefix).toBe(true);
+      AppliedPrefixes.worthKeepingMs = Infinity;
+      expect(next.read).toEqual((await states(cache.dir, 10)).read);
     } finally {
+      AppliedPrefixes.worthKeepingMs = worthKeeping;
       opens.mockRestore();
       empty.remove();
     }
