@@ -242,7 +242,14 @@ function deployWholeHistory(installed: InstalledHistory, serverUrl: string): Pro
   const deploy = () =>
     withEmptyDatabase(serverUrl, async (url) => {
       process.env['BENCH_DEPLOY_URL'] = url;
-      return installed.nx('run', `${installed.project}:migrate-deploy`, '--outputStyle=static', '--skip-nx-cache');
+      // The deploy task alone: by default it depends on migrate-test, which a CI run takes from Nx's cache.
+      return installed.nx(
+        'run',
+        `${installed.project}:migrate-deploy`,
+        '--outputStyle=static',
+        '--skip-nx-cache',
+        '--excludeTaskDependencies',
+      );
     });
   return sideBySideAsync(deploy, [async () => installed.nx('run', 'noop:run', '--outputStyle=static', '--skip-nx-cache')], 3);
 }
