@@ -103,8 +103,7 @@ export async function deriveDownScripts(input: DownScriptInput): Promise<Derived
       schemaBefore = schemaAfter;
     }
     // The whole history is applied now (each down ran in a transaction rolled back).
-    if (performance.now() - startedAt >= AppliedPrefixes.worthKeepingMs)
-      await prefixes.keep(scratch, migrations.length).catch(() => undefined);
+    await prefixes.keepIfSlow(scratch, migrations.length, startedAt);
     return derived;
   } finally {
     engine?.dispose();

@@ -58,10 +58,7 @@ export async function schemaStates(
     }
     // The history applied up to the last state, with no rows of migrate-test's: kept for the next reader.
     const whole = [...states.values()].every((state) => !(state instanceof Error));
-    if (whole && !withRows && last >= 0 && performance.now() - started >= AppliedPrefixes.worthKeepingMs)
-      await AppliedPrefixes.of(cacheDir, history.migrations)
-        .keep(scratch, last + 1)
-        .catch(() => undefined);
+    if (whole && !withRows) await AppliedPrefixes.of(cacheDir, history.migrations).keepIfSlow(scratch, last + 1, started);
     return states;
   } finally {
     engine?.dispose();

@@ -18,11 +18,14 @@ export class PrefixStore {
     private readonly maxBytes: number,
   ) {}
 
-  /** The longest prefix among `keys` (the key of migrations 1..k at k - 1) with an intact entry: k and its files. */
-  async longest(keys: readonly string[]): Promise<{ length: number; files: Map<string, Buffer> } | undefined> {
+  /**
+   * The longest prefix among `keys` (the key of migrations 1..k at k - 1) with an intact entry,
+   * longer than `shorterOnes` migrations: k and its files.
+   */
+  async longest(keys: readonly string[], shorterOnes = 0): Promise<{ length: number; files: Map<string, Buffer> } | undefined> {
     // One listing of the store, not a look per key: a long history has as many keys as migrations.
     const kept = new Set(await readdir(this.root).catch(() => [] as string[]));
-    for (let length = keys.length; length >= 1; length--) {
+    for (let length = keys.length; length > shorterOnes; length--) {
       if (!kept.has(keys[length - 1])) continue;
       const files = await this.read(keys[length - 1]);
       if (files) return { length, files };

@@ -162,9 +162,7 @@ async function scratchWithHistory(parser: SqlParser, history: MigrationHistory, 
   try {
     const started = performance.now();
     await applyExistingHistory(parser, scratch, history.migrations);
-    if (performance.now() - started >= AppliedPrefixes.worthKeepingMs)
-      // A store that cannot be written costs the next generation its speed, never this one its result.
-      await prefixes.keep(scratch, history.migrations.length).catch(() => undefined);
+    await prefixes.keepIfSlow(scratch, history.migrations.length, started);
     return scratch;
   } catch (error) {
     await scratch.close();

@@ -68,8 +68,9 @@ export async function keptSchemaPrefix(
     { keys: appliedKeys(wanted), applied: true },
   ];
   for (const { keys, applied } of kinds) {
-    const found = await store.longest(keys);
-    if (found && found.length > (longest?.length ?? 0)) longest = { ...found, applied };
+    // Only an entry longer than the one found already is read (each is tens of MB, checksummed).
+    const found = await store.longest(keys, longest?.length);
+    if (found) longest = { ...found, applied };
   }
   const snapshot = longest && keptSnapshot(longest.files);
   return snapshot && { snapshot, length: longest!.length, applied: longest!.applied };
@@ -113,10 +114,16 @@ export class AppliedPrefixes {
     return { database: await PgliteDatabase.open(options), applied: 0 };
   }
 
-  /** Keep the database as it is now: the first `length` migrations applied. */
-  async keep(database: PgliteDatabase, length: number): Promise<void> {
+  /**
+   * Keep the database as it is now, the first `length` migrations applied, when applying them
+   * took long since `startedAt` (performance.now()). A store that cannot be written costs the next
+   * run its speed, never this one its result.
+   */
+  async keepIfSlow(database: PgliteDatabase, length: number, startedAt: number): Promise<void> {
     const key = this.keys[length - 1];
-    if (key === undefined || this.store.has(key)) return;
-    await this.store.write(key, await keptFiles(database));
+    if (key === undefined || performance.now() - startedAt < AppliedPrefixes.worthKeepingMs || this.store.has(key)) return;
+    await keptFiles(database)
+      .then((files) => this.store.write(key, files))
+      .catch(() => undefined);
   }
 }
