@@ -15,7 +15,6 @@ import {
   judgeSafety,
   measureDrift,
   pendingMigrations,
-  recheckBeforeMigration,
   refuseEditedMigrations,
   stagingGate,
   unknownAppliedMigrations,
@@ -26,10 +25,9 @@ import { dataStepsLeft, runStep } from './deploy/data-steps';
 import { rollBack } from './deploy/roll-back-run';
 import { verify } from './deploy/verify';
 import { type ArchivePolicy } from './shared/archive-capture';
-import { archiveBefore } from './deploy/archive-before';
-import { downArchivesByMigration, purgeArchives } from './shared/archive-registry';
+import { purgeArchives } from './shared/archive-registry';
 import { putBackLeftArchives } from './deploy/put-back-archives';
-import { applyPuttingBack } from './deploy/reapply';
+import { applyPending } from './deploy/apply-pending';
 
 export { readGateEnvironment } from './deploy/preflight';
 export { archivePolicy } from './shared/archive-capture';
@@ -196,23 +194,7 @@ export async function deploy(input: DeployInput): Promise<DeployResult> {
   const applied: MigrationFolder[] = [];
   try {
     for (const migration of unfinishedDataSteps) await runStep(input, events, migration);
-    const toPutBack = await downArchivesByMigration(target.database);
-    for (const migration of pending) {
-      const upToThis = history.migrations.slice(0, history.migrations.indexOf(migration) + 1);
-      const migrationStarted = Date.now();
-      await recheckBeforeMigration(target.database, safety.judged, migration.name);
-      await archiveBefore(input, events, migration, runId, warnings);
-      log(`applying ${migration.name}`);
-      applied.push(migration);
-      const restored = await applyPuttingBack(parser, target.database, upToThis, migration, toPutBack.get(migration.name) ?? [], log);
-      restored.forEach((line) => log(`${migration.name}: ${line}`));
-      await events.record('migration_applied', {
-        migrations: [migration.name],
-        durationMs: Date.now() - migrationStarted,
-        ...(restored.length ? { details: { restored } } : {}),
-      });
-      await runStep(input, events, migration);
-    }
+    await applyPending(input, events, pending, safety.judged, runId, warnings, applied);
     await verify(input, warnings);
     await events.record('verified', { migrations: applied.map((migration) => migration.name) });
     const health = input.healthCheck && (await runHealthCheck(input.healthCheck, input.workspaceRoot));

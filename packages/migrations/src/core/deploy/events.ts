@@ -1,6 +1,7 @@
 /**
  * The deploy history: one row per step of every deploy, rollback and restore, written as it
- * happens (each its own transaction), in the plugin's schema so that a restore never rewinds it.
+ * happens (in a transaction of its own, or in that of the migration it records), in the plugin's
+ * schema so that a restore never rewinds it.
  * Ventures that share a database share the table: each row carries the schema of the venture
  * that wrote it (`scope`, '' for a venture owning the whole database); use-cases/deploy/event-store.ts
  * reads and writes it.

@@ -5,7 +5,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { PgDatabase } from '../../adapters/db/pg-database';
 import { createServerDatabase } from '../../test-support/databases';
+import { createEventsTable } from '../../use-cases/deploy/event-store';
 import { executorContext } from '../../test-support/executor-context';
 import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-support/fixtures';
 import { seedBillingDatabase, serverRows, serverState } from '../../test-support/server-queries';
@@ -13,6 +15,16 @@ import migrateDeployExecutor from './executor';
 
 const MIGRATIONS = 'apps/billing/prisma/migrations';
 const LATER = ['20240310083000_invoice_currency', '20240402100000_rename_amount_to_total', '20240415090000_invoice_audit_trigger'];
+/** The events of a deploy whose second migration failed: the first one's down ran. */
+const FAILED_ON_SECOND = [
+  ['deploy_started', LATER],
+  ['backup_taken', []],
+  ['migration_applied', [LATER[0]]],
+  ['deploy_failed', LATER.slice(0, 2)],
+  ['rollback_started', LATER.slice(0, 2)],
+  ['migration_rolled_back', [LATER[0]]],
+  ['rollback_finished', [LATER[0]]],
+];
 
 /** migrate-deploy on a real PostgreSQL 15 holding data. */
 describe('migrate-deploy on PostgreSQL', () => {
@@ -104,15 +116,7 @@ describe('migrate-deploy on PostgreSQL', () => {
       restored: false,
       error: expect.stringMatching(/division by zero/),
     });
-    expect((await events()).map((event) => [event.kind, event.migrations])).toEqual([
-      ['deploy_started', LATER],
-      ['backup_taken', []],
-      ['migration_applied', [LATER[0]]],
-      ['deploy_failed', LATER.slice(0, 2)],
-      ['rollback_started', LATER.slice(0, 2)],
-      ['migration_rolled_back', [LATER[0]]],
-      ['rollback_finished', [LATER[0]]],
-    ]);
+    expect((await events()).map((event) => [event.kind, event.migrations])).toEqual(FAILED_ON_SECOND);
     const rows = await sql<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
       'SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations ORDER BY started_at',
     );
@@ -137,6 +141,27 @@ describe('migrate-deploy on PostgreSQL', () => {
     ].join('\n');
     expect(everything).toContain('division by zero');
     expect(everything).not.toContain(password());
+  });
+
+  it('commits each migration with its migration_applied event: one whose event cannot be written is not applied, and the deploy rolls back', async () => {
+    const live = await PgDatabase.connect({ url: database.url, source: 'spec' });
+    await createEventsTable(live).finally(() => live.close());
+    await sql(`ALTER TABLE forge_migrations.events ADD CHECK (kind <> 'migration_applied' OR migrations <> ARRAY['${LATER[1]}'])`);
+    const before = await state();
+
+    expect(await run()).toEqual({ success: false });
+
+    expect(await state()).toEqual(before);
+    expect(latestReport()).toMatchObject({
+      status: 'rolled-back',
+      rolledBack: [LATER[0]],
+      error: expect.stringMatching(/check constraint/),
+    });
+    expect((await events()).map((event) => [event.kind, event.migrations])).toEqual(FAILED_ON_SECOND);
+    const [renamed] = await sql<{ finished: boolean }>(
+      `SELECT finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE migration_name = '${LATER[1]}'`,
+    );
+    expect(renamed).toEqual({ finished: false });
   });
 
   it('restores the backup when a down is missing, and proves the rows are as before', async () => {

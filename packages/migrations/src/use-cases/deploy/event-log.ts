@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type { DeployEvent, EventKind } from '../../core/deploy/events';
 import type { Database } from '../../adapters/db/database';
-import { createEventsTable, recordEvent } from './event-store';
+import { createEventsTable, eventInScript, recordEvent } from './event-store';
 
 export interface RecordedEvent extends DeployEvent {
   at: string;
@@ -11,8 +11,9 @@ export interface RecordedEvent extends DeployEvent {
 type EventFields = Partial<Pick<DeployEvent, 'migrations' | 'durationMs' | 'error' | 'details'>>;
 
 /**
- * The deploy history of one run: every event goes to the database as it happens (each its own
- * transaction, so a crash keeps what came before) and to the run's log.
+ * The deploy history of one run: every event goes to the database as it happens (in a transaction
+ * of its own, or in that of the work it records), so a crash keeps what came before; and to the
+ * run's log.
  */
 export class EventLog {
   readonly events: RecordedEvent[] = [];
@@ -37,10 +38,19 @@ export class EventLog {
   }
 
   async record(kind: EventKind, fields: EventFields = {}): Promise<void> {
-    const event: RecordedEvent = { ...this.base, kind, migrations: [], ...fields, at: new Date().toISOString() };
-    this.events.push(event);
-    this.log(`event ${kind}${event.migrations.length ? ` ${event.migrations.join(', ')}` : ''}${event.error ? `: ${event.error}` : ''}`);
-    await this.write(event);
+    await this.write(this.remember(kind, fields));
+  }
+
+  /**
+   * An event that a script commits with the work it records: `sql` goes into the script, and
+   * `written` records it here once the script committed, with the time it took as seen from here
+   * (the database's row has the server's).
+   */
+  inScript(kind: EventKind, fields: Omit<EventFields, 'durationMs'>): { sql: string; written: (durationMs: number) => void } {
+    return {
+      sql: eventInScript({ ...this.base, kind, migrations: [], ...fields }),
+      written: (durationMs) => void this.remember(kind, { ...fields, durationMs }),
+    };
   }
 
   get runId(): string {
@@ -56,6 +66,13 @@ export class EventLog {
   async replay(since: number): Promise<void> {
     await createEventsTable(this.database());
     for (const event of this.events.slice(since)) await this.write(event);
+  }
+
+  private remember(kind: EventKind, fields: EventFields): RecordedEvent {
+    const event: RecordedEvent = { ...this.base, kind, migrations: [], ...fields, at: new Date().toISOString() };
+    this.events.push(event);
+    this.log(`event ${kind}${event.migrations.length ? ` ${event.migrations.join(', ')}` : ''}${event.error ? `: ${event.error}` : ''}`);
+    return event;
   }
 
   private async write(event: DeployEvent): Promise<void> {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { DeployEvent, EventRow } from '../../core/deploy/events';
 import { CURRENT_SCOPE, FORGE_SCHEMA } from '../../core/sql/bookkeeping';
+import { quoteLiteral } from '../../core/sql/quote';
 import type { SqlRunner } from '../../adapters/db/database';
 import type { BackupRecord } from '../../adapters/db/backup';
 import type { DatabaseState } from './data-state';
@@ -39,8 +40,8 @@ const CREATE_EVENTS = [
 /** The events of the connection's venture, as a FROM item. */
 const VENTURE_EVENTS = `(SELECT * FROM ${EVENTS_TABLE} WHERE scope = ${CURRENT_SCOPE}) AS venture_events`;
 
-const INSERT_EVENT = `INSERT INTO ${EVENTS_TABLE} (run_id, kind, environment, migrations, git_commit, host, duration_ms, error, details)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const EVENT_COLUMNS = 'run_id, kind, environment, migrations, git_commit, host, duration_ms, error, details';
+const INSERT_EVENT = `INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 
 function eventParams(event: DeployEvent): unknown[] {
   return [
@@ -54,6 +55,26 @@ function eventParams(event: DeployEvent): unknown[] {
     event.error ?? null,
     event.details ? JSON.stringify(event.details) : null,
   ];
+}
+
+/**
+ * The statement that writes `event`, for a script that commits it with the work it records. The
+ * server times it: its duration runs from the start of that script to this statement.
+ */
+export function eventInScript(event: Omit<DeployEvent, 'durationMs'>): string {
+  const text = (value: string | undefined) => (value === undefined ? 'NULL' : quoteLiteral(value));
+  const values = [
+    text(event.runId),
+    text(event.kind),
+    text(event.environment),
+    `ARRAY[${event.migrations.map(quoteLiteral).join(', ')}]::text[]`,
+    text(event.gitCommit),
+    text(event.host),
+    `(EXTRACT(EPOCH FROM clock_timestamp() - statement_timestamp()) * 1000)::int`,
+    text(event.error),
+    event.details ? `${quoteLiteral(JSON.stringify(event.details))}::jsonb` : 'NULL',
+  ];
+  return `INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS}) VALUES (${values.join(', ')})`;
 }
 
 /** The id of the newest event, 0 without any: it changes whenever the history does. */

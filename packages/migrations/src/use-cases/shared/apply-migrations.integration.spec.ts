@@ -1,7 +1,7 @@
 import { migrationChecksum } from '../../core/migration-folders';
 import { loadSqlParser, type SqlParser } from '../../core/sql/parser';
-import { markRolledBack } from '../../core/sql/prisma-migrations-table';
-import type { Database } from '../../adapters/db/database';
+import { LIST, markRolledBack } from '../../core/sql/prisma-migrations-table';
+import type { Database, SqlRunner } from '../../adapters/db/database';
 import { MigrationApplyError } from '../../adapters/db/script-runner';
 import { MigrationEngine } from '../../adapters/engine/migration-engine';
 import { toEngineMigrationList } from '../../adapters/engine/migration-list';
@@ -121,6 +121,47 @@ describe.each(DATABASE_ENGINES)('applyPendingMigrations (%s)', (engineName) => {
       );
       expect(await fresh.query(`SELECT to_regclass('"Tx"') AS t`)).toEqual([{ t: null }]);
       expect(await fresh.query<Row>(ROWS)).toMatchObject([{ migration_name: '20240201000000_tx', finished: false }]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("reads the table once for a whole list, and commits inTransaction's work with each migration, between before and after", async () => {
+    const fresh = await openTestDatabase(engineName, { label: 'apply_hooks' });
+    const statements: string[] = [];
+    const counting: Database = Object.create(fresh, {
+      withSession: {
+        value: <T>(work: (session: SqlRunner) => Promise<T>) =>
+          fresh.withSession((session) =>
+            work({
+              query: (sql, params) => (statements.push(sql), session.query(sql, params)),
+              executeScript: (sql) => (statements.push(sql), session.executeScript(sql)),
+            }),
+          ),
+      },
+    });
+    const calls: string[] = [];
+    const many = Array.from({ length: 12 }, (_, n) =>
+      migration(`2024040${String(n).padStart(2, '0')}000000_m`, `CREATE TABLE "M${n}" ("id" INT)`),
+    );
+    const concurrent = migration('20240500000000_c', 'CREATE INDEX CONCURRENTLY "M0_id_idx" ON "M0"("id")');
+    try {
+      await fresh.executeScript('CREATE TABLE "Seen" ("name" TEXT)');
+      await applyPendingMigrations(parser, counting, [...many, concurrent], {
+        before: async (applying) => void calls.push(`before ${applying.name}`),
+        inTransaction: async (applying, script) => `${script};\nINSERT INTO "Seen" VALUES ('${applying.name}')`,
+        after: async (applying, together) => void calls.push(`after ${applying.name} ${together}`),
+      });
+      expect(statements.filter((sql) => sql === LIST)).toHaveLength(1);
+      expect(calls).toEqual([...many, concurrent].flatMap((m) => [`before ${m.name}`, `after ${m.name} ${m !== concurrent}`]));
+      expect(await fresh.query(`SELECT name FROM "Seen" ORDER BY name`)).toEqual(many.map((m) => ({ name: m.name })));
+
+      const refused = migration('20240600000000_refused', 'CREATE TABLE "R" ("id" INT)');
+      const apply = applyPendingMigrations(parser, fresh, [...many, concurrent, refused], {
+        inTransaction: async (_, script) => `${script};\nINSERT INTO "Missing" VALUES (1)`,
+      });
+      await expect(apply).rejects.toBeInstanceOf(MigrationApplyError);
+      expect(await fresh.query(`SELECT to_regclass('"R"') AS r`)).toEqual([{ r: null }]);
     } finally {
       await fresh.close();
     }

@@ -29,15 +29,14 @@ import type { MigrationFolder } from '../../adapters/store/migration-store';
  * `_prisma_migrations` row per migration. Each migration and its row are committed together in
  * one round trip; a migration with statements that refuse a transaction block is recorded as
  * started first and finished after, as Prisma records every migration.
- * `inTransaction`: for a migration that runs in one transaction, its script with more work that
- * must commit with it.
+ * One session and one look at the table serve the whole list, however long.
  * Returns the names applied; throws MigrationApplyError naming the migration that failed.
  */
 export async function applyPendingMigrations(
   parser: SqlParser,
   database: Database,
   migrations: readonly MigrationFolder[],
-  inTransaction: (migration: MigrationFolder, script: string) => Promise<string> = async (_, script) => script,
+  hooks: ApplyHooks = {},
 ): Promise<string[]> {
   return database.withSession(async (session) => {
     await session.query(LOCK);
@@ -50,8 +49,10 @@ export async function applyPendingMigrations(
       const names: string[] = [];
       for (const migration of migrations) {
         if (applied.has(migration.name)) continue;
-        await applyOne(parser, session, migration, inTransaction);
+        await hooks.before?.(migration);
+        const together = await applyOne(parser, session, migration, hooks.inTransaction);
         names.push(migration.name);
+        await hooks.after?.(migration, together);
       }
       return names;
     } finally {
@@ -60,12 +61,22 @@ export async function applyPendingMigrations(
   });
 }
 
+/** Work a caller does around each migration it applies, on connections of its own. */
+export interface ApplyHooks {
+  before?(migration: MigrationFolder): Promise<void>;
+  /** For a migration that runs in one transaction: its script with more work that must commit with it. */
+  inTransaction?(migration: MigrationFolder, script: string): Promise<string>;
+  /** After the migration committed; `together`: whether inTransaction's work committed with it. */
+  after?(migration: MigrationFolder, together: boolean): Promise<void>;
+}
+
+/** Whether the migration ran in one transaction (with inTransaction's work). */
 async function applyOne(
   parser: SqlParser,
   session: SqlRunner,
   migration: MigrationFolder,
-  inTransaction: (migration: MigrationFolder, script: string) => Promise<string>,
-): Promise<void> {
+  inTransaction: ApplyHooks['inTransaction'] = async (_, script) => script,
+): Promise<boolean> {
   const started: StartedMigration = { id: randomUUID(), name: migration.name, checksum: migration.checksum, startedAt: new Date() };
   const batches = planScriptBatches(parser, migration.sql);
   const transactional = batches.length === 1 && batches[0].transactional;
@@ -78,6 +89,7 @@ async function applyOne(
       await session.query(insertStarted(started));
       await runBatches(session, migration, batches, started.id, 0);
     }
+    return transactional;
   } catch (error) {
     if (!(error instanceof ScriptError)) throw error;
     const logs = postgresErrorText(error.failure);
