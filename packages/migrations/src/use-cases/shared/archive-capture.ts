@@ -72,9 +72,11 @@ export async function captureBefore(
   const outcome: CaptureOutcome = { kept: [], notKept: [] };
   if (targets.length === 0) return outcome;
   const passed: Passed[] = [];
-  for (const [index, target] of (await withCascadedTargets(database, targets)).entries()) {
-    const facts = await tableFacts(database, target);
-    const source = { schema: facts?.schema ?? target.table.schema ?? '', table: facts?.table ?? target.table.name };
+  const cascaded = await withCascadedTargets(database, targets);
+  const lost = await losesRows(database, cascaded);
+  for (const [index, target] of cascaded.entries()) {
+    const found = lost[index];
+    const source = { schema: found?.schema ?? target.table.schema ?? '', table: found?.table ?? target.table.name };
     const record = {
       ...run,
       kind: target.kind === 'column' ? ('column' as const) : ('table' as const),
@@ -84,7 +86,8 @@ export async function captureBefore(
       outcome.notKept.push(`${describeTarget(target)}: ${reason}`);
       passed.push({ entry: record, outcome: 'refused', reason });
     };
-    const entry = facts?.hasRows ? archiveEntry(target, facts, { ...run, archiveTable: archiveTableName(run, index) }) : '';
+    const facts = found?.hasRows ? await tableFacts(database, target) : undefined;
+    const entry = facts ? archiveEntry(target, facts, { ...run, archiveTable: archiveTableName(run, index) }) : '';
     if (entry === '') passed.push({ entry: record, outcome: 'nothing' });
     else if (typeof entry === 'string') refuse(entry);
     else if (facts!.bytes > policy.maxBytes) refuse(`${facts!.bytes} bytes, over the archive limit of ${policy.maxBytes}`);
@@ -115,8 +118,6 @@ interface TableFacts {
   schema: string;
   table: string;
   bytes: number;
-  /** Whether a row holds what the target would lose. */
-  hasRows: boolean;
   /** `builtin`: a type of PostgreSQL's own catalog (or an array of one). */
   columns: Array<{ name: string; type: string; builtin: boolean; generated: boolean; sequence: boolean }>;
   key: string[] | null;
@@ -140,12 +141,40 @@ const TABLE_FACTS = `
   WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`;
 
 async function tableFacts(database: SqlRunner, target: ArchiveTarget): Promise<TableFacts | undefined> {
-  const [row] = await database.query<Omit<TableFacts, 'bytes' | 'hasRows'> & { bytes: string }>(TABLE_FACTS, [quotedName(target.table)]);
-  if (!row) return undefined;
-  const table = `${quotedName({ schema: row.schema, name: row.table })}`;
-  const lost = target.kind === 'column' && row.columns?.some((column) => column.name === target.column) && lostRowsCondition(target);
-  const [{ any }] = await database.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}${lost ? ` WHERE ${lost}` : ''}) AS any`);
-  return { ...row, hasRows: any, bytes: Number(row.bytes), columns: row.columns ?? [] };
+  const [row] = await database.query<Omit<TableFacts, 'bytes'> & { bytes: string }>(TABLE_FACTS, [quotedName(target.table)]);
+  return row && { ...row, bytes: Number(row.bytes), columns: row.columns ?? [] };
+}
+
+const TABLES_COLUMNS = `
+  SELECT t.index::int - 1 AS index, n.nspname AS schema, c.relname AS table,
+    array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
+  FROM unnest($1::text[]) WITH ORDINALITY AS t(name, index)
+  JOIN pg_class c ON c.oid = to_regclass(t.name) AND c.relkind IN ('r', 'p')
+  JOIN pg_namespace n ON n.oid = c.relnamespace`;
+
+/**
+ * For each target, the table it names and whether a row of it holds what the target would lose
+ * (undefined where there is no such table): two light queries for all, so that a table's facts
+ * are read only where there is something to keep (a history deployed into an empty database drops
+ * from empty tables only).
+ */
+async function losesRows(
+  database: SqlRunner,
+  targets: readonly ArchiveTarget[],
+): Promise<Array<{ schema: string; table: string; hasRows: boolean } | undefined>> {
+  const tables = await database.query<{ index: number; schema: string; table: string; columns: string[] }>(TABLES_COLUMNS, [
+    targets.map((target) => quotedName(target.table)),
+  ]);
+  const found: Array<{ schema: string; table: string; hasRows: boolean } | undefined> = targets.map(() => undefined);
+  if (tables.length === 0) return found;
+  const exists = tables.map(({ index, schema, table, columns }) => {
+    const target = targets[index];
+    const lost = target.kind === 'column' && columns.includes(target.column) && lostRowsCondition(target);
+    return `EXISTS (SELECT 1 FROM ${quotedName({ schema, name: table })}${lost ? ` WHERE ${lost}` : ''}) AS "${index}"`;
+  });
+  const [any] = await database.query<Record<string, boolean>>(`SELECT ${exists.join(', ')}`);
+  for (const { index, schema, table } of tables) found[index] = { schema, table, hasRows: any[String(index)] };
+  return found;
 }
 
 /** The archive of a target, or why there is none ('' when nothing is lost: absent, or a cast every value survives). */
