@@ -26,8 +26,16 @@ export interface VentureSource {
   environment: string;
 }
 
-/** A venture's migrations as the files describe them, their state from the database when it can be read. */
-export async function readVenture(parser: SqlParser, source: VentureSource, openTarget: () => Promise<DeployTarget>): Promise<VentureView> {
+/**
+ * A venture's migrations as the files describe them, their state from the database when it can be
+ * read; its drift too, unless the view does not show it (`checkDrift`: false).
+ */
+export async function readVenture(
+  parser: SqlParser,
+  source: VentureSource,
+  openTarget: () => Promise<DeployTarget>,
+  { checkDrift = true } = {},
+): Promise<VentureView> {
   const { history } = source;
   const lint = lintHistory({
     parser,
@@ -78,6 +86,7 @@ export async function readVenture(parser: SqlParser, source: VentureSource, open
       schema: source.schema,
       configDir: source.layout.projectRoot,
       versions,
+      checkDrift,
     });
     view.events = await readEvents(target.database);
   } catch (error) {

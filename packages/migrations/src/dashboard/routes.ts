@@ -23,12 +23,15 @@ export function dashboardRoutes(parser: SqlParser, options: DashboardOptions, mo
     if (!found) throw new HttpError(404, `There is no venture ${project} in this workspace.`);
     return found;
   };
-  const read = async (config: VentureConfig) => {
+  const read = async (config: VentureConfig, view: { checkDrift?: boolean } = {}) => {
     const source = await ventureSource(options.workspaceRoot, config);
     return {
       source,
-      view: await readVenture(parser, source, () =>
-        openVentureTarget(parser, config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }),
+      view: await readVenture(
+        parser,
+        source,
+        () => openVentureTarget(parser, config, source, options.cacheDir, { lock: false, lockTimeoutMs: options.lockTimeoutMs }),
+        view,
       ),
     };
   };
@@ -80,7 +83,8 @@ export function dashboardRoutes(parser: SqlParser, options: DashboardOptions, mo
       'GET',
       /^\/v\/([^/]+)\/m\/([^/]+)$/,
       async ([project, name]) => {
-        const { source, view } = await read(venture(project));
+        // A migration's page shows no drift: measuring it would apply the whole history once more.
+        const { source, view } = await read(venture(project), { checkDrift: false });
         const index = migrationIndex(source, project, name);
         const diagrams = { url: `/api/ventures/${encodeURIComponent(project)}/diagrams?migration=${encodeURIComponent(name)}` };
         // Drawn ahead, while the page is read: the first view of a long history's migration needs the history applied.

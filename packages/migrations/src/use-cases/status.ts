@@ -22,6 +22,8 @@ export interface StatusInput {
   configDir: string;
   /** The history's schema versions, when the caller has them. */
   versions?: VersionedMigration[];
+  /** False for a view that does not show drift: measuring it applies the history on a scratch database. */
+  checkDrift?: boolean;
 }
 
 /** Read-only: the migrations' states, drift, schema version, deploy history and versions of a database. */
@@ -30,7 +32,10 @@ export async function readStatus(input: StatusInput): Promise<StatusReport> {
   const state = await readAppliedState(target.database);
   const versions = input.versions ?? schemaVersions(input.parser, history.migrations);
   const migrations = migrationStates(history.migrations, state.rows, versions);
-  const drift = await measureDrift(target.database, history, input.schema, input.configDir);
+  const drift =
+    input.checkDrift === false
+      ? { sql: '', error: 'not read for this view' }
+      : await measureDrift(target.database, history, input.schema, input.configDir);
   const events = await recordedRuns(target.database);
   const report: Omit<StatusReport, 'ok'> = {
     project: input.project,

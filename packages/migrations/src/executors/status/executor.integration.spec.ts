@@ -9,6 +9,9 @@ import { EXAMPLES_DIR, temporaryDir, type TemporaryProject } from '../../test-su
 import { seedBillingDatabase, serverRows } from '../../test-support/server-queries';
 import migrateDeployExecutor from '../deploy/executor';
 import migrateRollbackExecutor from '../rollback/executor';
+import { loadSqlParser } from '../../core/sql/parser';
+import { readStatus } from '../../use-cases/status';
+import { DatabaseRun } from '../shared/database-run';
 import migrateStatusExecutor from './executor';
 
 const MIGRATIONS = 'apps/billing/prisma/migrations';
@@ -100,6 +103,25 @@ describe('migrate-status on PostgreSQL', () => {
       clean: false,
       sql: expect.stringMatching(/CREATE TABLE "public"\."HandMade"|CREATE TABLE "HandMade"/),
     });
+
+    // A view that shows no drift (a migration's page in migrate-ui) reads the rest alone.
+    const run = new DatabaseRun('migrate-status', {}, context());
+    const parser = await loadSqlParser();
+    const venture = await run.readProject();
+    const withoutDrift = await run.withTarget(
+      parser,
+      venture,
+      (target) =>
+        readStatus({
+          ...run.useCaseInput(parser, venture, target),
+          schema: venture.schema,
+          configDir: venture.layout.projectRoot,
+          checkDrift: false,
+        }),
+      { lock: false },
+    );
+    expect(withoutDrift.drift).toEqual({ checked: false, clean: false, sql: '', error: 'not read for this view' });
+    expect(withoutDrift.migrations).toEqual(report.migrations);
   });
 
   it('reads a server without waiting for the deploy lock, and says a deploy is running', async () => {
