@@ -2,8 +2,9 @@
  * migrate-ui on a long history deployed to PostgreSQL, after migrate-test proved it on the
  * embedded database (and kept its prefix): in headless Chromium, the venture page and the first
  * view of a migration's page until its before/after diagrams are drawn (the newest migration, and
- * one in the middle of the history), each against the same browser loading a static file of the
- * same server. One view each: a first view is drawn once, then kept.
+ * one in the middle of the history), each against the same browser, once it has shown a first
+ * page, loading a static file of the same server. One view each: a first view is drawn once, then
+ * kept.
  */
 import { logger } from '@nx/devkit';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import { withEmptyDatabase } from './foundation';
 import type { Row } from './report';
 
 const URL_ENV = 'BENCH_UI_DATABASE_URL';
-const PEER = 'a static file of the same server, same browser';
+const PEER = 'a static file of the same server, same browser, warm';
 
 export interface DashboardVenture {
   root: string;
@@ -59,14 +60,22 @@ export async function dashboardViews(serverUrl: string, venture: DashboardVentur
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
-        const timed = async (route: string, drawn = true) => {
+        /** From the request to the page loaded, and to everything it fills in after (diagrams, drift) in. */
+        const timed = async (route: string) => {
           const started = performance.now();
           const response = await page.goto(new URL(route, dashboard.url).toString());
           if (response?.status() !== 200) throw new Error(`${route}: HTTP ${response?.status()}`);
-          if (drawn) await page.waitForSelector('body[data-diagrams="drawn"]', { timeout: 600_000 });
-          return performance.now() - started;
+          const loaded = performance.now() - started;
+          await page.waitForSelector('body[data-filled="all"]', { timeout: 600_000 });
+          return { loaded, filled: performance.now() - started };
         };
-        const peer = await timed('/assets/mermaid.min.js', false);
+        // The peer: a static file, loaded once the browser has shown a first page, into an empty cache.
+        await page.goto(new URL('/assets/mermaid.min.js', dashboard.url).toString());
+        const fresh = await browser.newPage();
+        const peerStarted = performance.now();
+        await fresh.goto(new URL('/assets/mermaid.min.js', dashboard.url).toString());
+        const peer = performance.now() - peerStarted;
+        await fresh.close();
         const middle = Math.floor(names.length / 2);
         const migrationPage = (index: number) => `/v/${encodeURIComponent(venture.project)}/m/${encodeURIComponent(names[index])}`;
         const row = (name: string, ours: number, target: number): Row => ({
@@ -78,18 +87,24 @@ export async function dashboardViews(serverUrl: string, venture: DashboardVentur
           target: `≤ ${target} ms`,
           met: ours <= target,
         });
+        const venturePage = await timed(`/v/${venture.project}`);
         return [
           row(
-            `migrate-ui: the venture page of ${venture.project}, ${names.length} migrations deployed`,
-            await timed(`/v/${venture.project}`),
+            `migrate-ui: the venture page of ${venture.project}, ${names.length} migrations deployed, shown (its drift filled in after)`,
+            venturePage.loaded,
             1000,
           ),
+          row(`migrate-ui: that page's drift filled in (the engine applies the history on a scratch database)`, venturePage.filled, 1000),
           row(
             `migrate-ui: first view of the newest migration's page, diagrams drawn (migrate-test's prefix kept)`,
-            await timed(migrationPage(names.length - 1)),
+            (await timed(migrationPage(names.length - 1))).filled,
             2000,
           ),
-          row(`migrate-ui: first view of migration ${middle + 1}'s page, diagrams drawn`, await timed(migrationPage(middle)), 2000),
+          row(
+            `migrate-ui: first view of migration ${middle + 1}'s page, diagrams drawn`,
+            (await timed(migrationPage(middle))).filled,
+            2000,
+          ),
         ];
       } finally {
         await browser.close();

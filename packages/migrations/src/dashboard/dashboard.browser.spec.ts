@@ -87,7 +87,7 @@ describe('migrate-ui dashboard in a browser', () => {
       goto: async (url) => {
         const response = await page.goto(new URL(url, dashboard.url).toString());
         expect(response?.status()).toBe(200);
-        await page.waitForSelector('body[data-diagrams="drawn"]');
+        await page.waitForSelector('body[data-filled="all"]');
       },
     };
   }
@@ -201,7 +201,7 @@ describe('migrate-ui dashboard in a browser', () => {
     await screenshot(page, 'ventures');
 
     await page.click('a[href="/v/billing"]');
-    await page.waitForSelector('body[data-diagrams="drawn"]');
+    await page.waitForSelector('body[data-filled="all"]');
     expect(new URL(page.url()).pathname).toBe('/v/billing');
     expect(await badges(page)).toEqual({
       [EARLY[0]]: 'applied',
@@ -229,6 +229,21 @@ describe('migrate-ui dashboard in a browser', () => {
     await gotoLedger('/v/ledger');
     expect(await badges(ledger)).toEqual(Object.fromEntries(ALL.map((name) => [name, 'applied'])));
     expect(await ledger.locator('button.rollback').count()).toBe(5);
+
+    // Drift, made by hand: the page comes without it, and the client fills it in once measured.
+    await sql('ledger', 'CREATE TABLE "HandMade" (id int)');
+    try {
+      const served = await (await api('/v/ledger')).text();
+      expect(served).toContain('data-fill-url="/api/ventures/ledger/drift"');
+      expect(served).not.toContain('Drift:');
+      await gotoLedger('/v/ledger');
+      expect(await ledger.textContent('.drift details.error summary')).toMatch(/^Drift: the live database differs from its migrations/);
+      expect(await ledger.textContent('.drift details.error pre')).toMatch(/CREATE TABLE "(public"\.")?HandMade"/);
+    } finally {
+      await sql('ledger', 'DROP TABLE "HandMade"');
+    }
+    await gotoLedger('/v/ledger');
+    expect(await ledger.locator('.drift').textContent()).toBe('');
 
     // A database that cannot be read: said so, every state unknown, no rollback offered.
     const { page: offline, goto: gotoOffline } = await openPage();
@@ -457,7 +472,7 @@ describe('migrate-ui dashboard in a browser', () => {
 
     // The page reloads by itself and shows both as rolled back; the database agrees.
     await page.waitForSelector(`tr[data-migration="${LATER[1]}"] span.badge[data-state="rolled back"]`);
-    await page.waitForSelector('body[data-diagrams="drawn"]');
+    await page.waitForSelector('body[data-filled="all"]');
     expect(await dialog.getAttribute('data-result')).toBeNull(); // a new page
     expect(await badges(page)).toEqual({
       [EARLY[0]]: 'applied',
@@ -530,7 +545,7 @@ describe('migrate-ui dashboard in a browser', () => {
 
     const { page: report } = await openPage();
     await report.goto(pathToFileURL(file).toString());
-    await report.waitForSelector('body[data-diagrams="drawn"]', { timeout: 30_000 });
+    await report.waitForSelector('body[data-filled="all"]', { timeout: 30_000 });
     for (const project of ['billing', 'ledger'])
       expect(await badges(report, `section.venture[data-venture="${project}"]`)).toEqual(served[project]);
     expect(await report.$$eval('tr[data-venture]', (rows) => rows.map((row) => row.getAttribute('data-venture')))).toEqual([

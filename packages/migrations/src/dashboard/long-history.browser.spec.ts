@@ -29,7 +29,7 @@ describe('migrate-ui on a long history, in a browser', () => {
   const cell = (row: string, column: number) => page.textContent(`tr[data-migration="${row}"] td:nth-child(${column})`);
   const open = async (url: string) => {
     expect((await page.goto(new URL(url, dashboard.url).toString()))?.status()).toBe(200);
-    await page.waitForSelector('body[data-diagrams="drawn"]', { timeout: 10 * MINUTES });
+    await page.waitForSelector('body[data-filled="all"]', { timeout: 10 * MINUTES });
   };
 
   beforeAll(async () => {
@@ -94,7 +94,7 @@ describe('migrate-ui on a long history, in a browser', () => {
     await screenshot(page, 'long history');
 
     await page.click('nav.pager a[rel="next"]');
-    await page.waitForSelector('body[data-diagrams="drawn"]');
+    await page.waitForSelector('body[data-filled="all"]');
     expect(await rows()).toEqual([...names].reverse().slice(PAGE_SIZE, 2 * PAGE_SIZE));
   });
 
@@ -105,7 +105,7 @@ describe('migrate-ui on a long history, in a browser', () => {
     await page.selectOption('form.filters select[name="risk"]', 'data loss');
     await page.fill('form.filters input[name="search"]', 'Waitpoint');
     await page.click('form.filters button[type="submit"]');
-    await page.waitForSelector('body[data-diagrams="drawn"]');
+    await page.waitForSelector('body[data-filled="all"]');
     expect(new URL(page.url()).searchParams.get('risk')).toBe('data loss');
     const found = await rows();
     expect(found.length).toBeGreaterThan(0);
@@ -115,7 +115,7 @@ describe('migrate-ui on a long history, in a browser', () => {
     }
     await page.selectOption('form.filters select[name="state"]', 'pending');
     await page.click('form.filters button[type="submit"]');
-    await page.waitForSelector('body[data-diagrams="drawn"]');
+    await page.waitForSelector('body[data-filled="all"]');
     expect(await rows()).toEqual([]);
     expect(await page.textContent('p.list-range')).toBe('No migration matches.');
   });
@@ -127,7 +127,7 @@ describe('migrate-ui on a long history, in a browser', () => {
       const url = `/v/${workspace.project}/m/${encodeURIComponent(name)}`;
       // The page as served: the SQL, and the diagrams still to come.
       const served = await (await fetch(new URL(url, dashboard.url))).text();
-      expect(served).toContain('data-diagrams-url=');
+      expect(served).toContain('data-fill-url=');
       expect(served).toContain('migration.sql (up)');
       await open(url);
       expect(await page.locator('div.schema[aria-busy]').count()).toBe(0);

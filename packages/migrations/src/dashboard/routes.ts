@@ -4,7 +4,7 @@ import { assets, page } from './html/page';
 import type { RenderMode } from './html/links';
 import { migrationPage, schemaSection } from './html/migration-page';
 import { overview } from './html/overview';
-import { venturePage } from './html/venture-page';
+import { driftDetails, venturePage } from './html/venture-page';
 import { HttpError, htmlReply, jsonReply, readJson, type Route } from './http';
 import { listMigrations, readListQuery } from './migration-list';
 import { readVenture, type VentureSource } from './read-venture';
@@ -12,6 +12,7 @@ import type { RollbackJobs } from './rollback-jobs';
 import { schemaStates } from '../use-cases/schema-states';
 import { migrationDiagrams, statesAround } from './migration-diagrams';
 import type { MigrationDiagrams } from './venture-view';
+import { ventureDrift } from './venture-drift';
 import { ventureRevision } from './venture-revision';
 import { openVentureTarget, type VentureConfig, ventureSource } from './ventures';
 
@@ -73,7 +74,9 @@ export function dashboardRoutes(parser: SqlParser, options: DashboardOptions, mo
       'GET',
       /^\/v\/([^/]+)$/,
       async ([project], _request, url) => {
-        const { view } = await read(venture(project));
+        // The page shows at once; its drift, which needs the history applied, is filled in after.
+        const { view } = await read(venture(project), { checkDrift: false });
+        if (view.status) view.driftUrl = `/api/ventures/${encodeURIComponent(project)}/drift`;
         return htmlReply(
           page(view.project, venturePage(view, mode, listMigrations(view.migrations, readListQuery(url.searchParams))), mode),
         );
@@ -99,6 +102,14 @@ export function dashboardRoutes(parser: SqlParser, options: DashboardOptions, mo
         const source = await ventureSource(options.workspaceRoot, venture(project));
         const index = migrationIndex(source, project, url.searchParams.get('migration') ?? '');
         return jsonReply(200, { html: schemaSection(await diagramsOf(source, index)).toString() });
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/ventures\/([^/]+)\/drift$/,
+      async ([project]) => {
+        const drift = await ventureDrift(parser, options.workspaceRoot, venture(project), options.cacheDir, options.lockTimeoutMs);
+        return jsonReply(200, { html: driftDetails(drift).toString() });
       },
     ],
     [

@@ -10,6 +10,8 @@ export interface VentureView {
   /** Why the database could not be read, when it could not. */
   error?: string;
   status?: StatusReport;
+  /** Served, the drift is filled in from here once measured (the engine applies the history for it). */
+  driftUrl?: string;
   migrations: MigrationView[];
   /** The deploy history, newest first. */
   events: EventView[];

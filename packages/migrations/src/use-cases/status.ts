@@ -33,9 +33,7 @@ export async function readStatus(input: StatusInput): Promise<StatusReport> {
   const versions = input.versions ?? schemaVersions(input.parser, history.migrations);
   const migrations = migrationStates(history.migrations, state.rows, versions);
   const drift =
-    input.checkDrift === false
-      ? { sql: '', error: 'not read for this view' }
-      : await measureDrift(target.database, history, input.schema, input.configDir);
+    input.checkDrift === false ? { checked: false, clean: false, sql: '', error: 'not read for this view' } : await readDrift(input);
   const events = await recordedRuns(target.database);
   const report: Omit<StatusReport, 'ok'> = {
     project: input.project,
@@ -43,7 +41,7 @@ export async function readStatus(input: StatusInput): Promise<StatusReport> {
     database: target.label,
     migrations,
     unknownApplied: unknownAppliedMigrations(history, state),
-    drift: { checked: !drift.error, clean: !drift.error && !drift.sql, sql: drift.sql, error: drift.error },
+    drift,
     schemaVersion: { database: versionOf(versions, state.applied), migrations: versions.at(-1)?.version ?? '0.0.0' },
     versionHistory: events.versions,
     lastRun: events.last,
@@ -52,6 +50,12 @@ export async function readStatus(input: StatusInput): Promise<StatusReport> {
     versions: { postgres: await target.serverVersion(), engine: ENGINE_VERSION, node: process.version, plugin: PLUGIN_VERSION },
   };
   return { ...report, ok: isHealthy(report) };
+}
+
+/** Read-only: whether the database is what its applied migrations make (Prisma's engine applies them on a scratch database). */
+export async function readDrift(input: Pick<StatusInput, 'target' | 'history' | 'schema' | 'configDir'>): Promise<StatusReport['drift']> {
+  const drift = await measureDrift(input.target.database, input.history, input.schema, input.configDir);
+  return { checked: !drift.error, clean: !drift.error && !drift.sql, sql: drift.sql, error: drift.error };
 }
 
 async function recordedRuns(database: SqlRunner): Promise<{ versions: StatusReport['versionHistory']; last?: StatusReport['lastRun'] }> {

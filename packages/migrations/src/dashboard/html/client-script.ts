@@ -1,6 +1,6 @@
 /**
- * The dashboard's only script, inlined in every page: draws the Mermaid diagrams (fetching those
- * a served migration page leaves to fill in), runs the rollback dialog (impact, typed
+ * The dashboard's only script, inlined in every page: fills in what a served page leaves for later
+ * (a migration's diagrams, a venture's drift), draws the Mermaid diagrams, runs the rollback dialog (impact, typed
  * confirmation, progress) and reloads a page whose data changed. Plain DOM, no build step; the
  * static export uses only the diagram part.
  */
@@ -20,23 +20,24 @@ export const CLIENT_SCRIPT = String.raw`
   };
   window.mermaid?.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral' });
   await draw(document.querySelectorAll('pre.mermaid'));
-  // A served migration page shows at once; its diagrams come when the server has read the schemas.
-  for (const pending of document.querySelectorAll('[data-diagrams-url]')) {
+  // A served page shows at once; what takes the server longer (a migration's diagrams, a
+  // venture's drift) is filled in when it is read.
+  for (const pending of document.querySelectorAll('[data-fill-url]')) {
     try {
-      const response = await fetch(pending.dataset.diagramsUrl, { headers: { 'x-forge-token': token } });
+      const response = await fetch(pending.dataset.fillUrl, { headers: { 'x-forge-token': token } });
       const body = await response.json();
       if (!response.ok) throw new Error(body.error);
       pending.innerHTML = body.html;
     } catch (error) {
       const message = document.createElement('p');
       message.className = 'error';
-      message.textContent = 'The diagrams could not be drawn: ' + (error && error.message || error);
+      message.textContent = 'The ' + pending.dataset.fillWhat + ' could not be read: ' + (error && error.message || error);
       pending.replaceChildren(message);
     }
     pending.removeAttribute('aria-busy');
     await draw(pending.querySelectorAll('pre.mermaid'));
   }
-  document.body.setAttribute('data-diagrams', 'drawn');
+  document.body.setAttribute('data-filled', 'all');
   if (!token) return;
 
   const dialog = document.getElementById('rollback-dialog');

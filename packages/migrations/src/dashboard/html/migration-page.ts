@@ -37,7 +37,7 @@ export function migrationPage(
   <h2>Schema</h2>
   ${
     'url' in diagrams
-      ? html`<div class="schema" data-diagrams-url="${diagrams.url}" aria-busy="true">${DRAWING}</div>`
+      ? html`<div class="schema" data-fill-url="${diagrams.url}" data-fill-what="diagrams" aria-busy="true">${DRAWING}</div>`
       : html`<div class="schema">${schemaSection(diagrams)}</div>`
   }
 </section>`;

@@ -1,4 +1,5 @@
 import { listHref, type MigrationList, RISKS, STATES, summarize } from '../migration-list';
+import type { StatusReport } from '../../core/deploy/status-report';
 import type { EventView, MigrationView, VentureView } from '../venture-view';
 import { riskBadge, stateBadge } from './badges';
 import { migrationHref, type RenderMode, slug, ventureHref } from './links';
@@ -18,7 +19,11 @@ export function venturePage(view: VentureView, mode: RenderMode, list: Migration
     view.status?.deployRunning ? html` · <span class="badge warn">a deploy is running</span>` : ''
   }</p>
   ${view.error ? html`<p class="error" role="alert">The database could not be read: ${view.error}</p>` : ''}
-  ${driftDetails(view)}
+  ${
+    view.driftUrl
+      ? html`<div class="drift" data-fill-url="${view.driftUrl}" data-fill-what="drift" aria-busy="true">${CHECKING}</div>`
+      : driftDetails(view.status?.drift)
+  }
   <h2>Migrations</h2>
   ${summary(view)}
   ${mode.kind === 'server' ? filters(view, list) : ''}
@@ -77,8 +82,10 @@ function archives(kept: NonNullable<VentureView['status']>['archives']): Safe {
   </table></div>`;
 }
 
-function driftDetails(view: VentureView): Safe {
-  const drift = view.status?.drift;
+const CHECKING = html`<p class="muted" role="status">Checking for drift: the applied migrations are applied on a scratch database…</p>`;
+
+/** The drift, when there is any: the SQL that would bring the migrations to the live database. */
+export function driftDetails(drift: StatusReport['drift'] | undefined): Safe {
   if (!drift || drift.clean || !drift.checked) return html``;
   const summary = html`<summary>Drift: the live database differs from its migrations</summary>`;
   return html`<details class="error">${summary}<pre><code class="hljs">${highlightSql(drift.sql)}</code></pre></details>`;
