@@ -34,8 +34,10 @@ export interface PgServer {
  * name and kept only once `pg_restore --list` reads it back whole; then its SHA-256 and size.
  */
 export async function dumpDatabase(server: PgServer, file: string, schemaExtensions: readonly string[] = []): Promise<BackupRecord> {
-  const pgDump = findPgTool('pg_dump', server.major, server.pgBinDir);
-  const pgRestore = findPgTool('pg_restore', server.major, server.pgBinDir);
+  const [pgDump, pgRestore] = await Promise.all([
+    findPgTool('pg_dump', server.major, server.pgBinDir),
+    findPgTool('pg_restore', server.major, server.pgBinDir),
+  ]);
   await mkdir(path.dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   try {
@@ -65,8 +67,10 @@ export async function dumpDatabase(server: PgServer, file: string, schemaExtensi
  */
 export async function restoreDump(server: PgServer, record: BackupRecord): Promise<void> {
   await verifyChecksum(record);
-  const pgRestore = findPgTool('pg_restore', server.major, server.pgBinDir);
-  const psql = findPgTool('psql', server.major, server.pgBinDir);
+  const [pgRestore, psql] = await Promise.all([
+    findPgTool('pg_restore', server.major, server.pgBinDir),
+    findPgTool('psql', server.major, server.pgBinDir),
+  ]);
   const pipeline =
     `{ printf 'BEGIN;\\n%s\\n' "$4" && "$1" --file=- "$2" && printf ` +
     `'COMMIT;\\n\\\\echo ${COMMITTED}\\n'; } | "$3" --no-psqlrc --quiet --set=ON_ERROR_STOP=1`;

@@ -9,6 +9,7 @@ import type { Database } from './database';
 import { PgDatabase } from './pg-database';
 import { PgliteDatabase } from './pglite-database';
 import { type BackupRecord, dumpDatabase, type PgServer, restoreDump, sha256Of, verifyChecksum } from './backup';
+import { warmPgTools } from './pg-tools';
 import { sharingVentures } from '../../use-cases/deploy/event-store';
 
 /**
@@ -102,12 +103,10 @@ class PgTarget implements DeployTarget {
         await waitForLock(prismaLockFree, options.lockTimeoutMs, database.label);
       }
       const [{ version }] = await database.query<{ version: string }>("SELECT current_setting('server_version_num') AS version");
-      return new PgTarget(database, lockClient, {
-        url: options.url,
-        source: options.urlEnv,
-        major: Math.floor(Number(version) / 10000),
-        pgBinDir: options.pgBinDir,
-      });
+      const major = Math.floor(Number(version) / 10000);
+      // Held under the lock, the target is about to change the database: its backup comes first.
+      if (lockClient) warmPgTools(major, options.pgBinDir);
+      return new PgTarget(database, lockClient, { url: options.url, source: options.urlEnv, major, pgBinDir: options.pgBinDir });
     } catch (error) {
       await lockClient?.end().catch(() => undefined);
       await database.close();

@@ -1,10 +1,13 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { ForgeError } from '../../core/errors';
 import { schemaSessionOptions, ventureSchema } from './venture-schema';
 
 export type PgTool = 'pg_dump' | 'pg_restore' | 'psql';
+
+const execFileAsync = promisify(execFile);
 
 /** Where Debian, RPM and Homebrew put PostgreSQL's client programs, newest version first. */
 function wellKnownDirs(): string[] {
@@ -28,7 +31,7 @@ function wellKnownDirs(): string[] {
  * A PostgreSQL client program: from `pgBinDir` when given, else the PATH, else the usual
  * install folders. Its major version must be at least the server's, as pg_dump requires.
  */
-export function findPgTool(tool: PgTool, serverMajor: number, pgBinDir?: string): string {
+export async function findPgTool(tool: PgTool, serverMajor: number, pgBinDir?: string): Promise<string> {
   const candidates = pgBinDir
     ? [path.join(pgBinDir, tool)]
     : [...pathDirs().map((dir) => path.join(dir, tool)), ...wellKnownDirs().map((dir) => path.join(dir, tool))];
@@ -43,33 +46,36 @@ export function findPgTool(tool: PgTool, serverMajor: number, pgBinDir?: string)
         `postgresql-client-${serverMajor}), or point the option pgBinDir at them.`,
     );
   }
-  const suitable = found.find((file) => majorVersion(file) >= serverMajor);
-  if (!suitable) {
-    throw new ForgeError(
-      'PG_TOOL_MISSING',
-      `${tool} ${found.map(majorVersion).join(', ')} found, but the server is ` +
-        `PostgreSQL ${serverMajor}: ${tool} must be as new as the server. Nothing was applied.`,
-      `Install PostgreSQL ${serverMajor}'s client programs, or point the option pgBinDir at them.`,
-    );
-  }
-  return suitable;
+  for (const file of found) if ((await majorVersion(file)) >= serverMajor) return file;
+  throw new ForgeError(
+    'PG_TOOL_MISSING',
+    `${tool} ${(await Promise.all(found.map(majorVersion))).join(', ')} found, but the server is ` +
+      `PostgreSQL ${serverMajor}: ${tool} must be as new as the server. Nothing was applied.`,
+    `Install PostgreSQL ${serverMajor}'s client programs, or point the option pgBinDir at them.`,
+  );
+}
+
+/**
+ * Start finding the programs a backup and a restore run, in the background, for when they are
+ * needed: each asks its version (Debian's wrapper alone takes a good part of a second).
+ */
+export function warmPgTools(serverMajor: number, pgBinDir?: string): void {
+  for (const tool of ['pg_dump', 'pg_restore', 'psql'] as const) void findPgTool(tool, serverMajor, pgBinDir).catch(() => undefined);
 }
 
 function pathDirs(): string[] {
   return (process.env['PATH'] ?? '').split(path.delimiter).filter(Boolean);
 }
 
-const majorVersions = new Map<string, number>();
+const majorVersions = new Map<string, Promise<number>>();
 
-function majorVersion(file: string): number {
+function majorVersion(file: string): Promise<number> {
   let major = majorVersions.get(file);
   if (major === undefined) {
-    try {
-      const output = execFileSync(file, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      major = Number(/(\d+)(?:\.\d+)?/.exec(output)?.[1] ?? 0);
-    } catch {
-      major = 0;
-    }
+    major = execFileAsync(file, ['--version'], { encoding: 'utf8' }).then(
+      ({ stdout }) => Number(/(\d+)(?:\.\d+)?/.exec(stdout)?.[1] ?? 0),
+      () => 0,
+    );
     majorVersions.set(file, major);
   }
   return major;
