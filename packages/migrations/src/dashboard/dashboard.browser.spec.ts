@@ -236,6 +236,9 @@ describe('migrate-ui dashboard in a browser', () => {
       const served = await (await api('/v/ledger')).text();
       expect(served).toContain('data-fill-url="/api/ventures/ledger/drift"');
       expect(served).not.toContain('Drift:');
+      // No diagrams, no Mermaid to load; a migration's page has them.
+      expect(served).not.toContain('mermaid.min.js');
+      expect(await (await api(`/v/ledger/m/${LATER[0]}`)).text()).toContain('<script src="/assets/mermaid.min.js">');
       await gotoLedger('/v/ledger');
       expect(await ledger.textContent('.drift details.error summary')).toMatch(/^Drift: the live database differs from its migrations/);
       expect(await ledger.textContent('.drift details.error pre')).toMatch(/CREATE TABLE "(public"\.")?HandMade"/);

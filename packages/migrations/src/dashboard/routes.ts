@@ -67,7 +67,9 @@ export function dashboardRoutes(parser: SqlParser, options: DashboardOptions, mo
       /^\/$/,
       async () =>
         htmlReply(
-          page('Ventures', overview(await Promise.all(options.ventures.map(async (config) => (await read(config)).view)), mode), mode),
+          page('Ventures', overview(await Promise.all(options.ventures.map(async (config) => (await read(config)).view)), mode), mode, {
+            diagrams: false,
+          }),
         ),
     ],
     [
@@ -78,7 +80,9 @@ export function dashboardRoutes(parser: SqlParser, options: DashboardOptions, mo
         const { view } = await read(venture(project), { checkDrift: false });
         if (view.status) view.driftUrl = `/api/ventures/${encodeURIComponent(project)}/drift`;
         return htmlReply(
-          page(view.project, venturePage(view, mode, listMigrations(view.migrations, readListQuery(url.searchParams))), mode),
+          page(view.project, venturePage(view, mode, listMigrations(view.migrations, readListQuery(url.searchParams))), mode, {
+            diagrams: false,
+          }),
         );
       },
     ],

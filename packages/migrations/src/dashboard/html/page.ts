@@ -52,11 +52,18 @@ export function assets(): { mermaid: string; highlight: string } {
   return inlined;
 }
 
-/** A whole page: served (the token in a meta tag, Mermaid from the server) or static (everything inline). */
-export function page(title: string, body: Safe, mode: RenderMode): string {
+/**
+ * A whole page: served (the token in a meta tag, Mermaid from the server) or static (everything
+ * inline). Mermaid (3 MB of script for the browser to read) only where there are `diagrams`.
+ */
+export function page(title: string, body: Safe, mode: RenderMode, { diagrams = true } = {}): string {
   const served = mode.kind === 'server';
   const home = html`<a href="${served ? '/' : '#ventures-title'}">@forge/migrations</a>`;
-  const mermaid = served ? html`<script src="/assets/mermaid.min.js"></script>` : html`<script>${elementText(assets().mermaid)}</script>`;
+  const mermaid = !diagrams
+    ? ''
+    : served
+      ? html`<script src="/assets/mermaid.min.js"></script>`
+      : html`<script>${elementText(assets().mermaid)}</script>`;
   return `<!doctype html>\n${html`<html lang="en">
 <head>
 <meta charset="utf-8">
