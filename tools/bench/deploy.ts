@@ -120,7 +120,8 @@ export const deploy: Benchmark = {
 
 async function benchDeploy(url: string): Promise<{ rows: Row[]; sizes: Sizes }> {
   const major = await serverMajor(url);
-  const tools = { pgDump: findPgTool('pg_dump', major), pgRestore: findPgTool('pg_restore', major), psql: findPgTool('psql', major) };
+  const [pgDump, pgRestore, psql] = await Promise.all((['pg_dump', 'pg_restore', 'psql'] as const).map((tool) => findPgTool(tool, major)));
+  const tools = { pgDump, pgRestore, psql };
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'forge-bench-deploy-'));
   const rows: Row[] = [];
   const sizes: Sizes = {};
