@@ -11,9 +11,10 @@ import { recheckBeforeMigration } from './preflight';
 
 /**
  * The deploy's pending migrations, in order, in one session under Prisma's lock. Around each: the
- * safety gate's recheck and the archive of what it drops before it; then the migration with its
- * `migration_applied` event (in its own transaction when it runs in one, so that a crash leaves
- * both or neither), putting back what the down of its last rollback dropped; then its data step.
+ * safety gate's recheck and the archive of what it drops before it; then the migration, putting
+ * back what the down of its last rollback dropped; then its data step. Its `migration_applied`
+ * event commits in the migration's own transaction, so that a crash leaves both or neither;
+ * after it, with what came back, when it runs outside one or puts something back.
  * `applied` grows as each migration starts, for a rollback to know what to undo.
  */
 export async function applyPending(
