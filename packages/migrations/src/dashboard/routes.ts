@@ -112,7 +112,7 @@ export function dashboardRoutes(parser: SqlParser, options: DashboardOptions, mo
       'GET',
       /^\/api\/ventures\/([^/]+)\/drift$/,
       async ([project]) => {
-        const drift = await ventureDrift(parser, options.workspaceRoot, venture(project), options.cacheDir, options.lockTimeoutMs);
+        const drift = await ventureDrift(parser, options.workspaceRoot, venture(project), options);
         return jsonReply(200, { html: driftDetails(drift).toString() });
       },
     ],

@@ -1,21 +1,16 @@
 import type { StatusReport } from '../core/deploy/status-report';
 import type { SqlParser } from '../core/sql/parser';
 import { readDrift } from '../use-cases/status';
-import { openVentureTarget, type VentureConfig, ventureSource } from './ventures';
+import { lookAtVenture, type VentureConfig } from './ventures';
 
 /** The venture's drift, which a served venture page fills in once measured. */
-export async function ventureDrift(
+export function ventureDrift(
   parser: SqlParser,
   workspaceRoot: string,
   config: VentureConfig,
-  cacheDir: string,
-  lockTimeoutMs: number,
+  how: { cacheDir: string; lockTimeoutMs: number },
 ): Promise<StatusReport['drift']> {
-  const source = await ventureSource(workspaceRoot, config);
-  const target = await openVentureTarget(parser, config, source, cacheDir, { lock: false, lockTimeoutMs });
-  try {
-    return await readDrift({ target, history: source.history, schema: source.schema, configDir: source.layout.projectRoot });
-  } finally {
-    await target.close();
-  }
+  return lookAtVenture(parser, workspaceRoot, config, how, (source, target) =>
+    readDrift({ target, history: source.history, schema: source.schema, configDir: source.layout.projectRoot }),
+  );
 }

@@ -1,14 +1,10 @@
 import type { SqlParser } from '../core/sql/parser';
 import { statusRevision } from '../use-cases/status';
-import { openVentureTarget, type VentureConfig, ventureSource } from './ventures';
+import { lookAtVenture, type VentureConfig } from './ventures';
 
 /** A token that changes whenever the venture's migrations, their state, its deploy history or a running deploy does. */
-export async function ventureRevision(parser: SqlParser, workspaceRoot: string, config: VentureConfig, cacheDir: string): Promise<string> {
-  const source = await ventureSource(workspaceRoot, config);
-  const target = await openVentureTarget(parser, config, source, cacheDir, { lock: false, lockTimeoutMs: 500 });
-  try {
-    return JSON.stringify([await statusRevision(target), source.history.migrations.length]);
-  } finally {
-    await target.close();
-  }
+export function ventureRevision(parser: SqlParser, workspaceRoot: string, config: VentureConfig, cacheDir: string): Promise<string> {
+  return lookAtVenture(parser, workspaceRoot, config, { cacheDir, lockTimeoutMs: 500 }, async (source, target) =>
+    JSON.stringify([await statusRevision(target), source.history.migrations.length]),
+  );
 }

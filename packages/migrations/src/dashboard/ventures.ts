@@ -65,6 +65,23 @@ export async function openVentureTarget(
   });
 }
 
+/** `look` at the venture's files as they are now and at its database, read without the deploy lock and closed after. */
+export async function lookAtVenture<T>(
+  parser: SqlParser,
+  workspaceRoot: string,
+  venture: VentureConfig,
+  how: { cacheDir: string; lockTimeoutMs: number },
+  look: (source: VentureSource, target: DeployTarget) => Promise<T>,
+): Promise<T> {
+  const source = await ventureSource(workspaceRoot, venture);
+  const target = await openVentureTarget(parser, venture, source, how.cacheDir, { lock: false, lockTimeoutMs: how.lockTimeoutMs });
+  try {
+    return await look(source, target);
+  } finally {
+    await target.close();
+  }
+}
+
 /** The secrets a venture's pages must never show: its database URL and that URL's password. */
 export function ventureSecrets(ventures: readonly VentureConfig[]): string[] {
   return ventures.flatMap((venture) => ventureDatabase(venture).secrets);
